@@ -1,0 +1,235 @@
+package autodiff
+
+import (
+	"fmt"
+
+	"github.com/lossgen/lossgen/ir"
+)
+
+// Differentiate marks the tensors that carry a gradient and fills
+// p.Backward with one adjoint Op per forward Op that needs one. It also
+// simplifies every forward body, so the program is ready for code generation.
+func Differentiate(p *ir.Program) error {
+	for _, in := range p.Inputs {
+		in.Active = in.Diff && !in.Int
+	}
+	for _, op := range p.Forward {
+		if op.Body == nil || op.Target.Int {
+			continue
+		}
+		op.Target.Active = reads(op.Body.Result, func(t *ir.Tensor) bool { return t.Active })
+	}
+	p.Backward = nil
+	for i := len(p.Forward) - 1; i >= 0; i-- {
+		op := p.Forward[i]
+		if !op.Target.Active || op.Body == nil {
+			continue
+		}
+		adj, err := adjointOp(op)
+		if err != nil {
+			return err
+		}
+		if len(adj.Block.Stmts) > 0 {
+			p.Backward = append(p.Backward, adj)
+		}
+	}
+	// Forward bodies are simplified last: derivative rules see the spec's
+	// own structure (x^2, not x*x).
+	for _, op := range p.Forward {
+		if op.Body != nil {
+			ir.Simplify(op.Body, "t")
+		}
+	}
+	return nil
+}
+
+// reads reports whether e loads a tensor satisfying f.
+func reads(e ir.Expr, f func(*ir.Tensor) bool) bool {
+	found := false
+	ir.Walk(e, func(x ir.Expr) {
+		if l, ok := x.(*ir.Load); ok && f(l.Tensor) {
+			found = true
+		}
+	})
+	return found
+}
+
+func vals(vars []*ir.Var) []ir.Expr {
+	out := make([]ir.Expr, len(vars))
+	for i, v := range vars {
+		out[i] = &ir.VarVal{Var: v}
+	}
+	return out
+}
+
+func adjointOp(op *ir.Op) (*ir.AdjointOp, error) {
+	idx := vals(op.Index)
+	d := &deriv{}
+	root := op.Body.Result
+	seed := ir.Expr(&ir.AdjLoad{Tensor: op.Target, Index: idx})
+	self := root
+	switch {
+	case op.Kind == ir.Map:
+		// The root's value is stored: rules that need it (sqrt, exp,
+		// sigmoid) read it instead of recomputing.
+		self = &ir.Load{Tensor: op.Target, Index: idx}
+	case op.Red == "logsumexp":
+		// d lse / d v_j = softmax weight exp(v_j - lse).
+		w := call("exp", sub(root, &ir.Load{Tensor: op.Target, Index: idx}))
+		seed = mul(seed, w)
+	case op.Red == "sum", op.Red == "max", op.Red == "min":
+	default:
+		return nil, fmt.Errorf("autodiff: no derivative for reduction %q", op.Red)
+	}
+	d.adjoint(root, seed, self)
+	if d.err != nil {
+		return nil, d.err
+	}
+	b := &ir.Block{Stmts: d.out}
+	ir.Simplify(b, "g")
+	return &ir.AdjointOp{Fwd: op, Block: b}, nil
+}
+
+type deriv struct {
+	out []ir.Stmt
+	err error
+}
+
+// active reports whether any gradient can flow through e.
+func active(e ir.Expr) bool {
+	found := false
+	ir.Walk(e, func(x ir.Expr) {
+		if l, ok := x.(*ir.Load); ok && l.Tensor.Active {
+			found = true
+		}
+	})
+	return found
+}
+
+func c(v float64) ir.Expr { return &ir.Const{Value: v} }
+
+func mul(x, y ir.Expr) ir.Expr { return &ir.Binary{Op: "*", X: x, Y: y} }
+func div(x, y ir.Expr) ir.Expr { return &ir.Binary{Op: "/", X: x, Y: y} }
+func sub(x, y ir.Expr) ir.Expr { return &ir.Binary{Op: "-", X: x, Y: y} }
+func add(x, y ir.Expr) ir.Expr { return &ir.Binary{Op: "+", X: x, Y: y} }
+func neg(x ir.Expr) ir.Expr    { return &ir.Unary{Op: "-", X: x} }
+func call(fn string, args ...ir.Expr) ir.Expr {
+	return &ir.Call{Fn: fn, Args: args}
+}
+func where(cond, x, y ir.Expr) ir.Expr { return call("where", cond, x, y) }
+func cmp(op string, x, y ir.Expr) ir.Expr {
+	return &ir.Binary{Op: op, X: x, Y: y}
+}
+
+// adjoint emits the accumulations that propagate adjoint a of expression e,
+// whose value is self (e itself, or a stored copy of it).
+func (d *deriv) adjoint(e ir.Expr, a ir.Expr, self ir.Expr) {
+	if !active(e) {
+		return
+	}
+	switch e := e.(type) {
+	case *ir.Load:
+		d.out = append(d.out, &ir.Accum{Tensor: e.Tensor, Index: e.Index, Value: a})
+	case *ir.Unary:
+		if e.Op == "-" {
+			d.adjoint(e.X, neg(a), e.X)
+		}
+	case *ir.Binary:
+		switch e.Op {
+		case "+":
+			d.adjoint(e.X, a, e.X)
+			d.adjoint(e.Y, a, e.Y)
+		case "-":
+			d.adjoint(e.X, a, e.X)
+			d.adjoint(e.Y, neg(a), e.Y)
+		case "*":
+			d.adjoint(e.X, mul(a, e.Y), e.X)
+			d.adjoint(e.Y, mul(a, e.X), e.Y)
+		case "/":
+			q := div(a, e.Y)
+			d.adjoint(e.X, q, e.X)
+			d.adjoint(e.Y, neg(mul(q, self)), e.Y)
+		}
+	case *ir.Call:
+		d.call(e, a, self)
+	}
+}
+
+func (d *deriv) call(e *ir.Call, a ir.Expr, self ir.Expr) {
+	x := e.Args[0]
+	switch e.Fn {
+	case "exp":
+		d.adjoint(x, mul(a, self), x)
+	case "log":
+		d.adjoint(x, div(a, x), x)
+	case "log1p":
+		d.adjoint(x, div(a, add(c(1), x)), x)
+	case "sqrt":
+		d.adjoint(x, call("sqrtadj", a, self), x)
+	case "abs":
+		d.adjoint(x, mul(a, call("sign", x)), x)
+	case "relu":
+		d.adjoint(x, where(cmp(">", x, c(0)), a, c(0)), x)
+	case "softplus":
+		d.adjoint(x, mul(a, call("sigmoid", x)), x)
+	case "sigmoid":
+		d.adjoint(x, mul(a, mul(self, sub(c(1), self))), x)
+	case "cos":
+		d.adjoint(x, neg(mul(a, call("sin", x))), x)
+	case "sin":
+		d.adjoint(x, mul(a, call("cos", x)), x)
+	case "acos":
+		d.adjoint(x, call("acosadj", a, x), x)
+	case "max", "min":
+		op := ">="
+		if e.Fn == "min" {
+			op = "<="
+		}
+		y := e.Args[1]
+		first := cmp(op, x, y)
+		d.adjoint(x, where(first, a, c(0)), x)
+		d.adjoint(y, where(first, c(0), a), y)
+	case "where":
+		d.adjoint(e.Args[1], where(x, a, c(0)), e.Args[1])
+		d.adjoint(e.Args[2], where(x, c(0), a), e.Args[2])
+	case "pow":
+		p := e.Args[1]
+		var dp ir.Expr
+		if k, ok := p.(*ir.Const); ok && k.Value == 2 {
+			dp = mul(c(2), x)
+		} else {
+			dp = mul(p, call("pow", x, ir.Fold(sub(p, c(1)))))
+		}
+		d.adjoint(x, mul(a, dp), x)
+	case "stopgrad", "real":
+		// No gradient flows through a detached value or a conversion
+		// from an integer.
+	default:
+		d.err = fmt.Errorf("autodiff: no derivative rule for %s", e.Fn)
+	}
+}
+
+// mapExpr rebuilds e with f applied to its children.
+func mapExpr(e ir.Expr, f func(ir.Expr) ir.Expr) ir.Expr {
+	switch e := e.(type) {
+	case *ir.Load:
+		return &ir.Load{Tensor: e.Tensor, Index: mapSlice(e.Index, f)}
+	case *ir.AdjLoad:
+		return &ir.AdjLoad{Tensor: e.Tensor, Index: mapSlice(e.Index, f)}
+	case *ir.Unary:
+		return &ir.Unary{Op: e.Op, X: f(e.X)}
+	case *ir.Binary:
+		return &ir.Binary{Op: e.Op, X: f(e.X), Y: f(e.Y), Int: e.Int}
+	case *ir.Call:
+		return &ir.Call{Fn: e.Fn, Args: mapSlice(e.Args, f)}
+	}
+	return e
+}
+
+func mapSlice(xs []ir.Expr, f func(ir.Expr) ir.Expr) []ir.Expr {
+	out := make([]ir.Expr, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}

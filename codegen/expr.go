@@ -1,0 +1,164 @@
+package codegen
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/lossgen/lossgen/ir"
+)
+
+const rtPath = "github.com/lossgen/lossgen/runtime"
+
+// Go operator precedence, used to parenthesise exactly where the IR tree
+// requires it. Right operands are parenthesised at equal precedence too:
+// floating-point + and * are not associative, and the generated code must
+// evaluate in the order the IR says.
+func prec(op string) int {
+	switch op {
+	case "||":
+		return 1
+	case "&&":
+		return 2
+	case "==", "!=", "<", "<=", ">", ">=":
+		return 3
+	case "+", "-":
+		return 4
+	case "*", "/":
+		return 5
+	}
+	return 6
+}
+
+const (
+	precUnary = 6
+	precAtom  = 7
+)
+
+// render returns Go code for e and its precedence.
+func (f *fn) render(e ir.Expr) (jen.Code, int) {
+	switch e := e.(type) {
+	case *ir.Const:
+		return f.constant(e.Value)
+	case *ir.SizeVal:
+		name := f.useSize(e.Size)
+		if e.Int {
+			return jen.Id(name), precAtom
+		}
+		return jen.Id(f.g.typ.name).Call(jen.Id(name)), precAtom
+	case *ir.ParamVal:
+		return jen.Id(f.useParam(e.Param)), precAtom
+	case *ir.VarVal:
+		return f.varCode(e.Var)
+	case *ir.LocalVal:
+		return jen.Id(f.localName(e.Local)), precAtom
+	case *ir.Load:
+		return jen.Id(f.useTensor(e.Tensor)).Index(f.flat(e.Tensor, e.Index)), precAtom
+	case *ir.AdjLoad:
+		return jen.Id(f.useAdj(e.Tensor)).Index(f.flat(e.Tensor, e.Index)), precAtom
+	case *ir.Unary:
+		x := f.operand(e.X, precUnary, false)
+		return jen.Op(e.Op).Add(x), precUnary
+	case *ir.Binary:
+		p := prec(e.Op)
+		x := f.operand(e.X, p, false)
+		y := f.operand(e.Y, p, true)
+		return jen.Add(x).Op(e.Op).Add(y), p
+	case *ir.Call:
+		return f.call(e)
+	}
+	panic(fmt.Sprintf("codegen: unexpected expression %T", e))
+}
+
+// operand renders a child of an operator of precedence p.
+func (f *fn) operand(e ir.Expr, p int, right bool) jen.Code {
+	c, q := f.render(e)
+	if q < p || (right && q == p) || (p == precUnary && q == precUnary) {
+		return jen.Parens(c)
+	}
+	return c
+}
+
+func (f *fn) expr(e ir.Expr) jen.Code {
+	c, _ := f.render(e)
+	return c
+}
+
+func (f *fn) constant(v float64) (jen.Code, int) {
+	switch {
+	case math.IsInf(v, 0):
+		sign := 1
+		if v < 0 {
+			sign = -1
+		}
+		return jen.Qual(rtPath, "Inf").Types(jen.Id(f.g.typ.name)).Call(jen.Lit(sign)), precAtom
+	case math.IsNaN(v):
+		return jen.Id(f.g.typ.name).Call(jen.Qual("math", "NaN").Call()), precAtom
+	}
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if v < 0 {
+		return jen.Op("-").Id(s[1:]), precUnary
+	}
+	return jen.Id(s), precAtom
+}
+
+// runtimeFns maps IR functions to the lossrt helpers that implement them.
+var runtimeFns = map[string]string{
+	"exp": "Exp", "log": "Log", "log1p": "Log1p", "sqrt": "Sqrt", "abs": "Abs",
+	"cos": "Cos", "sin": "Sin", "acos": "Acos", "pow": "Pow",
+	"relu": "Relu", "softplus": "Softplus", "sigmoid": "Sigmoid",
+	"max": "Max", "min": "Min", "where": "Select", "sign": "Sign",
+	"sqrtadj": "SqrtAdj", "acosadj": "AcosAdj",
+}
+
+func (f *fn) call(e *ir.Call) (jen.Code, int) {
+	switch e.Fn {
+	case "stopgrad":
+		return f.render(e.Args[0])
+	case "real":
+		return jen.Id(f.g.typ.name).Call(f.expr(e.Args[0])), precAtom
+	}
+	name, ok := runtimeFns[e.Fn]
+	if !ok {
+		panic("codegen: unknown function " + e.Fn)
+	}
+	args := make([]jen.Code, len(e.Args))
+	allConst := true
+	for i, a := range e.Args {
+		args[i] = f.expr(a)
+		if e.Fn == "where" && i == 0 {
+			continue
+		}
+		if _, c := a.(*ir.Const); !c {
+			allConst = false
+		}
+	}
+	call := jen.Qual(rtPath, name)
+	if allConst {
+		// Untyped constants alone would instantiate the helper with int.
+		call = call.Types(jen.Id(f.g.typ.name))
+	}
+	return call.Call(args...), precAtom
+}
+
+// flat renders the row-major offset of idx in t.
+func (f *fn) flat(t *ir.Tensor, idx []ir.Expr) jen.Code {
+	if len(idx) == 0 {
+		return jen.Lit(0)
+	}
+	code, p := f.render(idx[0])
+	for k := 1; k < len(idx); k++ {
+		size := jen.Id(f.useSize(t.Shape[k]))
+		var lhs jen.Code = code
+		if p < prec("*") {
+			lhs = jen.Parens(code)
+		}
+		prod := jen.Add(lhs).Op("*").Add(size)
+		// Integer index arithmetic is associative: no parentheses needed.
+		next := f.operand(idx[k], prec("+"), false)
+		code, p = jen.Add(prod).Op("+").Add(next), prec("+")
+	}
+	return code
+}

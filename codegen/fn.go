@@ -1,0 +1,167 @@
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/lossgen/lossgen/dsl"
+	"github.com/lossgen/lossgen/ir"
+)
+
+// fn accumulates the body of one kernel function and records which sizes,
+// parameters and slices it reads, so that only those are bound at the top
+// (Go rejects unused variables).
+type fn struct {
+	g        *typeGen
+	used     map[string]bool
+	vars     map[*ir.Var]varRender
+	varNames map[*ir.Var]string
+	locals   map[*ir.Local]string
+	copyNo   int // unrolled copy being rendered; locals get a _copyNo suffix
+}
+
+type varRender struct {
+	code jen.Code
+	prec int
+}
+
+func newFn(g *typeGen) *fn {
+	return &fn{g: g, used: map[string]bool{}, vars: map[*ir.Var]varRender{}, varNames: map[*ir.Var]string{}, locals: map[*ir.Local]string{}}
+}
+
+func (f *fn) useSize(s *dsl.Size) string {
+	name := f.g.names.size[s]
+	f.used[name] = true
+	return name
+}
+
+func (f *fn) useParam(p *dsl.Param) string {
+	name := f.g.names.param[p]
+	f.used[name] = true
+	return name
+}
+
+func (f *fn) useTensor(t *ir.Tensor) string {
+	name := f.g.names.tensor[t]
+	f.used[name] = true
+	return name
+}
+
+func (f *fn) useAdj(t *ir.Tensor) string {
+	name := f.g.names.adj[t]
+	f.used[name] = true
+	return name
+}
+
+func (f *fn) varCode(v *ir.Var) (jen.Code, int) {
+	r, ok := f.vars[v]
+	if !ok {
+		panic(fmt.Sprintf("codegen: loop variable %s not bound", v.Name))
+	}
+	return r.code, r.prec
+}
+
+func (f *fn) localName(l *ir.Local) string {
+	name, ok := f.locals[l]
+	if !ok {
+		panic("codegen: local " + l.Name + " not bound")
+	}
+	return name
+}
+
+// bindLocal names a local of the current copy.
+func (f *fn) bindLocal(l *ir.Local) string {
+	name := l.Name
+	if f.g.names.taken[name] {
+		name += "_"
+	}
+	if f.copyNo > 0 {
+		name = fmt.Sprintf("%s_%d", name, f.copyNo)
+	}
+	f.locals[l] = name
+	return name
+}
+
+// bindVar makes v render as its own Go name, avoiding spec names.
+func (f *fn) bindVar(v *ir.Var) string {
+	name := v.Name
+	for f.g.names.taken[name] || reserved[name] {
+		name += "_"
+	}
+	f.vars[v] = varRender{code: jen.Id(name), prec: precAtom}
+	f.varNames[v] = name
+	return name
+}
+
+// prologue binds the sizes, parameters and slices the body used, in a
+// fixed order.
+func (f *fn) prologue(recv string, fromInputs, fromGrads bool) []jen.Code {
+	g := f.g
+	var out []jen.Code
+	for _, s := range g.p.Sizes {
+		if name := g.names.size[s]; f.used[name] {
+			out = append(out, jen.Id(name).Op(":=").Id(recv).Dot("dims").Dot(s.Name))
+		}
+	}
+	for _, q := range g.p.Params {
+		if name := g.names.param[q]; f.used[name] {
+			out = append(out, jen.Id(name).Op(":=").Id(g.typ.name).Call(jen.Id(recv).Dot("Params").Dot(g.names.paramField[q])))
+		}
+	}
+	for _, t := range g.p.Inputs {
+		if name := g.names.tensor[t]; f.used[name] && fromInputs {
+			out = append(out, jen.Id(name).Op(":=").Id("in").Dot(g.names.field[t]))
+		}
+	}
+	for _, t := range g.p.Temps {
+		if name := g.names.tensor[t]; f.used[name] {
+			out = append(out, jen.Id(name).Op(":=").Id(recv).Dot(name))
+		}
+	}
+	if fromGrads {
+		for _, t := range g.p.Inputs {
+			name, ok := g.names.adj[t]
+			if !ok || !f.used[name] {
+				continue
+			}
+			field := g.names.field[t]
+			// A nil gradient slice means the caller does not want it; the
+			// kernel still needs somewhere to accumulate.
+			out = append(out,
+				jen.Id(name).Op(":=").Id("grad").Dot(field),
+				jen.If(jen.Id(name).Op("==").Nil()).Block(jen.Id(name).Op("=").Id(recv).Dot(name)),
+			)
+		}
+		for _, t := range g.p.Temps {
+			if name, ok := g.names.adj[t]; ok && f.used[name] {
+				out = append(out, jen.Id(name).Op(":=").Id(recv).Dot(name))
+			}
+		}
+	}
+	return out
+}
+
+// block renders the statements of b (not its result).
+func (f *fn) block(b *ir.Block) []jen.Code {
+	var out []jen.Code
+	for _, s := range b.Stmts {
+		out = append(out, f.stmt(s))
+	}
+	return out
+}
+
+func (f *fn) stmt(s ir.Stmt) jen.Code {
+	switch s := s.(type) {
+	case *ir.Assign:
+		val := f.expr(s.Value)
+		return jen.Id(f.bindLocal(s.Local)).Op(":=").Add(val)
+	case *ir.Accum:
+		target := jen.Id(f.useAdj(s.Tensor)).Index(f.flat(s.Tensor, s.Index))
+		if u, ok := s.Value.(*ir.Unary); ok && u.Op == "-" {
+			return target.Op("-=").Add(f.expr(u.X))
+		}
+		return target.Op("+=").Add(f.expr(s.Value))
+	}
+	panic(fmt.Sprintf("codegen: unexpected statement %T", s))
+}

@@ -1,0 +1,131 @@
+package codegen
+
+import (
+	"go/token"
+	"strings"
+	"unicode"
+
+	"github.com/lossgen/lossgen/dsl"
+	"github.com/lossgen/lossgen/ir"
+)
+
+// reserved holds identifiers generated code uses for itself, and
+// predeclared Go names that a spec name must not shadow.
+var reserved = map[string]bool{
+	"ws": true, "in": true, "grad": true, "scale": true, "err": true,
+	"math": true, "lossrt": true, "fmt": true, "testing": true,
+	"acc0": true, "acc1": true, "acc2": true, "acc3": true,
+	"best": true, "arg": true, "mx": true, "sumExp": true, "cnt": true, "v": true,
+	"len": true, "cap": true, "make": true, "new": true, "append": true, "copy": true,
+	"clear": true, "delete": true, "panic": true, "print": true, "println": true,
+	"max": true, "min": true, "real": true, "imag": true, "complex": true, "close": true,
+	"recover": true, "bool": true, "int": true, "string": true, "error": true,
+	"float32": true, "float64": true, "true": true, "false": true, "nil": true, "iota": true,
+	"byte": true, "rune": true, "any": true, "uint": true,
+}
+
+// names assigns Go identifiers to everything a spec names, once per
+// package, so both float types agree. Collisions are resolved by appending
+// underscores, deterministically, in declaration order.
+type names struct {
+	taken      map[string]bool
+	exported   map[string]bool
+	tensor     map[*ir.Tensor]string // kernel-local slice variable
+	adj        map[*ir.Tensor]string // kernel-local adjoint slice
+	field      map[*ir.Tensor]string // Inputs/Grads field (inputs only)
+	size       map[*dsl.Size]string
+	param      map[*dsl.Param]string // kernel-local value
+	paramField map[*dsl.Param]string
+}
+
+func newNames(p *ir.Program) *names {
+	n := &names{
+		taken: map[string]bool{}, exported: map[string]bool{},
+		tensor: map[*ir.Tensor]string{}, adj: map[*ir.Tensor]string{}, field: map[*ir.Tensor]string{},
+		size: map[*dsl.Size]string{}, param: map[*dsl.Param]string{}, paramField: map[*dsl.Param]string{},
+	}
+	for _, s := range p.Sizes {
+		n.size[s] = n.local(s.Name)
+	}
+	for _, q := range p.Params {
+		n.param[q] = n.local(lowerCamel(q.Name))
+		n.paramField[q] = n.export(q.Name)
+	}
+	all := append(append([]*ir.Tensor{}, p.Inputs...), p.Temps...)
+	for _, t := range all {
+		n.tensor[t] = n.local(lowerCamel(t.Name))
+	}
+	for _, t := range all {
+		if t.Active || (t.Kind == ir.Input && t.Diff) {
+			n.adj[t] = n.local("adj" + upperCamel(t.Name))
+		}
+	}
+	for _, t := range p.Inputs {
+		n.field[t] = n.export(t.Name)
+	}
+	return n
+}
+
+func (n *names) local(base string) string {
+	name := base
+	for n.taken[name] || reserved[name] || token.IsKeyword(name) || isLocalPattern(name) {
+		name += "_"
+	}
+	n.taken[name] = true
+	return name
+}
+
+func (n *names) export(base string) string {
+	name := upperCamel(base)
+	for n.exported[name] {
+		name += "_"
+	}
+	n.exported[name] = true
+	return name
+}
+
+// isLocalPattern reports names of the form t1 or g12, which Simplify uses
+// for scalar temporaries.
+func isLocalPattern(s string) bool {
+	if len(s) < 2 || (s[0] != 't' && s[0] != 'g') {
+		return false
+	}
+	for _, r := range s[1:] {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func upperCamel(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		if r == '_' {
+			up = true
+			continue
+		}
+		if up {
+			b.WriteRune(unicode.ToUpper(r))
+			up = false
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "X"
+	}
+	return b.String()
+}
+
+func lowerCamel(s string) string {
+	u := upperCamel(s)
+	if s != "" && unicode.IsUpper(rune(s[0])) {
+		// Keep N, D and other capitalised spec names recognisable.
+		return strings.ReplaceAll(s, "_", "")
+	}
+	r := []rune(u)
+	r[0] = unicode.ToLower(r[0])
+	return string(r)
+}

@@ -1,0 +1,235 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/lossgen/lossgen/ir"
+)
+
+func (g *typeGen) id(base string) string { return base + g.typ.suffix }
+
+// elem returns the Go element type of t.
+func (g *typeGen) elem(t *ir.Tensor) jen.Code {
+	if t.Int {
+		return jen.Int()
+	}
+	return jen.Id(g.typ.name)
+}
+
+func shapeDoc(t *ir.Tensor) string {
+	var s []string
+	for _, d := range t.Shape {
+		s = append(s, d.Name)
+	}
+	return fmt.Sprintf("%s[%s]", t.Name, strings.Join(s, ", "))
+}
+
+// typeFile emits Inputs, Grads, Workspace and the kernels for one type.
+func (g *typeGen) typeFile() *jen.File {
+	f := g.newFile()
+	T := g.typ.name
+	inputs, grads, ws := g.id("Inputs"), g.id("Grads"), g.id("Workspace")
+
+	var inFields, gradFields []jen.Code
+	for _, t := range g.p.Inputs {
+		inFields = append(inFields, jen.Id(g.names.field[t]).Index().Add(g.elem(t)).Comment(shapeDoc(t)))
+		if t.Diff {
+			gradFields = append(gradFields, jen.Id(g.names.field[t]).Index().Id(T).Comment("∂loss/∂"+shapeDoc(t)))
+		}
+	}
+	f.Commentf("%s holds the inputs of the %s loss as flat row-major slices.", inputs, g.p.Name)
+	f.Type().Id(inputs).Struct(inFields...)
+	f.Commentf("%s receives the gradient of the loss with respect to each", grads)
+	f.Comment("differentiable input, in the same layout. A nil slice skips that gradient.")
+	f.Type().Id(grads).Struct(gradFields...)
+
+	// Workspace fields: every intermediate, every adjoint buffer.
+	fields := []jen.Code{
+		jen.Comment("Params are the hyperparameters; NewWorkspace sets DefaultParams()."),
+		jen.Id("Params").Id("Params"),
+		jen.Id("dims").Id("Dims"),
+	}
+	var allocs []jen.Code
+	alloc := func(name string, t *ir.Tensor, elem jen.Code) {
+		var n jen.Code = jen.Lit(1)
+		if len(t.Shape) > 0 {
+			var parts []jen.Code
+			for _, s := range t.Shape {
+				parts = append(parts, jen.Id("d").Dot(s.Name))
+			}
+			n = prod(parts)
+		}
+		allocs = append(allocs, jen.Id("ws").Dot(name).Op("=").Make(jen.Index().Add(elem), n))
+	}
+	for _, t := range g.p.Temps {
+		name := g.names.tensor[t]
+		fields = append(fields, jen.Id(name).Index().Add(g.elem(t)).Comment(g.tempDoc(t)))
+		alloc(name, t, g.elem(t))
+	}
+	for _, t := range append(append([]*ir.Tensor{}, g.p.Inputs...), g.p.Temps...) {
+		name, ok := g.names.adj[t]
+		if !ok {
+			continue
+		}
+		doc := "adjoint of " + t.Name
+		if t.Kind == ir.Input {
+			doc = "stands in for a nil gradient slice of " + t.Name
+		}
+		fields = append(fields, jen.Id(name).Index().Id(T).Comment(doc))
+		alloc(name, t, jen.Id(T))
+	}
+	f.Commentf("%s holds every buffer the %s kernels need for one set of sizes,", ws, g.p.Name)
+	f.Comment("so that calls allocate nothing. It is not safe for concurrent use.")
+	f.Type().Id(ws).Struct(fields...)
+
+	f.Commentf("New%s returns a workspace for the sizes d, with default parameters.", ws)
+	f.Func().Id("New"+ws).Params(jen.Id("d").Id("Dims")).Params(jen.Op("*").Id(ws), jen.Error()).Block(
+		append(append([]jen.Code{
+			jen.If(jen.Err().Op(":=").Id("d").Dot("validate").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			jen.Id("ws").Op(":=").Op("&").Id(ws).Values(jen.Dict{jen.Id("Params"): jen.Id("DefaultParams").Call(), jen.Id("dims"): jen.Id("d")}),
+		}, allocs...), jen.Return(jen.Id("ws"), jen.Nil()))...)
+
+	recv := jen.Id("ws").Op("*").Id(ws)
+	f.Comment("Dims returns the sizes the workspace was made for.")
+	f.Func().Params(recv).Id("Dims").Params().Id("Dims").Block(jen.Return(jen.Id("ws").Dot("dims")))
+
+	result := jen.Id("ws").Dot(g.names.tensor[g.p.Result]).Index(jen.Lit(0))
+	fail := func() jen.Code { return jen.Return(jen.Lit(0), jen.Err()) }
+
+	f.Comment("Loss computes the loss only.")
+	f.Func().Params(recv).Id("Loss").Params(jen.Id("in").Id(inputs)).Params(jen.Id(T), jen.Error()).Block(
+		jen.If(jen.Err().Op(":=").Id("ws").Dot("check").Call(jen.Id("in")), jen.Err().Op("!=").Nil()).Block(fail()),
+		jen.Id("ws").Dot("forward").Call(jen.Id("in")),
+		jen.Return(result, jen.Nil()),
+	)
+
+	var clears []jen.Code
+	for _, t := range g.p.Inputs {
+		if t.Diff {
+			clears = append(clears, jen.Id("clear").Call(jen.Id("grad").Dot(g.names.field[t])))
+		}
+	}
+	f.Comment("Grad computes the loss and writes its gradient into grad, overwriting it.")
+	f.Func().Params(recv).Id("Grad").Params(jen.Id("in").Id(inputs), jen.Id("grad").Id(grads)).Params(jen.Id(T), jen.Error()).Block(
+		append(append([]jen.Code{
+			jen.If(jen.Err().Op(":=").Id("ws").Dot("check").Call(jen.Id("in")), jen.Err().Op("!=").Nil()).Block(fail()),
+			jen.If(jen.Err().Op(":=").Id("ws").Dot("checkGrads").Call(jen.Id("grad")), jen.Err().Op("!=").Nil()).Block(fail()),
+		}, clears...),
+			jen.Id("ws").Dot("forward").Call(jen.Id("in")),
+			jen.Id("ws").Dot("backward").Call(jen.Id("in"), jen.Id("grad"), jen.Lit(1)),
+			jen.Return(result, jen.Nil()))...)
+
+	f.Comment("GradAccum computes the loss and adds scale times its gradient into grad,")
+	f.Comment("so that several losses can be summed into one gradient buffer.")
+	f.Func().Params(recv).Id("GradAccum").Params(jen.Id("in").Id(inputs), jen.Id("grad").Id(grads), jen.Id("scale").Id(T)).Params(jen.Id(T), jen.Error()).Block(
+		jen.If(jen.Err().Op(":=").Id("ws").Dot("check").Call(jen.Id("in")), jen.Err().Op("!=").Nil()).Block(fail()),
+		jen.If(jen.Err().Op(":=").Id("ws").Dot("checkGrads").Call(jen.Id("grad")), jen.Err().Op("!=").Nil()).Block(fail()),
+		jen.Id("ws").Dot("forward").Call(jen.Id("in")),
+		jen.Id("ws").Dot("backward").Call(jen.Id("in"), jen.Id("grad"), jen.Id("scale")),
+		jen.Return(result, jen.Nil()))
+
+	f.Comment("check validates input lengths and the range of every label used as an index.")
+	f.Func().Params(recv).Id("check").Params(jen.Id("in").Id(inputs)).Error().Block(g.checkBody()...)
+	f.Comment("checkGrads validates the length of every gradient slice that is not nil.")
+	f.Func().Params(recv).Id("checkGrads").Params(jen.Id("grad").Id(grads)).Error().Block(g.checkGradsBody()...)
+
+	f.Comment("forward evaluates the spec's definitions in order.")
+	f.Func().Params(recv).Id("forward").Params(jen.Id("in").Id(inputs)).Block(g.forward()...)
+	f.Comment("backward propagates scale·∂loss backwards through the definitions,")
+	f.Comment("accumulating into grad; forward must have run on the same inputs.")
+	f.Func().Params(recv).Id("backward").Params(jen.Id("in").Id(inputs), jen.Id("grad").Id(grads), jen.Id("scale").Id(T)).Block(g.backward()...)
+
+	g.evalFunc(f)
+	return f
+}
+
+func (g *typeGen) tempDoc(t *ir.Tensor) string {
+	if t.ArgOf != nil {
+		return "first arg index of " + t.ArgOf.Name + ", -1 for an empty set"
+	}
+	return fmt.Sprintf("%s, spec line %d", shapeDoc(t), t.Pos.Line)
+}
+
+// lengthCheck returns `if len(x) != N*D { return NewLengthError(...) }`.
+func lengthCheck(name string, x jen.Code, t *ir.Tensor) jen.Code {
+	names, vals := shapeArgs(t.Shape, "ws.dims")
+	var want jen.Code = jen.Lit(1)
+	if len(vals) > 0 {
+		want = prod(vals)
+	}
+	return jen.If(jen.Len(x).Op("!=").Add(want)).Block(jen.Return(jen.Qual(rtPath, "NewLengthError").Call(
+		jen.Lit(name), jen.Index().String().Values(names...), jen.Index().Int().Values(vals...), jen.Len(x))))
+}
+
+func (g *typeGen) checkBody() []jen.Code {
+	var out []jen.Code
+	for _, t := range g.p.Inputs {
+		out = append(out, lengthCheck(t.Name, jen.Id("in").Dot(g.names.field[t]), t))
+	}
+	for _, gt := range g.p.Gathers {
+		field := g.names.field[gt.Index]
+		limit := jen.Id("ws").Dot("dims").Dot(gt.Range.Name)
+		out = append(out, jen.For(jen.List(jen.Id("i"), jen.Id("v")).Op(":=").Range().Id("in").Dot(field)).Block(
+			jen.If(jen.Id("v").Op("<").Lit(0).Op("||").Id("v").Op(">=").Add(limit)).Block(
+				jen.Return(jen.Op("&").Qual(rtPath, "LabelError").Values(jen.Dict{
+					jen.Id("Name"): jen.Lit(gt.Index.Name), jen.Id("Index"): jen.Id("i"), jen.Id("Value"): jen.Id("v"),
+					jen.Id("Limit"): limit, jen.Id("Size"): jen.Lit(gt.Range.Name),
+				})))))
+	}
+	return append(out, jen.Return(jen.Nil()))
+}
+
+func (g *typeGen) checkGradsBody() []jen.Code {
+	var out []jen.Code
+	for _, t := range g.p.Inputs {
+		if !t.Diff {
+			continue
+		}
+		x := jen.Id("grad").Dot(g.names.field[t])
+		out = append(out, jen.If(jen.Add(x).Op("!=").Nil()).Block(lengthCheck("grad "+t.Name, x, t)))
+	}
+	return append(out, jen.Return(jen.Nil()))
+}
+
+// evalFunc emits EvalNN, the dynamically typed entry point for tools.
+func (g *typeGen) evalFunc(f *jen.File) {
+	T := g.typ.name
+	req := jen.Qual(rtPath, "Request").Types(jen.Id(T))
+	res := func() *jen.Statement { return jen.Qual(rtPath, "Result").Types(jen.Id(T)) }
+	ins := jen.Dict{}
+	gradVals := jen.Dict{}
+	gradMap := jen.Dict{}
+	for _, t := range g.p.Inputs {
+		field := jen.Id(g.names.field[t])
+		if t.Int {
+			ins[field] = jen.Id("r").Dot("Ints").Index(jen.Lit(t.Name))
+		} else {
+			ins[field] = jen.Id("r").Dot("Reals").Index(jen.Lit(t.Name))
+		}
+		if t.Diff {
+			gradVals[jen.Id(g.names.field[t])] = jen.Make(jen.Index().Id(T), jen.Len(jen.Id("in").Dot(g.names.field[t])))
+			gradMap[jen.Lit(t.Name)] = jen.Id("grad").Dot(g.names.field[t])
+		}
+	}
+	fail := jen.Return(res().Values(), jen.Err())
+	f.Commentf("Eval%s runs the kernel on a dynamically typed request. It allocates;", g.typ.suffix)
+	f.Comment("it is meant for tools such as lossgen run, not for training loops.")
+	f.Func().Id("Eval"+g.typ.suffix).Params(jen.Id("r").Add(req)).Params(res(), jen.Error()).Block(
+		jen.If(jen.Err().Op(":=").Qual(rtPath, "CheckRequest").Call(jen.Id("Info"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(fail),
+		jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New"+g.id("Workspace")).Call(jen.Id("dimsFrom").Call(jen.Id("r").Dot("Dims"))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(fail),
+		jen.Id("ws").Dot("Params").Op("=").Id("paramsFrom").Call(jen.Id("r").Dot("Params")),
+		jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
+		jen.If(jen.Op("!").Id("r").Dot("Grad")).Block(
+			jen.List(jen.Id("loss"), jen.Err()).Op(":=").Id("ws").Dot("Loss").Call(jen.Id("in")),
+			jen.Return(res().Values(jen.Dict{jen.Id("Loss"): jen.Id("loss")}), jen.Err())),
+		jen.If(jen.Err().Op(":=").Id("ws").Dot("check").Call(jen.Id("in")), jen.Err().Op("!=").Nil()).Block(fail),
+		jen.Id("grad").Op(":=").Id(g.id("Grads")).Values(gradVals),
+		jen.List(jen.Id("loss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("grad")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(fail),
+		jen.Return(res().Values(jen.Dict{jen.Id("Loss"): jen.Id("loss"), jen.Id("Grads"): jen.Map(jen.String()).Index().Id(T).Values(gradMap)}), jen.Nil()),
+	)
+}

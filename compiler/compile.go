@@ -1,0 +1,53 @@
+package compiler
+
+import (
+	"errors"
+
+	"github.com/lossgen/lossgen/autodiff"
+	"github.com/lossgen/lossgen/codegen"
+	"github.com/lossgen/lossgen/dsl"
+	"github.com/lossgen/lossgen/ir"
+)
+
+// Options control code generation; see codegen.Options.
+type Options = codegen.Options
+
+// File is one generated Go file.
+type File = codegen.File
+
+// Compile turns the spec text src (named filename in diagnostics) into the
+// files of a Go package. A spec error is returned as a dsl.ErrorList.
+func Compile(filename string, src []byte, opts Options) ([]File, error) {
+	p, err := Build(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return codegen.Generate(p, opts)
+}
+
+// Build parses, checks, lowers and differentiates a spec.
+func Build(filename string, src []byte) (*ir.Program, error) {
+	prog, err := dsl.Load(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	p, err := ir.Lower(prog)
+	if err != nil {
+		return nil, err
+	}
+	if err := autodiff.Differentiate(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// IsDiagnostic reports whether err describes a mistake in the spec (as
+// opposed to an internal failure of lossgen).
+func IsDiagnostic(err error) bool {
+	var list dsl.ErrorList
+	if errors.As(err, &list) {
+		return true
+	}
+	var one *dsl.Error
+	return errors.As(err, &one)
+}

@@ -1,0 +1,43 @@
+package lossrt
+
+// Info describes a generated loss for tools that drive it dynamically.
+type Info struct {
+	Name   string
+	Sizes  []string // size symbols, e.g. ["N", "D"]
+	Params []ParamInfo
+	Inputs []InputInfo
+}
+
+// ParamInfo describes a hyperparameter and its default.
+type ParamInfo struct {
+	Name    string
+	Default float64
+}
+
+// InputInfo describes one input tensor.
+type InputInfo struct {
+	Name  string
+	Shape []string // size symbols; empty for a scalar
+	Int   bool     // integer tensor (labels)
+	Diff  bool     // a gradient is produced for it
+}
+
+// Float is the set of element types a kernel is generated for.
+type Float interface{ ~float32 | ~float64 }
+
+// Request is a dynamically typed call into a generated kernel, for tools such
+// as lossgen run and lossgen check and for tests. It allocates; training
+// loops use the typed Workspace API instead.
+type Request[T Float] struct {
+	Dims   map[string]int
+	Params map[string]float64 // missing entries take their defaults
+	Reals  map[string][]T     // real inputs by name
+	Ints   map[string][]int   // integer inputs by name
+	Grad   bool               // also compute the gradient of every differentiable input
+}
+
+// Result is the answer to a Request.
+type Result[T Float] struct {
+	Loss  T
+	Grads map[string][]T // by input name; nil unless Request.Grad
+}
