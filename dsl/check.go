@@ -1,0 +1,293 @@
+package dsl
+
+// This file is the entry point of semantic checking: it walks the
+// declarations in order, builds the Program, and enforces the rules about
+// the result. Expressions, calls, scopes and index ranges are in their own
+// files (check_expr.go, check_call.go, scope.go, ranges.go).
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// resultName is the definition that is the loss value.
+const resultName = "loss"
+
+// checker holds the state of one Check call.
+type checker struct {
+	file string
+	src  []byte
+	errs ErrorList
+	prog *Program
+
+	globals  map[string]*symbol // sizes, params, inputs, defs declared so far
+	declared map[string]Pos     // every name declared anywhere, for forward-reference hints
+	scopes   []map[string]*IndexVar
+	rangeAt  map[*IndexVar]Pos // where each index variable got its range
+	spans    map[Expr][2]int   // source span of each checked expression, for messages
+	defining string            // name of the definition being checked
+}
+
+// Load parses and checks a spec.
+func Load(filename string, src []byte) (*Program, error) {
+	f, err := Parse(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return Check(f, src)
+}
+
+// Check type-checks a parsed spec and resolves every name, returning the
+// checked Program or an ErrorList.
+func Check(f *File, src []byte) (p *Program, err error) {
+	file := ""
+	if f != nil {
+		file = f.Pos.Filename
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			// A panic here is a bug in the checker; the user still
+			// gets a diagnostic instead of a crash.
+			p = nil
+			err = ErrorList{{File: file, Pos: Pos{Line: 1, Column: 1}, Msg: fmt.Sprintf("internal error while checking: %v", r)}}
+		}
+	}()
+	if f == nil {
+		return nil, ErrorList{{File: file, Msg: "no spec to check"}}
+	}
+	c := &checker{
+		file:     file,
+		src:      src,
+		globals:  map[string]*symbol{},
+		declared: map[string]Pos{},
+		rangeAt:  map[*IndexVar]Pos{},
+		spans:    map[Expr][2]int{},
+	}
+	c.prog = &Program{
+		File:   file,
+		Name:   f.Name,
+		Doc:    docComment(src, f.Pos.Line),
+		Source: src,
+	}
+	c.collectNames(f)
+	for _, d := range f.Decls {
+		switch {
+		case d == nil:
+		case d.Param != nil:
+			c.param(d.Param)
+		case d.Input != nil:
+			c.input(d.Input)
+		case d.Def != nil:
+			c.def(d.Def)
+		}
+	}
+	c.result(f)
+	if err := c.errs.Err(); err != nil {
+		return nil, err
+	}
+	return c.prog, nil
+}
+
+// errorf records a diagnostic at pos.
+func (c *checker) errorf(pos Pos, format string, args ...any) {
+	c.errs.Add(c.file, c.src, pos, fmt.Sprintf(format, args...))
+}
+
+// collectNames records where every top-level name is declared, so that a
+// use before the declaration can say "defined later" rather than "unknown".
+func (c *checker) collectNames(f *File) {
+	for _, d := range f.Decls {
+		var id *Ident
+		switch {
+		case d == nil:
+		case d.Param != nil:
+			id = d.Param.Name
+		case d.Input != nil:
+			id = d.Input.Name
+			for _, s := range d.Input.Shape {
+				if s != nil {
+					if _, ok := c.declared[s.Name]; !ok {
+						c.declared[s.Name] = posOf(s.Pos)
+					}
+				}
+			}
+		case d.Def != nil:
+			id = d.Def.Name
+		}
+		if id != nil {
+			if _, ok := c.declared[id.Name]; !ok {
+				c.declared[id.Name] = posOf(id.Pos)
+			}
+		}
+	}
+}
+
+func (c *checker) param(d *ParamDecl) {
+	if d.Name == nil {
+		return
+	}
+	pos := posOf(d.Name.Pos)
+	v, err := strconv.ParseFloat(d.Value, 64)
+	if err != nil {
+		c.errorf(pos, "invalid default for param %s: %s", d.Name.Name, d.Value)
+	}
+	if d.Neg {
+		v = -v
+	}
+	p := &Param{Name: d.Name.Name, Default: v, Pos: pos}
+	if c.declare(d.Name.Name, pos, &symbol{kind: symParam, param: p, pos: pos}) {
+		c.prog.Params = append(c.prog.Params, p)
+	}
+}
+
+func (c *checker) input(d *InputDecl) {
+	if d.Name == nil {
+		return
+	}
+	in := &Input{Name: d.Name.Name, Diff: true, Pos: posOf(d.Name.Pos)}
+	for _, s := range d.Shape {
+		if s == nil {
+			continue
+		}
+		if size := c.size(s); size != nil {
+			in.Shape = append(in.Shape, size)
+		}
+	}
+	if d.Kind != nil && d.Kind.Value == "int" {
+		in.Int = true
+		in.Diff = false
+	}
+	if d.Grad != nil {
+		switch {
+		case d.Grad.Value == "nograd":
+			in.Diff = false
+		case in.Int:
+			c.errorf(posOf(d.Grad.Pos), "%s is an integer input: gradients flow only through real inputs", in.Name)
+		}
+	}
+	if c.declare(in.Name, in.Pos, &symbol{kind: symInput, input: in, pos: in.Pos}) && len(in.Shape) == len(d.Shape) {
+		c.prog.Inputs = append(c.prog.Inputs, in)
+	}
+}
+
+// size returns the size symbol named by a shape entry, creating it at its
+// first appearance.
+func (c *checker) size(id *Ident) *Size {
+	pos := posOf(id.Pos)
+	if sym, ok := c.globals[id.Name]; ok {
+		if sym.kind == symSize {
+			return sym.size
+		}
+		c.errorf(pos, "%s is %s, not a size (declared at %d:%d)", id.Name, sym.describe(), sym.pos.Line, sym.pos.Column)
+		return nil
+	}
+	s := &Size{Name: id.Name, Pos: pos}
+	c.globals[id.Name] = &symbol{kind: symSize, size: s, pos: pos}
+	c.prog.Sizes = append(c.prog.Sizes, s)
+	return s
+}
+
+func (c *checker) def(d *DefDecl) {
+	if d.Name == nil || d.Body == nil {
+		return
+	}
+	pos := posOf(d.Name.Pos)
+	def := &Def{Name: d.Name.Name, Pos: pos}
+	if r := c.prog.Result; r != nil {
+		c.errorf(pos, "%s must be the last definition, but %s follows it", resultName, def.Name)
+	}
+
+	// Bind the left-hand index variables.
+	scope := map[string]*IndexVar{}
+	for _, id := range d.Index {
+		if id == nil {
+			continue
+		}
+		ipos := posOf(id.Pos)
+		if prev, ok := scope[id.Name]; ok {
+			c.errorf(ipos, "index %s appears twice on the left of %s (first at %d:%d)", id.Name, def.Name, prev.Pos.Line, prev.Pos.Column)
+			continue
+		}
+		if sym, ok := c.globals[id.Name]; ok {
+			c.errorf(ipos, "index %s shadows %s %s (declared at %d:%d)", id.Name, sym.describe(), id.Name, sym.pos.Line, sym.pos.Column)
+		}
+		v := &IndexVar{Name: id.Name, Pos: ipos}
+		scope[id.Name] = v
+		def.Index = append(def.Index, v)
+	}
+
+	before := len(c.errs)
+	c.defining = def.Name
+	c.scopes = append(c.scopes, scope)
+	body := c.orExpr(d.Body)
+	c.scopes = c.scopes[:len(c.scopes)-1]
+	c.defining = ""
+
+	if len(c.errs) == before {
+		c.requireRanges(def.Index, "the body of "+def.Name)
+	}
+	for _, v := range def.Index {
+		def.Shape = append(def.Shape, v.Range)
+	}
+	if body != nil {
+		// Int bodies are allowed (y2[i] = labels[i]); they are never
+		// differentiated. A condition is not a value.
+		if body.Type() == Bool {
+			c.errorf(body.Position(), "%s is a condition, not a value; use where(cond, a, b)", def.Name)
+		}
+		def.Body = body
+		def.Type = body.Type()
+	}
+	if !c.declare(def.Name, pos, &symbol{kind: symDef, def: def, pos: pos}) {
+		return
+	}
+	c.prog.Defs = append(c.prog.Defs, def)
+	if def.Name == resultName {
+		c.prog.Result = def
+	}
+}
+
+// result enforces the rules about the definition named `loss`.
+func (c *checker) result(f *File) {
+	r := c.prog.Result
+	if r == nil {
+		if sym, ok := c.globals[resultName]; ok {
+			c.errorf(sym.pos, "%s is reserved for the result: it must be a definition `%s = ...`", resultName, resultName)
+			return
+		}
+		pos := posOf(f.EndPos)
+		if f.Close != nil {
+			pos = posOf(f.Close.Pos)
+		}
+		c.errorf(pos, "missing result: define `%s = ...`", resultName)
+		return
+	}
+	if len(r.Index) > 0 {
+		names := make([]string, len(r.Index))
+		for i, v := range r.Index {
+			names[i] = v.Name
+		}
+		c.errorf(r.Pos, "the result %s must be a scalar, but it has indices [%s]", resultName, strings.Join(names, ", "))
+	}
+	if r.Body != nil && r.Type != Real {
+		c.errorf(r.Pos, "the result %s must be real, but it is %s", resultName, r.Type)
+	}
+}
+
+// docComment returns the comment lines directly above the line of the
+// `loss` keyword, without their // markers.
+func docComment(src []byte, lossLine int) string {
+	lines := strings.Split(string(src), "\n")
+	var doc []string
+	for i := lossLine - 2; i >= 0 && i < len(lines); i-- {
+		l := strings.TrimSpace(lines[i])
+		if !strings.HasPrefix(l, "//") {
+			break
+		}
+		l = strings.TrimPrefix(l, "//")
+		l = strings.TrimPrefix(l, " ")
+		doc = append([]string{strings.TrimRight(l, " \t\r")}, doc...)
+	}
+	return strings.Join(doc, "\n")
+}

@@ -1,0 +1,104 @@
+package dsl
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite grammar.ebnf from the parser")
+
+// TestGrammarEBNF keeps grammar.ebnf, the readable form of the grammar, in
+// step with the struct tags that define it.
+func TestGrammarEBNF(t *testing.T) {
+	got := GrammarEBNF() + "\n"
+	if *update {
+		require.NoError(t, os.WriteFile("grammar.ebnf", []byte(got), 0o644))
+	}
+	want, err := os.ReadFile("grammar.ebnf")
+	require.NoError(t, err)
+	require.Equal(t, string(want), got, "grammar.ebnf is stale: run go test ./dsl -run TestGrammarEBNF -update")
+}
+
+func specFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../specs/*.loss")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	return files
+}
+
+// TestShippedSpecs: every spec in specs/ parses and checks.
+func TestShippedSpecs(t *testing.T) {
+	for _, file := range specFiles(t) {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			require.NoError(t, err)
+			p, err := Load(file, src)
+			require.NoError(t, err)
+			require.NotNil(t, p.Result)
+			require.Equal(t, "loss", p.Result.Name)
+			require.Same(t, p.Result, p.Defs[len(p.Defs)-1])
+			require.Empty(t, p.Result.Shape)
+			require.Equal(t, Real, p.Result.Type)
+			require.NotEmpty(t, p.Doc)
+			checkSharedSizes(t, p)
+		})
+	}
+}
+
+// checkSharedSizes asserts that every shape and range uses the Size
+// pointers of Program.Sizes, which later stages compare by identity.
+func checkSharedSizes(t *testing.T, p *Program) {
+	t.Helper()
+	known := map[*Size]bool{}
+	for _, s := range p.Sizes {
+		known[s] = true
+	}
+	for _, in := range p.Inputs {
+		for _, s := range in.Shape {
+			require.True(t, known[s], "input %s", in.Name)
+		}
+	}
+	for _, d := range p.Defs {
+		for k, s := range d.Shape {
+			require.True(t, known[s], "def %s", d.Name)
+			require.Same(t, s, d.Index[k].Range)
+		}
+		walk(d.Body, func(e Expr) {
+			if r, ok := e.(*Reduce); ok {
+				for _, v := range r.Vars {
+					require.True(t, known[v.Range], "reduce in %s", d.Name)
+				}
+			}
+		})
+	}
+}
+
+func walk(e Expr, f func(Expr)) {
+	if e == nil {
+		return
+	}
+	f(e)
+	switch x := e.(type) {
+	case *Access:
+		for _, i := range x.Index {
+			walk(i, f)
+		}
+	case *Unary:
+		walk(x.X, f)
+	case *Binary:
+		walk(x.X, f)
+		walk(x.Y, f)
+	case *Call:
+		for _, a := range x.Args {
+			walk(a, f)
+		}
+	case *Reduce:
+		walk(x.Filter, f)
+		walk(x.Body, f)
+	}
+}

@@ -1,0 +1,22 @@
+// Package interp is the reference interpreter for checked loss programs:
+// the oracle against which generated kernels are tested.
+//
+// It is deliberately naive and shares nothing with the code generator: it
+// computes in float64 with plain loops over the dsl.Program, evaluates every
+// definition at every index point into a flat row-major array, and computes
+// reductions by direct iteration. Its gradients are central finite
+// differences (NumGrad), so it checks both the forward pass and the
+// differentiation of generated code without trusting either.
+//
+// Semantics the generated code follows:
+//
+//   - mean over a (filtered) set is sum / max(count, 1);
+//   - max, min and logsumexp over an empty set are 0; logsumexp subtracts
+//     the maximum before exponentiating;
+//   - softplus(x) = max(x, 0) + log1p(exp(-|x|)); relu(x) = max(x, 0);
+//     sigmoid(x) = 1 / (1 + exp(-x)); stopgrad(x) = x in value;
+//   - binary max/min return the first argument on ties;
+//   - x^y is math.Pow(x, y), with y == 2 computed as x*x;
+//   - where(c, a, b) evaluates only the selected branch;
+//   - count is the number of points passing the filter; real(n) is float64(n).
+package interp

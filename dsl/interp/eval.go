@@ -1,0 +1,296 @@
+package interp
+
+// This file evaluates a checked program directly from its definition: each
+// definition at every point of its shape, reductions by iterating over every
+// point of their variables' ranges. Nothing here is clever on purpose.
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/lossgen/lossgen/dsl"
+)
+
+// Eval computes the loss. Missing params take their defaults; missing or
+// mis-sized inputs, non-positive sizes, labels out of range and unknown names
+// are errors.
+func Eval(p *dsl.Program, v Values) (float64, error) {
+	b, err := bind(p, v)
+	if err != nil {
+		return 0, err
+	}
+	return b.run(p)
+}
+
+// machine is the evaluation state: bound values, the current index point,
+// and the arrays of the definitions computed so far.
+type machine struct {
+	*bound
+	env  map[*dsl.IndexVar]int
+	defs map[*dsl.Def][]float64
+	err  error
+}
+
+func (b *bound) run(p *dsl.Program) (float64, error) {
+	if p.Result == nil {
+		return 0, fmt.Errorf("program has no result")
+	}
+	m := &machine{bound: b, env: map[*dsl.IndexVar]int{}, defs: map[*dsl.Def][]float64{}}
+	for _, d := range p.Defs {
+		n := m.count(d.Shape)
+		out := make([]float64, n)
+		m.points(d.Index, func() {
+			out[m.flat(d.Shape, d.Index)] = m.eval(d.Body)
+		})
+		m.defs[d] = out
+		if m.err != nil {
+			return 0, m.err
+		}
+	}
+	return m.defs[p.Result][0], nil
+}
+
+// count is the number of elements of a shape.
+func (m *machine) count(shape []*dsl.Size) int {
+	n := 1
+	for _, s := range shape {
+		n *= m.dims[s]
+	}
+	return n
+}
+
+// points calls f at every point of the variables' ranges, in row-major
+// order (the first variable outermost), binding them in env.
+func (m *machine) points(vars []*dsl.IndexVar, f func()) {
+	var rec func(k int)
+	rec = func(k int) {
+		if k == len(vars) {
+			f()
+			return
+		}
+		v := vars[k]
+		for i := 0; i < m.dims[v.Range]; i++ {
+			m.env[v] = i
+			rec(k + 1)
+		}
+	}
+	rec(0)
+	for _, v := range vars {
+		delete(m.env, v)
+	}
+}
+
+// flat is the row-major offset of the current point of vars in shape.
+func (m *machine) flat(shape []*dsl.Size, vars []*dsl.IndexVar) int {
+	off := 0
+	for k, v := range vars {
+		off = off*m.dims[shape[k]] + m.env[v]
+	}
+	return off
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// eval computes e at the current point. Ints and Bools are carried as
+// float64 (exact for the integers involved; Bool as 0 or 1).
+func (m *machine) eval(e dsl.Expr) float64 {
+	switch x := e.(type) {
+	case *dsl.Num:
+		return x.Value
+	case *dsl.SizeRef:
+		return float64(m.dims[x.Size])
+	case *dsl.ParamRef:
+		return m.params[x.Param]
+	case *dsl.IndexRef:
+		return float64(m.env[x.Var])
+	case *dsl.Access:
+		return m.access(x)
+	case *dsl.Unary:
+		if x.Op == "!" {
+			return b2f(m.eval(x.X) == 0)
+		}
+		return -m.eval(x.X)
+	case *dsl.Binary:
+		return m.binary(x)
+	case *dsl.Call:
+		return m.call(x)
+	case *dsl.Reduce:
+		return m.reduce(x)
+	}
+	m.fail(fmt.Errorf("interp: unknown expression %T", e))
+	return 0
+}
+
+func (m *machine) fail(err error) {
+	if m.err == nil {
+		m.err = err
+	}
+}
+
+func (m *machine) access(a *dsl.Access) float64 {
+	shape := a.Shape()
+	off := 0
+	for k, sub := range a.Index {
+		i := int(m.eval(sub))
+		n := m.dims[shape[k]]
+		if i < 0 || i >= n {
+			// checkGathers makes this unreachable for valid programs.
+			m.fail(fmt.Errorf("index %d out of range [0, %d) in %s", i, n, a.Name()))
+			return 0
+		}
+		off = off*n + i
+	}
+	switch {
+	case a.Def != nil:
+		return m.defs[a.Def][off]
+	case a.Input.Int:
+		return float64(m.ints[a.Input][off])
+	}
+	return m.reals[a.Input][off]
+}
+
+func (m *machine) binary(b *dsl.Binary) float64 {
+	switch b.Op {
+	case "&&":
+		return b2f(m.eval(b.X) != 0 && m.eval(b.Y) != 0)
+	case "||":
+		return b2f(m.eval(b.X) != 0 || m.eval(b.Y) != 0)
+	}
+	x, y := m.eval(b.X), m.eval(b.Y)
+	switch b.Op {
+	case "+":
+		return x + y
+	case "-":
+		return x - y
+	case "*":
+		return x * y
+	case "/":
+		return x / y
+	case "^":
+		if y == 2 {
+			return x * x
+		}
+		return math.Pow(x, y)
+	case "==":
+		return b2f(x == y)
+	case "!=":
+		return b2f(x != y)
+	case "<":
+		return b2f(x < y)
+	case "<=":
+		return b2f(x <= y)
+	case ">":
+		return b2f(x > y)
+	case ">=":
+		return b2f(x >= y)
+	}
+	m.fail(fmt.Errorf("interp: unknown operator %q", b.Op))
+	return 0
+}
+
+func (m *machine) call(c *dsl.Call) float64 {
+	if c.Fn == "where" {
+		if m.eval(c.Args[0]) != 0 {
+			return m.eval(c.Args[1])
+		}
+		return m.eval(c.Args[2])
+	}
+	x := m.eval(c.Args[0])
+	switch c.Fn {
+	case "exp":
+		return math.Exp(x)
+	case "log":
+		return math.Log(x)
+	case "log1p":
+		return math.Log1p(x)
+	case "sqrt":
+		return math.Sqrt(x)
+	case "abs":
+		return math.Abs(x)
+	case "relu":
+		if x > 0 {
+			return x
+		}
+		return 0
+	case "softplus":
+		return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+	case "sigmoid":
+		return 1 / (1 + math.Exp(-x))
+	case "cos":
+		return math.Cos(x)
+	case "sin":
+		return math.Sin(x)
+	case "acos":
+		return math.Acos(x)
+	case "stopgrad", "real":
+		return x
+	case "max":
+		if y := m.eval(c.Args[1]); y > x {
+			return y
+		}
+		return x
+	case "min":
+		if y := m.eval(c.Args[1]); y < x {
+			return y
+		}
+		return x
+	}
+	m.fail(fmt.Errorf("interp: unknown function %q", c.Fn))
+	return 0
+}
+
+func (m *machine) reduce(r *dsl.Reduce) float64 {
+	var vals []float64
+	n := 0
+	m.points(r.Vars, func() {
+		if r.Filter != nil && m.eval(r.Filter) == 0 {
+			return
+		}
+		n++
+		if r.Body != nil {
+			vals = append(vals, m.eval(r.Body))
+		}
+	})
+	switch r.Op {
+	case "count":
+		return float64(n)
+	case "sum", "mean":
+		s := 0.0
+		for _, v := range vals {
+			s += v
+		}
+		if r.Op == "mean" {
+			s /= float64(max(n, 1))
+		}
+		return s
+	}
+	if len(vals) == 0 {
+		return 0 // max, min, logsumexp of an empty set
+	}
+	best := vals[0]
+	for _, v := range vals[1:] {
+		if (r.Op == "min" && v < best) || (r.Op != "min" && v > best) {
+			best = v
+		}
+	}
+	switch r.Op {
+	case "max", "min":
+		return best
+	case "logsumexp":
+		if math.IsInf(best, 0) {
+			return best
+		}
+		s := 0.0
+		for _, v := range vals {
+			s += math.Exp(v - best)
+		}
+		return best + math.Log(s)
+	}
+	m.fail(fmt.Errorf("interp: unknown reduction %q", r.Op))
+	return 0
+}

@@ -1,0 +1,67 @@
+package dsl
+
+import (
+	"math/rand"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestMutationsNeverPanic feeds Parse and Check randomly damaged copies of
+// the shipped specs. Whatever the input, the result is a Program or an
+// error, never a panic (the recover in Parse/Check would turn a panic into
+// an "internal error", which this test also rejects).
+func TestMutationsNeverPanic(t *testing.T) {
+	var specs [][]byte
+	for _, f := range specFiles(t) {
+		src, err := os.ReadFile(f)
+		require.NoError(t, err)
+		specs = append(specs, src)
+	}
+	fragments := []string{"(", ")", "[", "]", "{", "}", ",", ":", "|", "||", "&&", "^", "-", "!", "=", "==", "<",
+		"sum(", "max(", "count(", "i", "j", "N", "labels", "x", "1", "0.5", "1e999", "int", "grad", "loss", "param", "input",
+		"real(", "where(", "\n", " ", "\t", "#", "é", "loss = 1", "[i]", "[i, j]"}
+	rng := rand.New(rand.NewSource(1))
+	for n := 0; n < mutationCount; n++ {
+		src := append([]byte(nil), specs[rng.Intn(len(specs))]...)
+		for m := 1 + rng.Intn(3); m > 0; m-- {
+			src = mutate(rng, src, fragments)
+		}
+		require.NotPanics(t, func() {
+			p, err := Load("mut.loss", src)
+			if err != nil {
+				require.NotContains(t, err.Error(), "internal error", "source:\n%s", src)
+				require.Nil(t, p)
+				_ = err.Error()
+			} else {
+				require.NotNil(t, p.Result)
+			}
+		}, "source:\n%s", src)
+	}
+}
+
+func mutate(rng *rand.Rand, src []byte, fragments []string) []byte {
+	if len(src) == 0 {
+		return []byte(fragments[rng.Intn(len(fragments))])
+	}
+	i := rng.Intn(len(src))
+	switch rng.Intn(4) {
+	case 0: // delete a span
+		j := min(len(src), i+1+rng.Intn(8))
+		return append(src[:i:i], src[j:]...)
+	case 1: // insert a fragment
+		f := fragments[rng.Intn(len(fragments))]
+		return append(src[:i:i], append([]byte(f), src[i:]...)...)
+	case 2: // replace a byte
+		out := append([]byte(nil), src...)
+		out[i] = "()[]{},:|^-+*/=<>!ijNxk0 \n"[rng.Intn(26)]
+		return out
+	default: // duplicate a span
+		j := min(len(src), i+1+rng.Intn(20))
+		return append(src[:j:j], append(append([]byte(nil), src[i:j]...), src[j:]...)...)
+	}
+}
+
+// mutationCount is the number of mutated specs; raise it locally to hunt.
+var mutationCount = 600
