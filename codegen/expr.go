@@ -55,8 +55,14 @@ func (f *fn) render(e ir.Expr) (jen.Code, int) {
 	case *ir.LocalVal:
 		return jen.Id(f.localName(e.Local)), precAtom
 	case *ir.Load:
+		if c, ok := f.rowAccess(e.Tensor, false, e.Index); ok {
+			return c, precAtom
+		}
 		return jen.Id(f.useTensor(e.Tensor)).Index(f.flat(e.Tensor, e.Index)), precAtom
 	case *ir.AdjLoad:
+		if c, ok := f.rowAccess(e.Tensor, true, e.Index); ok {
+			return c, precAtom
+		}
 		return jen.Id(f.useAdj(e.Tensor)).Index(f.flat(e.Tensor, e.Index)), precAtom
 	case *ir.Unary:
 		x := f.operand(e.X, precUnary, false)

@@ -18,7 +18,8 @@ type fn struct {
 	vars     map[*ir.Var]varRender
 	varNames map[*ir.Var]string
 	locals   map[*ir.Local]string
-	copyNo   int // unrolled copy being rendered; locals get a _copyNo suffix
+	copyNo   int       // unrolled copy being rendered; locals get a _copyNo suffix
+	rows     *rowState // rows of the unrolled loop being rendered, or nil
 }
 
 type varRender struct {
@@ -157,11 +158,14 @@ func (f *fn) stmt(s ir.Stmt) jen.Code {
 		val := f.expr(s.Value)
 		return jen.Id(f.bindLocal(s.Local)).Op(":=").Add(val)
 	case *ir.Accum:
-		target := jen.Id(f.useAdj(s.Tensor)).Index(f.flat(s.Tensor, s.Index))
-		if u, ok := s.Value.(*ir.Unary); ok && u.Op == "-" {
-			return target.Op("-=").Add(f.expr(u.X))
+		target, ok := f.rowAccess(s.Tensor, true, s.Index)
+		if !ok {
+			target = jen.Id(f.useAdj(s.Tensor)).Index(f.flat(s.Tensor, s.Index))
 		}
-		return target.Op("+=").Add(f.expr(s.Value))
+		if u, ok := s.Value.(*ir.Unary); ok && u.Op == "-" {
+			return jen.Add(target).Op("-=").Add(f.expr(u.X))
+		}
+		return jen.Add(target).Op("+=").Add(f.expr(s.Value))
 	}
 	panic(fmt.Sprintf("codegen: unexpected statement %T", s))
 }

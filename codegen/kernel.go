@@ -149,11 +149,12 @@ func vals(vars []*ir.Var) []ir.Expr {
 	return out
 }
 
-// reduceLoops emits the loops over op.RVars around body(copy), which
-// renders one evaluation of the reduction body. Without a filter the
-// innermost loop is unrolled and body is called once per copy; with a
-// filter body is wrapped in the condition.
-func (f *fn) reduceLoops(op *ir.Op, unrolled bool, body func() []jen.Code) []jen.Code {
+// reduceLoops emits the loops over op.RVars around body(), which renders
+// one evaluation of the reduction body (stmts, then whatever body adds for
+// result). Without a filter the innermost loop is unrolled and body is
+// called once per copy, with rows sliced for the accesses along the
+// innermost variable; with a filter body is wrapped in the condition.
+func (f *fn) reduceLoops(op *ir.Op, unrolled bool, stmts []ir.Stmt, result ir.Expr, body func() []jen.Code) []jen.Code {
 	f.bindVars(op.RVars)
 	if op.Filter != nil {
 		inner := []jen.Code{jen.If(f.expr(op.Filter)).Block(body()...)}
@@ -165,7 +166,11 @@ func (f *fn) reduceLoops(op *ir.Op, unrolled bool, body func() []jen.Code) []jen
 	last := op.RVars[len(op.RVars)-1]
 	k := f.varName(last)
 	size := f.useSize(last.Range)
-	var main []jen.Code
+	rs := f.findRows(last, stmts, result)
+	f.rows = rs
+	defer func() { f.rows = nil }()
+	rs.inMain = true
+	main := f.chunkDecls(rs, k)
 	for u := 0; u < unroll; u++ {
 		f.copyNo = u
 		if u == 0 {
@@ -175,14 +180,15 @@ func (f *fn) reduceLoops(op *ir.Op, unrolled bool, body func() []jen.Code) []jen
 		}
 		main = append(main, body()...)
 	}
+	rs.inMain = false
 	f.copyNo = 0
 	f.vars[last] = varRender{code: jen.Id(k), prec: precAtom}
 	rest := body()
-	inner := []jen.Code{
+	inner := append(f.rowDecls(rs),
 		jen.Id(k).Op(":=").Lit(0),
 		jen.For(jen.Empty(), jen.Id(k).Op("+").Lit(unroll).Op("<=").Id(size), jen.Id(k).Op("+=").Lit(unroll)).Block(main...),
 		jen.For(jen.Empty(), jen.Id(k).Op("<").Id(size), jen.Id(k).Op("++")).Block(rest...),
-	}
+	)
 	return f.loops(op.RVars[:len(op.RVars)-1], inner)
 }
 
@@ -201,7 +207,7 @@ func (f *fn) sumForward(op *ir.Op, target *jen.Statement) []jen.Code {
 		names[u] = jen.Id(accName(u))
 	}
 	out = append(out, jen.Var().List(names...).Id(f.g.typ.name))
-	out = append(out, f.reduceLoops(op, unrolled, func() []jen.Code {
+	out = append(out, f.reduceLoops(op, unrolled, inside, op.Body.Result, func() []jen.Code {
 		code := f.stmts(inside)
 		acc := accName(0)
 		if unrolled {
@@ -241,7 +247,7 @@ func (f *fn) extremumForward(op *ir.Op, target *jen.Statement) []jen.Code {
 	outside, inside := hoist(op.Body, op.RVars)
 	out := f.stmts(outside)
 	out = append(out, jen.Var().Id("best").Id(f.g.typ.name), jen.Id("arg").Op(":=").Lit(-1))
-	out = append(out, f.reduceLoops(op, false, func() []jen.Code {
+	out = append(out, f.reduceLoops(op, false, nil, nil, func() []jen.Code {
 		code := f.stmts(inside)
 		// Strict comparison: the first element attaining the extremum wins,
 		// and the gradient is routed to it.
@@ -266,7 +272,7 @@ func (f *fn) lseForward(op *ir.Op, target *jen.Statement) []jen.Code {
 	if op.Filter != nil {
 		out = append(out, jen.Id("cnt").Op(":=").Lit(0))
 	}
-	out = append(out, f.reduceLoops(op, false, func() []jen.Code {
+	out = append(out, f.reduceLoops(op, false, nil, nil, func() []jen.Code {
 		code := append(f.stmts(inside),
 			jen.Id("v").Op(":=").Add(f.expr(op.Body.Result)),
 			jen.If(jen.Id("v").Op(">").Id("mx")).Block(jen.Id("mx").Op("=").Id("v")))
@@ -277,7 +283,7 @@ func (f *fn) lseForward(op *ir.Op, target *jen.Statement) []jen.Code {
 	})...)
 	// Shift by the maximum so that no exponential overflows.
 	second := []jen.Code{jen.Var().Id("sumExp").Id(t)}
-	second = append(second, f.reduceLoops(op, false, func() []jen.Code {
+	second = append(second, f.reduceLoops(op, false, nil, nil, func() []jen.Code {
 		return append(f.stmts(inside),
 			jen.Id("sumExp").Op("+=").Qual(rtPath, "Exp").Call(jen.Add(f.operand(op.Body.Result, prec("-"), false)).Op("-").Id("mx")))
 	})...)
@@ -293,7 +299,7 @@ func (f *fn) lseForward(op *ir.Op, target *jen.Statement) []jen.Code {
 
 func (f *fn) countForward(op *ir.Op, target *jen.Statement) []jen.Code {
 	out := []jen.Code{jen.Id("cnt").Op(":=").Lit(0)}
-	out = append(out, f.reduceLoops(op, false, func() []jen.Code {
+	out = append(out, f.reduceLoops(op, false, nil, nil, func() []jen.Code {
 		return []jen.Code{jen.Id("cnt").Op("++")}
 	})...)
 	return append(out, target.Op("=").Id(f.g.typ.name).Call(jen.Id("cnt")))
@@ -334,7 +340,7 @@ func (f *fn) backwardOp(adj *ir.AdjointOp) []jen.Code {
 	default: // sum, logsumexp
 		outside, inside := hoist(adj.Block, op.RVars)
 		inner = f.stmts(outside)
-		inner = append(inner, f.reduceLoops(op, op.Filter == nil && op.Red == "sum", func() []jen.Code {
+		inner = append(inner, f.reduceLoops(op, op.Filter == nil && op.Red == "sum", inside, nil, func() []jen.Code {
 			return f.stmts(inside)
 		})...)
 	}

@@ -161,30 +161,38 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	for i := 0; i < N; i++ {
 		var acc0, acc1, acc2, acc3 float32
+		logitsRow := logits[i*C:][:C]
 		j := 0
 		for ; j+4 <= C; j += 4 {
-			acc0 += logits[i*C+j]
-			acc1 += logits[i*C+j+1]
-			acc2 += logits[i*C+j+2]
-			acc3 += logits[i*C+j+3]
+			logits4 := logitsRow[j : j+4 : j+4]
+			acc0 += logits4[0]
+			acc1 += logits4[1]
+			acc2 += logits4[2]
+			acc3 += logits4[3]
 		}
 		for ; j < C; j++ {
-			acc0 += logits[i*C+j]
+			acc0 += logitsRow[j]
 		}
 		lossSum2[i] = (acc0 + acc1) + (acc2 + acc3)
 	}
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	{
 		var acc0, acc1, acc2, acc3 float32
+		lseRow := lse[:N]
+		labelsRow := labels[:N]
+		lossSum2Row := lossSum2[:N]
 		i := 0
 		for ; i+4 <= N; i += 4 {
-			acc0 += lse[i] - (1-eps)*logits[i*C+labels[i]] - eps/float32(C)*lossSum2[i]
-			acc1 += lse[i+1] - (1-eps)*logits[(i+1)*C+labels[i+1]] - eps/float32(C)*lossSum2[i+1]
-			acc2 += lse[i+2] - (1-eps)*logits[(i+2)*C+labels[i+2]] - eps/float32(C)*lossSum2[i+2]
-			acc3 += lse[i+3] - (1-eps)*logits[(i+3)*C+labels[i+3]] - eps/float32(C)*lossSum2[i+3]
+			lse4 := lseRow[i : i+4 : i+4]
+			labels4 := labelsRow[i : i+4 : i+4]
+			lossSum24 := lossSum2Row[i : i+4 : i+4]
+			acc0 += lse4[0] - (1-eps)*logits[i*C+labels4[0]] - eps/float32(C)*lossSum24[0]
+			acc1 += lse4[1] - (1-eps)*logits[(i+1)*C+labels4[1]] - eps/float32(C)*lossSum24[1]
+			acc2 += lse4[2] - (1-eps)*logits[(i+2)*C+labels4[2]] - eps/float32(C)*lossSum24[2]
+			acc3 += lse4[3] - (1-eps)*logits[(i+3)*C+labels4[3]] - eps/float32(C)*lossSum24[3]
 		}
 		for ; i < N; i++ {
-			acc0 += lse[i] - (1-eps)*logits[i*C+labels[i]] - eps/float32(C)*lossSum2[i]
+			acc0 += lseRow[i] - (1-eps)*logits[i*C+labelsRow[i]] - eps/float32(C)*lossSum2Row[i]
 		}
 		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 	}
@@ -222,38 +230,46 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	{
 		g1 := adjLossSum[0]
+		adjLseRow := adjLse[:N]
+		labelsRow := labels[:N]
+		adjLossSum2Row := adjLossSum2[:N]
 		i := 0
 		for ; i+4 <= N; i += 4 {
-			adjLse[i] += g1
-			adjLogits[i*C+labels[i]] -= g1 * (1 - eps)
-			adjLossSum2[i] -= g1 * (eps / float32(C))
-			adjLse[i+1] += g1
-			adjLogits[(i+1)*C+labels[i+1]] -= g1 * (1 - eps)
-			adjLossSum2[i+1] -= g1 * (eps / float32(C))
-			adjLse[i+2] += g1
-			adjLogits[(i+2)*C+labels[i+2]] -= g1 * (1 - eps)
-			adjLossSum2[i+2] -= g1 * (eps / float32(C))
-			adjLse[i+3] += g1
-			adjLogits[(i+3)*C+labels[i+3]] -= g1 * (1 - eps)
-			adjLossSum2[i+3] -= g1 * (eps / float32(C))
+			adjLse4 := adjLseRow[i : i+4 : i+4]
+			labels4 := labelsRow[i : i+4 : i+4]
+			adjLossSum24 := adjLossSum2Row[i : i+4 : i+4]
+			adjLse4[0] += g1
+			adjLogits[i*C+labels4[0]] -= g1 * (1 - eps)
+			adjLossSum24[0] -= g1 * (eps / float32(C))
+			adjLse4[1] += g1
+			adjLogits[(i+1)*C+labels4[1]] -= g1 * (1 - eps)
+			adjLossSum24[1] -= g1 * (eps / float32(C))
+			adjLse4[2] += g1
+			adjLogits[(i+2)*C+labels4[2]] -= g1 * (1 - eps)
+			adjLossSum24[2] -= g1 * (eps / float32(C))
+			adjLse4[3] += g1
+			adjLogits[(i+3)*C+labels4[3]] -= g1 * (1 - eps)
+			adjLossSum24[3] -= g1 * (eps / float32(C))
 		}
 		for ; i < N; i++ {
-			adjLse[i] += g1
-			adjLogits[i*C+labels[i]] -= g1 * (1 - eps)
-			adjLossSum2[i] -= g1 * (eps / float32(C))
+			adjLseRow[i] += g1
+			adjLogits[i*C+labelsRow[i]] -= g1 * (1 - eps)
+			adjLossSum2Row[i] -= g1 * (eps / float32(C))
 		}
 	}
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	for i := 0; i < N; i++ {
+		adjLogitsRow := adjLogits[i*C:][:C]
 		j := 0
 		for ; j+4 <= C; j += 4 {
-			adjLogits[i*C+j] += adjLossSum2[i]
-			adjLogits[i*C+j+1] += adjLossSum2[i]
-			adjLogits[i*C+j+2] += adjLossSum2[i]
-			adjLogits[i*C+j+3] += adjLossSum2[i]
+			adjLogits4 := adjLogitsRow[j : j+4 : j+4]
+			adjLogits4[0] += adjLossSum2[i]
+			adjLogits4[1] += adjLossSum2[i]
+			adjLogits4[2] += adjLossSum2[i]
+			adjLogits4[3] += adjLossSum2[i]
 		}
 		for ; j < C; j++ {
-			adjLogits[i*C+j] += adjLossSum2[i]
+			adjLogitsRow[j] += adjLossSum2[i]
 		}
 	}
 	// cross_entropy_ls.loss:8: lse[i] = logsumexp(j: logits[i, j])

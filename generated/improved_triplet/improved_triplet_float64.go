@@ -156,19 +156,23 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// improved_triplet.loss:11: dap[i] = sum(k: (anchor[i, k] - positive[i, k])^2)
 	for i := 0; i < N; i++ {
 		var acc0, acc1, acc2, acc3 float64
+		anchorRow := anchor[i*D:][:D]
+		positiveRow := positive[i*D:][:D]
 		k := 0
 		for ; k+4 <= D; k += 4 {
-			t1 := anchor[i*D+k] - positive[i*D+k]
+			anchor4 := anchorRow[k : k+4 : k+4]
+			positive4 := positiveRow[k : k+4 : k+4]
+			t1 := anchor4[0] - positive4[0]
 			acc0 += t1 * t1
-			t1_1 := anchor[i*D+k+1] - positive[i*D+k+1]
+			t1_1 := anchor4[1] - positive4[1]
 			acc1 += t1_1 * t1_1
-			t1_2 := anchor[i*D+k+2] - positive[i*D+k+2]
+			t1_2 := anchor4[2] - positive4[2]
 			acc2 += t1_2 * t1_2
-			t1_3 := anchor[i*D+k+3] - positive[i*D+k+3]
+			t1_3 := anchor4[3] - positive4[3]
 			acc3 += t1_3 * t1_3
 		}
 		for ; k < D; k++ {
-			t1 := anchor[i*D+k] - positive[i*D+k]
+			t1 := anchorRow[k] - positiveRow[k]
 			acc0 += t1 * t1
 		}
 		dap[i] = (acc0 + acc1) + (acc2 + acc3)
@@ -176,19 +180,23 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// improved_triplet.loss:12: dan[i] = sum(k: (anchor[i, k] - negative[i, k])^2)
 	for i := 0; i < N; i++ {
 		var acc0, acc1, acc2, acc3 float64
+		anchorRow := anchor[i*D:][:D]
+		negativeRow := negative[i*D:][:D]
 		k := 0
 		for ; k+4 <= D; k += 4 {
-			t1 := anchor[i*D+k] - negative[i*D+k]
+			anchor4 := anchorRow[k : k+4 : k+4]
+			negative4 := negativeRow[k : k+4 : k+4]
+			t1 := anchor4[0] - negative4[0]
 			acc0 += t1 * t1
-			t1_1 := anchor[i*D+k+1] - negative[i*D+k+1]
+			t1_1 := anchor4[1] - negative4[1]
 			acc1 += t1_1 * t1_1
-			t1_2 := anchor[i*D+k+2] - negative[i*D+k+2]
+			t1_2 := anchor4[2] - negative4[2]
 			acc2 += t1_2 * t1_2
-			t1_3 := anchor[i*D+k+3] - negative[i*D+k+3]
+			t1_3 := anchor4[3] - negative4[3]
 			acc3 += t1_3 * t1_3
 		}
 		for ; k < D; k++ {
-			t1 := anchor[i*D+k] - negative[i*D+k]
+			t1 := anchorRow[k] - negativeRow[k]
 			acc0 += t1 * t1
 		}
 		dan[i] = (acc0 + acc1) + (acc2 + acc3)
@@ -196,20 +204,24 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// improved_triplet.loss:13: loss   = mean(i: max(dap[i] - dan[i], tau1) + beta * max(dap[i], tau2))
 	{
 		var acc0, acc1, acc2, acc3 float64
+		dapRow := dap[:N]
+		danRow := dan[:N]
 		i := 0
 		for ; i+4 <= N; i += 4 {
-			t1 := dap[i]
-			acc0 += lossrt.Max(t1-dan[i], tau1) + beta*lossrt.Max(t1, tau2)
-			t1_1 := dap[i+1]
-			acc1 += lossrt.Max(t1_1-dan[i+1], tau1) + beta*lossrt.Max(t1_1, tau2)
-			t1_2 := dap[i+2]
-			acc2 += lossrt.Max(t1_2-dan[i+2], tau1) + beta*lossrt.Max(t1_2, tau2)
-			t1_3 := dap[i+3]
-			acc3 += lossrt.Max(t1_3-dan[i+3], tau1) + beta*lossrt.Max(t1_3, tau2)
+			dap4 := dapRow[i : i+4 : i+4]
+			dan4 := danRow[i : i+4 : i+4]
+			t1 := dap4[0]
+			acc0 += lossrt.Max(t1-dan4[0], tau1) + beta*lossrt.Max(t1, tau2)
+			t1_1 := dap4[1]
+			acc1 += lossrt.Max(t1_1-dan4[1], tau1) + beta*lossrt.Max(t1_1, tau2)
+			t1_2 := dap4[2]
+			acc2 += lossrt.Max(t1_2-dan4[2], tau1) + beta*lossrt.Max(t1_2, tau2)
+			t1_3 := dap4[3]
+			acc3 += lossrt.Max(t1_3-dan4[3], tau1) + beta*lossrt.Max(t1_3, tau2)
 		}
 		for ; i < N; i++ {
-			t1 := dap[i]
-			acc0 += lossrt.Max(t1-dan[i], tau1) + beta*lossrt.Max(t1, tau2)
+			t1 := dapRow[i]
+			acc0 += lossrt.Max(t1-danRow[i], tau1) + beta*lossrt.Max(t1, tau2)
 		}
 		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 	}
@@ -259,76 +271,100 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// improved_triplet.loss:13: loss   = mean(i: max(dap[i] - dan[i], tau1) + beta * max(dap[i], tau2))
 	{
 		g2 := adjLossSum[0]
+		dapRow := dap[:N]
+		danRow := dan[:N]
+		adjDapRow := adjDap[:N]
+		adjDanRow := adjDan[:N]
 		i := 0
 		for ; i+4 <= N; i += 4 {
-			g1 := dap[i]
-			g3 := lossrt.Select(g1-dan[i] >= tau1, g2, 0)
-			adjDap[i] += g3 + lossrt.Select(g1 >= tau2, g2*beta, 0)
-			adjDan[i] -= g3
-			g1_1 := dap[i+1]
-			g3_1 := lossrt.Select(g1_1-dan[i+1] >= tau1, g2, 0)
-			adjDap[i+1] += g3_1 + lossrt.Select(g1_1 >= tau2, g2*beta, 0)
-			adjDan[i+1] -= g3_1
-			g1_2 := dap[i+2]
-			g3_2 := lossrt.Select(g1_2-dan[i+2] >= tau1, g2, 0)
-			adjDap[i+2] += g3_2 + lossrt.Select(g1_2 >= tau2, g2*beta, 0)
-			adjDan[i+2] -= g3_2
-			g1_3 := dap[i+3]
-			g3_3 := lossrt.Select(g1_3-dan[i+3] >= tau1, g2, 0)
-			adjDap[i+3] += g3_3 + lossrt.Select(g1_3 >= tau2, g2*beta, 0)
-			adjDan[i+3] -= g3_3
+			dap4 := dapRow[i : i+4 : i+4]
+			dan4 := danRow[i : i+4 : i+4]
+			adjDap4 := adjDapRow[i : i+4 : i+4]
+			adjDan4 := adjDanRow[i : i+4 : i+4]
+			g1 := dap4[0]
+			g3 := lossrt.Select(g1-dan4[0] >= tau1, g2, 0)
+			adjDap4[0] += g3 + lossrt.Select(g1 >= tau2, g2*beta, 0)
+			adjDan4[0] -= g3
+			g1_1 := dap4[1]
+			g3_1 := lossrt.Select(g1_1-dan4[1] >= tau1, g2, 0)
+			adjDap4[1] += g3_1 + lossrt.Select(g1_1 >= tau2, g2*beta, 0)
+			adjDan4[1] -= g3_1
+			g1_2 := dap4[2]
+			g3_2 := lossrt.Select(g1_2-dan4[2] >= tau1, g2, 0)
+			adjDap4[2] += g3_2 + lossrt.Select(g1_2 >= tau2, g2*beta, 0)
+			adjDan4[2] -= g3_2
+			g1_3 := dap4[3]
+			g3_3 := lossrt.Select(g1_3-dan4[3] >= tau1, g2, 0)
+			adjDap4[3] += g3_3 + lossrt.Select(g1_3 >= tau2, g2*beta, 0)
+			adjDan4[3] -= g3_3
 		}
 		for ; i < N; i++ {
-			g1 := dap[i]
-			g3 := lossrt.Select(g1-dan[i] >= tau1, g2, 0)
-			adjDap[i] += g3 + lossrt.Select(g1 >= tau2, g2*beta, 0)
-			adjDan[i] -= g3
+			g1 := dapRow[i]
+			g3 := lossrt.Select(g1-danRow[i] >= tau1, g2, 0)
+			adjDapRow[i] += g3 + lossrt.Select(g1 >= tau2, g2*beta, 0)
+			adjDanRow[i] -= g3
 		}
 	}
 	// improved_triplet.loss:12: dan[i] = sum(k: (anchor[i, k] - negative[i, k])^2)
 	for i := 0; i < N; i++ {
+		anchorRow := anchor[i*D:][:D]
+		negativeRow := negative[i*D:][:D]
+		adjAnchorRow := adjAnchor[i*D:][:D]
+		adjNegativeRow := adjNegative[i*D:][:D]
 		k := 0
 		for ; k+4 <= D; k += 4 {
-			g1 := adjDan[i] * (2 * (anchor[i*D+k] - negative[i*D+k]))
-			adjAnchor[i*D+k] += g1
-			adjNegative[i*D+k] -= g1
-			g1_1 := adjDan[i] * (2 * (anchor[i*D+k+1] - negative[i*D+k+1]))
-			adjAnchor[i*D+k+1] += g1_1
-			adjNegative[i*D+k+1] -= g1_1
-			g1_2 := adjDan[i] * (2 * (anchor[i*D+k+2] - negative[i*D+k+2]))
-			adjAnchor[i*D+k+2] += g1_2
-			adjNegative[i*D+k+2] -= g1_2
-			g1_3 := adjDan[i] * (2 * (anchor[i*D+k+3] - negative[i*D+k+3]))
-			adjAnchor[i*D+k+3] += g1_3
-			adjNegative[i*D+k+3] -= g1_3
+			anchor4 := anchorRow[k : k+4 : k+4]
+			negative4 := negativeRow[k : k+4 : k+4]
+			adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
+			adjNegative4 := adjNegativeRow[k : k+4 : k+4]
+			g1 := adjDan[i] * (2 * (anchor4[0] - negative4[0]))
+			adjAnchor4[0] += g1
+			adjNegative4[0] -= g1
+			g1_1 := adjDan[i] * (2 * (anchor4[1] - negative4[1]))
+			adjAnchor4[1] += g1_1
+			adjNegative4[1] -= g1_1
+			g1_2 := adjDan[i] * (2 * (anchor4[2] - negative4[2]))
+			adjAnchor4[2] += g1_2
+			adjNegative4[2] -= g1_2
+			g1_3 := adjDan[i] * (2 * (anchor4[3] - negative4[3]))
+			adjAnchor4[3] += g1_3
+			adjNegative4[3] -= g1_3
 		}
 		for ; k < D; k++ {
-			g1 := adjDan[i] * (2 * (anchor[i*D+k] - negative[i*D+k]))
-			adjAnchor[i*D+k] += g1
-			adjNegative[i*D+k] -= g1
+			g1 := adjDan[i] * (2 * (anchorRow[k] - negativeRow[k]))
+			adjAnchorRow[k] += g1
+			adjNegativeRow[k] -= g1
 		}
 	}
 	// improved_triplet.loss:11: dap[i] = sum(k: (anchor[i, k] - positive[i, k])^2)
 	for i := 0; i < N; i++ {
+		anchorRow := anchor[i*D:][:D]
+		positiveRow := positive[i*D:][:D]
+		adjAnchorRow := adjAnchor[i*D:][:D]
+		adjPositiveRow := adjPositive[i*D:][:D]
 		k := 0
 		for ; k+4 <= D; k += 4 {
-			g1 := adjDap[i] * (2 * (anchor[i*D+k] - positive[i*D+k]))
-			adjAnchor[i*D+k] += g1
-			adjPositive[i*D+k] -= g1
-			g1_1 := adjDap[i] * (2 * (anchor[i*D+k+1] - positive[i*D+k+1]))
-			adjAnchor[i*D+k+1] += g1_1
-			adjPositive[i*D+k+1] -= g1_1
-			g1_2 := adjDap[i] * (2 * (anchor[i*D+k+2] - positive[i*D+k+2]))
-			adjAnchor[i*D+k+2] += g1_2
-			adjPositive[i*D+k+2] -= g1_2
-			g1_3 := adjDap[i] * (2 * (anchor[i*D+k+3] - positive[i*D+k+3]))
-			adjAnchor[i*D+k+3] += g1_3
-			adjPositive[i*D+k+3] -= g1_3
+			anchor4 := anchorRow[k : k+4 : k+4]
+			positive4 := positiveRow[k : k+4 : k+4]
+			adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
+			adjPositive4 := adjPositiveRow[k : k+4 : k+4]
+			g1 := adjDap[i] * (2 * (anchor4[0] - positive4[0]))
+			adjAnchor4[0] += g1
+			adjPositive4[0] -= g1
+			g1_1 := adjDap[i] * (2 * (anchor4[1] - positive4[1]))
+			adjAnchor4[1] += g1_1
+			adjPositive4[1] -= g1_1
+			g1_2 := adjDap[i] * (2 * (anchor4[2] - positive4[2]))
+			adjAnchor4[2] += g1_2
+			adjPositive4[2] -= g1_2
+			g1_3 := adjDap[i] * (2 * (anchor4[3] - positive4[3]))
+			adjAnchor4[3] += g1_3
+			adjPositive4[3] -= g1_3
 		}
 		for ; k < D; k++ {
-			g1 := adjDap[i] * (2 * (anchor[i*D+k] - positive[i*D+k]))
-			adjAnchor[i*D+k] += g1
-			adjPositive[i*D+k] -= g1
+			g1 := adjDap[i] * (2 * (anchorRow[k] - positiveRow[k]))
+			adjAnchorRow[k] += g1
+			adjPositiveRow[k] -= g1
 		}
 	}
 }

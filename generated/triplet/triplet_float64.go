@@ -164,19 +164,23 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
 	for i := 0; i < N; i++ {
 		var acc0, acc1, acc2, acc3 float64
+		anchorRow := anchor[i*D:][:D]
+		positiveRow := positive[i*D:][:D]
 		k := 0
 		for ; k+4 <= D; k += 4 {
-			t1 := anchor[i*D+k] - positive[i*D+k]
+			anchor4 := anchorRow[k : k+4 : k+4]
+			positive4 := positiveRow[k : k+4 : k+4]
+			t1 := anchor4[0] - positive4[0]
 			acc0 += t1 * t1
-			t1_1 := anchor[i*D+k+1] - positive[i*D+k+1]
+			t1_1 := anchor4[1] - positive4[1]
 			acc1 += t1_1 * t1_1
-			t1_2 := anchor[i*D+k+2] - positive[i*D+k+2]
+			t1_2 := anchor4[2] - positive4[2]
 			acc2 += t1_2 * t1_2
-			t1_3 := anchor[i*D+k+3] - positive[i*D+k+3]
+			t1_3 := anchor4[3] - positive4[3]
 			acc3 += t1_3 * t1_3
 		}
 		for ; k < D; k++ {
-			t1 := anchor[i*D+k] - positive[i*D+k]
+			t1 := anchorRow[k] - positiveRow[k]
 			acc0 += t1 * t1
 		}
 		dapSum[i] = (acc0 + acc1) + (acc2 + acc3)
@@ -188,19 +192,23 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
 	for i := 0; i < N; i++ {
 		var acc0, acc1, acc2, acc3 float64
+		anchorRow := anchor[i*D:][:D]
+		negativeRow := negative[i*D:][:D]
 		k := 0
 		for ; k+4 <= D; k += 4 {
-			t1 := anchor[i*D+k] - negative[i*D+k]
+			anchor4 := anchorRow[k : k+4 : k+4]
+			negative4 := negativeRow[k : k+4 : k+4]
+			t1 := anchor4[0] - negative4[0]
 			acc0 += t1 * t1
-			t1_1 := anchor[i*D+k+1] - negative[i*D+k+1]
+			t1_1 := anchor4[1] - negative4[1]
 			acc1 += t1_1 * t1_1
-			t1_2 := anchor[i*D+k+2] - negative[i*D+k+2]
+			t1_2 := anchor4[2] - negative4[2]
 			acc2 += t1_2 * t1_2
-			t1_3 := anchor[i*D+k+3] - negative[i*D+k+3]
+			t1_3 := anchor4[3] - negative4[3]
 			acc3 += t1_3 * t1_3
 		}
 		for ; k < D; k++ {
-			t1 := anchor[i*D+k] - negative[i*D+k]
+			t1 := anchorRow[k] - negativeRow[k]
 			acc0 += t1 * t1
 		}
 		danSum[i] = (acc0 + acc1) + (acc2 + acc3)
@@ -212,15 +220,19 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// triplet.loss:11: loss   = mean(i: relu(dap[i] - dan[i] + margin))
 	{
 		var acc0, acc1, acc2, acc3 float64
+		dapRow := dap[:N]
+		danRow := dan[:N]
 		i := 0
 		for ; i+4 <= N; i += 4 {
-			acc0 += lossrt.Relu(dap[i] - dan[i] + margin)
-			acc1 += lossrt.Relu(dap[i+1] - dan[i+1] + margin)
-			acc2 += lossrt.Relu(dap[i+2] - dan[i+2] + margin)
-			acc3 += lossrt.Relu(dap[i+3] - dan[i+3] + margin)
+			dap4 := dapRow[i : i+4 : i+4]
+			dan4 := danRow[i : i+4 : i+4]
+			acc0 += lossrt.Relu(dap4[0] - dan4[0] + margin)
+			acc1 += lossrt.Relu(dap4[1] - dan4[1] + margin)
+			acc2 += lossrt.Relu(dap4[2] - dan4[2] + margin)
+			acc3 += lossrt.Relu(dap4[3] - dan4[3] + margin)
 		}
 		for ; i < N; i++ {
-			acc0 += lossrt.Relu(dap[i] - dan[i] + margin)
+			acc0 += lossrt.Relu(dapRow[i] - danRow[i] + margin)
 		}
 		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 	}
@@ -271,25 +283,33 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// triplet.loss:11: loss   = mean(i: relu(dap[i] - dan[i] + margin))
 	{
+		dapRow := dap[:N]
+		danRow := dan[:N]
+		adjDapRow := adjDap[:N]
+		adjDanRow := adjDan[:N]
 		i := 0
 		for ; i+4 <= N; i += 4 {
-			g1 := lossrt.Select(dap[i]-dan[i]+margin > 0, adjLossSum[0], 0)
-			adjDap[i] += g1
-			adjDan[i] -= g1
-			g1_1 := lossrt.Select(dap[i+1]-dan[i+1]+margin > 0, adjLossSum[0], 0)
-			adjDap[i+1] += g1_1
-			adjDan[i+1] -= g1_1
-			g1_2 := lossrt.Select(dap[i+2]-dan[i+2]+margin > 0, adjLossSum[0], 0)
-			adjDap[i+2] += g1_2
-			adjDan[i+2] -= g1_2
-			g1_3 := lossrt.Select(dap[i+3]-dan[i+3]+margin > 0, adjLossSum[0], 0)
-			adjDap[i+3] += g1_3
-			adjDan[i+3] -= g1_3
+			dap4 := dapRow[i : i+4 : i+4]
+			dan4 := danRow[i : i+4 : i+4]
+			adjDap4 := adjDapRow[i : i+4 : i+4]
+			adjDan4 := adjDanRow[i : i+4 : i+4]
+			g1 := lossrt.Select(dap4[0]-dan4[0]+margin > 0, adjLossSum[0], 0)
+			adjDap4[0] += g1
+			adjDan4[0] -= g1
+			g1_1 := lossrt.Select(dap4[1]-dan4[1]+margin > 0, adjLossSum[0], 0)
+			adjDap4[1] += g1_1
+			adjDan4[1] -= g1_1
+			g1_2 := lossrt.Select(dap4[2]-dan4[2]+margin > 0, adjLossSum[0], 0)
+			adjDap4[2] += g1_2
+			adjDan4[2] -= g1_2
+			g1_3 := lossrt.Select(dap4[3]-dan4[3]+margin > 0, adjLossSum[0], 0)
+			adjDap4[3] += g1_3
+			adjDan4[3] -= g1_3
 		}
 		for ; i < N; i++ {
-			g1 := lossrt.Select(dap[i]-dan[i]+margin > 0, adjLossSum[0], 0)
-			adjDap[i] += g1
-			adjDan[i] -= g1
+			g1 := lossrt.Select(dapRow[i]-danRow[i]+margin > 0, adjLossSum[0], 0)
+			adjDapRow[i] += g1
+			adjDanRow[i] -= g1
 		}
 	}
 	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
@@ -298,25 +318,33 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
 	for i := 0; i < N; i++ {
+		anchorRow := anchor[i*D:][:D]
+		negativeRow := negative[i*D:][:D]
+		adjAnchorRow := adjAnchor[i*D:][:D]
+		adjNegativeRow := adjNegative[i*D:][:D]
 		k := 0
 		for ; k+4 <= D; k += 4 {
-			g1 := adjDanSum[i] * (2 * (anchor[i*D+k] - negative[i*D+k]))
-			adjAnchor[i*D+k] += g1
-			adjNegative[i*D+k] -= g1
-			g1_1 := adjDanSum[i] * (2 * (anchor[i*D+k+1] - negative[i*D+k+1]))
-			adjAnchor[i*D+k+1] += g1_1
-			adjNegative[i*D+k+1] -= g1_1
-			g1_2 := adjDanSum[i] * (2 * (anchor[i*D+k+2] - negative[i*D+k+2]))
-			adjAnchor[i*D+k+2] += g1_2
-			adjNegative[i*D+k+2] -= g1_2
-			g1_3 := adjDanSum[i] * (2 * (anchor[i*D+k+3] - negative[i*D+k+3]))
-			adjAnchor[i*D+k+3] += g1_3
-			adjNegative[i*D+k+3] -= g1_3
+			anchor4 := anchorRow[k : k+4 : k+4]
+			negative4 := negativeRow[k : k+4 : k+4]
+			adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
+			adjNegative4 := adjNegativeRow[k : k+4 : k+4]
+			g1 := adjDanSum[i] * (2 * (anchor4[0] - negative4[0]))
+			adjAnchor4[0] += g1
+			adjNegative4[0] -= g1
+			g1_1 := adjDanSum[i] * (2 * (anchor4[1] - negative4[1]))
+			adjAnchor4[1] += g1_1
+			adjNegative4[1] -= g1_1
+			g1_2 := adjDanSum[i] * (2 * (anchor4[2] - negative4[2]))
+			adjAnchor4[2] += g1_2
+			adjNegative4[2] -= g1_2
+			g1_3 := adjDanSum[i] * (2 * (anchor4[3] - negative4[3]))
+			adjAnchor4[3] += g1_3
+			adjNegative4[3] -= g1_3
 		}
 		for ; k < D; k++ {
-			g1 := adjDanSum[i] * (2 * (anchor[i*D+k] - negative[i*D+k]))
-			adjAnchor[i*D+k] += g1
-			adjNegative[i*D+k] -= g1
+			g1 := adjDanSum[i] * (2 * (anchorRow[k] - negativeRow[k]))
+			adjAnchorRow[k] += g1
+			adjNegativeRow[k] -= g1
 		}
 	}
 	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
@@ -325,25 +353,33 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
 	for i := 0; i < N; i++ {
+		anchorRow := anchor[i*D:][:D]
+		positiveRow := positive[i*D:][:D]
+		adjAnchorRow := adjAnchor[i*D:][:D]
+		adjPositiveRow := adjPositive[i*D:][:D]
 		k := 0
 		for ; k+4 <= D; k += 4 {
-			g1 := adjDapSum[i] * (2 * (anchor[i*D+k] - positive[i*D+k]))
-			adjAnchor[i*D+k] += g1
-			adjPositive[i*D+k] -= g1
-			g1_1 := adjDapSum[i] * (2 * (anchor[i*D+k+1] - positive[i*D+k+1]))
-			adjAnchor[i*D+k+1] += g1_1
-			adjPositive[i*D+k+1] -= g1_1
-			g1_2 := adjDapSum[i] * (2 * (anchor[i*D+k+2] - positive[i*D+k+2]))
-			adjAnchor[i*D+k+2] += g1_2
-			adjPositive[i*D+k+2] -= g1_2
-			g1_3 := adjDapSum[i] * (2 * (anchor[i*D+k+3] - positive[i*D+k+3]))
-			adjAnchor[i*D+k+3] += g1_3
-			adjPositive[i*D+k+3] -= g1_3
+			anchor4 := anchorRow[k : k+4 : k+4]
+			positive4 := positiveRow[k : k+4 : k+4]
+			adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
+			adjPositive4 := adjPositiveRow[k : k+4 : k+4]
+			g1 := adjDapSum[i] * (2 * (anchor4[0] - positive4[0]))
+			adjAnchor4[0] += g1
+			adjPositive4[0] -= g1
+			g1_1 := adjDapSum[i] * (2 * (anchor4[1] - positive4[1]))
+			adjAnchor4[1] += g1_1
+			adjPositive4[1] -= g1_1
+			g1_2 := adjDapSum[i] * (2 * (anchor4[2] - positive4[2]))
+			adjAnchor4[2] += g1_2
+			adjPositive4[2] -= g1_2
+			g1_3 := adjDapSum[i] * (2 * (anchor4[3] - positive4[3]))
+			adjAnchor4[3] += g1_3
+			adjPositive4[3] -= g1_3
 		}
 		for ; k < D; k++ {
-			g1 := adjDapSum[i] * (2 * (anchor[i*D+k] - positive[i*D+k]))
-			adjAnchor[i*D+k] += g1
-			adjPositive[i*D+k] -= g1
+			g1 := adjDapSum[i] * (2 * (anchorRow[k] - positiveRow[k]))
+			adjAnchorRow[k] += g1
+			adjPositiveRow[k] -= g1
 		}
 	}
 }

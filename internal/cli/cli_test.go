@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"flag"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestParseInterspersed(t *testing.T) {
+	tests := []struct {
+		args []string
+		o    string
+		pos  []string
+	}{
+		{[]string{"a.loss"}, "", []string{"a.loss"}},
+		{[]string{"-o", "out", "a.loss", "b.loss"}, "out", []string{"a.loss", "b.loss"}},
+		{[]string{"a.loss", "-o", "out"}, "out", []string{"a.loss"}},
+		{[]string{"a.loss", "-o=out", "b.loss"}, "out", []string{"a.loss", "b.loss"}},
+		{[]string{"-o", "out", "--", "-weird.loss", "-o"}, "out", []string{"-weird.loss", "-o"}},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		o := fs.String("o", "", "")
+		pos, err := parseInterspersed(fs, tt.args)
+		if err != nil || *o != tt.o || !slices.Equal(pos, tt.pos) {
+			t.Errorf("parseInterspersed(%q) = %q, -o %q, %v; want %q, -o %q", tt.args, pos, *o, err, tt.pos, tt.o)
+		}
+	}
+}
+
+func TestOutputDirs(t *testing.T) {
+	dot := "." + string(filepath.Separator)
+	tests := []struct {
+		out   string
+		specs []string
+		want  []string
+	}{
+		{"", []string{"specs/triplet.loss"}, []string{dot + "triplet"}},
+		{"gen/t", []string{"specs/triplet.loss"}, []string{"gen/t"}},
+		{"", []string{"specs/a.loss", "b.loss"}, []string{"a", "b"}},
+		{"gen", []string{"specs/a.loss", "b.loss"}, []string{filepath.Join("gen", "a"), filepath.Join("gen", "b")}},
+	}
+	for _, tt := range tests {
+		got, err := outputDirs(tt.out, tt.specs)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("outputDirs(%q, %q) = %q, %v; want %q", tt.out, tt.specs, got, err, tt.want)
+		}
+	}
+	if _, err := outputDirs("gen", []string{"a/x.loss", "b/x.loss"}); err == nil || !strings.Contains(err.Error(), "would both be written to") {
+		t.Errorf("two specs with one name: err = %v", err)
+	}
+}
+
+func TestSpecPathFrom(t *testing.T) {
+	t.Chdir(t.TempDir())
+	tests := []struct{ dir, spec, want string }{
+		{"generated/triplet", "specs/triplet.loss", "../../specs/triplet.loss"},
+		{".", "specs/triplet.loss", "specs/triplet.loss"},
+		{"specs", "specs/triplet.loss", "triplet.loss"},
+		{"a/../gen", "./specs/x.loss", "../specs/x.loss"},
+	}
+	for _, tt := range tests {
+		if got := specPathFrom(filepath.FromSlash(tt.dir), filepath.FromSlash(tt.spec)); got != tt.want {
+			t.Errorf("specPathFrom(%q, %q) = %q, want %q", tt.dir, tt.spec, got, tt.want)
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		args   []string
+		code   int
+		stdout string // a substring
+		stderr string // a substring
+	}{
+		{nil, 2, "", "Usage:"},
+		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{[]string{"-h"}, 0, "Commands:", ""},
+		{[]string{"help", "run"}, 0, "usage: lossgen run", ""},
+		{[]string{"compile", "-h"}, 0, "Examples:", ""},
+		{[]string{"compile", "-type", "int8", "a.loss"}, 2, "", `-type "int8": want float32, float64 or both`},
+		{[]string{"compile", "-pkg", "p", "a.loss", "b.loss"}, 2, "", "-pkg names one package"},
+		{[]string{"compile", filepath.Join(t.TempDir(), "missing.loss")}, 1, "", "missing.loss"},
+		{[]string{"run", "-type", "float16", "a.loss"}, 2, "", `-type "float16": want float32 or float64`},
+		{[]string{"version"}, 0, "lossgen ", ""},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := Main(tt.args, &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+		if code != tt.code || !strings.Contains(stdout.String(), tt.stdout) || !strings.Contains(stderr.String(), tt.stderr) {
+			t.Errorf("lossgen %q: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
+				tt.args, code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
+		}
+	}
+}

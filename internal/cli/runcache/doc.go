@@ -1,0 +1,29 @@
+// Package runcache turns the source of a generated kernel into an executable
+// lossgen run driver, with the Go toolchain, and caches it.
+//
+// lossgen cannot link a kernel into itself, since the kernel is generated
+// after lossgen was built. So Driver writes a throw-away module
+//
+//	go.mod                      module github.com/lossgen/lossgen
+//	runtime/*.go                lossrt.Source: the runtime the kernel imports
+//	runtime/rundriver/*.go      lossrt.Source: the JSON driver
+//	gen/kernel/*.go             the generated package (tests left out)
+//	cmd/driver/main.go          rundriver.Main(kernel.Info, kernel.Eval64, kernel.Eval32)
+//
+// and builds it with
+//
+//	GOWORK=off GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local go build -o driver ./cmd/driver
+//
+// The module has the path of the lossgen module, so the generated import
+// paths resolve inside it, and no requirements, so it builds offline and
+// independently of the directory lossgen runs in, of any go.work and of the
+// user's GOFLAGS.
+//
+// The cache entry is the directory <cache>/<key>, named by a SHA-256 of every
+// file of the module and of the toolchain's version and target; the source
+// stays there beside the binary, for whoever wants to read what ran. An entry
+// is built in a temporary directory and renamed into place when complete, so
+// concurrent runs never see half an entry, and the loser of a race uses the
+// winner's. Entries are never evicted; deleting the cache directory is always
+// safe.
+package runcache

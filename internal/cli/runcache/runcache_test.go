@@ -1,0 +1,144 @@
+package runcache
+
+import (
+	"bytes"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// kernelFiles reads the hand-written stand-in for a generated triplet kernel.
+func kernelFiles(t *testing.T) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	entries, err := os.ReadDir("testdata/kernel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("testdata/kernel", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = b
+	}
+	// A generated test must not be built into the driver.
+	files["kernel_test.go"] = []byte("package kernel\n\nthis does not compile\n")
+	return files
+}
+
+func newCache(t *testing.T) *Cache {
+	t.Helper()
+	goCmd, err := FindGo()
+	if err != nil {
+		t.Skip(err)
+	}
+	return &Cache{Dir: filepath.Join(t.TempDir(), "run"), Go: goCmd}
+}
+
+// Hand-computed triplet loss for N=2, D=2 (see the README): only the first
+// triplet violates the margin, with dap = 4, dan = 1.
+const (
+	input  = `{"dims": {"N": 2, "D": 2}, "inputs": {"anchor": [0, 0, 1, 1], "positive": [4, 0, 1, 2], "negative": [0, 1, 4, 5]}}`
+	output = `{"loss": 1.65, "grads": {"anchor": [-0.5, 0.5, 0, 0], "positive": [0.5, 0, 0, 0], "negative": [0, -0.5, 0, 0]}}` + "\n"
+)
+
+func TestDriverBuildsRunsAndIsCached(t *testing.T) {
+	c := newCache(t)
+	files := kernelFiles(t)
+	// Build from an unrelated directory: the result must not depend on it.
+	t.Chdir(t.TempDir())
+	exe, err := c.Driver(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(exe, c.Dir) {
+		t.Errorf("driver %s is outside the cache %s", exe, c.Dir)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(exe)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(input), &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	if stdout.String() != output {
+		t.Errorf("output\n got %s\nwant %s", stdout.String(), output)
+	}
+
+	before, err := os.Stat(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.Driver(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != exe || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("second call rebuilt the driver: %s then %s", exe, again)
+	}
+
+	changed := maps.Clone(files)
+	changed["extra.go"] = []byte("package kernel\n")
+	other, err := c.Driver(changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other == exe {
+		t.Errorf("a different kernel reused the cache entry %s", exe)
+	}
+}
+
+func TestConcurrentBuildsAgree(t *testing.T) {
+	c := newCache(t)
+	files := kernelFiles(t)
+	const n = 4
+	paths := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { paths[i], errs[i] = c.Driver(files) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if paths[i] != paths[0] {
+			t.Errorf("concurrent builds gave %s and %s", paths[0], paths[i])
+		}
+	}
+	entries, err := os.ReadDir(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("cache holds %d entries, want 1 (temporary build directories must be gone)", len(entries))
+	}
+}
+
+func TestBrokenKernelIsAnInternalError(t *testing.T) {
+	c := newCache(t)
+	_, err := c.Driver(map[string][]byte{"kernel.go": []byte("package kernel\n\nfunc Eval64() {}\n")})
+	if err == nil || !strings.Contains(err.Error(), "internal error: the generated kernel does not build") {
+		t.Fatalf("err = %v", err)
+	}
+	entries, _ := os.ReadDir(c.Dir)
+	if len(entries) != 0 {
+		t.Errorf("a failed build left %d entries in the cache", len(entries))
+	}
+}
+
+func TestDefaultDirHonoursLOSSGEN_CACHE(t *testing.T) {
+	t.Setenv("LOSSGEN_CACHE", "/tmp/lc")
+	if dir, err := DefaultDir(); err != nil || dir != filepath.FromSlash("/tmp/lc/run") {
+		t.Errorf("DefaultDir() = %q, %v", dir, err)
+	}
+}

@@ -1,0 +1,49 @@
+// Package rundriver is the program behind `lossgen run`: it reads one JSON
+// request on standard input, evaluates a generated kernel on it, and writes
+// the loss and the gradients as JSON on standard output.
+//
+// lossgen run does not link kernels into itself (it cannot: the kernel is
+// generated after lossgen was built). Instead it writes a tiny module holding
+// the generated package, this package and its runtime, and a main function
+//
+//	func main() { rundriver.Main(kernel.Info, kernel.Eval64, kernel.Eval32) }
+//
+// builds it with the Go toolchain, caches the binary and executes it. That is
+// why this package imports only the standard library and lossrt: it must build
+// in a module with no dependencies and no network.
+//
+// # Usage
+//
+//	driver [-type float32|float64] < input.json > output.json
+//
+// The flag -type selects the kernel's element type (default float64).
+//
+// # Input
+//
+//	{"dims":   {"N": 2, "D": 2},
+//	 "params": {"margin": 0.3},
+//	 "inputs": {"anchor": [0, 0, 1, 1], "labels": [0, 1]}}
+//
+// "dims" binds every size symbol of the loss to a positive integer. "params"
+// is optional; a parameter left out takes its default. "inputs" holds every
+// input, flat and row-major, with exactly as many elements as its shape
+// demands; integer inputs take integral numbers, and a rank-0 input is a bare
+// number. Unknown keys anywhere are errors, so that a misspelt parameter is
+// never silently replaced by its default.
+//
+// # Output
+//
+//	{"loss": 1.65, "grads": {"anchor": [-0.5, 0.5, 0, 0]}}
+//
+// Gradients are given for every differentiable input, in declaration order,
+// with the layout of the input. Numbers are printed in the shortest form that
+// reads back to the same float64 (or float32) value, so the output is
+// byte-for-byte reproducible. JSON has no NaN or Inf: a non-finite value is
+// written as null and named in a warning on standard error.
+//
+// # Exit codes
+//
+//	0  success
+//	1  invalid input (a one-line message naming the field) or a kernel error
+//	2  usage error (bad flag)
+package rundriver
