@@ -11,11 +11,27 @@ import (
 // expressions print the same exactly when they compute the same value.
 func String(e Expr) string {
 	var b strings.Builder
-	write(&b, e)
+	p := printer{b: &b, key: true}
+	p.write(e)
 	return b.String()
 }
 
-func write(b *strings.Builder, e Expr) {
+// Format renders e for people: like String, but loop variables print by
+// name only, so the output is stable across runs.
+func Format(e Expr) string {
+	var b strings.Builder
+	p := printer{b: &b}
+	p.write(e)
+	return b.String()
+}
+
+type printer struct {
+	b   *strings.Builder
+	key bool // distinguish loop variables by identity
+}
+
+func (p printer) write(e Expr) {
+	b := p.b
 	switch e := e.(type) {
 	case *Const:
 		b.WriteString(strconv.FormatFloat(e.Value, 'g', -1, 64))
@@ -30,26 +46,27 @@ func write(b *strings.Builder, e Expr) {
 		// Vars are compared by identity: two reductions may both call
 		// their variable j.
 		b.WriteString(e.Var.Name)
-		b.WriteString("@")
-		fmt.Fprintf(b, "%p", e.Var)
+		if p.key {
+			fmt.Fprintf(b, "@%p", e.Var)
+		}
 	case *LocalVal:
 		b.WriteString("%" + e.Local.Name)
 	case *Load:
 		b.WriteString(e.Tensor.Name)
-		writeIndex(b, e.Index)
+		p.writeIndex(e.Index)
 	case *AdjLoad:
 		b.WriteString("adj(" + e.Tensor.Name)
-		writeIndex(b, e.Index)
+		p.writeIndex(e.Index)
 		b.WriteString(")")
 	case *Unary:
 		b.WriteString("(" + e.Op)
-		write(b, e.X)
+		p.write(e.X)
 		b.WriteString(")")
 	case *Binary:
 		b.WriteString("(")
-		write(b, e.X)
+		p.write(e.X)
 		b.WriteString(" " + e.Op + " ")
-		write(b, e.Y)
+		p.write(e.Y)
 		b.WriteString(")")
 	case *Call:
 		b.WriteString(e.Fn + "(")
@@ -57,7 +74,7 @@ func write(b *strings.Builder, e Expr) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			write(b, a)
+			p.write(a)
 		}
 		b.WriteString(")")
 	default:
@@ -65,7 +82,8 @@ func write(b *strings.Builder, e Expr) {
 	}
 }
 
-func writeIndex(b *strings.Builder, idx []Expr) {
+func (p printer) writeIndex(idx []Expr) {
+	b := p.b
 	if len(idx) == 0 {
 		return
 	}
@@ -74,7 +92,7 @@ func writeIndex(b *strings.Builder, idx []Expr) {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		write(b, x)
+		p.write(x)
 	}
 	b.WriteString("]")
 }
@@ -87,7 +105,7 @@ func Dump(p *Program) string {
 	for _, op := range p.Forward {
 		b.WriteString(opHeader(op, "forward"))
 		if op.Filter != nil {
-			fmt.Fprintf(&b, "    | %s\n", String(op.Filter))
+			fmt.Fprintf(&b, "    | %s\n", Format(op.Filter))
 		}
 		if op.Body != nil {
 			writeBlock(&b, op.Body)
@@ -119,14 +137,12 @@ func writeBlock(b *strings.Builder, blk *Block) {
 	for _, s := range blk.Stmts {
 		switch s := s.(type) {
 		case *Assign:
-			fmt.Fprintf(b, "    %s := %s\n", s.Local.Name, String(s.Value))
+			fmt.Fprintf(b, "    %s := %s\n", s.Local.Name, Format(s.Value))
 		case *Accum:
-			fmt.Fprintf(b, "    adj(%s", s.Tensor.Name)
-			writeIndex(b, s.Index)
-			fmt.Fprintf(b, ") += %s\n", String(s.Value))
+			fmt.Fprintf(b, "    adj(%s) += %s\n", Format(&Load{Tensor: s.Tensor, Index: s.Index}), Format(s.Value))
 		}
 	}
 	if blk.Result != nil {
-		fmt.Fprintf(b, "    = %s\n", String(blk.Result))
+		fmt.Fprintf(b, "    = %s\n", Format(blk.Result))
 	}
 }
