@@ -194,13 +194,13 @@ func (d *deriv) call(e *ir.Call, a ir.Expr, self ir.Expr) {
 		d.adjoint(e.Args[2], where(x, c(0), a), e.Args[2])
 	case "pow":
 		p := e.Args[1]
-		var dp ir.Expr
 		if k, ok := p.(*ir.Const); ok && k.Value == 2 {
-			dp = mul(c(2), x)
+			// (a·2)·x rather than a·(2·x): when a is the same for a whole
+			// row, a·2 is computed once before the row's loop.
+			d.adjoint(x, mul(mul(a, c(2)), x), x)
 		} else {
-			dp = mul(p, call("pow", x, ir.Fold(sub(p, c(1)))))
+			d.adjoint(x, mul(a, mul(p, call("pow", x, ir.Fold(sub(p, c(1)))))), x)
 		}
-		d.adjoint(x, mul(a, dp), x)
 	case "stopgrad", "real":
 		// No gradient flows through a detached value or a conversion
 		// from an integer.

@@ -18,8 +18,15 @@ type fn struct {
 	vars     map[*ir.Var]varRender
 	varNames map[*ir.Var]string
 	locals   map[*ir.Local]string
-	copyNo   int       // unrolled copy being rendered; locals get a _copyNo suffix
-	rows     *rowState // rows of the unrolled loop being rendered, or nil
+	copyNo   int             // unrolled copy being rendered; locals get a _copyNo suffix
+	rows     *rowState       // rows of the unrolled loop being rendered, or nil
+	active   map[string]bool // loop variable names in scope
+	hoisted  int             // counter naming hoisted locals h1, h2, ...
+	// Per fused group: Go names of locals (stable across unrolled copies),
+	// the names taken, and the next free accumulator number.
+	localBase map[*ir.Local]string
+	usedBase  map[string]bool
+	accNext   int
 }
 
 type varRender struct {
@@ -28,7 +35,7 @@ type varRender struct {
 }
 
 func newFn(g *typeGen) *fn {
-	return &fn{g: g, used: map[string]bool{}, vars: map[*ir.Var]varRender{}, varNames: map[*ir.Var]string{}, locals: map[*ir.Local]string{}}
+	return &fn{g: g, used: map[string]bool{}, vars: map[*ir.Var]varRender{}, varNames: map[*ir.Var]string{}, active: map[string]bool{}, localBase: map[*ir.Local]string{}, usedBase: map[string]bool{}, locals: map[*ir.Local]string{}}
 }
 
 func (f *fn) useSize(s *dsl.Size) string {
@@ -73,9 +80,16 @@ func (f *fn) localName(l *ir.Local) string {
 
 // bindLocal names a local of the current copy.
 func (f *fn) bindLocal(l *ir.Local) string {
-	name := l.Name
-	if f.g.names.taken[name] {
-		name += "_"
+	name, ok := f.localBase[l]
+	if !ok {
+		// Locals of different Ops in one fused loop get distinct names:
+		// g1, then g1b, g1c, ...
+		name = l.Name
+		for suffix := 'b'; f.g.names.taken[name] || f.usedBase[name]; suffix++ {
+			name = l.Name + string(suffix)
+		}
+		f.usedBase[name] = true
+		f.localBase[l] = name
 	}
 	if f.copyNo > 0 {
 		name = fmt.Sprintf("%s_%d", name, f.copyNo)
@@ -87,9 +101,10 @@ func (f *fn) bindLocal(l *ir.Local) string {
 // bindVar makes v render as its own Go name, avoiding spec names.
 func (f *fn) bindVar(v *ir.Var) string {
 	name := v.Name
-	for f.g.names.taken[name] || reserved[name] {
+	for f.g.names.taken[name] || reserved[name] || f.active[name] {
 		name += "_"
 	}
+	f.active[name] = true
 	f.vars[v] = varRender{code: jen.Id(name), prec: precAtom}
 	f.varNames[v] = name
 	return name

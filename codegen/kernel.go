@@ -15,11 +15,11 @@ const unroll = 4
 // forward emits the body of Workspace.forward.
 func (g *typeGen) forward() []jen.Code {
 	f := newFn(g)
-	var body []jen.Code
+	var units []unit
 	for _, op := range g.p.Forward {
-		body = append(body, g.comment(op))
-		body = append(body, f.forwardOp(op)...)
+		units = append(units, unit{fwd: op})
 	}
+	body := f.groups(units)
 	return append(f.prologue("ws", true, false), body...)
 }
 
@@ -35,15 +35,82 @@ func (g *typeGen) backward() []jen.Code {
 	if g.p.Result.Active {
 		body = append(body, jen.Id(f.useAdj(g.p.Result)).Index(jen.Lit(0)).Op("=").Id("scale"))
 	}
+	var units []unit
 	for _, adj := range g.p.Backward {
-		body = append(body, g.comment(adj.Fwd))
-		body = append(body, f.backwardOp(adj)...)
+		units = append(units, unit{adj: adj})
 	}
+	body = append(body, f.groups(units)...)
 	return append(f.prologue("ws", true, true), body...)
 }
 
-func (g *typeGen) comment(op *ir.Op) jen.Code {
-	return jen.Comment(fmt.Sprintf("%s:%d: %s", g.specBase(), op.Pos.Line, op.Spec))
+// groups emits each fused group of units as one loop nest, preceded by the
+// spec lines its Ops come from.
+func (f *fn) groups(units []unit) []jen.Code {
+	var out []jen.Code
+	for _, group := range schedule(units) {
+		seen := map[string]bool{}
+		for _, u := range group {
+			c := f.g.commentText(u.op())
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, jen.Comment(c))
+			}
+		}
+		first := group[0].op()
+		f.usedBase, f.accNext = map[string]bool{}, 0
+		f.bindVars(first.Index)
+		for _, u := range group[1:] {
+			for p, v := range u.op().Index {
+				f.aliasVar(v, first.Index[p])
+			}
+		}
+		var inner []jen.Code
+		rs := runs(group)
+		for _, run := range rs {
+			code := f.run(run)
+			if len(rs) > 1 && run[0].op().Kind == ir.Reduce {
+				// Each reduction's scratch (row slices, its loop variable,
+				// best, arg, ...) lives in a block of its own.
+				code = []jen.Code{jen.Block(code...)}
+			}
+			inner = append(inner, code...)
+		}
+		code := f.loops(first.Index, inner)
+		f.release(first.Index)
+		if len(first.Index) == 0 {
+			// A block keeps the accumulators of one scalar group from
+			// colliding with the next one's.
+			code = []jen.Code{jen.Block(code...)}
+		}
+		out = append(out, code...)
+	}
+	return out
+}
+
+// run emits the code of one run inside its group's loops.
+func (f *fn) run(run []unit) []jen.Code {
+	if run[0].fwd != nil {
+		if len(run) > 1 {
+			var ops []*ir.Op
+			for _, u := range run {
+				ops = append(ops, u.fwd)
+			}
+			return f.sumForward(ops)
+		}
+		return f.forwardInner(run[0].fwd)
+	}
+	if len(run) > 1 {
+		var adjs []*ir.AdjointOp
+		for _, u := range run {
+			adjs = append(adjs, u.adj)
+		}
+		return f.sumBackward(adjs)
+	}
+	return f.backwardInner(run[0].adj)
+}
+
+func (g *typeGen) commentText(op *ir.Op) string {
+	return fmt.Sprintf("%s:%d: %s", g.specBase(), op.Pos.Line, op.Spec)
 }
 
 // loops wraps inner in one for loop per variable, outermost first. The
@@ -72,73 +139,22 @@ func (f *fn) bindVars(vars []*ir.Var) {
 	}
 }
 
-// hoist splits b's statements into those that do not depend on vars (or on
-// locals that do), which can run once outside the loops over vars, and the
-// rest. Accumulations always stay inside: each iteration adds once.
-func hoist(b *ir.Block, vars []*ir.Var) (outside, inside []ir.Stmt) {
-	inner := map[*ir.Var]bool{}
+// aliasVar makes v render as the already bound loop variable to: the
+// Ops of a fused group share their loops.
+func (f *fn) aliasVar(v, to *ir.Var) {
+	f.vars[v] = f.vars[to]
+	f.varNames[v] = f.varNames[to]
+}
+
+// release ends the scope of loop variables, so their names can be reused.
+func (f *fn) release(vars []*ir.Var) {
 	for _, v := range vars {
-		inner[v] = true
+		delete(f.active, f.varNames[v])
 	}
-	dependent := map[*ir.Local]bool{}
-	depends := func(e ir.Expr) bool {
-		found := false
-		ir.Walk(e, func(x ir.Expr) {
-			switch x := x.(type) {
-			case *ir.VarVal:
-				found = found || inner[x.Var]
-			case *ir.LocalVal:
-				found = found || dependent[x.Local]
-			}
-		})
-		return found
-	}
-	for _, s := range b.Stmts {
-		if a, ok := s.(*ir.Assign); ok && !depends(a.Value) {
-			outside = append(outside, s)
-			continue
-		}
-		if a, ok := s.(*ir.Assign); ok {
-			dependent[a.Local] = true
-		}
-		inside = append(inside, s)
-	}
-	return outside, inside
 }
 
 func (f *fn) stmts(ss []ir.Stmt) []jen.Code {
 	return f.block(&ir.Block{Stmts: ss})
-}
-
-// forwardOp emits the loop nest computing op.Target.
-func (f *fn) forwardOp(op *ir.Op) []jen.Code {
-	f.bindVars(op.Index)
-	target := jen.Id(f.useTensor(op.Target)).Index(f.flat(op.Target, vals(op.Index)))
-	var inner []jen.Code
-	switch {
-	case op.Kind == ir.Map:
-		inner = append(f.block(op.Body), target.Op("=").Add(f.expr(op.Body.Result)))
-	case op.Red == "sum":
-		inner = f.sumForward(op, target)
-	case op.Red == "max" || op.Red == "min":
-		inner = f.extremumForward(op, target)
-	case op.Red == "logsumexp":
-		inner = f.lseForward(op, target)
-	case op.Red == "count":
-		inner = f.countForward(op, target)
-	default:
-		panic("codegen: unknown reduction " + op.Red)
-	}
-	return f.scoped(op, f.loops(op.Index, inner))
-}
-
-// scoped wraps the code of a scalar Op in a block, so that the accumulator
-// and loop variables of one Op do not collide with the next one's.
-func (f *fn) scoped(op *ir.Op, code []jen.Code) []jen.Code {
-	if len(op.Index) > 0 {
-		return code
-	}
-	return []jen.Code{jen.Block(code...)}
 }
 
 func vals(vars []*ir.Var) []ir.Expr {
@@ -149,24 +165,47 @@ func vals(vars []*ir.Var) []ir.Expr {
 	return out
 }
 
-// reduceLoops emits the loops over op.RVars around body(), which renders
-// one evaluation of the reduction body (stmts, then whatever body adds for
-// result). Without a filter the innermost loop is unrolled and body is
-// called once per copy, with rows sliced for the accesses along the
-// innermost variable; with a filter body is wrapped in the condition.
-func (f *fn) reduceLoops(op *ir.Op, unrolled bool, stmts []ir.Stmt, result ir.Expr, body func() []jen.Code) []jen.Code {
-	f.bindVars(op.RVars)
-	if op.Filter != nil {
-		inner := []jen.Code{jen.If(f.expr(op.Filter)).Block(body()...)}
-		return f.loops(op.RVars, inner)
+// target renders op.Target at the current loop indices.
+func (f *fn) target(op *ir.Op) *jen.Statement {
+	return jen.Id(f.useTensor(op.Target)).Index(f.flat(op.Target, vals(op.Index)))
+}
+
+// forwardInner emits the code computing one element of op.Target.
+func (f *fn) forwardInner(op *ir.Op) []jen.Code {
+	switch {
+	case op.Kind == ir.Map:
+		return append(f.block(op.Body), f.target(op).Op("=").Add(f.expr(op.Body.Result)))
+	case op.Red == "sum":
+		return f.sumForward([]*ir.Op{op})
+	case op.Red == "max" || op.Red == "min":
+		return f.extremumForward(op)
+	case op.Red == "logsumexp":
+		return f.lseForward(op)
+	case op.Red == "count":
+		return f.countForward(op)
+	}
+	panic("codegen: unknown reduction " + op.Red)
+}
+
+// reduceLoops emits the loops over rvars around body(), which renders one
+// evaluation of the reduction bodies. Without a filter the innermost loop
+// is unrolled: body is called once per copy, and rows are sliced for the
+// accesses in stmts and results along the innermost variable. With a filter
+// body is wrapped in the condition.
+func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts []ir.Stmt, results []ir.Expr, body func() []jen.Code) []jen.Code {
+	f.bindVars(rvars)
+	defer f.release(rvars)
+	if filter != nil {
+		inner := []jen.Code{jen.If(f.expr(filter)).Block(body()...)}
+		return f.loops(rvars, inner)
 	}
 	if !unrolled {
-		return f.loops(op.RVars, body())
+		return f.loops(rvars, body())
 	}
-	last := op.RVars[len(op.RVars)-1]
+	last := rvars[len(rvars)-1]
 	k := f.varName(last)
 	size := f.useSize(last.Range)
-	rs := f.findRows(last, stmts, result)
+	rs := f.findRows(k, stmts, results)
 	f.rows = rs
 	defer func() { f.rows = nil }()
 	rs.inMain = true
@@ -189,39 +228,75 @@ func (f *fn) reduceLoops(op *ir.Op, unrolled bool, stmts []ir.Stmt, result ir.Ex
 		jen.For(jen.Empty(), jen.Id(k).Op("+").Lit(unroll).Op("<=").Id(size), jen.Id(k).Op("+=").Lit(unroll)).Block(main...),
 		jen.For(jen.Empty(), jen.Id(k).Op("<").Id(size), jen.Id(k).Op("++")).Block(rest...),
 	)
-	return f.loops(op.RVars[:len(op.RVars)-1], inner)
+	return f.loops(rvars[:len(rvars)-1], inner)
 }
 
-func accName(u int) string { return fmt.Sprintf("acc%d", u) }
+// accName names accumulator u of the m-th sum in a fused run; numbering
+// continues across the runs of a group so their declarations never clash.
+func (f *fn) accName(m, u int) string { return fmt.Sprintf("acc%d", f.accNext+m*unroll+u) }
 
-func (f *fn) sumForward(op *ir.Op, target *jen.Statement) []jen.Code {
-	outside, inside := hoist(op.Body, op.RVars)
-	out := f.stmts(outside)
-	unrolled := op.Filter == nil
+// sumForward emits unfiltered sums over the same reduction space (or one
+// filtered sum) as one loop nest with independent accumulators per sum and
+// unrolled copy.
+func (f *fn) sumForward(ops []*ir.Op) []jen.Code {
+	first := ops[0]
+	unrolled := first.Filter == nil
 	accs := 1
 	if unrolled {
 		accs = unroll
 	}
-	names := make([]jen.Code, accs)
-	for u := range names {
-		names[u] = jen.Id(accName(u))
+	var out, names []jen.Code
+	var inside [][]ir.Stmt
+	var scan []ir.Stmt
+	var results []ir.Expr
+	for m, op := range ops {
+		outside, in := f.hoist(op.Body, op.RVars)
+		out = append(out, f.stmts(outside)...)
+		inside = append(inside, in)
+		scan = append(scan, in...)
+		results = append(results, op.Body.Result)
+		for u := 0; u < accs; u++ {
+			names = append(names, jen.Id(f.accName(m, u)))
+		}
 	}
 	out = append(out, jen.Var().List(names...).Id(f.g.typ.name))
-	out = append(out, f.reduceLoops(op, unrolled, inside, op.Body.Result, func() []jen.Code {
-		code := f.stmts(inside)
-		acc := accName(0)
-		if unrolled {
-			acc = accName(f.copyNo)
+	body := func() []jen.Code {
+		var code []jen.Code
+		for m, op := range ops {
+			for p, v := range op.RVars {
+				if m > 0 {
+					f.aliasVar(v, first.RVars[p])
+				}
+			}
+			code = append(code, f.stmts(inside[m])...)
+			acc := f.accName(m, 0)
+			if unrolled {
+				acc = f.accName(m, f.copyNo)
+			}
+			code = append(code, jen.Id(acc).Op("+=").Add(f.expr(op.Body.Result)))
 		}
-		return append(code, jen.Id(acc).Op("+=").Add(f.expr(op.Body.Result)))
-	})...)
-	var total jen.Code = jen.Id(accName(0))
-	if unrolled {
-		// A fixed pairwise order: the result does not depend on anything
-		// but the inputs.
-		total = jen.Parens(jen.Id("acc0").Op("+").Id("acc1")).Op("+").Parens(jen.Id("acc2").Op("+").Id("acc3"))
+		return code
 	}
-	return append(out, target.Op("=").Add(total))
+	// The aliases must exist before rows are looked for.
+	f.bindVars(first.RVars)
+	for _, op := range ops[1:] {
+		for p, v := range op.RVars {
+			f.aliasVar(v, first.RVars[p])
+		}
+	}
+	f.release(first.RVars)
+	out = append(out, f.reduceLoops(first.RVars, first.Filter, unrolled, scan, results, body)...)
+	for m, op := range ops {
+		var total jen.Code = jen.Id(f.accName(m, 0))
+		if unrolled {
+			// A fixed pairwise order: the result depends on nothing but
+			// the inputs.
+			total = jen.Parens(jen.Id(f.accName(m, 0)).Op("+").Id(f.accName(m, 1))).Op("+").Parens(jen.Id(f.accName(m, 2)).Op("+").Id(f.accName(m, 3)))
+		}
+		out = append(out, f.target(op).Op("=").Add(total))
+	}
+	f.accNext += len(ops) * accs
+	return out
 }
 
 // rflat renders the flat position of the reduction variables, recorded as
@@ -239,15 +314,15 @@ func (f *fn) rflat(op *ir.Op) jen.Code {
 	return code
 }
 
-func (f *fn) extremumForward(op *ir.Op, target *jen.Statement) []jen.Code {
+func (f *fn) extremumForward(op *ir.Op) []jen.Code {
 	cmp := ">"
 	if op.Red == "min" {
 		cmp = "<"
 	}
-	outside, inside := hoist(op.Body, op.RVars)
+	outside, inside := f.hoist(op.Body, op.RVars)
 	out := f.stmts(outside)
 	out = append(out, jen.Var().Id("best").Id(f.g.typ.name), jen.Id("arg").Op(":=").Lit(-1))
-	out = append(out, f.reduceLoops(op, false, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
 		code := f.stmts(inside)
 		// Strict comparison: the first element attaining the extremum wins,
 		// and the gradient is routed to it.
@@ -260,19 +335,20 @@ func (f *fn) extremumForward(op *ir.Op, target *jen.Statement) []jen.Code {
 	argT := jen.Id(f.useTensor(op.Arg)).Index(f.flat(op.Arg, vals(op.Index)))
 	// An empty filtered set leaves best at 0 and arg at -1: the value is 0
 	// and no gradient flows.
-	return append(out, target.Op("=").Id("best"), argT.Op("=").Id("arg"))
+	return append(out, f.target(op).Op("=").Id("best"), argT.Op("=").Id("arg"))
 }
 
-func (f *fn) lseForward(op *ir.Op, target *jen.Statement) []jen.Code {
+func (f *fn) lseForward(op *ir.Op) []jen.Code {
 	t := f.g.typ.name
+	target := f.target(op)
 	negInf := jen.Qual(rtPath, "Inf").Types(jen.Id(t)).Call(jen.Lit(-1))
-	outside, inside := hoist(op.Body, op.RVars)
+	outside, inside := f.hoist(op.Body, op.RVars)
 	out := f.stmts(outside)
 	out = append(out, jen.Id("mx").Op(":=").Add(negInf))
 	if op.Filter != nil {
 		out = append(out, jen.Id("cnt").Op(":=").Lit(0))
 	}
-	out = append(out, f.reduceLoops(op, false, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
 		code := append(f.stmts(inside),
 			jen.Id("v").Op(":=").Add(f.expr(op.Body.Result)),
 			jen.If(jen.Id("v").Op(">").Id("mx")).Block(jen.Id("mx").Op("=").Id("v")))
@@ -283,7 +359,7 @@ func (f *fn) lseForward(op *ir.Op, target *jen.Statement) []jen.Code {
 	})...)
 	// Shift by the maximum so that no exponential overflows.
 	second := []jen.Code{jen.Var().Id("sumExp").Id(t)}
-	second = append(second, f.reduceLoops(op, false, nil, nil, func() []jen.Code {
+	second = append(second, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
 		return append(f.stmts(inside),
 			jen.Id("sumExp").Op("+=").Qual(rtPath, "Exp").Call(jen.Add(f.operand(op.Body.Result, prec("-"), false)).Op("-").Id("mx")))
 	})...)
@@ -297,29 +373,27 @@ func (f *fn) lseForward(op *ir.Op, target *jen.Statement) []jen.Code {
 	return append(out, ifs)
 }
 
-func (f *fn) countForward(op *ir.Op, target *jen.Statement) []jen.Code {
+func (f *fn) countForward(op *ir.Op) []jen.Code {
 	out := []jen.Code{jen.Id("cnt").Op(":=").Lit(0)}
-	out = append(out, f.reduceLoops(op, false, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
 		return []jen.Code{jen.Id("cnt").Op("++")}
 	})...)
-	return append(out, target.Op("=").Id(f.g.typ.name).Call(jen.Id("cnt")))
+	return append(out, f.target(op).Op("=").Id(f.g.typ.name).Call(jen.Id("cnt")))
 }
 
-// backwardOp emits the loop nest of one adjoint Op.
-func (f *fn) backwardOp(adj *ir.AdjointOp) []jen.Code {
+// backwardInner emits one adjoint Op's code inside its loops.
+func (f *fn) backwardInner(adj *ir.AdjointOp) []jen.Code {
 	op := adj.Fwd
-	f.bindVars(op.Index)
-	var inner []jen.Code
 	switch {
 	case op.Kind == ir.Map:
-		inner = f.block(adj.Block)
+		return f.block(adj.Block)
 	case op.Red == "max" || op.Red == "min":
 		f.bindVars(op.RVars)
+		defer f.release(op.RVars)
 		argT := jen.Id(f.useTensor(op.Arg)).Index(f.flat(op.Arg, vals(op.Index)))
-		decode := []jen.Code{}
+		var decode, stride []jen.Code
 		// The recorded arg is the flat position over the reduction
 		// variables; unflatten it, innermost variable last.
-		stride := []jen.Code{}
 		for k := len(op.RVars) - 1; k >= 0; k-- {
 			v := op.RVars[k]
 			var e jen.Code = jen.Id("arg")
@@ -333,18 +407,70 @@ func (f *fn) backwardOp(adj *ir.AdjointOp) []jen.Code {
 			stride = append(stride, jen.Id(f.useSize(v.Range)))
 		}
 		body := append(decode, f.block(adj.Block)...)
-		inner = []jen.Code{
+		return []jen.Code{
 			jen.Id("arg").Op(":=").Add(argT),
 			jen.If(jen.Id("arg").Op(">=").Lit(0)).Block(body...),
 		}
-	default: // sum, logsumexp
-		outside, inside := hoist(adj.Block, op.RVars)
-		inner = f.stmts(outside)
-		inner = append(inner, f.reduceLoops(op, op.Filter == nil && op.Red == "sum", inside, nil, func() []jen.Code {
-			return f.stmts(inside)
-		})...)
+	case op.Red == "sum" && op.Filter == nil:
+		return f.sumBackward([]*ir.AdjointOp{adj})
 	}
-	return f.scoped(op, f.loops(op.Index, inner))
+	// Filtered sums and logsumexp: a plain loop over the reduction space.
+	outside, inside := f.hoist(adj.Block, op.RVars)
+	out := f.stmts(outside)
+	return append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
+		return f.stmts(inside)
+	})...)
+}
+
+// sumBackward emits the adjoints of unfiltered sums over the same reduction
+// space as one unrolled loop nest. When every accumulation is a multiple of
+// a value computed before the loop (the incoming adjoint, typically) and all
+// of those are zero — an inactive hinge, a masked term — the loop is skipped.
+func (f *fn) sumBackward(adjs []*ir.AdjointOp) []jen.Code {
+	first := adjs[0].Fwd
+	f.bindVars(first.RVars)
+	for _, a := range adjs[1:] {
+		for p, v := range a.Fwd.RVars {
+			f.aliasVar(v, first.RVars[p])
+		}
+	}
+	f.release(first.RVars)
+	var out []jen.Code
+	var inside [][]ir.Stmt
+	var scan []ir.Stmt
+	var seeds []*ir.Local
+	skippable := true
+	for _, a := range adjs {
+		outside, in := f.hoist(a.Block, a.Fwd.RVars)
+		out = append(out, f.stmts(outside)...)
+		inside = append(inside, in)
+		scan = append(scan, in...)
+		if s := seedOf(outside, in); s != nil {
+			seeds = append(seeds, s)
+		} else {
+			skippable = false
+		}
+	}
+	loops := f.reduceLoops(first.RVars, nil, true, scan, nil, func() []jen.Code {
+		var code []jen.Code
+		for _, in := range inside {
+			code = append(code, f.stmts(in)...)
+		}
+		return code
+	})
+	if !skippable {
+		return append(out, loops...)
+	}
+	var cond jen.Code
+	for i, s := range seeds {
+		c := jen.Id(f.localName(s)).Op("!=").Lit(0)
+		if i == 0 {
+			cond = c
+		} else {
+			cond = jen.Add(cond).Op("||").Add(c)
+		}
+	}
+	return append(out, jen.If(cond).Block(loops...))
 }
 
 // prod renders a*b*c.

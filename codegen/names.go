@@ -14,7 +14,6 @@ import (
 var reserved = map[string]bool{
 	"ws": true, "in": true, "grad": true, "scale": true, "err": true,
 	"math": true, "lossrt": true, "fmt": true, "testing": true,
-	"acc0": true, "acc1": true, "acc2": true, "acc3": true,
 	"best": true, "arg": true, "mx": true, "sumExp": true, "cnt": true, "v": true,
 	"len": true, "cap": true, "make": true, "new": true, "append": true, "copy": true,
 	"clear": true, "delete": true, "panic": true, "print": true, "println": true,
@@ -84,10 +83,13 @@ func (n *names) export(base string) string {
 	return name
 }
 
-// isLocalPattern reports names of the form t1 or g12, which Simplify uses
-// for scalar temporaries.
+// isLocalPattern reports names of the form t1, g12 or h3, which Simplify
+// and hoisting use for scalar temporaries.
 func isLocalPattern(s string) bool {
-	if len(s) < 2 || (s[0] != 't' && s[0] != 'g') {
+	if rest, ok := strings.CutPrefix(s, "acc"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+		return true
+	}
+	if len(s) < 2 || (s[0] != 't' && s[0] != 'g' && s[0] != 'h') {
 		return false
 	}
 	for _, r := range s[1:] {

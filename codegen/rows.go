@@ -24,8 +24,13 @@ type row struct {
 	chunk  string    // the four-element window of the current step
 }
 
-func rowKey(t *ir.Tensor, adj bool, prefix []ir.Expr) string {
-	k := t.Name + ir.String(&ir.Load{Tensor: t, Index: prefix})
+// rowKey identifies a row by its tensor and its rendered Go prefix: the Ops
+// of a fused loop have distinct loop variables that render as one name.
+func (f *fn) rowKey(t *ir.Tensor, adj bool, prefix []ir.Expr) string {
+	k := t.Name
+	for _, x := range prefix {
+		k += "," + fmt.Sprintf("%#v", f.expr(x))
+	}
 	if adj {
 		return "adj:" + k
 	}
@@ -34,7 +39,7 @@ func rowKey(t *ir.Tensor, adj bool, prefix []ir.Expr) string {
 
 // rowState is set on fn while the body of an unrolled loop is rendered.
 type rowState struct {
-	k      *ir.Var
+	k      string // the loop variable's Go name
 	rows   map[string]*row
 	order  []*row
 	inMain bool // rendering an unrolled step (use chunks) or the remainder (use rows)
@@ -43,7 +48,7 @@ type rowState struct {
 // findRows collects the rows of the accesses in stmts and result that run
 // along k, skipping any whose other subscripts depend on k or on a local
 // computed inside the loop.
-func (f *fn) findRows(k *ir.Var, stmts []ir.Stmt, result ir.Expr) *rowState {
+func (f *fn) findRows(k string, stmts []ir.Stmt, results []ir.Expr) *rowState {
 	rs := &rowState{k: k, rows: map[string]*row{}}
 	inner := map[*ir.Local]bool{}
 	for _, s := range stmts {
@@ -57,7 +62,7 @@ func (f *fn) findRows(k *ir.Var, stmts []ir.Stmt, result ir.Expr) *rowState {
 			ir.Walk(x, func(e ir.Expr) {
 				switch e := e.(type) {
 				case *ir.VarVal:
-					ok = ok && e.Var != k
+					ok = ok && f.varName(e.Var) != k
 				case *ir.LocalVal:
 					ok = ok && !inner[e.Local]
 				}
@@ -70,11 +75,11 @@ func (f *fn) findRows(k *ir.Var, stmts []ir.Stmt, result ir.Expr) *rowState {
 			return
 		}
 		last, ok := idx[len(idx)-1].(*ir.VarVal)
-		if !ok || last.Var != k || !invariant(idx[:len(idx)-1]) {
+		if !ok || f.varName(last.Var) != k || !invariant(idx[:len(idx)-1]) {
 			return
 		}
 		prefix := idx[:len(idx)-1]
-		key := rowKey(t, adj, prefix)
+		key := f.rowKey(t, adj, prefix)
 		if _, ok := rs.rows[key]; ok {
 			return
 		}
@@ -116,8 +121,8 @@ func (f *fn) findRows(k *ir.Var, stmts []ir.Stmt, result ir.Expr) *rowState {
 			walk(s.Value)
 		}
 	}
-	if result != nil {
-		walk(result)
+	for _, r := range results {
+		walk(r)
 	}
 	return rs
 }
@@ -170,15 +175,15 @@ func (f *fn) rowAccess(t *ir.Tensor, adj bool, idx []ir.Expr) (jen.Code, bool) {
 		return nil, false
 	}
 	last, ok := idx[len(idx)-1].(*ir.VarVal)
-	if !ok || last.Var != rs.k {
+	if !ok || f.varName(last.Var) != rs.k {
 		return nil, false
 	}
-	r, ok := rs.rows[rowKey(t, adj, idx[:len(idx)-1])]
+	r, ok := rs.rows[f.rowKey(t, adj, idx[:len(idx)-1])]
 	if !ok {
 		return nil, false
 	}
 	if rs.inMain {
 		return jen.Id(r.chunk).Index(jen.Lit(f.copyNo)), true
 	}
-	return jen.Id(r.name).Index(jen.Id(f.varName(rs.k))), true
+	return jen.Id(r.name).Index(jen.Id(rs.k)), true
 }

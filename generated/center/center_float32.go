@@ -144,32 +144,31 @@ func (ws *Workspace32) forward(in Inputs32) {
 	loss := ws.loss
 	// center.loss:7: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
 	{
-		var acc0, acc1, acc2, acc3 float32
-		for i := 0; i < N; i++ {
-			xRow := x[i*D:][:D]
-			centersRow := centers[labels[i]*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x4 := xRow[k : k+4 : k+4]
-				centers4 := centersRow[k : k+4 : k+4]
-				t1 := x4[0] - centers4[0]
-				acc0 += t1 * t1
-				t1_1 := x4[1] - centers4[1]
-				acc1 += t1_1 * t1_1
-				t1_2 := x4[2] - centers4[2]
-				acc2 += t1_2 * t1_2
-				t1_3 := x4[3] - centers4[3]
-				acc3 += t1_3 * t1_3
+		{
+			var acc0, acc1, acc2, acc3 float32
+			for i := 0; i < N; i++ {
+				xRow := x[i*D:][:D]
+				centersRow := centers[labels[i]*D:][:D]
+				k := 0
+				for ; k+4 <= D; k += 4 {
+					x4 := xRow[k : k+4 : k+4]
+					centers4 := centersRow[k : k+4 : k+4]
+					t1 := x4[0] - centers4[0]
+					acc0 += t1 * t1
+					t1_1 := x4[1] - centers4[1]
+					acc1 += t1_1 * t1_1
+					t1_2 := x4[2] - centers4[2]
+					acc2 += t1_2 * t1_2
+					t1_3 := x4[3] - centers4[3]
+					acc3 += t1_3 * t1_3
+				}
+				for ; k < D; k++ {
+					t1 := xRow[k] - centersRow[k]
+					acc0 += t1 * t1
+				}
 			}
-			for ; k < D; k++ {
-				t1 := xRow[k] - centersRow[k]
-				acc0 += t1 * t1
-			}
+			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
-	}
-	// center.loss:7: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
-	{
 		loss[0] = lossSum[0] / (2 * float32(N))
 	}
 }
@@ -197,38 +196,40 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	// center.loss:7: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
 	{
 		adjLossSum[0] += adjLoss[0] / (2 * float32(N))
-	}
-	// center.loss:7: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
-	{
-		for i := 0; i < N; i++ {
-			xRow := x[i*D:][:D]
-			adjXRow := adjX[i*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x4 := xRow[k : k+4 : k+4]
-				adjX4 := adjXRow[k : k+4 : k+4]
-				g1 := labels[i]
-				g2 := adjLossSum[0] * (2 * (x4[0] - centers[g1*D+k]))
-				adjX4[0] += g2
-				adjCenters[g1*D+k] -= g2
-				g1_1 := labels[i]
-				g2_1 := adjLossSum[0] * (2 * (x4[1] - centers[g1_1*D+k+1]))
-				adjX4[1] += g2_1
-				adjCenters[g1_1*D+k+1] -= g2_1
-				g1_2 := labels[i]
-				g2_2 := adjLossSum[0] * (2 * (x4[2] - centers[g1_2*D+k+2]))
-				adjX4[2] += g2_2
-				adjCenters[g1_2*D+k+2] -= g2_2
-				g1_3 := labels[i]
-				g2_3 := adjLossSum[0] * (2 * (x4[3] - centers[g1_3*D+k+3]))
-				adjX4[3] += g2_3
-				adjCenters[g1_3*D+k+3] -= g2_3
-			}
-			for ; k < D; k++ {
-				g1 := labels[i]
-				g2 := adjLossSum[0] * (2 * (xRow[k] - centers[g1*D+k]))
-				adjXRow[k] += g2
-				adjCenters[g1*D+k] -= g2
+		{
+			h1 := adjLossSum[0] * 2
+			if h1 != 0 {
+				for i := 0; i < N; i++ {
+					xRow := x[i*D:][:D]
+					adjXRow := adjX[i*D:][:D]
+					k := 0
+					for ; k+4 <= D; k += 4 {
+						x4 := xRow[k : k+4 : k+4]
+						adjX4 := adjXRow[k : k+4 : k+4]
+						g1 := labels[i]
+						g2 := h1 * (x4[0] - centers[g1*D+k])
+						adjX4[0] += g2
+						adjCenters[g1*D+k] -= g2
+						g1_1 := labels[i]
+						g2_1 := h1 * (x4[1] - centers[g1_1*D+k+1])
+						adjX4[1] += g2_1
+						adjCenters[g1_1*D+k+1] -= g2_1
+						g1_2 := labels[i]
+						g2_2 := h1 * (x4[2] - centers[g1_2*D+k+2])
+						adjX4[2] += g2_2
+						adjCenters[g1_2*D+k+2] -= g2_2
+						g1_3 := labels[i]
+						g2_3 := h1 * (x4[3] - centers[g1_3*D+k+3])
+						adjX4[3] += g2_3
+						adjCenters[g1_3*D+k+3] -= g2_3
+					}
+					for ; k < D; k++ {
+						g1 := labels[i]
+						g2 := h1 * (xRow[k] - centers[g1*D+k])
+						adjXRow[k] += g2
+						adjCenters[g1*D+k] -= g2
+					}
+				}
 			}
 		}
 	}

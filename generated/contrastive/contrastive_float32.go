@@ -143,61 +143,60 @@ func (ws *Workspace32) forward(in Inputs32) {
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// contrastive.loss:9: d2[i] = sum(k: (x1[i, k] - x2[i, k])^2)
-	for i := 0; i < N; i++ {
-		var acc0, acc1, acc2, acc3 float32
-		x1Row := x1[i*D:][:D]
-		x2Row := x2[i*D:][:D]
-		k := 0
-		for ; k+4 <= D; k += 4 {
-			x14 := x1Row[k : k+4 : k+4]
-			x24 := x2Row[k : k+4 : k+4]
-			t1 := x14[0] - x24[0]
-			acc0 += t1 * t1
-			t1_1 := x14[1] - x24[1]
-			acc1 += t1_1 * t1_1
-			t1_2 := x14[2] - x24[2]
-			acc2 += t1_2 * t1_2
-			t1_3 := x14[3] - x24[3]
-			acc3 += t1_3 * t1_3
-		}
-		for ; k < D; k++ {
-			t1 := x1Row[k] - x2Row[k]
-			acc0 += t1 * t1
-		}
-		d2[i] = (acc0 + acc1) + (acc2 + acc3)
-	}
 	// contrastive.loss:10: d[i]  = sqrt(d2[i])
 	for i := 0; i < N; i++ {
+		{
+			var acc0, acc1, acc2, acc3 float32
+			x1Row := x1[i*D:][:D]
+			x2Row := x2[i*D:][:D]
+			k := 0
+			for ; k+4 <= D; k += 4 {
+				x14 := x1Row[k : k+4 : k+4]
+				x24 := x2Row[k : k+4 : k+4]
+				t1 := x14[0] - x24[0]
+				acc0 += t1 * t1
+				t1_1 := x14[1] - x24[1]
+				acc1 += t1_1 * t1_1
+				t1_2 := x14[2] - x24[2]
+				acc2 += t1_2 * t1_2
+				t1_3 := x14[3] - x24[3]
+				acc3 += t1_3 * t1_3
+			}
+			for ; k < D; k++ {
+				t1 := x1Row[k] - x2Row[k]
+				acc0 += t1 * t1
+			}
+			d2[i] = (acc0 + acc1) + (acc2 + acc3)
+		}
 		d[i] = lossrt.Sqrt(d2[i])
 	}
 	// contrastive.loss:11: loss  = mean(i: 0.5 * where(y[i] == 1, d2[i], relu(margin - d[i])^2))
 	{
-		var acc0, acc1, acc2, acc3 float32
-		dRow := d[:N]
-		yRow := y[:N]
-		d2Row := d2[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			d4 := dRow[i : i+4 : i+4]
-			y4 := yRow[i : i+4 : i+4]
-			d24 := d2Row[i : i+4 : i+4]
-			t1 := lossrt.Relu(margin - d4[0])
-			acc0 += 0.5 * lossrt.Select(y4[0] == 1, d24[0], t1*t1)
-			t1_1 := lossrt.Relu(margin - d4[1])
-			acc1 += 0.5 * lossrt.Select(y4[1] == 1, d24[1], t1_1*t1_1)
-			t1_2 := lossrt.Relu(margin - d4[2])
-			acc2 += 0.5 * lossrt.Select(y4[2] == 1, d24[2], t1_2*t1_2)
-			t1_3 := lossrt.Relu(margin - d4[3])
-			acc3 += 0.5 * lossrt.Select(y4[3] == 1, d24[3], t1_3*t1_3)
+		{
+			var acc0, acc1, acc2, acc3 float32
+			dRow := d[:N]
+			yRow := y[:N]
+			d2Row := d2[:N]
+			i := 0
+			for ; i+4 <= N; i += 4 {
+				d4 := dRow[i : i+4 : i+4]
+				y4 := yRow[i : i+4 : i+4]
+				d24 := d2Row[i : i+4 : i+4]
+				t1 := lossrt.Relu(margin - d4[0])
+				acc0 += 0.5 * lossrt.Select(y4[0] == 1, d24[0], t1*t1)
+				t1_1 := lossrt.Relu(margin - d4[1])
+				acc1 += 0.5 * lossrt.Select(y4[1] == 1, d24[1], t1_1*t1_1)
+				t1_2 := lossrt.Relu(margin - d4[2])
+				acc2 += 0.5 * lossrt.Select(y4[2] == 1, d24[2], t1_2*t1_2)
+				t1_3 := lossrt.Relu(margin - d4[3])
+				acc3 += 0.5 * lossrt.Select(y4[3] == 1, d24[3], t1_3*t1_3)
+			}
+			for ; i < N; i++ {
+				t1 := lossrt.Relu(margin - dRow[i])
+				acc0 += 0.5 * lossrt.Select(yRow[i] == 1, d2Row[i], t1*t1)
+			}
+			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		for ; i < N; i++ {
-			t1 := lossrt.Relu(margin - dRow[i])
-			acc0 += 0.5 * lossrt.Select(yRow[i] == 1, d2Row[i], t1*t1)
-		}
-		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
-	}
-	// contrastive.loss:11: loss  = mean(i: 0.5 * where(y[i] == 1, d2[i], relu(margin - d[i])^2))
-	{
 		loss[0] = lossSum[0] / float32(N)
 	}
 }
@@ -231,77 +230,81 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	// contrastive.loss:11: loss  = mean(i: 0.5 * where(y[i] == 1, d2[i], relu(margin - d[i])^2))
 	{
 		adjLossSum[0] += adjLoss[0] / float32(N)
-	}
-	// contrastive.loss:11: loss  = mean(i: 0.5 * where(y[i] == 1, d2[i], relu(margin - d[i])^2))
-	{
-		g2 := adjLossSum[0] * 0.5
-		yRow := y[:N]
-		adjD2Row := adjD2[:N]
-		dRow := d[:N]
-		adjDRow := adjD[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			y4 := yRow[i : i+4 : i+4]
-			adjD24 := adjD2Row[i : i+4 : i+4]
-			d4 := dRow[i : i+4 : i+4]
-			adjD4 := adjDRow[i : i+4 : i+4]
-			g1 := y4[0] == 1
-			adjD24[0] += lossrt.Select(g1, g2, 0)
-			g3 := margin - d4[0]
-			adjD4[0] -= lossrt.Select(g3 > 0, lossrt.Select(g1, 0, g2)*(2*lossrt.Relu(g3)), 0)
-			g1_1 := y4[1] == 1
-			adjD24[1] += lossrt.Select(g1_1, g2, 0)
-			g3_1 := margin - d4[1]
-			adjD4[1] -= lossrt.Select(g3_1 > 0, lossrt.Select(g1_1, 0, g2)*(2*lossrt.Relu(g3_1)), 0)
-			g1_2 := y4[2] == 1
-			adjD24[2] += lossrt.Select(g1_2, g2, 0)
-			g3_2 := margin - d4[2]
-			adjD4[2] -= lossrt.Select(g3_2 > 0, lossrt.Select(g1_2, 0, g2)*(2*lossrt.Relu(g3_2)), 0)
-			g1_3 := y4[3] == 1
-			adjD24[3] += lossrt.Select(g1_3, g2, 0)
-			g3_3 := margin - d4[3]
-			adjD4[3] -= lossrt.Select(g3_3 > 0, lossrt.Select(g1_3, 0, g2)*(2*lossrt.Relu(g3_3)), 0)
-		}
-		for ; i < N; i++ {
-			g1 := yRow[i] == 1
-			adjD2Row[i] += lossrt.Select(g1, g2, 0)
-			g3 := margin - dRow[i]
-			adjDRow[i] -= lossrt.Select(g3 > 0, lossrt.Select(g1, 0, g2)*(2*lossrt.Relu(g3)), 0)
+		{
+			g2 := adjLossSum[0] * 0.5
+			if g2 != 0 {
+				yRow := y[:N]
+				adjD2Row := adjD2[:N]
+				dRow := d[:N]
+				adjDRow := adjD[:N]
+				i := 0
+				for ; i+4 <= N; i += 4 {
+					y4 := yRow[i : i+4 : i+4]
+					adjD24 := adjD2Row[i : i+4 : i+4]
+					d4 := dRow[i : i+4 : i+4]
+					adjD4 := adjDRow[i : i+4 : i+4]
+					g1 := y4[0] == 1
+					adjD24[0] += lossrt.Select(g1, g2, 0)
+					g3 := margin - d4[0]
+					adjD4[0] -= lossrt.Select(g3 > 0, lossrt.Select(g1, 0, g2)*2*lossrt.Relu(g3), 0)
+					g1_1 := y4[1] == 1
+					adjD24[1] += lossrt.Select(g1_1, g2, 0)
+					g3_1 := margin - d4[1]
+					adjD4[1] -= lossrt.Select(g3_1 > 0, lossrt.Select(g1_1, 0, g2)*2*lossrt.Relu(g3_1), 0)
+					g1_2 := y4[2] == 1
+					adjD24[2] += lossrt.Select(g1_2, g2, 0)
+					g3_2 := margin - d4[2]
+					adjD4[2] -= lossrt.Select(g3_2 > 0, lossrt.Select(g1_2, 0, g2)*2*lossrt.Relu(g3_2), 0)
+					g1_3 := y4[3] == 1
+					adjD24[3] += lossrt.Select(g1_3, g2, 0)
+					g3_3 := margin - d4[3]
+					adjD4[3] -= lossrt.Select(g3_3 > 0, lossrt.Select(g1_3, 0, g2)*2*lossrt.Relu(g3_3), 0)
+				}
+				for ; i < N; i++ {
+					g1 := yRow[i] == 1
+					adjD2Row[i] += lossrt.Select(g1, g2, 0)
+					g3 := margin - dRow[i]
+					adjDRow[i] -= lossrt.Select(g3 > 0, lossrt.Select(g1, 0, g2)*2*lossrt.Relu(g3), 0)
+				}
+			}
 		}
 	}
 	// contrastive.loss:10: d[i]  = sqrt(d2[i])
-	for i := 0; i < N; i++ {
-		adjD2[i] += lossrt.SqrtAdj(adjD[i], d[i])
-	}
 	// contrastive.loss:9: d2[i] = sum(k: (x1[i, k] - x2[i, k])^2)
 	for i := 0; i < N; i++ {
-		x1Row := x1[i*D:][:D]
-		x2Row := x2[i*D:][:D]
-		adjX1Row := adjX1[i*D:][:D]
-		adjX2Row := adjX2[i*D:][:D]
-		k := 0
-		for ; k+4 <= D; k += 4 {
-			x14 := x1Row[k : k+4 : k+4]
-			x24 := x2Row[k : k+4 : k+4]
-			adjX14 := adjX1Row[k : k+4 : k+4]
-			adjX24 := adjX2Row[k : k+4 : k+4]
-			g1 := adjD2[i] * (2 * (x14[0] - x24[0]))
-			adjX14[0] += g1
-			adjX24[0] -= g1
-			g1_1 := adjD2[i] * (2 * (x14[1] - x24[1]))
-			adjX14[1] += g1_1
-			adjX24[1] -= g1_1
-			g1_2 := adjD2[i] * (2 * (x14[2] - x24[2]))
-			adjX14[2] += g1_2
-			adjX24[2] -= g1_2
-			g1_3 := adjD2[i] * (2 * (x14[3] - x24[3]))
-			adjX14[3] += g1_3
-			adjX24[3] -= g1_3
-		}
-		for ; k < D; k++ {
-			g1 := adjD2[i] * (2 * (x1Row[k] - x2Row[k]))
-			adjX1Row[k] += g1
-			adjX2Row[k] -= g1
+		adjD2[i] += lossrt.SqrtAdj(adjD[i], d[i])
+		{
+			h1 := adjD2[i] * 2
+			if h1 != 0 {
+				x1Row := x1[i*D:][:D]
+				x2Row := x2[i*D:][:D]
+				adjX1Row := adjX1[i*D:][:D]
+				adjX2Row := adjX2[i*D:][:D]
+				k := 0
+				for ; k+4 <= D; k += 4 {
+					x14 := x1Row[k : k+4 : k+4]
+					x24 := x2Row[k : k+4 : k+4]
+					adjX14 := adjX1Row[k : k+4 : k+4]
+					adjX24 := adjX2Row[k : k+4 : k+4]
+					g1 := h1 * (x14[0] - x24[0])
+					adjX14[0] += g1
+					adjX24[0] -= g1
+					g1_1 := h1 * (x14[1] - x24[1])
+					adjX14[1] += g1_1
+					adjX24[1] -= g1_1
+					g1_2 := h1 * (x14[2] - x24[2])
+					adjX14[2] += g1_2
+					adjX24[2] -= g1_2
+					g1_3 := h1 * (x14[3] - x24[3])
+					adjX14[3] += g1_3
+					adjX24[3] -= g1_3
+				}
+				for ; k < D; k++ {
+					g1 := h1 * (x1Row[k] - x2Row[k])
+					adjX1Row[k] += g1
+					adjX2Row[k] -= g1
+				}
+			}
 		}
 	}
 }

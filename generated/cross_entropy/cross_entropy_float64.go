@@ -154,25 +154,24 @@ func (ws *Workspace64) forward(in Inputs64) {
 	}
 	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
 	{
-		var acc0, acc1, acc2, acc3 float64
-		lseRow := lse[:N]
-		labelsRow := labels[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			lse4 := lseRow[i : i+4 : i+4]
-			labels4 := labelsRow[i : i+4 : i+4]
-			acc0 += lse4[0] - logits[i*C+labels4[0]]
-			acc1 += lse4[1] - logits[(i+1)*C+labels4[1]]
-			acc2 += lse4[2] - logits[(i+2)*C+labels4[2]]
-			acc3 += lse4[3] - logits[(i+3)*C+labels4[3]]
+		{
+			var acc0, acc1, acc2, acc3 float64
+			lseRow := lse[:N]
+			labelsRow := labels[:N]
+			i := 0
+			for ; i+4 <= N; i += 4 {
+				lse4 := lseRow[i : i+4 : i+4]
+				labels4 := labelsRow[i : i+4 : i+4]
+				acc0 += lse4[0] - logits[i*C+labels4[0]]
+				acc1 += lse4[1] - logits[(i+1)*C+labels4[1]]
+				acc2 += lse4[2] - logits[(i+2)*C+labels4[2]]
+				acc3 += lse4[3] - logits[(i+3)*C+labels4[3]]
+			}
+			for ; i < N; i++ {
+				acc0 += lseRow[i] - logits[i*C+labelsRow[i]]
+			}
+			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		for ; i < N; i++ {
-			acc0 += lseRow[i] - logits[i*C+labelsRow[i]]
-		}
-		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
-	}
-	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
-	{
 		loss[0] = lossSum[0] / float64(N)
 	}
 }
@@ -198,34 +197,37 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
 	{
 		adjLossSum[0] += adjLoss[0] / float64(N)
-	}
-	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
-	{
-		g1 := adjLossSum[0]
-		adjLseRow := adjLse[:N]
-		labelsRow := labels[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			adjLse4 := adjLseRow[i : i+4 : i+4]
-			labels4 := labelsRow[i : i+4 : i+4]
-			adjLse4[0] += g1
-			adjLogits[i*C+labels4[0]] -= g1
-			adjLse4[1] += g1
-			adjLogits[(i+1)*C+labels4[1]] -= g1
-			adjLse4[2] += g1
-			adjLogits[(i+2)*C+labels4[2]] -= g1
-			adjLse4[3] += g1
-			adjLogits[(i+3)*C+labels4[3]] -= g1
-		}
-		for ; i < N; i++ {
-			adjLseRow[i] += g1
-			adjLogits[i*C+labelsRow[i]] -= g1
+		{
+			g1 := adjLossSum[0]
+			if g1 != 0 {
+				adjLseRow := adjLse[:N]
+				labelsRow := labels[:N]
+				i := 0
+				for ; i+4 <= N; i += 4 {
+					adjLse4 := adjLseRow[i : i+4 : i+4]
+					labels4 := labelsRow[i : i+4 : i+4]
+					adjLse4[0] += g1
+					adjLogits[i*C+labels4[0]] -= g1
+					adjLse4[1] += g1
+					adjLogits[(i+1)*C+labels4[1]] -= g1
+					adjLse4[2] += g1
+					adjLogits[(i+2)*C+labels4[2]] -= g1
+					adjLse4[3] += g1
+					adjLogits[(i+3)*C+labels4[3]] -= g1
+				}
+				for ; i < N; i++ {
+					adjLseRow[i] += g1
+					adjLogits[i*C+labelsRow[i]] -= g1
+				}
+			}
 		}
 	}
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
+		h1 := adjLse[i]
+		h2 := lse[i]
 		for j := 0; j < C; j++ {
-			adjLogits[i*C+j] += adjLse[i] * lossrt.Exp(logits[i*C+j]-lse[i])
+			adjLogits[i*C+j] += h1 * lossrt.Exp(logits[i*C+j]-h2)
 		}
 	}
 }

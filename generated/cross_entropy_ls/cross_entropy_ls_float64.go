@@ -140,64 +140,65 @@ func (ws *Workspace64) forward(in Inputs64) {
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// cross_entropy_ls.loss:8: lse[i] = logsumexp(j: logits[i, j])
+	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	for i := 0; i < N; i++ {
-		mx := lossrt.Inf[float64](-1)
-		for j := 0; j < C; j++ {
-			v := logits[i*C+j]
-			if v > mx {
-				mx = v
-			}
-		}
-		if mx > lossrt.Inf[float64](-1) {
-			var sumExp float64
+		{
+			mx := lossrt.Inf[float64](-1)
 			for j := 0; j < C; j++ {
-				sumExp += lossrt.Exp(logits[i*C+j] - mx)
+				v := logits[i*C+j]
+				if v > mx {
+					mx = v
+				}
 			}
-			lse[i] = mx + lossrt.Log(sumExp)
-		} else {
-			lse[i] = mx
+			if mx > lossrt.Inf[float64](-1) {
+				var sumExp float64
+				for j := 0; j < C; j++ {
+					sumExp += lossrt.Exp(logits[i*C+j] - mx)
+				}
+				lse[i] = mx + lossrt.Log(sumExp)
+			} else {
+				lse[i] = mx
+			}
 		}
-	}
-	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
-	for i := 0; i < N; i++ {
-		var acc0, acc1, acc2, acc3 float64
-		logitsRow := logits[i*C:][:C]
-		j := 0
-		for ; j+4 <= C; j += 4 {
-			logits4 := logitsRow[j : j+4 : j+4]
-			acc0 += logits4[0]
-			acc1 += logits4[1]
-			acc2 += logits4[2]
-			acc3 += logits4[3]
+		{
+			var acc0, acc1, acc2, acc3 float64
+			logitsRow := logits[i*C:][:C]
+			j := 0
+			for ; j+4 <= C; j += 4 {
+				logits4 := logitsRow[j : j+4 : j+4]
+				acc0 += logits4[0]
+				acc1 += logits4[1]
+				acc2 += logits4[2]
+				acc3 += logits4[3]
+			}
+			for ; j < C; j++ {
+				acc0 += logitsRow[j]
+			}
+			lossSum2[i] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		for ; j < C; j++ {
-			acc0 += logitsRow[j]
-		}
-		lossSum2[i] = (acc0 + acc1) + (acc2 + acc3)
 	}
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	{
-		var acc0, acc1, acc2, acc3 float64
-		lseRow := lse[:N]
-		labelsRow := labels[:N]
-		lossSum2Row := lossSum2[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			lse4 := lseRow[i : i+4 : i+4]
-			labels4 := labelsRow[i : i+4 : i+4]
-			lossSum24 := lossSum2Row[i : i+4 : i+4]
-			acc0 += lse4[0] - (1-eps)*logits[i*C+labels4[0]] - eps/float64(C)*lossSum24[0]
-			acc1 += lse4[1] - (1-eps)*logits[(i+1)*C+labels4[1]] - eps/float64(C)*lossSum24[1]
-			acc2 += lse4[2] - (1-eps)*logits[(i+2)*C+labels4[2]] - eps/float64(C)*lossSum24[2]
-			acc3 += lse4[3] - (1-eps)*logits[(i+3)*C+labels4[3]] - eps/float64(C)*lossSum24[3]
+		{
+			var acc0, acc1, acc2, acc3 float64
+			lseRow := lse[:N]
+			labelsRow := labels[:N]
+			lossSum2Row := lossSum2[:N]
+			i := 0
+			for ; i+4 <= N; i += 4 {
+				lse4 := lseRow[i : i+4 : i+4]
+				labels4 := labelsRow[i : i+4 : i+4]
+				lossSum24 := lossSum2Row[i : i+4 : i+4]
+				acc0 += lse4[0] - (1-eps)*logits[i*C+labels4[0]] - eps/float64(C)*lossSum24[0]
+				acc1 += lse4[1] - (1-eps)*logits[(i+1)*C+labels4[1]] - eps/float64(C)*lossSum24[1]
+				acc2 += lse4[2] - (1-eps)*logits[(i+2)*C+labels4[2]] - eps/float64(C)*lossSum24[2]
+				acc3 += lse4[3] - (1-eps)*logits[(i+3)*C+labels4[3]] - eps/float64(C)*lossSum24[3]
+			}
+			for ; i < N; i++ {
+				acc0 += lseRow[i] - (1-eps)*logits[i*C+labelsRow[i]] - eps/float64(C)*lossSum2Row[i]
+			}
+			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		for ; i < N; i++ {
-			acc0 += lseRow[i] - (1-eps)*logits[i*C+labelsRow[i]] - eps/float64(C)*lossSum2Row[i]
-		}
-		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
-	}
-	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
-	{
 		loss[0] = lossSum[0] / float64(N)
 	}
 }
@@ -226,56 +227,61 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	{
 		adjLossSum[0] += adjLoss[0] / float64(N)
+		{
+			g1 := adjLossSum[0]
+			if g1 != 0 {
+				adjLseRow := adjLse[:N]
+				labelsRow := labels[:N]
+				adjLossSum2Row := adjLossSum2[:N]
+				i := 0
+				for ; i+4 <= N; i += 4 {
+					adjLse4 := adjLseRow[i : i+4 : i+4]
+					labels4 := labelsRow[i : i+4 : i+4]
+					adjLossSum24 := adjLossSum2Row[i : i+4 : i+4]
+					adjLse4[0] += g1
+					adjLogits[i*C+labels4[0]] -= g1 * (1 - eps)
+					adjLossSum24[0] -= g1 * (eps / float64(C))
+					adjLse4[1] += g1
+					adjLogits[(i+1)*C+labels4[1]] -= g1 * (1 - eps)
+					adjLossSum24[1] -= g1 * (eps / float64(C))
+					adjLse4[2] += g1
+					adjLogits[(i+2)*C+labels4[2]] -= g1 * (1 - eps)
+					adjLossSum24[2] -= g1 * (eps / float64(C))
+					adjLse4[3] += g1
+					adjLogits[(i+3)*C+labels4[3]] -= g1 * (1 - eps)
+					adjLossSum24[3] -= g1 * (eps / float64(C))
+				}
+				for ; i < N; i++ {
+					adjLseRow[i] += g1
+					adjLogits[i*C+labelsRow[i]] -= g1 * (1 - eps)
+					adjLossSum2Row[i] -= g1 * (eps / float64(C))
+				}
+			}
+		}
 	}
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
-	{
-		g1 := adjLossSum[0]
-		adjLseRow := adjLse[:N]
-		labelsRow := labels[:N]
-		adjLossSum2Row := adjLossSum2[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			adjLse4 := adjLseRow[i : i+4 : i+4]
-			labels4 := labelsRow[i : i+4 : i+4]
-			adjLossSum24 := adjLossSum2Row[i : i+4 : i+4]
-			adjLse4[0] += g1
-			adjLogits[i*C+labels4[0]] -= g1 * (1 - eps)
-			adjLossSum24[0] -= g1 * (eps / float64(C))
-			adjLse4[1] += g1
-			adjLogits[(i+1)*C+labels4[1]] -= g1 * (1 - eps)
-			adjLossSum24[1] -= g1 * (eps / float64(C))
-			adjLse4[2] += g1
-			adjLogits[(i+2)*C+labels4[2]] -= g1 * (1 - eps)
-			adjLossSum24[2] -= g1 * (eps / float64(C))
-			adjLse4[3] += g1
-			adjLogits[(i+3)*C+labels4[3]] -= g1 * (1 - eps)
-			adjLossSum24[3] -= g1 * (eps / float64(C))
-		}
-		for ; i < N; i++ {
-			adjLseRow[i] += g1
-			adjLogits[i*C+labelsRow[i]] -= g1 * (1 - eps)
-			adjLossSum2Row[i] -= g1 * (eps / float64(C))
-		}
-	}
-	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
-	for i := 0; i < N; i++ {
-		adjLogitsRow := adjLogits[i*C:][:C]
-		j := 0
-		for ; j+4 <= C; j += 4 {
-			adjLogits4 := adjLogitsRow[j : j+4 : j+4]
-			adjLogits4[0] += adjLossSum2[i]
-			adjLogits4[1] += adjLossSum2[i]
-			adjLogits4[2] += adjLossSum2[i]
-			adjLogits4[3] += adjLossSum2[i]
-		}
-		for ; j < C; j++ {
-			adjLogitsRow[j] += adjLossSum2[i]
-		}
-	}
 	// cross_entropy_ls.loss:8: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
-		for j := 0; j < C; j++ {
-			adjLogits[i*C+j] += adjLse[i] * lossrt.Exp(logits[i*C+j]-lse[i])
+		{
+			adjLogitsRow := adjLogits[i*C:][:C]
+			j := 0
+			for ; j+4 <= C; j += 4 {
+				adjLogits4 := adjLogitsRow[j : j+4 : j+4]
+				adjLogits4[0] += adjLossSum2[i]
+				adjLogits4[1] += adjLossSum2[i]
+				adjLogits4[2] += adjLossSum2[i]
+				adjLogits4[3] += adjLossSum2[i]
+			}
+			for ; j < C; j++ {
+				adjLogitsRow[j] += adjLossSum2[i]
+			}
+		}
+		{
+			h1 := adjLse[i]
+			h2 := lse[i]
+			for j := 0; j < C; j++ {
+				adjLogits[i*C+j] += h1 * lossrt.Exp(logits[i*C+j]-h2)
+			}
 		}
 	}
 }

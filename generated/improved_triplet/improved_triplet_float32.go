@@ -154,79 +154,68 @@ func (ws *Workspace32) forward(in Inputs32) {
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// improved_triplet.loss:11: dap[i] = sum(k: (anchor[i, k] - positive[i, k])^2)
-	for i := 0; i < N; i++ {
-		var acc0, acc1, acc2, acc3 float32
-		anchorRow := anchor[i*D:][:D]
-		positiveRow := positive[i*D:][:D]
-		k := 0
-		for ; k+4 <= D; k += 4 {
-			anchor4 := anchorRow[k : k+4 : k+4]
-			positive4 := positiveRow[k : k+4 : k+4]
-			t1 := anchor4[0] - positive4[0]
-			acc0 += t1 * t1
-			t1_1 := anchor4[1] - positive4[1]
-			acc1 += t1_1 * t1_1
-			t1_2 := anchor4[2] - positive4[2]
-			acc2 += t1_2 * t1_2
-			t1_3 := anchor4[3] - positive4[3]
-			acc3 += t1_3 * t1_3
-		}
-		for ; k < D; k++ {
-			t1 := anchorRow[k] - positiveRow[k]
-			acc0 += t1 * t1
-		}
-		dap[i] = (acc0 + acc1) + (acc2 + acc3)
-	}
 	// improved_triplet.loss:12: dan[i] = sum(k: (anchor[i, k] - negative[i, k])^2)
 	for i := 0; i < N; i++ {
-		var acc0, acc1, acc2, acc3 float32
+		var acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 float32
 		anchorRow := anchor[i*D:][:D]
+		positiveRow := positive[i*D:][:D]
 		negativeRow := negative[i*D:][:D]
 		k := 0
 		for ; k+4 <= D; k += 4 {
 			anchor4 := anchorRow[k : k+4 : k+4]
+			positive4 := positiveRow[k : k+4 : k+4]
 			negative4 := negativeRow[k : k+4 : k+4]
-			t1 := anchor4[0] - negative4[0]
+			t1 := anchor4[0] - positive4[0]
 			acc0 += t1 * t1
-			t1_1 := anchor4[1] - negative4[1]
+			t1b := anchor4[0] - negative4[0]
+			acc4 += t1b * t1b
+			t1_1 := anchor4[1] - positive4[1]
 			acc1 += t1_1 * t1_1
-			t1_2 := anchor4[2] - negative4[2]
+			t1b_1 := anchor4[1] - negative4[1]
+			acc5 += t1b_1 * t1b_1
+			t1_2 := anchor4[2] - positive4[2]
 			acc2 += t1_2 * t1_2
-			t1_3 := anchor4[3] - negative4[3]
+			t1b_2 := anchor4[2] - negative4[2]
+			acc6 += t1b_2 * t1b_2
+			t1_3 := anchor4[3] - positive4[3]
 			acc3 += t1_3 * t1_3
+			t1b_3 := anchor4[3] - negative4[3]
+			acc7 += t1b_3 * t1b_3
 		}
 		for ; k < D; k++ {
-			t1 := anchorRow[k] - negativeRow[k]
+			t1 := anchorRow[k] - positiveRow[k]
 			acc0 += t1 * t1
+			t1b := anchorRow[k] - negativeRow[k]
+			acc4 += t1b * t1b
 		}
-		dan[i] = (acc0 + acc1) + (acc2 + acc3)
+		dap[i] = (acc0 + acc1) + (acc2 + acc3)
+		dan[i] = (acc4 + acc5) + (acc6 + acc7)
 	}
 	// improved_triplet.loss:13: loss   = mean(i: max(dap[i] - dan[i], tau1) + beta * max(dap[i], tau2))
 	{
-		var acc0, acc1, acc2, acc3 float32
-		dapRow := dap[:N]
-		danRow := dan[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			dap4 := dapRow[i : i+4 : i+4]
-			dan4 := danRow[i : i+4 : i+4]
-			t1 := dap4[0]
-			acc0 += lossrt.Max(t1-dan4[0], tau1) + beta*lossrt.Max(t1, tau2)
-			t1_1 := dap4[1]
-			acc1 += lossrt.Max(t1_1-dan4[1], tau1) + beta*lossrt.Max(t1_1, tau2)
-			t1_2 := dap4[2]
-			acc2 += lossrt.Max(t1_2-dan4[2], tau1) + beta*lossrt.Max(t1_2, tau2)
-			t1_3 := dap4[3]
-			acc3 += lossrt.Max(t1_3-dan4[3], tau1) + beta*lossrt.Max(t1_3, tau2)
+		{
+			var acc0, acc1, acc2, acc3 float32
+			dapRow := dap[:N]
+			danRow := dan[:N]
+			i := 0
+			for ; i+4 <= N; i += 4 {
+				dap4 := dapRow[i : i+4 : i+4]
+				dan4 := danRow[i : i+4 : i+4]
+				t1 := dap4[0]
+				acc0 += lossrt.Max(t1-dan4[0], tau1) + beta*lossrt.Max(t1, tau2)
+				t1_1 := dap4[1]
+				acc1 += lossrt.Max(t1_1-dan4[1], tau1) + beta*lossrt.Max(t1_1, tau2)
+				t1_2 := dap4[2]
+				acc2 += lossrt.Max(t1_2-dan4[2], tau1) + beta*lossrt.Max(t1_2, tau2)
+				t1_3 := dap4[3]
+				acc3 += lossrt.Max(t1_3-dan4[3], tau1) + beta*lossrt.Max(t1_3, tau2)
+			}
+			for ; i < N; i++ {
+				t1 := dapRow[i]
+				acc0 += lossrt.Max(t1-danRow[i], tau1) + beta*lossrt.Max(t1, tau2)
+			}
+			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		for ; i < N; i++ {
-			t1 := dapRow[i]
-			acc0 += lossrt.Max(t1-danRow[i], tau1) + beta*lossrt.Max(t1, tau2)
-		}
-		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
-	}
-	// improved_triplet.loss:13: loss   = mean(i: max(dap[i] - dan[i], tau1) + beta * max(dap[i], tau2))
-	{
 		loss[0] = lossSum[0] / float32(N)
 	}
 }
@@ -267,104 +256,97 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	// improved_triplet.loss:13: loss   = mean(i: max(dap[i] - dan[i], tau1) + beta * max(dap[i], tau2))
 	{
 		adjLossSum[0] += adjLoss[0] / float32(N)
-	}
-	// improved_triplet.loss:13: loss   = mean(i: max(dap[i] - dan[i], tau1) + beta * max(dap[i], tau2))
-	{
-		g2 := adjLossSum[0]
-		dapRow := dap[:N]
-		danRow := dan[:N]
-		adjDapRow := adjDap[:N]
-		adjDanRow := adjDan[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			dap4 := dapRow[i : i+4 : i+4]
-			dan4 := danRow[i : i+4 : i+4]
-			adjDap4 := adjDapRow[i : i+4 : i+4]
-			adjDan4 := adjDanRow[i : i+4 : i+4]
-			g1 := dap4[0]
-			g3 := lossrt.Select(g1-dan4[0] >= tau1, g2, 0)
-			adjDap4[0] += g3 + lossrt.Select(g1 >= tau2, g2*beta, 0)
-			adjDan4[0] -= g3
-			g1_1 := dap4[1]
-			g3_1 := lossrt.Select(g1_1-dan4[1] >= tau1, g2, 0)
-			adjDap4[1] += g3_1 + lossrt.Select(g1_1 >= tau2, g2*beta, 0)
-			adjDan4[1] -= g3_1
-			g1_2 := dap4[2]
-			g3_2 := lossrt.Select(g1_2-dan4[2] >= tau1, g2, 0)
-			adjDap4[2] += g3_2 + lossrt.Select(g1_2 >= tau2, g2*beta, 0)
-			adjDan4[2] -= g3_2
-			g1_3 := dap4[3]
-			g3_3 := lossrt.Select(g1_3-dan4[3] >= tau1, g2, 0)
-			adjDap4[3] += g3_3 + lossrt.Select(g1_3 >= tau2, g2*beta, 0)
-			adjDan4[3] -= g3_3
-		}
-		for ; i < N; i++ {
-			g1 := dapRow[i]
-			g3 := lossrt.Select(g1-danRow[i] >= tau1, g2, 0)
-			adjDapRow[i] += g3 + lossrt.Select(g1 >= tau2, g2*beta, 0)
-			adjDanRow[i] -= g3
+		{
+			g2 := adjLossSum[0]
+			h1 := g2 * beta
+			dapRow := dap[:N]
+			danRow := dan[:N]
+			adjDapRow := adjDap[:N]
+			adjDanRow := adjDan[:N]
+			i := 0
+			for ; i+4 <= N; i += 4 {
+				dap4 := dapRow[i : i+4 : i+4]
+				dan4 := danRow[i : i+4 : i+4]
+				adjDap4 := adjDapRow[i : i+4 : i+4]
+				adjDan4 := adjDanRow[i : i+4 : i+4]
+				g1 := dap4[0]
+				g3 := lossrt.Select(g1-dan4[0] >= tau1, g2, 0)
+				adjDap4[0] += g3 + lossrt.Select(g1 >= tau2, h1, 0)
+				adjDan4[0] -= g3
+				g1_1 := dap4[1]
+				g3_1 := lossrt.Select(g1_1-dan4[1] >= tau1, g2, 0)
+				adjDap4[1] += g3_1 + lossrt.Select(g1_1 >= tau2, h1, 0)
+				adjDan4[1] -= g3_1
+				g1_2 := dap4[2]
+				g3_2 := lossrt.Select(g1_2-dan4[2] >= tau1, g2, 0)
+				adjDap4[2] += g3_2 + lossrt.Select(g1_2 >= tau2, h1, 0)
+				adjDan4[2] -= g3_2
+				g1_3 := dap4[3]
+				g3_3 := lossrt.Select(g1_3-dan4[3] >= tau1, g2, 0)
+				adjDap4[3] += g3_3 + lossrt.Select(g1_3 >= tau2, h1, 0)
+				adjDan4[3] -= g3_3
+			}
+			for ; i < N; i++ {
+				g1 := dapRow[i]
+				g3 := lossrt.Select(g1-danRow[i] >= tau1, g2, 0)
+				adjDapRow[i] += g3 + lossrt.Select(g1 >= tau2, h1, 0)
+				adjDanRow[i] -= g3
+			}
 		}
 	}
 	// improved_triplet.loss:12: dan[i] = sum(k: (anchor[i, k] - negative[i, k])^2)
-	for i := 0; i < N; i++ {
-		anchorRow := anchor[i*D:][:D]
-		negativeRow := negative[i*D:][:D]
-		adjAnchorRow := adjAnchor[i*D:][:D]
-		adjNegativeRow := adjNegative[i*D:][:D]
-		k := 0
-		for ; k+4 <= D; k += 4 {
-			anchor4 := anchorRow[k : k+4 : k+4]
-			negative4 := negativeRow[k : k+4 : k+4]
-			adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
-			adjNegative4 := adjNegativeRow[k : k+4 : k+4]
-			g1 := adjDan[i] * (2 * (anchor4[0] - negative4[0]))
-			adjAnchor4[0] += g1
-			adjNegative4[0] -= g1
-			g1_1 := adjDan[i] * (2 * (anchor4[1] - negative4[1]))
-			adjAnchor4[1] += g1_1
-			adjNegative4[1] -= g1_1
-			g1_2 := adjDan[i] * (2 * (anchor4[2] - negative4[2]))
-			adjAnchor4[2] += g1_2
-			adjNegative4[2] -= g1_2
-			g1_3 := adjDan[i] * (2 * (anchor4[3] - negative4[3]))
-			adjAnchor4[3] += g1_3
-			adjNegative4[3] -= g1_3
-		}
-		for ; k < D; k++ {
-			g1 := adjDan[i] * (2 * (anchorRow[k] - negativeRow[k]))
-			adjAnchorRow[k] += g1
-			adjNegativeRow[k] -= g1
-		}
-	}
 	// improved_triplet.loss:11: dap[i] = sum(k: (anchor[i, k] - positive[i, k])^2)
 	for i := 0; i < N; i++ {
-		anchorRow := anchor[i*D:][:D]
-		positiveRow := positive[i*D:][:D]
-		adjAnchorRow := adjAnchor[i*D:][:D]
-		adjPositiveRow := adjPositive[i*D:][:D]
-		k := 0
-		for ; k+4 <= D; k += 4 {
-			anchor4 := anchorRow[k : k+4 : k+4]
-			positive4 := positiveRow[k : k+4 : k+4]
-			adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
-			adjPositive4 := adjPositiveRow[k : k+4 : k+4]
-			g1 := adjDap[i] * (2 * (anchor4[0] - positive4[0]))
-			adjAnchor4[0] += g1
-			adjPositive4[0] -= g1
-			g1_1 := adjDap[i] * (2 * (anchor4[1] - positive4[1]))
-			adjAnchor4[1] += g1_1
-			adjPositive4[1] -= g1_1
-			g1_2 := adjDap[i] * (2 * (anchor4[2] - positive4[2]))
-			adjAnchor4[2] += g1_2
-			adjPositive4[2] -= g1_2
-			g1_3 := adjDap[i] * (2 * (anchor4[3] - positive4[3]))
-			adjAnchor4[3] += g1_3
-			adjPositive4[3] -= g1_3
-		}
-		for ; k < D; k++ {
-			g1 := adjDap[i] * (2 * (anchorRow[k] - positiveRow[k]))
-			adjAnchorRow[k] += g1
-			adjPositiveRow[k] -= g1
+		h2 := adjDan[i] * 2
+		h3 := adjDap[i] * 2
+		if h2 != 0 || h3 != 0 {
+			anchorRow := anchor[i*D:][:D]
+			negativeRow := negative[i*D:][:D]
+			adjAnchorRow := adjAnchor[i*D:][:D]
+			adjNegativeRow := adjNegative[i*D:][:D]
+			positiveRow := positive[i*D:][:D]
+			adjPositiveRow := adjPositive[i*D:][:D]
+			k := 0
+			for ; k+4 <= D; k += 4 {
+				anchor4 := anchorRow[k : k+4 : k+4]
+				negative4 := negativeRow[k : k+4 : k+4]
+				adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
+				adjNegative4 := adjNegativeRow[k : k+4 : k+4]
+				positive4 := positiveRow[k : k+4 : k+4]
+				adjPositive4 := adjPositiveRow[k : k+4 : k+4]
+				g1 := h2 * (anchor4[0] - negative4[0])
+				adjAnchor4[0] += g1
+				adjNegative4[0] -= g1
+				g1b := h3 * (anchor4[0] - positive4[0])
+				adjAnchor4[0] += g1b
+				adjPositive4[0] -= g1b
+				g1_1 := h2 * (anchor4[1] - negative4[1])
+				adjAnchor4[1] += g1_1
+				adjNegative4[1] -= g1_1
+				g1b_1 := h3 * (anchor4[1] - positive4[1])
+				adjAnchor4[1] += g1b_1
+				adjPositive4[1] -= g1b_1
+				g1_2 := h2 * (anchor4[2] - negative4[2])
+				adjAnchor4[2] += g1_2
+				adjNegative4[2] -= g1_2
+				g1b_2 := h3 * (anchor4[2] - positive4[2])
+				adjAnchor4[2] += g1b_2
+				adjPositive4[2] -= g1b_2
+				g1_3 := h2 * (anchor4[3] - negative4[3])
+				adjAnchor4[3] += g1_3
+				adjNegative4[3] -= g1_3
+				g1b_3 := h3 * (anchor4[3] - positive4[3])
+				adjAnchor4[3] += g1b_3
+				adjPositive4[3] -= g1b_3
+			}
+			for ; k < D; k++ {
+				g1 := h2 * (anchorRow[k] - negativeRow[k])
+				adjAnchorRow[k] += g1
+				adjNegativeRow[k] -= g1
+				g1b := h3 * (anchorRow[k] - positiveRow[k])
+				adjAnchorRow[k] += g1b
+				adjPositiveRow[k] -= g1b
+			}
 		}
 	}
 }

@@ -175,27 +175,24 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
-			var acc0, acc1, acc2, acc3 float64
-			xRow := x[i*D:][:D]
-			wRow := w[c*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x4 := xRow[k : k+4 : k+4]
-				w4 := wRow[k : k+4 : k+4]
-				acc0 += x4[0] * w4[0]
-				acc1 += x4[1] * w4[1]
-				acc2 += x4[2] * w4[2]
-				acc3 += x4[3] * w4[3]
+			{
+				var acc0, acc1, acc2, acc3 float64
+				xRow := x[i*D:][:D]
+				wRow := w[c*D:][:D]
+				k := 0
+				for ; k+4 <= D; k += 4 {
+					x4 := xRow[k : k+4 : k+4]
+					w4 := wRow[k : k+4 : k+4]
+					acc0 += x4[0] * w4[0]
+					acc1 += x4[1] * w4[1]
+					acc2 += x4[2] * w4[2]
+					acc3 += x4[3] * w4[3]
+				}
+				for ; k < D; k++ {
+					acc0 += xRow[k] * wRow[k]
+				}
+				zSum[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
 			}
-			for ; k < D; k++ {
-				acc0 += xRow[k] * wRow[k]
-			}
-			zSum[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
-		}
-	}
-	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
-	for i := 0; i < N; i++ {
-		for c := 0; c < C; c++ {
 			z[i*C+c] = zSum[i*C+c] + b[c]
 		}
 	}
@@ -220,25 +217,24 @@ func (ws *Workspace64) forward(in Inputs64) {
 	}
 	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
 	{
-		var acc0, acc1, acc2, acc3 float64
-		lseRow := lse[:N]
-		labelsRow := labels[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			lse4 := lseRow[i : i+4 : i+4]
-			labels4 := labelsRow[i : i+4 : i+4]
-			acc0 += lse4[0] - z[i*C+labels4[0]]
-			acc1 += lse4[1] - z[(i+1)*C+labels4[1]]
-			acc2 += lse4[2] - z[(i+2)*C+labels4[2]]
-			acc3 += lse4[3] - z[(i+3)*C+labels4[3]]
+		{
+			var acc0, acc1, acc2, acc3 float64
+			lseRow := lse[:N]
+			labelsRow := labels[:N]
+			i := 0
+			for ; i+4 <= N; i += 4 {
+				lse4 := lseRow[i : i+4 : i+4]
+				labels4 := labelsRow[i : i+4 : i+4]
+				acc0 += lse4[0] - z[i*C+labels4[0]]
+				acc1 += lse4[1] - z[(i+1)*C+labels4[1]]
+				acc2 += lse4[2] - z[(i+2)*C+labels4[2]]
+				acc3 += lse4[3] - z[(i+3)*C+labels4[3]]
+			}
+			for ; i < N; i++ {
+				acc0 += lseRow[i] - z[i*C+labelsRow[i]]
+			}
+			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		for ; i < N; i++ {
-			acc0 += lseRow[i] - z[i*C+labelsRow[i]]
-		}
-		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
-	}
-	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
-	{
 		loss[0] = lossSum[0] / float64(N)
 	}
 }
@@ -279,34 +275,37 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
 	{
 		adjLossSum[0] += adjLoss[0] / float64(N)
-	}
-	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
-	{
-		g1 := adjLossSum[0]
-		adjLseRow := adjLse[:N]
-		labelsRow := labels[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			adjLse4 := adjLseRow[i : i+4 : i+4]
-			labels4 := labelsRow[i : i+4 : i+4]
-			adjLse4[0] += g1
-			adjZ[i*C+labels4[0]] -= g1
-			adjLse4[1] += g1
-			adjZ[(i+1)*C+labels4[1]] -= g1
-			adjLse4[2] += g1
-			adjZ[(i+2)*C+labels4[2]] -= g1
-			adjLse4[3] += g1
-			adjZ[(i+3)*C+labels4[3]] -= g1
-		}
-		for ; i < N; i++ {
-			adjLseRow[i] += g1
-			adjZ[i*C+labelsRow[i]] -= g1
+		{
+			g1 := adjLossSum[0]
+			if g1 != 0 {
+				adjLseRow := adjLse[:N]
+				labelsRow := labels[:N]
+				i := 0
+				for ; i+4 <= N; i += 4 {
+					adjLse4 := adjLseRow[i : i+4 : i+4]
+					labels4 := labelsRow[i : i+4 : i+4]
+					adjLse4[0] += g1
+					adjZ[i*C+labels4[0]] -= g1
+					adjLse4[1] += g1
+					adjZ[(i+1)*C+labels4[1]] -= g1
+					adjLse4[2] += g1
+					adjZ[(i+2)*C+labels4[2]] -= g1
+					adjLse4[3] += g1
+					adjZ[(i+3)*C+labels4[3]] -= g1
+				}
+				for ; i < N; i++ {
+					adjLseRow[i] += g1
+					adjZ[i*C+labelsRow[i]] -= g1
+				}
+			}
 		}
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
 	for i := 0; i < N; i++ {
+		h1 := adjLse[i]
+		h2 := lse[i]
 		for c := 0; c < C; c++ {
-			adjZ[i*C+c] += adjLse[i] * lossrt.Exp(z[i*C+c]-lse[i])
+			adjZ[i*C+c] += h1 * lossrt.Exp(z[i*C+c]-h2)
 		}
 	}
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
@@ -315,34 +314,33 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			g1 := adjZ[i*C+c]
 			adjZSum[i*C+c] += g1
 			adjB[c] += g1
-		}
-	}
-	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
-	for i := 0; i < N; i++ {
-		for c := 0; c < C; c++ {
-			g1 := adjZSum[i*C+c]
-			adjXRow := adjX[i*D:][:D]
-			wRow := w[c*D:][:D]
-			adjWRow := adjW[c*D:][:D]
-			xRow := x[i*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				adjX4 := adjXRow[k : k+4 : k+4]
-				w4 := wRow[k : k+4 : k+4]
-				adjW4 := adjWRow[k : k+4 : k+4]
-				x4 := xRow[k : k+4 : k+4]
-				adjX4[0] += g1 * w4[0]
-				adjW4[0] += g1 * x4[0]
-				adjX4[1] += g1 * w4[1]
-				adjW4[1] += g1 * x4[1]
-				adjX4[2] += g1 * w4[2]
-				adjW4[2] += g1 * x4[2]
-				adjX4[3] += g1 * w4[3]
-				adjW4[3] += g1 * x4[3]
-			}
-			for ; k < D; k++ {
-				adjXRow[k] += g1 * wRow[k]
-				adjWRow[k] += g1 * xRow[k]
+			{
+				g1b := adjZSum[i*C+c]
+				if g1b != 0 {
+					adjXRow := adjX[i*D:][:D]
+					wRow := w[c*D:][:D]
+					adjWRow := adjW[c*D:][:D]
+					xRow := x[i*D:][:D]
+					k := 0
+					for ; k+4 <= D; k += 4 {
+						adjX4 := adjXRow[k : k+4 : k+4]
+						w4 := wRow[k : k+4 : k+4]
+						adjW4 := adjWRow[k : k+4 : k+4]
+						x4 := xRow[k : k+4 : k+4]
+						adjX4[0] += g1b * w4[0]
+						adjW4[0] += g1b * x4[0]
+						adjX4[1] += g1b * w4[1]
+						adjW4[1] += g1b * x4[1]
+						adjX4[2] += g1b * w4[2]
+						adjW4[2] += g1b * x4[2]
+						adjX4[3] += g1b * w4[3]
+						adjW4[3] += g1b * x4[3]
+					}
+					for ; k < D; k++ {
+						adjXRow[k] += g1b * wRow[k]
+						adjWRow[k] += g1b * xRow[k]
+					}
+				}
 			}
 		}
 	}

@@ -162,82 +162,67 @@ func (ws *Workspace64) forward(in Inputs64) {
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
+	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
 	for i := 0; i < N; i++ {
-		var acc0, acc1, acc2, acc3 float64
-		anchorRow := anchor[i*D:][:D]
-		positiveRow := positive[i*D:][:D]
-		k := 0
-		for ; k+4 <= D; k += 4 {
-			anchor4 := anchorRow[k : k+4 : k+4]
-			positive4 := positiveRow[k : k+4 : k+4]
-			t1 := anchor4[0] - positive4[0]
-			acc0 += t1 * t1
-			t1_1 := anchor4[1] - positive4[1]
-			acc1 += t1_1 * t1_1
-			t1_2 := anchor4[2] - positive4[2]
-			acc2 += t1_2 * t1_2
-			t1_3 := anchor4[3] - positive4[3]
-			acc3 += t1_3 * t1_3
+		{
+			var acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 float64
+			anchorRow := anchor[i*D:][:D]
+			positiveRow := positive[i*D:][:D]
+			negativeRow := negative[i*D:][:D]
+			k := 0
+			for ; k+4 <= D; k += 4 {
+				anchor4 := anchorRow[k : k+4 : k+4]
+				positive4 := positiveRow[k : k+4 : k+4]
+				negative4 := negativeRow[k : k+4 : k+4]
+				t1 := anchor4[0] - positive4[0]
+				acc0 += t1 * t1
+				t1b := anchor4[0] - negative4[0]
+				acc4 += t1b * t1b
+				t1_1 := anchor4[1] - positive4[1]
+				acc1 += t1_1 * t1_1
+				t1b_1 := anchor4[1] - negative4[1]
+				acc5 += t1b_1 * t1b_1
+				t1_2 := anchor4[2] - positive4[2]
+				acc2 += t1_2 * t1_2
+				t1b_2 := anchor4[2] - negative4[2]
+				acc6 += t1b_2 * t1b_2
+				t1_3 := anchor4[3] - positive4[3]
+				acc3 += t1_3 * t1_3
+				t1b_3 := anchor4[3] - negative4[3]
+				acc7 += t1b_3 * t1b_3
+			}
+			for ; k < D; k++ {
+				t1 := anchorRow[k] - positiveRow[k]
+				acc0 += t1 * t1
+				t1b := anchorRow[k] - negativeRow[k]
+				acc4 += t1b * t1b
+			}
+			dapSum[i] = (acc0 + acc1) + (acc2 + acc3)
+			danSum[i] = (acc4 + acc5) + (acc6 + acc7)
 		}
-		for ; k < D; k++ {
-			t1 := anchorRow[k] - positiveRow[k]
-			acc0 += t1 * t1
-		}
-		dapSum[i] = (acc0 + acc1) + (acc2 + acc3)
-	}
-	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
-	for i := 0; i < N; i++ {
 		dap[i] = lossrt.Sqrt(dapSum[i])
-	}
-	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
-	for i := 0; i < N; i++ {
-		var acc0, acc1, acc2, acc3 float64
-		anchorRow := anchor[i*D:][:D]
-		negativeRow := negative[i*D:][:D]
-		k := 0
-		for ; k+4 <= D; k += 4 {
-			anchor4 := anchorRow[k : k+4 : k+4]
-			negative4 := negativeRow[k : k+4 : k+4]
-			t1 := anchor4[0] - negative4[0]
-			acc0 += t1 * t1
-			t1_1 := anchor4[1] - negative4[1]
-			acc1 += t1_1 * t1_1
-			t1_2 := anchor4[2] - negative4[2]
-			acc2 += t1_2 * t1_2
-			t1_3 := anchor4[3] - negative4[3]
-			acc3 += t1_3 * t1_3
-		}
-		for ; k < D; k++ {
-			t1 := anchorRow[k] - negativeRow[k]
-			acc0 += t1 * t1
-		}
-		danSum[i] = (acc0 + acc1) + (acc2 + acc3)
-	}
-	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
-	for i := 0; i < N; i++ {
 		dan[i] = lossrt.Sqrt(danSum[i])
 	}
 	// triplet.loss:11: loss   = mean(i: relu(dap[i] - dan[i] + margin))
 	{
-		var acc0, acc1, acc2, acc3 float64
-		dapRow := dap[:N]
-		danRow := dan[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			dap4 := dapRow[i : i+4 : i+4]
-			dan4 := danRow[i : i+4 : i+4]
-			acc0 += lossrt.Relu(dap4[0] - dan4[0] + margin)
-			acc1 += lossrt.Relu(dap4[1] - dan4[1] + margin)
-			acc2 += lossrt.Relu(dap4[2] - dan4[2] + margin)
-			acc3 += lossrt.Relu(dap4[3] - dan4[3] + margin)
+		{
+			var acc0, acc1, acc2, acc3 float64
+			dapRow := dap[:N]
+			danRow := dan[:N]
+			i := 0
+			for ; i+4 <= N; i += 4 {
+				dap4 := dapRow[i : i+4 : i+4]
+				dan4 := danRow[i : i+4 : i+4]
+				acc0 += lossrt.Relu(dap4[0] - dan4[0] + margin)
+				acc1 += lossrt.Relu(dap4[1] - dan4[1] + margin)
+				acc2 += lossrt.Relu(dap4[2] - dan4[2] + margin)
+				acc3 += lossrt.Relu(dap4[3] - dan4[3] + margin)
+			}
+			for ; i < N; i++ {
+				acc0 += lossrt.Relu(dapRow[i] - danRow[i] + margin)
+			}
+			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		for ; i < N; i++ {
-			acc0 += lossrt.Relu(dapRow[i] - danRow[i] + margin)
-		}
-		lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
-	}
-	// triplet.loss:11: loss   = mean(i: relu(dap[i] - dan[i] + margin))
-	{
 		loss[0] = lossSum[0] / float64(N)
 	}
 }
@@ -280,106 +265,97 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// triplet.loss:11: loss   = mean(i: relu(dap[i] - dan[i] + margin))
 	{
 		adjLossSum[0] += adjLoss[0] / float64(N)
-	}
-	// triplet.loss:11: loss   = mean(i: relu(dap[i] - dan[i] + margin))
-	{
-		dapRow := dap[:N]
-		danRow := dan[:N]
-		adjDapRow := adjDap[:N]
-		adjDanRow := adjDan[:N]
-		i := 0
-		for ; i+4 <= N; i += 4 {
-			dap4 := dapRow[i : i+4 : i+4]
-			dan4 := danRow[i : i+4 : i+4]
-			adjDap4 := adjDapRow[i : i+4 : i+4]
-			adjDan4 := adjDanRow[i : i+4 : i+4]
-			g1 := lossrt.Select(dap4[0]-dan4[0]+margin > 0, adjLossSum[0], 0)
-			adjDap4[0] += g1
-			adjDan4[0] -= g1
-			g1_1 := lossrt.Select(dap4[1]-dan4[1]+margin > 0, adjLossSum[0], 0)
-			adjDap4[1] += g1_1
-			adjDan4[1] -= g1_1
-			g1_2 := lossrt.Select(dap4[2]-dan4[2]+margin > 0, adjLossSum[0], 0)
-			adjDap4[2] += g1_2
-			adjDan4[2] -= g1_2
-			g1_3 := lossrt.Select(dap4[3]-dan4[3]+margin > 0, adjLossSum[0], 0)
-			adjDap4[3] += g1_3
-			adjDan4[3] -= g1_3
-		}
-		for ; i < N; i++ {
-			g1 := lossrt.Select(dapRow[i]-danRow[i]+margin > 0, adjLossSum[0], 0)
-			adjDapRow[i] += g1
-			adjDanRow[i] -= g1
+		{
+			h1 := adjLossSum[0]
+			if h1 != 0 {
+				dapRow := dap[:N]
+				danRow := dan[:N]
+				adjDapRow := adjDap[:N]
+				adjDanRow := adjDan[:N]
+				i := 0
+				for ; i+4 <= N; i += 4 {
+					dap4 := dapRow[i : i+4 : i+4]
+					dan4 := danRow[i : i+4 : i+4]
+					adjDap4 := adjDapRow[i : i+4 : i+4]
+					adjDan4 := adjDanRow[i : i+4 : i+4]
+					g1 := lossrt.Select(dap4[0]-dan4[0]+margin > 0, h1, 0)
+					adjDap4[0] += g1
+					adjDan4[0] -= g1
+					g1_1 := lossrt.Select(dap4[1]-dan4[1]+margin > 0, h1, 0)
+					adjDap4[1] += g1_1
+					adjDan4[1] -= g1_1
+					g1_2 := lossrt.Select(dap4[2]-dan4[2]+margin > 0, h1, 0)
+					adjDap4[2] += g1_2
+					adjDan4[2] -= g1_2
+					g1_3 := lossrt.Select(dap4[3]-dan4[3]+margin > 0, h1, 0)
+					adjDap4[3] += g1_3
+					adjDan4[3] -= g1_3
+				}
+				for ; i < N; i++ {
+					g1 := lossrt.Select(dapRow[i]-danRow[i]+margin > 0, h1, 0)
+					adjDapRow[i] += g1
+					adjDanRow[i] -= g1
+				}
+			}
 		}
 	}
 	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
+	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
 	for i := 0; i < N; i++ {
 		adjDanSum[i] += lossrt.SqrtAdj(adjDan[i], dan[i])
-	}
-	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
-	for i := 0; i < N; i++ {
-		anchorRow := anchor[i*D:][:D]
-		negativeRow := negative[i*D:][:D]
-		adjAnchorRow := adjAnchor[i*D:][:D]
-		adjNegativeRow := adjNegative[i*D:][:D]
-		k := 0
-		for ; k+4 <= D; k += 4 {
-			anchor4 := anchorRow[k : k+4 : k+4]
-			negative4 := negativeRow[k : k+4 : k+4]
-			adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
-			adjNegative4 := adjNegativeRow[k : k+4 : k+4]
-			g1 := adjDanSum[i] * (2 * (anchor4[0] - negative4[0]))
-			adjAnchor4[0] += g1
-			adjNegative4[0] -= g1
-			g1_1 := adjDanSum[i] * (2 * (anchor4[1] - negative4[1]))
-			adjAnchor4[1] += g1_1
-			adjNegative4[1] -= g1_1
-			g1_2 := adjDanSum[i] * (2 * (anchor4[2] - negative4[2]))
-			adjAnchor4[2] += g1_2
-			adjNegative4[2] -= g1_2
-			g1_3 := adjDanSum[i] * (2 * (anchor4[3] - negative4[3]))
-			adjAnchor4[3] += g1_3
-			adjNegative4[3] -= g1_3
-		}
-		for ; k < D; k++ {
-			g1 := adjDanSum[i] * (2 * (anchorRow[k] - negativeRow[k]))
-			adjAnchorRow[k] += g1
-			adjNegativeRow[k] -= g1
-		}
-	}
-	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
-	for i := 0; i < N; i++ {
 		adjDapSum[i] += lossrt.SqrtAdj(adjDap[i], dap[i])
-	}
-	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
-	for i := 0; i < N; i++ {
-		anchorRow := anchor[i*D:][:D]
-		positiveRow := positive[i*D:][:D]
-		adjAnchorRow := adjAnchor[i*D:][:D]
-		adjPositiveRow := adjPositive[i*D:][:D]
-		k := 0
-		for ; k+4 <= D; k += 4 {
-			anchor4 := anchorRow[k : k+4 : k+4]
-			positive4 := positiveRow[k : k+4 : k+4]
-			adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
-			adjPositive4 := adjPositiveRow[k : k+4 : k+4]
-			g1 := adjDapSum[i] * (2 * (anchor4[0] - positive4[0]))
-			adjAnchor4[0] += g1
-			adjPositive4[0] -= g1
-			g1_1 := adjDapSum[i] * (2 * (anchor4[1] - positive4[1]))
-			adjAnchor4[1] += g1_1
-			adjPositive4[1] -= g1_1
-			g1_2 := adjDapSum[i] * (2 * (anchor4[2] - positive4[2]))
-			adjAnchor4[2] += g1_2
-			adjPositive4[2] -= g1_2
-			g1_3 := adjDapSum[i] * (2 * (anchor4[3] - positive4[3]))
-			adjAnchor4[3] += g1_3
-			adjPositive4[3] -= g1_3
-		}
-		for ; k < D; k++ {
-			g1 := adjDapSum[i] * (2 * (anchorRow[k] - positiveRow[k]))
-			adjAnchorRow[k] += g1
-			adjPositiveRow[k] -= g1
+		{
+			h2 := adjDanSum[i] * 2
+			h3 := adjDapSum[i] * 2
+			if h2 != 0 || h3 != 0 {
+				anchorRow := anchor[i*D:][:D]
+				negativeRow := negative[i*D:][:D]
+				adjAnchorRow := adjAnchor[i*D:][:D]
+				adjNegativeRow := adjNegative[i*D:][:D]
+				positiveRow := positive[i*D:][:D]
+				adjPositiveRow := adjPositive[i*D:][:D]
+				k := 0
+				for ; k+4 <= D; k += 4 {
+					anchor4 := anchorRow[k : k+4 : k+4]
+					negative4 := negativeRow[k : k+4 : k+4]
+					adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
+					adjNegative4 := adjNegativeRow[k : k+4 : k+4]
+					positive4 := positiveRow[k : k+4 : k+4]
+					adjPositive4 := adjPositiveRow[k : k+4 : k+4]
+					g1 := h2 * (anchor4[0] - negative4[0])
+					adjAnchor4[0] += g1
+					adjNegative4[0] -= g1
+					g1b := h3 * (anchor4[0] - positive4[0])
+					adjAnchor4[0] += g1b
+					adjPositive4[0] -= g1b
+					g1_1 := h2 * (anchor4[1] - negative4[1])
+					adjAnchor4[1] += g1_1
+					adjNegative4[1] -= g1_1
+					g1b_1 := h3 * (anchor4[1] - positive4[1])
+					adjAnchor4[1] += g1b_1
+					adjPositive4[1] -= g1b_1
+					g1_2 := h2 * (anchor4[2] - negative4[2])
+					adjAnchor4[2] += g1_2
+					adjNegative4[2] -= g1_2
+					g1b_2 := h3 * (anchor4[2] - positive4[2])
+					adjAnchor4[2] += g1b_2
+					adjPositive4[2] -= g1b_2
+					g1_3 := h2 * (anchor4[3] - negative4[3])
+					adjAnchor4[3] += g1_3
+					adjNegative4[3] -= g1_3
+					g1b_3 := h3 * (anchor4[3] - positive4[3])
+					adjAnchor4[3] += g1b_3
+					adjPositive4[3] -= g1b_3
+				}
+				for ; k < D; k++ {
+					g1 := h2 * (anchorRow[k] - negativeRow[k])
+					adjAnchorRow[k] += g1
+					adjNegativeRow[k] -= g1
+					g1b := h3 * (anchorRow[k] - positiveRow[k])
+					adjAnchorRow[k] += g1b
+					adjPositiveRow[k] -= g1b
+				}
+			}
 		}
 	}
 }
