@@ -12,6 +12,13 @@ import (
 
 const rtPath = "github.com/lossgen/lossgen/runtime"
 
+// calc is the type kernels compute in, whatever the type of their inputs.
+// float32 kernels read float32 inputs and write float32 gradients, but
+// every intermediate, accumulator and local is float64: a logsumexp of
+// logits near 1e4 stored in float32 is off by 1e-3, and the loss
+// lse − z_y and the weights exp(z − lse) inherit that error in full.
+const calc = "float64"
+
 // Go operator precedence, used to parenthesise exactly where the IR tree
 // requires it. Right operands are parenthesised at equal precedence too:
 // floating-point + and * are not associative, and the generated code must
@@ -47,7 +54,7 @@ func (f *fn) render(e ir.Expr) (jen.Code, int) {
 		if e.Int {
 			return jen.Id(name), precAtom
 		}
-		return jen.Id(f.g.typ.name).Call(jen.Id(name)), precAtom
+		return jen.Id(calc).Call(jen.Id(name)), precAtom
 	case *ir.ParamVal:
 		return jen.Id(f.useParam(e.Param)), precAtom
 	case *ir.VarVal:
@@ -55,10 +62,15 @@ func (f *fn) render(e ir.Expr) (jen.Code, int) {
 	case *ir.LocalVal:
 		return jen.Id(f.localName(e.Local)), precAtom
 	case *ir.Load:
-		if c, ok := f.rowAccess(e.Tensor, false, e.Index); ok {
-			return c, precAtom
+		c, ok := f.rowAccess(e.Tensor, false, e.Index)
+		if !ok {
+			c = jen.Id(f.useTensor(e.Tensor)).Index(f.flat(e.Tensor, e.Index))
 		}
-		return jen.Id(f.useTensor(e.Tensor)).Index(f.flat(e.Tensor, e.Index)), precAtom
+		if e.Tensor.Kind == ir.Input && !e.Tensor.Int && f.g.typ.name != calc {
+			// float32 inputs are widened: kernels compute in float64.
+			return jen.Id(calc).Call(c), precAtom
+		}
+		return c, precAtom
 	case *ir.AdjLoad:
 		if c, ok := f.rowAccess(e.Tensor, true, e.Index); ok {
 			return c, precAtom
@@ -99,9 +111,9 @@ func (f *fn) constant(v float64) (jen.Code, int) {
 		if v < 0 {
 			sign = -1
 		}
-		return jen.Qual(rtPath, "Inf").Types(jen.Id(f.g.typ.name)).Call(jen.Lit(sign)), precAtom
+		return jen.Qual(rtPath, "Inf").Types(jen.Id(calc)).Call(jen.Lit(sign)), precAtom
 	case math.IsNaN(v):
-		return jen.Id(f.g.typ.name).Call(jen.Qual("math", "NaN").Call()), precAtom
+		return jen.Id(calc).Call(jen.Qual("math", "NaN").Call()), precAtom
 	}
 	s := strconv.FormatFloat(v, 'g', -1, 64)
 	if v < 0 {
@@ -124,7 +136,7 @@ func (f *fn) call(e *ir.Call) (jen.Code, int) {
 	case "stopgrad":
 		return f.render(e.Args[0])
 	case "real":
-		return jen.Id(f.g.typ.name).Call(f.expr(e.Args[0])), precAtom
+		return jen.Id(calc).Call(f.expr(e.Args[0])), precAtom
 	}
 	name, ok := runtimeFns[e.Fn]
 	if !ok {
@@ -144,7 +156,7 @@ func (f *fn) call(e *ir.Call) (jen.Code, int) {
 	call := jen.Qual(rtPath, name)
 	if allConst {
 		// Untyped constants alone would instantiate the helper with int.
-		call = call.Types(jen.Id(f.g.typ.name))
+		call = call.Types(jen.Id(calc))
 	}
 	return call.Call(args...), precAtom
 }

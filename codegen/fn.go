@@ -122,7 +122,7 @@ func (f *fn) prologue(recv string, fromInputs, fromGrads bool) []jen.Code {
 	}
 	for _, q := range g.p.Params {
 		if name := g.names.param[q]; f.used[name] {
-			out = append(out, jen.Id(name).Op(":=").Id(g.typ.name).Call(jen.Id(recv).Dot("Params").Dot(g.names.paramField[q])))
+			out = append(out, jen.Id(name).Op(":=").Id(recv).Dot("Params").Dot(g.names.paramField[q]))
 		}
 	}
 	for _, t := range g.p.Inputs {
@@ -177,10 +177,15 @@ func (f *fn) stmt(s ir.Stmt) jen.Code {
 		if !ok {
 			target = jen.Id(f.useAdj(s.Tensor)).Index(f.flat(s.Tensor, s.Index))
 		}
+		op, val := "+=", s.Value
 		if u, ok := s.Value.(*ir.Unary); ok && u.Op == "-" {
-			return jen.Add(target).Op("-=").Add(f.expr(u.X))
+			op, val = "-=", u.X
 		}
-		return jen.Add(target).Op("+=").Add(f.expr(s.Value))
+		code := f.expr(val)
+		if s.Tensor.Kind == ir.Input && f.g.typ.name != calc {
+			code = jen.Id(f.g.typ.name).Call(code)
+		}
+		return jen.Add(target).Op(op).Add(code)
 	}
 	panic(fmt.Sprintf("codegen: unexpected statement %T", s))
 }

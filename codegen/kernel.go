@@ -33,7 +33,11 @@ func (g *typeGen) backward() []jen.Code {
 		}
 	}
 	if g.p.Result.Active {
-		body = append(body, jen.Id(f.useAdj(g.p.Result)).Index(jen.Lit(0)).Op("=").Id("scale"))
+		var seed jen.Code = jen.Id("scale")
+		if g.typ.name != calc {
+			seed = jen.Id(calc).Call(seed)
+		}
+		body = append(body, jen.Id(f.useAdj(g.p.Result)).Index(jen.Lit(0)).Op("=").Add(seed))
 	}
 	var units []unit
 	for _, adj := range g.p.Backward {
@@ -259,7 +263,7 @@ func (f *fn) sumForward(ops []*ir.Op) []jen.Code {
 			names = append(names, jen.Id(f.accName(m, u)))
 		}
 	}
-	out = append(out, jen.Var().List(names...).Id(f.g.typ.name))
+	out = append(out, jen.Var().List(names...).Id(calc))
 	body := func() []jen.Code {
 		var code []jen.Code
 		for m, op := range ops {
@@ -321,7 +325,7 @@ func (f *fn) extremumForward(op *ir.Op) []jen.Code {
 	}
 	outside, inside := f.hoist(op.Body, op.RVars)
 	out := f.stmts(outside)
-	out = append(out, jen.Var().Id("best").Id(f.g.typ.name), jen.Id("arg").Op(":=").Lit(-1))
+	out = append(out, jen.Var().Id("best").Id(calc), jen.Id("arg").Op(":=").Lit(-1))
 	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
 		code := f.stmts(inside)
 		// Strict comparison: the first element attaining the extremum wins,
@@ -339,7 +343,7 @@ func (f *fn) extremumForward(op *ir.Op) []jen.Code {
 }
 
 func (f *fn) lseForward(op *ir.Op) []jen.Code {
-	t := f.g.typ.name
+	t := calc
 	target := f.target(op)
 	negInf := jen.Qual(rtPath, "Inf").Types(jen.Id(t)).Call(jen.Lit(-1))
 	outside, inside := f.hoist(op.Body, op.RVars)
@@ -378,7 +382,7 @@ func (f *fn) countForward(op *ir.Op) []jen.Code {
 	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
 		return []jen.Code{jen.Id("cnt").Op("++")}
 	})...)
-	return append(out, f.target(op).Op("=").Id(f.g.typ.name).Call(jen.Id("cnt")))
+	return append(out, f.target(op).Op("=").Id(calc).Call(jen.Id("cnt")))
 }
 
 // backwardInner emits one adjoint Op's code inside its loops.

@@ -11,10 +11,14 @@ import (
 
 func (g *typeGen) id(base string) string { return base + g.typ.suffix }
 
-// elem returns the Go element type of t.
+// elem returns the Go element type of t: the kernel's type for inputs,
+// the compute type for intermediates.
 func (g *typeGen) elem(t *ir.Tensor) jen.Code {
 	if t.Int {
 		return jen.Int()
+	}
+	if t.Kind == ir.Temp {
+		return jen.Id(calc)
 	}
 	return jen.Id(g.typ.name)
 }
@@ -78,8 +82,8 @@ func (g *typeGen) typeFile() *jen.File {
 		if t.Kind == ir.Input {
 			doc = "stands in for a nil gradient slice of " + t.Name
 		}
-		fields = append(fields, jen.Id(name).Index().Id(T).Comment(doc))
-		alloc(name, t, jen.Id(T))
+		fields = append(fields, jen.Id(name).Index().Add(g.elem(t)).Comment(doc))
+		alloc(name, t, g.elem(t))
 	}
 	f.Commentf("%s holds every buffer the %s kernels need for one set of sizes,", ws, g.p.Name)
 	f.Comment("so that calls allocate nothing. It is not safe for concurrent use.")
@@ -96,7 +100,10 @@ func (g *typeGen) typeFile() *jen.File {
 	f.Comment("Dims returns the sizes the workspace was made for.")
 	f.Func().Params(recv).Id("Dims").Params().Id("Dims").Block(jen.Return(jen.Id("ws").Dot("dims")))
 
-	result := jen.Id("ws").Dot(g.names.tensor[g.p.Result]).Index(jen.Lit(0))
+	var result jen.Code = jen.Id("ws").Dot(g.names.tensor[g.p.Result]).Index(jen.Lit(0))
+	if T != calc {
+		result = jen.Id(T).Call(result)
+	}
 	fail := func() jen.Code { return jen.Return(jen.Lit(0), jen.Err()) }
 
 	f.Comment("Loss computes the loss only.")

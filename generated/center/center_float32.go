@@ -24,12 +24,12 @@ type Workspace32 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
 	Params     Params
 	dims       Dims
-	lossSum    []float32 // loss_sum[], spec line 7
-	loss       []float32 // loss[], spec line 7
+	lossSum    []float64 // loss_sum[], spec line 7
+	loss       []float64 // loss[], spec line 7
 	adjX       []float32 // stands in for a nil gradient slice of x
 	adjCenters []float32 // stands in for a nil gradient slice of centers
-	adjLossSum []float32 // adjoint of loss_sum
-	adjLoss    []float32 // adjoint of loss
+	adjLossSum []float64 // adjoint of loss_sum
+	adjLoss    []float64 // adjoint of loss
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -41,12 +41,12 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 		Params: DefaultParams(),
 		dims:   d,
 	}
-	ws.lossSum = make([]float32, 1)
-	ws.loss = make([]float32, 1)
+	ws.lossSum = make([]float64, 1)
+	ws.loss = make([]float64, 1)
 	ws.adjX = make([]float32, d.N*d.D)
 	ws.adjCenters = make([]float32, d.C*d.D)
-	ws.adjLossSum = make([]float32, 1)
-	ws.adjLoss = make([]float32, 1)
+	ws.adjLossSum = make([]float64, 1)
+	ws.adjLoss = make([]float64, 1)
 	return ws, nil
 }
 
@@ -61,7 +61,7 @@ func (ws *Workspace32) Loss(in Inputs32) (float32, error) {
 		return 0, err
 	}
 	ws.forward(in)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // Grad computes the loss and writes its gradient into grad, overwriting it.
@@ -76,7 +76,7 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	clear(grad.Centers)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // GradAccum computes the loss and adds scale times its gradient into grad,
@@ -90,7 +90,7 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 	}
 	ws.forward(in)
 	ws.backward(in, grad, scale)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // check validates input lengths and the range of every label used as an index.
@@ -145,7 +145,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// center.loss:7: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
 	{
 		{
-			var acc0, acc1, acc2, acc3 float32
+			var acc0, acc1, acc2, acc3 float64
 			for i := 0; i < N; i++ {
 				xRow := x[i*D:][:D]
 				centersRow := centers[labels[i]*D:][:D]
@@ -153,23 +153,23 @@ func (ws *Workspace32) forward(in Inputs32) {
 				for ; k+4 <= D; k += 4 {
 					x4 := xRow[k : k+4 : k+4]
 					centers4 := centersRow[k : k+4 : k+4]
-					t1 := x4[0] - centers4[0]
+					t1 := float64(x4[0]) - float64(centers4[0])
 					acc0 += t1 * t1
-					t1_1 := x4[1] - centers4[1]
+					t1_1 := float64(x4[1]) - float64(centers4[1])
 					acc1 += t1_1 * t1_1
-					t1_2 := x4[2] - centers4[2]
+					t1_2 := float64(x4[2]) - float64(centers4[2])
 					acc2 += t1_2 * t1_2
-					t1_3 := x4[3] - centers4[3]
+					t1_3 := float64(x4[3]) - float64(centers4[3])
 					acc3 += t1_3 * t1_3
 				}
 				for ; k < D; k++ {
-					t1 := xRow[k] - centersRow[k]
+					t1 := float64(xRow[k]) - float64(centersRow[k])
 					acc0 += t1 * t1
 				}
 			}
 			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		loss[0] = lossSum[0] / (2 * float32(N))
+		loss[0] = lossSum[0] / (2 * float64(N))
 	}
 }
 
@@ -192,10 +192,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjLossSum)
-	adjLoss[0] = scale
+	adjLoss[0] = float64(scale)
 	// center.loss:7: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
 	{
-		adjLossSum[0] += adjLoss[0] / (2 * float32(N))
+		adjLossSum[0] += adjLoss[0] / (2 * float64(N))
 		{
 			h1 := adjLossSum[0] * 2
 			if h1 != 0 {
@@ -207,27 +207,27 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 						x4 := xRow[k : k+4 : k+4]
 						adjX4 := adjXRow[k : k+4 : k+4]
 						g1 := labels[i]
-						g2 := h1 * (x4[0] - centers[g1*D+k])
-						adjX4[0] += g2
-						adjCenters[g1*D+k] -= g2
+						g2 := h1 * (float64(x4[0]) - float64(centers[g1*D+k]))
+						adjX4[0] += float32(g2)
+						adjCenters[g1*D+k] -= float32(g2)
 						g1_1 := labels[i]
-						g2_1 := h1 * (x4[1] - centers[g1_1*D+k+1])
-						adjX4[1] += g2_1
-						adjCenters[g1_1*D+k+1] -= g2_1
+						g2_1 := h1 * (float64(x4[1]) - float64(centers[g1_1*D+k+1]))
+						adjX4[1] += float32(g2_1)
+						adjCenters[g1_1*D+k+1] -= float32(g2_1)
 						g1_2 := labels[i]
-						g2_2 := h1 * (x4[2] - centers[g1_2*D+k+2])
-						adjX4[2] += g2_2
-						adjCenters[g1_2*D+k+2] -= g2_2
+						g2_2 := h1 * (float64(x4[2]) - float64(centers[g1_2*D+k+2]))
+						adjX4[2] += float32(g2_2)
+						adjCenters[g1_2*D+k+2] -= float32(g2_2)
 						g1_3 := labels[i]
-						g2_3 := h1 * (x4[3] - centers[g1_3*D+k+3])
-						adjX4[3] += g2_3
-						adjCenters[g1_3*D+k+3] -= g2_3
+						g2_3 := h1 * (float64(x4[3]) - float64(centers[g1_3*D+k+3]))
+						adjX4[3] += float32(g2_3)
+						adjCenters[g1_3*D+k+3] -= float32(g2_3)
 					}
 					for ; k < D; k++ {
 						g1 := labels[i]
-						g2 := h1 * (xRow[k] - centers[g1*D+k])
-						adjXRow[k] += g2
-						adjCenters[g1*D+k] -= g2
+						g2 := h1 * (float64(xRow[k]) - float64(centers[g1*D+k]))
+						adjXRow[k] += float32(g2)
+						adjCenters[g1*D+k] -= float32(g2)
 					}
 				}
 			}

@@ -24,16 +24,16 @@ type Workspace32 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
 	Params     Params
 	dims       Dims
-	d2         []float32 // d2[N], spec line 9
-	d          []float32 // d[N], spec line 10
-	lossSum    []float32 // loss_sum[], spec line 11
-	loss       []float32 // loss[], spec line 11
+	d2         []float64 // d2[N], spec line 9
+	d          []float64 // d[N], spec line 10
+	lossSum    []float64 // loss_sum[], spec line 11
+	loss       []float64 // loss[], spec line 11
 	adjX1      []float32 // stands in for a nil gradient slice of x1
 	adjX2      []float32 // stands in for a nil gradient slice of x2
-	adjD2      []float32 // adjoint of d2
-	adjD       []float32 // adjoint of d
-	adjLossSum []float32 // adjoint of loss_sum
-	adjLoss    []float32 // adjoint of loss
+	adjD2      []float64 // adjoint of d2
+	adjD       []float64 // adjoint of d
+	adjLossSum []float64 // adjoint of loss_sum
+	adjLoss    []float64 // adjoint of loss
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -45,16 +45,16 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 		Params: DefaultParams(),
 		dims:   d,
 	}
-	ws.d2 = make([]float32, d.N)
-	ws.d = make([]float32, d.N)
-	ws.lossSum = make([]float32, 1)
-	ws.loss = make([]float32, 1)
+	ws.d2 = make([]float64, d.N)
+	ws.d = make([]float64, d.N)
+	ws.lossSum = make([]float64, 1)
+	ws.loss = make([]float64, 1)
 	ws.adjX1 = make([]float32, d.N*d.D)
 	ws.adjX2 = make([]float32, d.N*d.D)
-	ws.adjD2 = make([]float32, d.N)
-	ws.adjD = make([]float32, d.N)
-	ws.adjLossSum = make([]float32, 1)
-	ws.adjLoss = make([]float32, 1)
+	ws.adjD2 = make([]float64, d.N)
+	ws.adjD = make([]float64, d.N)
+	ws.adjLossSum = make([]float64, 1)
+	ws.adjLoss = make([]float64, 1)
 	return ws, nil
 }
 
@@ -69,7 +69,7 @@ func (ws *Workspace32) Loss(in Inputs32) (float32, error) {
 		return 0, err
 	}
 	ws.forward(in)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // Grad computes the loss and writes its gradient into grad, overwriting it.
@@ -84,7 +84,7 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	clear(grad.X2)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // GradAccum computes the loss and adds scale times its gradient into grad,
@@ -98,7 +98,7 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 	}
 	ws.forward(in)
 	ws.backward(in, grad, scale)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // check validates input lengths and the range of every label used as an index.
@@ -134,7 +134,7 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
-	margin := float32(ws.Params.Margin)
+	margin := ws.Params.Margin
 	x1 := in.X1
 	x2 := in.X2
 	y := in.Y
@@ -146,24 +146,24 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// contrastive.loss:10: d[i]  = sqrt(d2[i])
 	for i := 0; i < N; i++ {
 		{
-			var acc0, acc1, acc2, acc3 float32
+			var acc0, acc1, acc2, acc3 float64
 			x1Row := x1[i*D:][:D]
 			x2Row := x2[i*D:][:D]
 			k := 0
 			for ; k+4 <= D; k += 4 {
 				x14 := x1Row[k : k+4 : k+4]
 				x24 := x2Row[k : k+4 : k+4]
-				t1 := x14[0] - x24[0]
+				t1 := float64(x14[0]) - float64(x24[0])
 				acc0 += t1 * t1
-				t1_1 := x14[1] - x24[1]
+				t1_1 := float64(x14[1]) - float64(x24[1])
 				acc1 += t1_1 * t1_1
-				t1_2 := x14[2] - x24[2]
+				t1_2 := float64(x14[2]) - float64(x24[2])
 				acc2 += t1_2 * t1_2
-				t1_3 := x14[3] - x24[3]
+				t1_3 := float64(x14[3]) - float64(x24[3])
 				acc3 += t1_3 * t1_3
 			}
 			for ; k < D; k++ {
-				t1 := x1Row[k] - x2Row[k]
+				t1 := float64(x1Row[k]) - float64(x2Row[k])
 				acc0 += t1 * t1
 			}
 			d2[i] = (acc0 + acc1) + (acc2 + acc3)
@@ -173,7 +173,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// contrastive.loss:11: loss  = mean(i: 0.5 * where(y[i] == 1, d2[i], relu(margin - d[i])^2))
 	{
 		{
-			var acc0, acc1, acc2, acc3 float32
+			var acc0, acc1, acc2, acc3 float64
 			dRow := d[:N]
 			yRow := y[:N]
 			d2Row := d2[:N]
@@ -197,7 +197,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			}
 			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		loss[0] = lossSum[0] / float32(N)
+		loss[0] = lossSum[0] / float64(N)
 	}
 }
 
@@ -206,7 +206,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	D := ws.dims.D
-	margin := float32(ws.Params.Margin)
+	margin := ws.Params.Margin
 	x1 := in.X1
 	x2 := in.X2
 	y := in.Y
@@ -226,10 +226,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjD2)
 	clear(adjD)
 	clear(adjLossSum)
-	adjLoss[0] = scale
+	adjLoss[0] = float64(scale)
 	// contrastive.loss:11: loss  = mean(i: 0.5 * where(y[i] == 1, d2[i], relu(margin - d[i])^2))
 	{
-		adjLossSum[0] += adjLoss[0] / float32(N)
+		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
 			g2 := adjLossSum[0] * 0.5
 			if g2 != 0 {
@@ -286,23 +286,23 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 					x24 := x2Row[k : k+4 : k+4]
 					adjX14 := adjX1Row[k : k+4 : k+4]
 					adjX24 := adjX2Row[k : k+4 : k+4]
-					g1 := h1 * (x14[0] - x24[0])
-					adjX14[0] += g1
-					adjX24[0] -= g1
-					g1_1 := h1 * (x14[1] - x24[1])
-					adjX14[1] += g1_1
-					adjX24[1] -= g1_1
-					g1_2 := h1 * (x14[2] - x24[2])
-					adjX14[2] += g1_2
-					adjX24[2] -= g1_2
-					g1_3 := h1 * (x14[3] - x24[3])
-					adjX14[3] += g1_3
-					adjX24[3] -= g1_3
+					g1 := h1 * (float64(x14[0]) - float64(x24[0]))
+					adjX14[0] += float32(g1)
+					adjX24[0] -= float32(g1)
+					g1_1 := h1 * (float64(x14[1]) - float64(x24[1]))
+					adjX14[1] += float32(g1_1)
+					adjX24[1] -= float32(g1_1)
+					g1_2 := h1 * (float64(x14[2]) - float64(x24[2]))
+					adjX14[2] += float32(g1_2)
+					adjX24[2] -= float32(g1_2)
+					g1_3 := h1 * (float64(x14[3]) - float64(x24[3]))
+					adjX14[3] += float32(g1_3)
+					adjX24[3] -= float32(g1_3)
 				}
 				for ; k < D; k++ {
-					g1 := h1 * (x1Row[k] - x2Row[k])
-					adjX1Row[k] += g1
-					adjX2Row[k] -= g1
+					g1 := h1 * (float64(x1Row[k]) - float64(x2Row[k]))
+					adjX1Row[k] += float32(g1)
+					adjX2Row[k] -= float32(g1)
 				}
 			}
 		}

@@ -134,7 +134,7 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	margin := float64(ws.Params.Margin)
+	margin := ws.Params.Margin
 	x1 := in.X1
 	x2 := in.X2
 	y := in.Y
@@ -206,7 +206,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	margin := float64(ws.Params.Margin)
+	margin := ws.Params.Margin
 	x1 := in.X1
 	x2 := in.X2
 	y := in.Y

@@ -22,13 +22,13 @@ type Workspace32 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
 	Params     Params
 	dims       Dims
-	lse        []float32 // lse[N], spec line 7
-	lossSum    []float32 // loss_sum[], spec line 8
-	loss       []float32 // loss[], spec line 8
+	lse        []float64 // lse[N], spec line 7
+	lossSum    []float64 // loss_sum[], spec line 8
+	loss       []float64 // loss[], spec line 8
 	adjLogits  []float32 // stands in for a nil gradient slice of logits
-	adjLse     []float32 // adjoint of lse
-	adjLossSum []float32 // adjoint of loss_sum
-	adjLoss    []float32 // adjoint of loss
+	adjLse     []float64 // adjoint of lse
+	adjLossSum []float64 // adjoint of loss_sum
+	adjLoss    []float64 // adjoint of loss
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -40,13 +40,13 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 		Params: DefaultParams(),
 		dims:   d,
 	}
-	ws.lse = make([]float32, d.N)
-	ws.lossSum = make([]float32, 1)
-	ws.loss = make([]float32, 1)
+	ws.lse = make([]float64, d.N)
+	ws.lossSum = make([]float64, 1)
+	ws.loss = make([]float64, 1)
 	ws.adjLogits = make([]float32, d.N*d.C)
-	ws.adjLse = make([]float32, d.N)
-	ws.adjLossSum = make([]float32, 1)
-	ws.adjLoss = make([]float32, 1)
+	ws.adjLse = make([]float64, d.N)
+	ws.adjLossSum = make([]float64, 1)
+	ws.adjLoss = make([]float64, 1)
 	return ws, nil
 }
 
@@ -61,7 +61,7 @@ func (ws *Workspace32) Loss(in Inputs32) (float32, error) {
 		return 0, err
 	}
 	ws.forward(in)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // Grad computes the loss and writes its gradient into grad, overwriting it.
@@ -75,7 +75,7 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	clear(grad.Logits)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // GradAccum computes the loss and adds scale times its gradient into grad,
@@ -89,7 +89,7 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 	}
 	ws.forward(in)
 	ws.backward(in, grad, scale)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // check validates input lengths and the range of every label used as an index.
@@ -135,17 +135,17 @@ func (ws *Workspace32) forward(in Inputs32) {
 	loss := ws.loss
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
-		mx := lossrt.Inf[float32](-1)
+		mx := lossrt.Inf[float64](-1)
 		for j := 0; j < C; j++ {
-			v := logits[i*C+j]
+			v := float64(logits[i*C+j])
 			if v > mx {
 				mx = v
 			}
 		}
-		if mx > lossrt.Inf[float32](-1) {
-			var sumExp float32
+		if mx > lossrt.Inf[float64](-1) {
+			var sumExp float64
 			for j := 0; j < C; j++ {
-				sumExp += lossrt.Exp(logits[i*C+j] - mx)
+				sumExp += lossrt.Exp(float64(logits[i*C+j]) - mx)
 			}
 			lse[i] = mx + lossrt.Log(sumExp)
 		} else {
@@ -155,24 +155,24 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
 	{
 		{
-			var acc0, acc1, acc2, acc3 float32
+			var acc0, acc1, acc2, acc3 float64
 			lseRow := lse[:N]
 			labelsRow := labels[:N]
 			i := 0
 			for ; i+4 <= N; i += 4 {
 				lse4 := lseRow[i : i+4 : i+4]
 				labels4 := labelsRow[i : i+4 : i+4]
-				acc0 += lse4[0] - logits[i*C+labels4[0]]
-				acc1 += lse4[1] - logits[(i+1)*C+labels4[1]]
-				acc2 += lse4[2] - logits[(i+2)*C+labels4[2]]
-				acc3 += lse4[3] - logits[(i+3)*C+labels4[3]]
+				acc0 += lse4[0] - float64(logits[i*C+labels4[0]])
+				acc1 += lse4[1] - float64(logits[(i+1)*C+labels4[1]])
+				acc2 += lse4[2] - float64(logits[(i+2)*C+labels4[2]])
+				acc3 += lse4[3] - float64(logits[(i+3)*C+labels4[3]])
 			}
 			for ; i < N; i++ {
-				acc0 += lseRow[i] - logits[i*C+labelsRow[i]]
+				acc0 += lseRow[i] - float64(logits[i*C+labelsRow[i]])
 			}
 			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		loss[0] = lossSum[0] / float32(N)
+		loss[0] = lossSum[0] / float64(N)
 	}
 }
 
@@ -193,10 +193,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjLoss := ws.adjLoss
 	clear(adjLse)
 	clear(adjLossSum)
-	adjLoss[0] = scale
+	adjLoss[0] = float64(scale)
 	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
 	{
-		adjLossSum[0] += adjLoss[0] / float32(N)
+		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
 			g1 := adjLossSum[0]
 			if g1 != 0 {
@@ -207,17 +207,17 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 					adjLse4 := adjLseRow[i : i+4 : i+4]
 					labels4 := labelsRow[i : i+4 : i+4]
 					adjLse4[0] += g1
-					adjLogits[i*C+labels4[0]] -= g1
+					adjLogits[i*C+labels4[0]] -= float32(g1)
 					adjLse4[1] += g1
-					adjLogits[(i+1)*C+labels4[1]] -= g1
+					adjLogits[(i+1)*C+labels4[1]] -= float32(g1)
 					adjLse4[2] += g1
-					adjLogits[(i+2)*C+labels4[2]] -= g1
+					adjLogits[(i+2)*C+labels4[2]] -= float32(g1)
 					adjLse4[3] += g1
-					adjLogits[(i+3)*C+labels4[3]] -= g1
+					adjLogits[(i+3)*C+labels4[3]] -= float32(g1)
 				}
 				for ; i < N; i++ {
 					adjLseRow[i] += g1
-					adjLogits[i*C+labelsRow[i]] -= g1
+					adjLogits[i*C+labelsRow[i]] -= float32(g1)
 				}
 			}
 		}
@@ -227,7 +227,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		h1 := adjLse[i]
 		h2 := lse[i]
 		for j := 0; j < C; j++ {
-			adjLogits[i*C+j] += h1 * lossrt.Exp(logits[i*C+j]-h2)
+			adjLogits[i*C+j] += float32(h1 * lossrt.Exp(float64(logits[i*C+j])-h2))
 		}
 	}
 }

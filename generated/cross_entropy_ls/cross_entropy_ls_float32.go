@@ -22,15 +22,15 @@ type Workspace32 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
 	Params      Params
 	dims        Dims
-	lse         []float32 // lse[N], spec line 8
-	lossSum2    []float32 // loss_sum2[N], spec line 9
-	lossSum     []float32 // loss_sum[], spec line 9
-	loss        []float32 // loss[], spec line 9
+	lse         []float64 // lse[N], spec line 8
+	lossSum2    []float64 // loss_sum2[N], spec line 9
+	lossSum     []float64 // loss_sum[], spec line 9
+	loss        []float64 // loss[], spec line 9
 	adjLogits   []float32 // stands in for a nil gradient slice of logits
-	adjLse      []float32 // adjoint of lse
-	adjLossSum2 []float32 // adjoint of loss_sum2
-	adjLossSum  []float32 // adjoint of loss_sum
-	adjLoss     []float32 // adjoint of loss
+	adjLse      []float64 // adjoint of lse
+	adjLossSum2 []float64 // adjoint of loss_sum2
+	adjLossSum  []float64 // adjoint of loss_sum
+	adjLoss     []float64 // adjoint of loss
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -42,15 +42,15 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 		Params: DefaultParams(),
 		dims:   d,
 	}
-	ws.lse = make([]float32, d.N)
-	ws.lossSum2 = make([]float32, d.N)
-	ws.lossSum = make([]float32, 1)
-	ws.loss = make([]float32, 1)
+	ws.lse = make([]float64, d.N)
+	ws.lossSum2 = make([]float64, d.N)
+	ws.lossSum = make([]float64, 1)
+	ws.loss = make([]float64, 1)
 	ws.adjLogits = make([]float32, d.N*d.C)
-	ws.adjLse = make([]float32, d.N)
-	ws.adjLossSum2 = make([]float32, d.N)
-	ws.adjLossSum = make([]float32, 1)
-	ws.adjLoss = make([]float32, 1)
+	ws.adjLse = make([]float64, d.N)
+	ws.adjLossSum2 = make([]float64, d.N)
+	ws.adjLossSum = make([]float64, 1)
+	ws.adjLoss = make([]float64, 1)
 	return ws, nil
 }
 
@@ -65,7 +65,7 @@ func (ws *Workspace32) Loss(in Inputs32) (float32, error) {
 		return 0, err
 	}
 	ws.forward(in)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // Grad computes the loss and writes its gradient into grad, overwriting it.
@@ -79,7 +79,7 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	clear(grad.Logits)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // GradAccum computes the loss and adds scale times its gradient into grad,
@@ -93,7 +93,7 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 	}
 	ws.forward(in)
 	ws.backward(in, grad, scale)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // check validates input lengths and the range of every label used as an index.
@@ -132,7 +132,7 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	C := ws.dims.C
-	eps := float32(ws.Params.Eps)
+	eps := ws.Params.Eps
 	logits := in.Logits
 	labels := in.Labels
 	lse := ws.lse
@@ -143,17 +143,17 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	for i := 0; i < N; i++ {
 		{
-			mx := lossrt.Inf[float32](-1)
+			mx := lossrt.Inf[float64](-1)
 			for j := 0; j < C; j++ {
-				v := logits[i*C+j]
+				v := float64(logits[i*C+j])
 				if v > mx {
 					mx = v
 				}
 			}
-			if mx > lossrt.Inf[float32](-1) {
-				var sumExp float32
+			if mx > lossrt.Inf[float64](-1) {
+				var sumExp float64
 				for j := 0; j < C; j++ {
-					sumExp += lossrt.Exp(logits[i*C+j] - mx)
+					sumExp += lossrt.Exp(float64(logits[i*C+j]) - mx)
 				}
 				lse[i] = mx + lossrt.Log(sumExp)
 			} else {
@@ -161,18 +161,18 @@ func (ws *Workspace32) forward(in Inputs32) {
 			}
 		}
 		{
-			var acc0, acc1, acc2, acc3 float32
+			var acc0, acc1, acc2, acc3 float64
 			logitsRow := logits[i*C:][:C]
 			j := 0
 			for ; j+4 <= C; j += 4 {
 				logits4 := logitsRow[j : j+4 : j+4]
-				acc0 += logits4[0]
-				acc1 += logits4[1]
-				acc2 += logits4[2]
-				acc3 += logits4[3]
+				acc0 += float64(logits4[0])
+				acc1 += float64(logits4[1])
+				acc2 += float64(logits4[2])
+				acc3 += float64(logits4[3])
 			}
 			for ; j < C; j++ {
-				acc0 += logitsRow[j]
+				acc0 += float64(logitsRow[j])
 			}
 			lossSum2[i] = (acc0 + acc1) + (acc2 + acc3)
 		}
@@ -180,7 +180,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	{
 		{
-			var acc0, acc1, acc2, acc3 float32
+			var acc0, acc1, acc2, acc3 float64
 			lseRow := lse[:N]
 			labelsRow := labels[:N]
 			lossSum2Row := lossSum2[:N]
@@ -189,17 +189,17 @@ func (ws *Workspace32) forward(in Inputs32) {
 				lse4 := lseRow[i : i+4 : i+4]
 				labels4 := labelsRow[i : i+4 : i+4]
 				lossSum24 := lossSum2Row[i : i+4 : i+4]
-				acc0 += lse4[0] - (1-eps)*logits[i*C+labels4[0]] - eps/float32(C)*lossSum24[0]
-				acc1 += lse4[1] - (1-eps)*logits[(i+1)*C+labels4[1]] - eps/float32(C)*lossSum24[1]
-				acc2 += lse4[2] - (1-eps)*logits[(i+2)*C+labels4[2]] - eps/float32(C)*lossSum24[2]
-				acc3 += lse4[3] - (1-eps)*logits[(i+3)*C+labels4[3]] - eps/float32(C)*lossSum24[3]
+				acc0 += lse4[0] - (1-eps)*float64(logits[i*C+labels4[0]]) - eps/float64(C)*lossSum24[0]
+				acc1 += lse4[1] - (1-eps)*float64(logits[(i+1)*C+labels4[1]]) - eps/float64(C)*lossSum24[1]
+				acc2 += lse4[2] - (1-eps)*float64(logits[(i+2)*C+labels4[2]]) - eps/float64(C)*lossSum24[2]
+				acc3 += lse4[3] - (1-eps)*float64(logits[(i+3)*C+labels4[3]]) - eps/float64(C)*lossSum24[3]
 			}
 			for ; i < N; i++ {
-				acc0 += lseRow[i] - (1-eps)*logits[i*C+labelsRow[i]] - eps/float32(C)*lossSum2Row[i]
+				acc0 += lseRow[i] - (1-eps)*float64(logits[i*C+labelsRow[i]]) - eps/float64(C)*lossSum2Row[i]
 			}
 			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		loss[0] = lossSum[0] / float32(N)
+		loss[0] = lossSum[0] / float64(N)
 	}
 }
 
@@ -208,7 +208,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	C := ws.dims.C
-	eps := float32(ws.Params.Eps)
+	eps := ws.Params.Eps
 	logits := in.Logits
 	labels := in.Labels
 	lse := ws.lse
@@ -223,10 +223,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjLse)
 	clear(adjLossSum2)
 	clear(adjLossSum)
-	adjLoss[0] = scale
+	adjLoss[0] = float64(scale)
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	{
-		adjLossSum[0] += adjLoss[0] / float32(N)
+		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
 			g1 := adjLossSum[0]
 			if g1 != 0 {
@@ -239,22 +239,22 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 					labels4 := labelsRow[i : i+4 : i+4]
 					adjLossSum24 := adjLossSum2Row[i : i+4 : i+4]
 					adjLse4[0] += g1
-					adjLogits[i*C+labels4[0]] -= g1 * (1 - eps)
-					adjLossSum24[0] -= g1 * (eps / float32(C))
+					adjLogits[i*C+labels4[0]] -= float32(g1 * (1 - eps))
+					adjLossSum24[0] -= g1 * (eps / float64(C))
 					adjLse4[1] += g1
-					adjLogits[(i+1)*C+labels4[1]] -= g1 * (1 - eps)
-					adjLossSum24[1] -= g1 * (eps / float32(C))
+					adjLogits[(i+1)*C+labels4[1]] -= float32(g1 * (1 - eps))
+					adjLossSum24[1] -= g1 * (eps / float64(C))
 					adjLse4[2] += g1
-					adjLogits[(i+2)*C+labels4[2]] -= g1 * (1 - eps)
-					adjLossSum24[2] -= g1 * (eps / float32(C))
+					adjLogits[(i+2)*C+labels4[2]] -= float32(g1 * (1 - eps))
+					adjLossSum24[2] -= g1 * (eps / float64(C))
 					adjLse4[3] += g1
-					adjLogits[(i+3)*C+labels4[3]] -= g1 * (1 - eps)
-					adjLossSum24[3] -= g1 * (eps / float32(C))
+					adjLogits[(i+3)*C+labels4[3]] -= float32(g1 * (1 - eps))
+					adjLossSum24[3] -= g1 * (eps / float64(C))
 				}
 				for ; i < N; i++ {
 					adjLseRow[i] += g1
-					adjLogits[i*C+labelsRow[i]] -= g1 * (1 - eps)
-					adjLossSum2Row[i] -= g1 * (eps / float32(C))
+					adjLogits[i*C+labelsRow[i]] -= float32(g1 * (1 - eps))
+					adjLossSum2Row[i] -= g1 * (eps / float64(C))
 				}
 			}
 		}
@@ -267,20 +267,20 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			j := 0
 			for ; j+4 <= C; j += 4 {
 				adjLogits4 := adjLogitsRow[j : j+4 : j+4]
-				adjLogits4[0] += adjLossSum2[i]
-				adjLogits4[1] += adjLossSum2[i]
-				adjLogits4[2] += adjLossSum2[i]
-				adjLogits4[3] += adjLossSum2[i]
+				adjLogits4[0] += float32(adjLossSum2[i])
+				adjLogits4[1] += float32(adjLossSum2[i])
+				adjLogits4[2] += float32(adjLossSum2[i])
+				adjLogits4[3] += float32(adjLossSum2[i])
 			}
 			for ; j < C; j++ {
-				adjLogitsRow[j] += adjLossSum2[i]
+				adjLogitsRow[j] += float32(adjLossSum2[i])
 			}
 		}
 		{
 			h1 := adjLse[i]
 			h2 := lse[i]
 			for j := 0; j < C; j++ {
-				adjLogits[i*C+j] += h1 * lossrt.Exp(logits[i*C+j]-h2)
+				adjLogits[i*C+j] += float32(h1 * lossrt.Exp(float64(logits[i*C+j])-h2))
 			}
 		}
 	}

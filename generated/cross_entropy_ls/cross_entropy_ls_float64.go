@@ -132,7 +132,7 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	C := ws.dims.C
-	eps := float64(ws.Params.Eps)
+	eps := ws.Params.Eps
 	logits := in.Logits
 	labels := in.Labels
 	lse := ws.lse
@@ -208,7 +208,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	C := ws.dims.C
-	eps := float64(ws.Params.Eps)
+	eps := ws.Params.Eps
 	logits := in.Logits
 	labels := in.Labels
 	lse := ws.lse

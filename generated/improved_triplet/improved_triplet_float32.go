@@ -25,17 +25,17 @@ type Workspace32 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
 	Params      Params
 	dims        Dims
-	dap         []float32 // dap[N], spec line 11
-	dan         []float32 // dan[N], spec line 12
-	lossSum     []float32 // loss_sum[], spec line 13
-	loss        []float32 // loss[], spec line 13
+	dap         []float64 // dap[N], spec line 11
+	dan         []float64 // dan[N], spec line 12
+	lossSum     []float64 // loss_sum[], spec line 13
+	loss        []float64 // loss[], spec line 13
 	adjAnchor   []float32 // stands in for a nil gradient slice of anchor
 	adjPositive []float32 // stands in for a nil gradient slice of positive
 	adjNegative []float32 // stands in for a nil gradient slice of negative
-	adjDap      []float32 // adjoint of dap
-	adjDan      []float32 // adjoint of dan
-	adjLossSum  []float32 // adjoint of loss_sum
-	adjLoss     []float32 // adjoint of loss
+	adjDap      []float64 // adjoint of dap
+	adjDan      []float64 // adjoint of dan
+	adjLossSum  []float64 // adjoint of loss_sum
+	adjLoss     []float64 // adjoint of loss
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -47,17 +47,17 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 		Params: DefaultParams(),
 		dims:   d,
 	}
-	ws.dap = make([]float32, d.N)
-	ws.dan = make([]float32, d.N)
-	ws.lossSum = make([]float32, 1)
-	ws.loss = make([]float32, 1)
+	ws.dap = make([]float64, d.N)
+	ws.dan = make([]float64, d.N)
+	ws.lossSum = make([]float64, 1)
+	ws.loss = make([]float64, 1)
 	ws.adjAnchor = make([]float32, d.N*d.D)
 	ws.adjPositive = make([]float32, d.N*d.D)
 	ws.adjNegative = make([]float32, d.N*d.D)
-	ws.adjDap = make([]float32, d.N)
-	ws.adjDan = make([]float32, d.N)
-	ws.adjLossSum = make([]float32, 1)
-	ws.adjLoss = make([]float32, 1)
+	ws.adjDap = make([]float64, d.N)
+	ws.adjDan = make([]float64, d.N)
+	ws.adjLossSum = make([]float64, 1)
+	ws.adjLoss = make([]float64, 1)
 	return ws, nil
 }
 
@@ -72,7 +72,7 @@ func (ws *Workspace32) Loss(in Inputs32) (float32, error) {
 		return 0, err
 	}
 	ws.forward(in)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // Grad computes the loss and writes its gradient into grad, overwriting it.
@@ -88,7 +88,7 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	clear(grad.Negative)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // GradAccum computes the loss and adds scale times its gradient into grad,
@@ -102,7 +102,7 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 	}
 	ws.forward(in)
 	ws.backward(in, grad, scale)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // check validates input lengths and the range of every label used as an index.
@@ -143,9 +143,9 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
-	tau1 := float32(ws.Params.Tau1)
-	tau2 := float32(ws.Params.Tau2)
-	beta := float32(ws.Params.Beta)
+	tau1 := ws.Params.Tau1
+	tau2 := ws.Params.Tau2
+	beta := ws.Params.Beta
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative
@@ -156,7 +156,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// improved_triplet.loss:11: dap[i] = sum(k: (anchor[i, k] - positive[i, k])^2)
 	// improved_triplet.loss:12: dan[i] = sum(k: (anchor[i, k] - negative[i, k])^2)
 	for i := 0; i < N; i++ {
-		var acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 float32
+		var acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 float64
 		anchorRow := anchor[i*D:][:D]
 		positiveRow := positive[i*D:][:D]
 		negativeRow := negative[i*D:][:D]
@@ -165,27 +165,27 @@ func (ws *Workspace32) forward(in Inputs32) {
 			anchor4 := anchorRow[k : k+4 : k+4]
 			positive4 := positiveRow[k : k+4 : k+4]
 			negative4 := negativeRow[k : k+4 : k+4]
-			t1 := anchor4[0] - positive4[0]
+			t1 := float64(anchor4[0]) - float64(positive4[0])
 			acc0 += t1 * t1
-			t1b := anchor4[0] - negative4[0]
+			t1b := float64(anchor4[0]) - float64(negative4[0])
 			acc4 += t1b * t1b
-			t1_1 := anchor4[1] - positive4[1]
+			t1_1 := float64(anchor4[1]) - float64(positive4[1])
 			acc1 += t1_1 * t1_1
-			t1b_1 := anchor4[1] - negative4[1]
+			t1b_1 := float64(anchor4[1]) - float64(negative4[1])
 			acc5 += t1b_1 * t1b_1
-			t1_2 := anchor4[2] - positive4[2]
+			t1_2 := float64(anchor4[2]) - float64(positive4[2])
 			acc2 += t1_2 * t1_2
-			t1b_2 := anchor4[2] - negative4[2]
+			t1b_2 := float64(anchor4[2]) - float64(negative4[2])
 			acc6 += t1b_2 * t1b_2
-			t1_3 := anchor4[3] - positive4[3]
+			t1_3 := float64(anchor4[3]) - float64(positive4[3])
 			acc3 += t1_3 * t1_3
-			t1b_3 := anchor4[3] - negative4[3]
+			t1b_3 := float64(anchor4[3]) - float64(negative4[3])
 			acc7 += t1b_3 * t1b_3
 		}
 		for ; k < D; k++ {
-			t1 := anchorRow[k] - positiveRow[k]
+			t1 := float64(anchorRow[k]) - float64(positiveRow[k])
 			acc0 += t1 * t1
-			t1b := anchorRow[k] - negativeRow[k]
+			t1b := float64(anchorRow[k]) - float64(negativeRow[k])
 			acc4 += t1b * t1b
 		}
 		dap[i] = (acc0 + acc1) + (acc2 + acc3)
@@ -194,7 +194,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// improved_triplet.loss:13: loss   = mean(i: max(dap[i] - dan[i], tau1) + beta * max(dap[i], tau2))
 	{
 		{
-			var acc0, acc1, acc2, acc3 float32
+			var acc0, acc1, acc2, acc3 float64
 			dapRow := dap[:N]
 			danRow := dan[:N]
 			i := 0
@@ -216,7 +216,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			}
 			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		loss[0] = lossSum[0] / float32(N)
+		loss[0] = lossSum[0] / float64(N)
 	}
 }
 
@@ -225,9 +225,9 @@ func (ws *Workspace32) forward(in Inputs32) {
 func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	D := ws.dims.D
-	tau1 := float32(ws.Params.Tau1)
-	tau2 := float32(ws.Params.Tau2)
-	beta := float32(ws.Params.Beta)
+	tau1 := ws.Params.Tau1
+	tau2 := ws.Params.Tau2
+	beta := ws.Params.Beta
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative
@@ -252,10 +252,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjDap)
 	clear(adjDan)
 	clear(adjLossSum)
-	adjLoss[0] = scale
+	adjLoss[0] = float64(scale)
 	// improved_triplet.loss:13: loss   = mean(i: max(dap[i] - dan[i], tau1) + beta * max(dap[i], tau2))
 	{
-		adjLossSum[0] += adjLoss[0] / float32(N)
+		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
 			g2 := adjLossSum[0]
 			h1 := g2 * beta
@@ -314,38 +314,38 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 				adjNegative4 := adjNegativeRow[k : k+4 : k+4]
 				positive4 := positiveRow[k : k+4 : k+4]
 				adjPositive4 := adjPositiveRow[k : k+4 : k+4]
-				g1 := h2 * (anchor4[0] - negative4[0])
-				adjAnchor4[0] += g1
-				adjNegative4[0] -= g1
-				g1b := h3 * (anchor4[0] - positive4[0])
-				adjAnchor4[0] += g1b
-				adjPositive4[0] -= g1b
-				g1_1 := h2 * (anchor4[1] - negative4[1])
-				adjAnchor4[1] += g1_1
-				adjNegative4[1] -= g1_1
-				g1b_1 := h3 * (anchor4[1] - positive4[1])
-				adjAnchor4[1] += g1b_1
-				adjPositive4[1] -= g1b_1
-				g1_2 := h2 * (anchor4[2] - negative4[2])
-				adjAnchor4[2] += g1_2
-				adjNegative4[2] -= g1_2
-				g1b_2 := h3 * (anchor4[2] - positive4[2])
-				adjAnchor4[2] += g1b_2
-				adjPositive4[2] -= g1b_2
-				g1_3 := h2 * (anchor4[3] - negative4[3])
-				adjAnchor4[3] += g1_3
-				adjNegative4[3] -= g1_3
-				g1b_3 := h3 * (anchor4[3] - positive4[3])
-				adjAnchor4[3] += g1b_3
-				adjPositive4[3] -= g1b_3
+				g1 := h2 * (float64(anchor4[0]) - float64(negative4[0]))
+				adjAnchor4[0] += float32(g1)
+				adjNegative4[0] -= float32(g1)
+				g1b := h3 * (float64(anchor4[0]) - float64(positive4[0]))
+				adjAnchor4[0] += float32(g1b)
+				adjPositive4[0] -= float32(g1b)
+				g1_1 := h2 * (float64(anchor4[1]) - float64(negative4[1]))
+				adjAnchor4[1] += float32(g1_1)
+				adjNegative4[1] -= float32(g1_1)
+				g1b_1 := h3 * (float64(anchor4[1]) - float64(positive4[1]))
+				adjAnchor4[1] += float32(g1b_1)
+				adjPositive4[1] -= float32(g1b_1)
+				g1_2 := h2 * (float64(anchor4[2]) - float64(negative4[2]))
+				adjAnchor4[2] += float32(g1_2)
+				adjNegative4[2] -= float32(g1_2)
+				g1b_2 := h3 * (float64(anchor4[2]) - float64(positive4[2]))
+				adjAnchor4[2] += float32(g1b_2)
+				adjPositive4[2] -= float32(g1b_2)
+				g1_3 := h2 * (float64(anchor4[3]) - float64(negative4[3]))
+				adjAnchor4[3] += float32(g1_3)
+				adjNegative4[3] -= float32(g1_3)
+				g1b_3 := h3 * (float64(anchor4[3]) - float64(positive4[3]))
+				adjAnchor4[3] += float32(g1b_3)
+				adjPositive4[3] -= float32(g1b_3)
 			}
 			for ; k < D; k++ {
-				g1 := h2 * (anchorRow[k] - negativeRow[k])
-				adjAnchorRow[k] += g1
-				adjNegativeRow[k] -= g1
-				g1b := h3 * (anchorRow[k] - positiveRow[k])
-				adjAnchorRow[k] += g1b
-				adjPositiveRow[k] -= g1b
+				g1 := h2 * (float64(anchorRow[k]) - float64(negativeRow[k]))
+				adjAnchorRow[k] += float32(g1)
+				adjNegativeRow[k] -= float32(g1)
+				g1b := h3 * (float64(anchorRow[k]) - float64(positiveRow[k]))
+				adjAnchorRow[k] += float32(g1b)
+				adjPositiveRow[k] -= float32(g1b)
 			}
 		}
 	}

@@ -143,9 +143,9 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	tau1 := float64(ws.Params.Tau1)
-	tau2 := float64(ws.Params.Tau2)
-	beta := float64(ws.Params.Beta)
+	tau1 := ws.Params.Tau1
+	tau2 := ws.Params.Tau2
+	beta := ws.Params.Beta
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative
@@ -225,9 +225,9 @@ func (ws *Workspace64) forward(in Inputs64) {
 func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	tau1 := float64(ws.Params.Tau1)
-	tau2 := float64(ws.Params.Tau2)
-	beta := float64(ws.Params.Beta)
+	tau1 := ws.Params.Tau1
+	tau2 := ws.Params.Tau2
+	beta := ws.Params.Beta
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative

@@ -26,19 +26,19 @@ type Workspace32 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
 	Params     Params
 	dims       Dims
-	zSum       []float32 // z_sum[N, C], spec line 9
-	z          []float32 // z[N, C], spec line 9
-	lse        []float32 // lse[N], spec line 10
-	lossSum    []float32 // loss_sum[], spec line 11
-	loss       []float32 // loss[], spec line 11
+	zSum       []float64 // z_sum[N, C], spec line 9
+	z          []float64 // z[N, C], spec line 9
+	lse        []float64 // lse[N], spec line 10
+	lossSum    []float64 // loss_sum[], spec line 11
+	loss       []float64 // loss[], spec line 11
 	adjX       []float32 // stands in for a nil gradient slice of x
 	adjW       []float32 // stands in for a nil gradient slice of w
 	adjB       []float32 // stands in for a nil gradient slice of b
-	adjZSum    []float32 // adjoint of z_sum
-	adjZ       []float32 // adjoint of z
-	adjLse     []float32 // adjoint of lse
-	adjLossSum []float32 // adjoint of loss_sum
-	adjLoss    []float32 // adjoint of loss
+	adjZSum    []float64 // adjoint of z_sum
+	adjZ       []float64 // adjoint of z
+	adjLse     []float64 // adjoint of lse
+	adjLossSum []float64 // adjoint of loss_sum
+	adjLoss    []float64 // adjoint of loss
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -50,19 +50,19 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 		Params: DefaultParams(),
 		dims:   d,
 	}
-	ws.zSum = make([]float32, d.N*d.C)
-	ws.z = make([]float32, d.N*d.C)
-	ws.lse = make([]float32, d.N)
-	ws.lossSum = make([]float32, 1)
-	ws.loss = make([]float32, 1)
+	ws.zSum = make([]float64, d.N*d.C)
+	ws.z = make([]float64, d.N*d.C)
+	ws.lse = make([]float64, d.N)
+	ws.lossSum = make([]float64, 1)
+	ws.loss = make([]float64, 1)
 	ws.adjX = make([]float32, d.N*d.D)
 	ws.adjW = make([]float32, d.C*d.D)
 	ws.adjB = make([]float32, d.C)
-	ws.adjZSum = make([]float32, d.N*d.C)
-	ws.adjZ = make([]float32, d.N*d.C)
-	ws.adjLse = make([]float32, d.N)
-	ws.adjLossSum = make([]float32, 1)
-	ws.adjLoss = make([]float32, 1)
+	ws.adjZSum = make([]float64, d.N*d.C)
+	ws.adjZ = make([]float64, d.N*d.C)
+	ws.adjLse = make([]float64, d.N)
+	ws.adjLossSum = make([]float64, 1)
+	ws.adjLoss = make([]float64, 1)
 	return ws, nil
 }
 
@@ -77,7 +77,7 @@ func (ws *Workspace32) Loss(in Inputs32) (float32, error) {
 		return 0, err
 	}
 	ws.forward(in)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // Grad computes the loss and writes its gradient into grad, overwriting it.
@@ -93,7 +93,7 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	clear(grad.B)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // GradAccum computes the loss and adds scale times its gradient into grad,
@@ -107,7 +107,7 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 	}
 	ws.forward(in)
 	ws.backward(in, grad, scale)
-	return ws.loss[0], nil
+	return float32(ws.loss[0]), nil
 }
 
 // check validates input lengths and the range of every label used as an index.
@@ -176,37 +176,37 @@ func (ws *Workspace32) forward(in Inputs32) {
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
 			{
-				var acc0, acc1, acc2, acc3 float32
+				var acc0, acc1, acc2, acc3 float64
 				xRow := x[i*D:][:D]
 				wRow := w[c*D:][:D]
 				k := 0
 				for ; k+4 <= D; k += 4 {
 					x4 := xRow[k : k+4 : k+4]
 					w4 := wRow[k : k+4 : k+4]
-					acc0 += x4[0] * w4[0]
-					acc1 += x4[1] * w4[1]
-					acc2 += x4[2] * w4[2]
-					acc3 += x4[3] * w4[3]
+					acc0 += float64(x4[0]) * float64(w4[0])
+					acc1 += float64(x4[1]) * float64(w4[1])
+					acc2 += float64(x4[2]) * float64(w4[2])
+					acc3 += float64(x4[3]) * float64(w4[3])
 				}
 				for ; k < D; k++ {
-					acc0 += xRow[k] * wRow[k]
+					acc0 += float64(xRow[k]) * float64(wRow[k])
 				}
 				zSum[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
 			}
-			z[i*C+c] = zSum[i*C+c] + b[c]
+			z[i*C+c] = zSum[i*C+c] + float64(b[c])
 		}
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
 	for i := 0; i < N; i++ {
-		mx := lossrt.Inf[float32](-1)
+		mx := lossrt.Inf[float64](-1)
 		for c := 0; c < C; c++ {
 			v := z[i*C+c]
 			if v > mx {
 				mx = v
 			}
 		}
-		if mx > lossrt.Inf[float32](-1) {
-			var sumExp float32
+		if mx > lossrt.Inf[float64](-1) {
+			var sumExp float64
 			for c := 0; c < C; c++ {
 				sumExp += lossrt.Exp(z[i*C+c] - mx)
 			}
@@ -218,7 +218,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
 	{
 		{
-			var acc0, acc1, acc2, acc3 float32
+			var acc0, acc1, acc2, acc3 float64
 			lseRow := lse[:N]
 			labelsRow := labels[:N]
 			i := 0
@@ -235,7 +235,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			}
 			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
-		loss[0] = lossSum[0] / float32(N)
+		loss[0] = lossSum[0] / float64(N)
 	}
 }
 
@@ -271,10 +271,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjZ)
 	clear(adjLse)
 	clear(adjLossSum)
-	adjLoss[0] = scale
+	adjLoss[0] = float64(scale)
 	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
 	{
-		adjLossSum[0] += adjLoss[0] / float32(N)
+		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
 			g1 := adjLossSum[0]
 			if g1 != 0 {
@@ -313,7 +313,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		for c := 0; c < C; c++ {
 			g1 := adjZ[i*C+c]
 			adjZSum[i*C+c] += g1
-			adjB[c] += g1
+			adjB[c] += float32(g1)
 			{
 				g1b := adjZSum[i*C+c]
 				if g1b != 0 {
@@ -327,18 +327,18 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 						w4 := wRow[k : k+4 : k+4]
 						adjW4 := adjWRow[k : k+4 : k+4]
 						x4 := xRow[k : k+4 : k+4]
-						adjX4[0] += g1b * w4[0]
-						adjW4[0] += g1b * x4[0]
-						adjX4[1] += g1b * w4[1]
-						adjW4[1] += g1b * x4[1]
-						adjX4[2] += g1b * w4[2]
-						adjW4[2] += g1b * x4[2]
-						adjX4[3] += g1b * w4[3]
-						adjW4[3] += g1b * x4[3]
+						adjX4[0] += float32(g1b * float64(w4[0]))
+						adjW4[0] += float32(g1b * float64(x4[0]))
+						adjX4[1] += float32(g1b * float64(w4[1]))
+						adjW4[1] += float32(g1b * float64(x4[1]))
+						adjX4[2] += float32(g1b * float64(w4[2]))
+						adjW4[2] += float32(g1b * float64(x4[2]))
+						adjX4[3] += float32(g1b * float64(w4[3]))
+						adjW4[3] += float32(g1b * float64(x4[3]))
 					}
 					for ; k < D; k++ {
-						adjXRow[k] += g1b * wRow[k]
-						adjWRow[k] += g1b * xRow[k]
+						adjXRow[k] += float32(g1b * float64(wRow[k]))
+						adjWRow[k] += float32(g1b * float64(xRow[k]))
 					}
 				}
 			}

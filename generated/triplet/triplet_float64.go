@@ -151,7 +151,7 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	margin := float64(ws.Params.Margin)
+	margin := ws.Params.Margin
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative
@@ -232,7 +232,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	margin := float64(ws.Params.Margin)
+	margin := ws.Params.Margin
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative
