@@ -23,6 +23,15 @@ func (g *typeGen) elem(t *ir.Tensor) jen.Code {
 	return jen.Id(g.typ.name)
 }
 
+// widen converts a value of the kernel's type to the compute type, where
+// they differ.
+func (g *typeGen) widen(c jen.Code) jen.Code {
+	if g.typ.name == calc {
+		return c
+	}
+	return jen.Id(calc).Call(c)
+}
+
 func shapeDoc(t *ir.Tensor) string {
 	var s []string
 	for _, d := range t.Shape {
@@ -54,6 +63,10 @@ func (g *typeGen) typeFile() *jen.File {
 	fields := []jen.Code{
 		jen.Comment("Params are the hyperparameters; NewWorkspace sets DefaultParams()."),
 		jen.Id("Params").Id("Params"),
+		jen.Comment("CheckFinite makes every call first scan the real inputs and return a"),
+		jen.Comment("*lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN"),
+		jen.Comment("and Inf then propagate into the loss and gradients."),
+		jen.Id("CheckFinite").Bool(),
 		jen.Id("dims").Id("Dims"),
 	}
 	var allocs []jen.Code
@@ -175,6 +188,22 @@ func (g *typeGen) checkBody() []jen.Code {
 	var out []jen.Code
 	for _, t := range g.p.Inputs {
 		out = append(out, lengthCheck(t.Name, jen.Id("in").Dot(g.names.field[t]), t))
+	}
+	var finite []jen.Code
+	for _, t := range g.p.Inputs {
+		if t.Int {
+			continue
+		}
+		x := jen.Id("in").Dot(g.names.field[t])
+		v := func() jen.Code { return g.widen(jen.Id("v")) }
+		finite = append(finite, jen.For(jen.List(jen.Id("i"), jen.Id("v")).Op(":=").Range().Add(x)).Block(
+			jen.If(jen.Qual("math", "IsNaN").Call(v()).Op("||").Qual("math", "IsInf").Call(v(), jen.Lit(0))).Block(
+				jen.Return(jen.Op("&").Qual(rtPath, "NotFiniteError").Values(jen.Dict{
+					jen.Id("Name"): jen.Lit(t.Name), jen.Id("Index"): jen.Id("i"), jen.Id("Value"): v(),
+				})))))
+	}
+	if len(finite) > 0 {
+		out = append(out, jen.If(jen.Id("ws").Dot("CheckFinite")).Block(finite...))
 	}
 	for _, gt := range g.p.Gathers {
 		field := g.names.field[gt.Index]

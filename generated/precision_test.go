@@ -8,6 +8,7 @@ import (
 
 	"github.com/lossgen/lossgen/generated/cross_entropy"
 	"github.com/lossgen/lossgen/generated/softmax"
+	lossrt "github.com/lossgen/lossgen/runtime"
 )
 
 // TestFloat32LargeLogits is the regression test for float32 kernels that
@@ -31,4 +32,29 @@ func TestFloat32LargeLogits(t *testing.T) {
 	require.NoError(t, err)
 	require.InDelta(t, math.Ln2, float64(sl), 1e-7)
 	require.InDelta(t, 0, float64(sg.B[0]+sg.B[1]+sg.B[2]), 1e-7)
+}
+
+// TestCheckFinite checks the NaN/Inf policy: by default NaN propagates into
+// the loss; with CheckFinite the call fails with the first offending index.
+func TestCheckFinite(t *testing.T) {
+	ws, err := cross_entropy.NewWorkspace64(cross_entropy.Dims{N: 2, C: 3})
+	require.NoError(t, err)
+	in := cross_entropy.Inputs64{Logits: []float64{0, 1, 2, 3, math.NaN(), math.Inf(1)}, Labels: []int{0, 1}}
+	loss, err := ws.Loss(in)
+	require.NoError(t, err)
+	require.True(t, math.IsNaN(loss))
+
+	ws.CheckFinite = true
+	_, err = ws.Loss(in)
+	var nf *lossrt.NotFiniteError
+	require.ErrorAs(t, err, &nf)
+	require.Equal(t, "logits", nf.Name)
+	require.Equal(t, 4, nf.Index)
+	require.True(t, math.IsNaN(nf.Value))
+
+	in.Logits[4] = 0
+	_, err = ws.Grad(in, cross_entropy.Grads64{})
+	require.ErrorAs(t, err, &nf)
+	require.Equal(t, 5, nf.Index)
+	require.True(t, math.IsInf(nf.Value, 1))
 }

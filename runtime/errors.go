@@ -40,3 +40,17 @@ type LabelError struct {
 func (e *LabelError) Error() string {
 	return fmt.Sprintf("lossgen: %s[%d] = %d is out of range [0, %s=%d)", e.Name, e.Index, e.Value, e.Size, e.Limit)
 }
+
+// NotFiniteError reports the first NaN or infinite element of a real input,
+// found when a workspace's CheckFinite is set. By default kernels do not
+// look: NaN and Inf propagate into the loss and gradients as IEEE
+// arithmetic says, and checking costs a pass over the inputs.
+type NotFiniteError struct {
+	Name  string
+	Index int // flat position
+	Value float64
+}
+
+func (e *NotFiniteError) Error() string {
+	return fmt.Sprintf("lossgen: %s[%d] = %v is not finite", e.Name, e.Index, e.Value)
+}

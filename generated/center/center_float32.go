@@ -2,7 +2,10 @@
 
 package center
 
-import lossrt "github.com/lossgen/lossgen/runtime"
+import (
+	lossrt "github.com/lossgen/lossgen/runtime"
+	"math"
+)
 
 // Inputs32 holds the inputs of the center loss as flat row-major slices.
 type Inputs32 struct {
@@ -22,14 +25,18 @@ type Grads32 struct {
 // so that calls allocate nothing. It is not safe for concurrent use.
 type Workspace32 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
-	Params     Params
-	dims       Dims
-	lossSum    []float64 // loss_sum[], spec line 7
-	loss       []float64 // loss[], spec line 7
-	adjX       []float32 // stands in for a nil gradient slice of x
-	adjCenters []float32 // stands in for a nil gradient slice of centers
-	adjLossSum []float64 // adjoint of loss_sum
-	adjLoss    []float64 // adjoint of loss
+	Params Params
+	// CheckFinite makes every call first scan the real inputs and return a
+	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
+	// and Inf then propagate into the loss and gradients.
+	CheckFinite bool
+	dims        Dims
+	lossSum     []float64 // loss_sum[], spec line 7
+	loss        []float64 // loss[], spec line 7
+	adjX        []float32 // stands in for a nil gradient slice of x
+	adjCenters  []float32 // stands in for a nil gradient slice of centers
+	adjLossSum  []float64 // adjoint of loss_sum
+	adjLoss     []float64 // adjoint of loss
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -103,6 +110,26 @@ func (ws *Workspace32) check(in Inputs32) error {
 	}
 	if len(in.Labels) != ws.dims.N {
 		return lossrt.NewLengthError("labels", []string{"N"}, []int{ws.dims.N}, len(in.Labels))
+	}
+	if ws.CheckFinite {
+		for i, v := range in.X {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "x",
+					Value: float64(v),
+				}
+			}
+		}
+		for i, v := range in.Centers {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "centers",
+					Value: float64(v),
+				}
+			}
+		}
 	}
 	for i, v := range in.Labels {
 		if v < 0 || v >= ws.dims.C {

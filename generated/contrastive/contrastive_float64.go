@@ -2,7 +2,10 @@
 
 package contrastive
 
-import lossrt "github.com/lossgen/lossgen/runtime"
+import (
+	lossrt "github.com/lossgen/lossgen/runtime"
+	"math"
+)
 
 // Inputs64 holds the inputs of the contrastive loss as flat row-major slices.
 type Inputs64 struct {
@@ -22,18 +25,22 @@ type Grads64 struct {
 // so that calls allocate nothing. It is not safe for concurrent use.
 type Workspace64 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
-	Params     Params
-	dims       Dims
-	d2         []float64 // d2[N], spec line 9
-	d          []float64 // d[N], spec line 10
-	lossSum    []float64 // loss_sum[], spec line 11
-	loss       []float64 // loss[], spec line 11
-	adjX1      []float64 // stands in for a nil gradient slice of x1
-	adjX2      []float64 // stands in for a nil gradient slice of x2
-	adjD2      []float64 // adjoint of d2
-	adjD       []float64 // adjoint of d
-	adjLossSum []float64 // adjoint of loss_sum
-	adjLoss    []float64 // adjoint of loss
+	Params Params
+	// CheckFinite makes every call first scan the real inputs and return a
+	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
+	// and Inf then propagate into the loss and gradients.
+	CheckFinite bool
+	dims        Dims
+	d2          []float64 // d2[N], spec line 9
+	d           []float64 // d[N], spec line 10
+	lossSum     []float64 // loss_sum[], spec line 11
+	loss        []float64 // loss[], spec line 11
+	adjX1       []float64 // stands in for a nil gradient slice of x1
+	adjX2       []float64 // stands in for a nil gradient slice of x2
+	adjD2       []float64 // adjoint of d2
+	adjD        []float64 // adjoint of d
+	adjLossSum  []float64 // adjoint of loss_sum
+	adjLoss     []float64 // adjoint of loss
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -111,6 +118,26 @@ func (ws *Workspace64) check(in Inputs64) error {
 	}
 	if len(in.Y) != ws.dims.N {
 		return lossrt.NewLengthError("y", []string{"N"}, []int{ws.dims.N}, len(in.Y))
+	}
+	if ws.CheckFinite {
+		for i, v := range in.X1 {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "x1",
+					Value: v,
+				}
+			}
+		}
+		for i, v := range in.X2 {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "x2",
+					Value: v,
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -2,7 +2,10 @@
 
 package cross_entropy_ls
 
-import lossrt "github.com/lossgen/lossgen/runtime"
+import (
+	lossrt "github.com/lossgen/lossgen/runtime"
+	"math"
+)
 
 // Inputs32 holds the inputs of the cross_entropy_ls loss as flat row-major slices.
 type Inputs32 struct {
@@ -20,7 +23,11 @@ type Grads32 struct {
 // so that calls allocate nothing. It is not safe for concurrent use.
 type Workspace32 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
-	Params      Params
+	Params Params
+	// CheckFinite makes every call first scan the real inputs and return a
+	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
+	// and Inf then propagate into the loss and gradients.
+	CheckFinite bool
 	dims        Dims
 	lse         []float64 // lse[N], spec line 8
 	lossSum2    []float64 // loss_sum2[N], spec line 9
@@ -103,6 +110,17 @@ func (ws *Workspace32) check(in Inputs32) error {
 	}
 	if len(in.Labels) != ws.dims.N {
 		return lossrt.NewLengthError("labels", []string{"N"}, []int{ws.dims.N}, len(in.Labels))
+	}
+	if ws.CheckFinite {
+		for i, v := range in.Logits {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "logits",
+					Value: float64(v),
+				}
+			}
+		}
 	}
 	for i, v := range in.Labels {
 		if v < 0 || v >= ws.dims.C {

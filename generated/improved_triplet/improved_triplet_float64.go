@@ -2,7 +2,10 @@
 
 package improved_triplet
 
-import lossrt "github.com/lossgen/lossgen/runtime"
+import (
+	lossrt "github.com/lossgen/lossgen/runtime"
+	"math"
+)
 
 // Inputs64 holds the inputs of the improved_triplet loss as flat row-major slices.
 type Inputs64 struct {
@@ -23,7 +26,11 @@ type Grads64 struct {
 // so that calls allocate nothing. It is not safe for concurrent use.
 type Workspace64 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
-	Params      Params
+	Params Params
+	// CheckFinite makes every call first scan the real inputs and return a
+	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
+	// and Inf then propagate into the loss and gradients.
+	CheckFinite bool
 	dims        Dims
 	dap         []float64 // dap[N], spec line 11
 	dan         []float64 // dan[N], spec line 12
@@ -115,6 +122,35 @@ func (ws *Workspace64) check(in Inputs64) error {
 	}
 	if len(in.Negative) != ws.dims.N*ws.dims.D {
 		return lossrt.NewLengthError("negative", []string{"N", "D"}, []int{ws.dims.N, ws.dims.D}, len(in.Negative))
+	}
+	if ws.CheckFinite {
+		for i, v := range in.Anchor {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "anchor",
+					Value: v,
+				}
+			}
+		}
+		for i, v := range in.Positive {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "positive",
+					Value: v,
+				}
+			}
+		}
+		for i, v := range in.Negative {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "negative",
+					Value: v,
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -2,7 +2,10 @@
 
 package softmax
 
-import lossrt "github.com/lossgen/lossgen/runtime"
+import (
+	lossrt "github.com/lossgen/lossgen/runtime"
+	"math"
+)
 
 // Inputs64 holds the inputs of the softmax loss as flat row-major slices.
 type Inputs64 struct {
@@ -24,21 +27,25 @@ type Grads64 struct {
 // so that calls allocate nothing. It is not safe for concurrent use.
 type Workspace64 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
-	Params     Params
-	dims       Dims
-	zSum       []float64 // z_sum[N, C], spec line 9
-	z          []float64 // z[N, C], spec line 9
-	lse        []float64 // lse[N], spec line 10
-	lossSum    []float64 // loss_sum[], spec line 11
-	loss       []float64 // loss[], spec line 11
-	adjX       []float64 // stands in for a nil gradient slice of x
-	adjW       []float64 // stands in for a nil gradient slice of w
-	adjB       []float64 // stands in for a nil gradient slice of b
-	adjZSum    []float64 // adjoint of z_sum
-	adjZ       []float64 // adjoint of z
-	adjLse     []float64 // adjoint of lse
-	adjLossSum []float64 // adjoint of loss_sum
-	adjLoss    []float64 // adjoint of loss
+	Params Params
+	// CheckFinite makes every call first scan the real inputs and return a
+	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
+	// and Inf then propagate into the loss and gradients.
+	CheckFinite bool
+	dims        Dims
+	zSum        []float64 // z_sum[N, C], spec line 9
+	z           []float64 // z[N, C], spec line 9
+	lse         []float64 // lse[N], spec line 10
+	lossSum     []float64 // loss_sum[], spec line 11
+	loss        []float64 // loss[], spec line 11
+	adjX        []float64 // stands in for a nil gradient slice of x
+	adjW        []float64 // stands in for a nil gradient slice of w
+	adjB        []float64 // stands in for a nil gradient slice of b
+	adjZSum     []float64 // adjoint of z_sum
+	adjZ        []float64 // adjoint of z
+	adjLse      []float64 // adjoint of lse
+	adjLossSum  []float64 // adjoint of loss_sum
+	adjLoss     []float64 // adjoint of loss
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -123,6 +130,35 @@ func (ws *Workspace64) check(in Inputs64) error {
 	}
 	if len(in.Labels) != ws.dims.N {
 		return lossrt.NewLengthError("labels", []string{"N"}, []int{ws.dims.N}, len(in.Labels))
+	}
+	if ws.CheckFinite {
+		for i, v := range in.X {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "x",
+					Value: v,
+				}
+			}
+		}
+		for i, v := range in.W {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "w",
+					Value: v,
+				}
+			}
+		}
+		for i, v := range in.B {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "b",
+					Value: v,
+				}
+			}
+		}
 	}
 	for i, v := range in.Labels {
 		if v < 0 || v >= ws.dims.C {

@@ -2,7 +2,10 @@
 
 package triplet
 
-import lossrt "github.com/lossgen/lossgen/runtime"
+import (
+	lossrt "github.com/lossgen/lossgen/runtime"
+	"math"
+)
 
 // Inputs32 holds the inputs of the triplet loss as flat row-major slices.
 type Inputs32 struct {
@@ -23,7 +26,11 @@ type Grads32 struct {
 // so that calls allocate nothing. It is not safe for concurrent use.
 type Workspace32 struct {
 	// Params are the hyperparameters; NewWorkspace sets DefaultParams().
-	Params      Params
+	Params Params
+	// CheckFinite makes every call first scan the real inputs and return a
+	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
+	// and Inf then propagate into the loss and gradients.
+	CheckFinite bool
 	dims        Dims
 	dapSum      []float64 // dap_sum[N], spec line 9
 	dap         []float64 // dap[N], spec line 9
@@ -123,6 +130,35 @@ func (ws *Workspace32) check(in Inputs32) error {
 	}
 	if len(in.Negative) != ws.dims.N*ws.dims.D {
 		return lossrt.NewLengthError("negative", []string{"N", "D"}, []int{ws.dims.N, ws.dims.D}, len(in.Negative))
+	}
+	if ws.CheckFinite {
+		for i, v := range in.Anchor {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "anchor",
+					Value: float64(v),
+				}
+			}
+		}
+		for i, v := range in.Positive {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "positive",
+					Value: float64(v),
+				}
+			}
+		}
+		for i, v := range in.Negative {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return &lossrt.NotFiniteError{
+					Index: i,
+					Name:  "negative",
+					Value: float64(v),
+				}
+			}
+		}
 	}
 	return nil
 }
