@@ -196,7 +196,11 @@ func (f *fn) forwardInner(op *ir.Op) []jen.Code {
 // is unrolled: body is called once per copy, and rows are sliced for the
 // accesses in stmts and results along the innermost variable. With a filter
 // body is wrapped in the condition.
-func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts []ir.Stmt, results []ir.Expr, body func() []jen.Code) []jen.Code {
+//
+// mid, if not nil, renders statements that depend on the outer reduction
+// variables but not on the innermost one; they run before the innermost
+// loop.
+func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts []ir.Stmt, results []ir.Expr, mid func() []jen.Code, body func() []jen.Code) []jen.Code {
 	f.bindVars(rvars)
 	defer f.release(rvars)
 	if filter != nil {
@@ -209,6 +213,10 @@ func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts [
 	last := rvars[len(rvars)-1]
 	k := f.varName(last)
 	size := f.useSize(last.Range)
+	var before []jen.Code
+	if mid != nil {
+		before = mid()
+	}
 	rs := f.findRows(k, stmts, results)
 	f.rows = rs
 	defer func() { f.rows = nil }()
@@ -227,7 +235,7 @@ func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts [
 	f.copyNo = 0
 	f.vars[last] = varRender{code: jen.Id(k), prec: precAtom}
 	rest := body()
-	inner := append(f.rowDecls(rs),
+	inner := append(append(before, f.rowDecls(rs)...),
 		jen.Id(k).Op(":=").Lit(0),
 		jen.For(jen.Empty(), jen.Id(k).Op("+").Lit(unroll).Op("<=").Id(size), jen.Id(k).Op("+=").Lit(unroll)).Block(main...),
 		jen.For(jen.Empty(), jen.Id(k).Op("<").Id(size), jen.Id(k).Op("++")).Block(rest...),
@@ -250,12 +258,14 @@ func (f *fn) sumForward(ops []*ir.Op) []jen.Code {
 		accs = unroll
 	}
 	var out, names []jen.Code
-	var inside [][]ir.Stmt
+	var inside, middle [][]ir.Stmt
 	var scan []ir.Stmt
 	var results []ir.Expr
 	for m, op := range ops {
 		outside, in := f.hoist(op.Body, op.RVars)
 		out = append(out, f.stmts(outside)...)
+		mid, in := splitInvariant(in, op.RVars)
+		middle = append(middle, mid)
 		inside = append(inside, in)
 		scan = append(scan, in...)
 		results = append(results, op.Body.Result)
@@ -289,7 +299,7 @@ func (f *fn) sumForward(ops []*ir.Op) []jen.Code {
 		}
 	}
 	f.release(first.RVars)
-	out = append(out, f.reduceLoops(first.RVars, first.Filter, unrolled, scan, results, body)...)
+	out = append(out, f.reduceLoops(first.RVars, first.Filter, unrolled, scan, results, renderAll(f, middle), body)...)
 	for m, op := range ops {
 		var total jen.Code = jen.Id(f.accName(m, 0))
 		if unrolled {
@@ -326,7 +336,7 @@ func (f *fn) extremumForward(op *ir.Op) []jen.Code {
 	outside, inside := f.hoist(op.Body, op.RVars)
 	out := f.stmts(outside)
 	out = append(out, jen.Var().Id("best").Id(calc), jen.Id("arg").Op(":=").Lit(-1))
-	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
 		code := f.stmts(inside)
 		// Strict comparison: the first element attaining the extremum wins,
 		// and the gradient is routed to it.
@@ -352,7 +362,7 @@ func (f *fn) lseForward(op *ir.Op) []jen.Code {
 	if op.Filter != nil {
 		out = append(out, jen.Id("cnt").Op(":=").Lit(0))
 	}
-	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
 		code := append(f.stmts(inside),
 			jen.Id("v").Op(":=").Add(f.expr(op.Body.Result)),
 			jen.If(jen.Id("v").Op(">").Id("mx")).Block(jen.Id("mx").Op("=").Id("v")))
@@ -363,7 +373,7 @@ func (f *fn) lseForward(op *ir.Op) []jen.Code {
 	})...)
 	// Shift by the maximum so that no exponential overflows.
 	second := []jen.Code{jen.Var().Id("sumExp").Id(t)}
-	second = append(second, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
+	second = append(second, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
 		return append(f.stmts(inside),
 			jen.Id("sumExp").Op("+=").Qual(rtPath, "Exp").Call(jen.Add(f.operand(op.Body.Result, prec("-"), false)).Op("-").Id("mx")))
 	})...)
@@ -379,7 +389,7 @@ func (f *fn) lseForward(op *ir.Op) []jen.Code {
 
 func (f *fn) countForward(op *ir.Op) []jen.Code {
 	out := []jen.Code{jen.Id("cnt").Op(":=").Lit(0)}
-	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
 		return []jen.Code{jen.Id("cnt").Op("++")}
 	})...)
 	return append(out, f.target(op).Op("=").Id(calc).Call(jen.Id("cnt")))
@@ -421,7 +431,7 @@ func (f *fn) backwardInner(adj *ir.AdjointOp) []jen.Code {
 	// Filtered sums and logsumexp: a plain loop over the reduction space.
 	outside, inside := f.hoist(adj.Block, op.RVars)
 	out := f.stmts(outside)
-	return append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, func() []jen.Code {
+	return append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
 		return f.stmts(inside)
 	})...)
 }
@@ -440,13 +450,15 @@ func (f *fn) sumBackward(adjs []*ir.AdjointOp) []jen.Code {
 	}
 	f.release(first.RVars)
 	var out []jen.Code
-	var inside [][]ir.Stmt
+	var inside, middle [][]ir.Stmt
 	var scan []ir.Stmt
 	var seeds []*ir.Local
 	skippable := true
 	for _, a := range adjs {
 		outside, in := f.hoist(a.Block, a.Fwd.RVars)
 		out = append(out, f.stmts(outside)...)
+		mid, in := splitInvariant(in, a.Fwd.RVars)
+		middle = append(middle, mid)
 		inside = append(inside, in)
 		scan = append(scan, in...)
 		if s := seedOf(outside, in); s != nil {
@@ -455,7 +467,7 @@ func (f *fn) sumBackward(adjs []*ir.AdjointOp) []jen.Code {
 			skippable = false
 		}
 	}
-	loops := f.reduceLoops(first.RVars, nil, true, scan, nil, func() []jen.Code {
+	loops := f.reduceLoops(first.RVars, nil, true, scan, nil, renderAll(f, middle), func() []jen.Code {
 		var code []jen.Code
 		for _, in := range inside {
 			code = append(code, f.stmts(in)...)
@@ -484,4 +496,57 @@ func prod(xs []jen.Code) jen.Code {
 		code = code.Op("*").Add(x)
 	}
 	return code
+}
+
+// splitInvariant separates, for a nest over rvars, the assignments that do
+// not depend on the innermost variable (they can run once per outer
+// iteration) from the rest. Accumulations stay innermost.
+func splitInvariant(stmts []ir.Stmt, rvars []*ir.Var) (mid, inner []ir.Stmt) {
+	if len(rvars) < 2 {
+		return nil, stmts
+	}
+	last := rvars[len(rvars)-1]
+	dependent := map[*ir.Local]bool{}
+	depends := func(e ir.Expr) bool {
+		found := false
+		ir.Walk(e, func(x ir.Expr) {
+			switch x := x.(type) {
+			case *ir.VarVal:
+				found = found || x.Var == last
+			case *ir.LocalVal:
+				found = found || dependent[x.Local]
+			}
+		})
+		return found
+	}
+	for _, s := range stmts {
+		if a, ok := s.(*ir.Assign); ok {
+			if !depends(a.Value) {
+				mid = append(mid, s)
+				continue
+			}
+			dependent[a.Local] = true
+		}
+		inner = append(inner, s)
+	}
+	return mid, inner
+}
+
+// renderAll returns a callback rendering every group of statements, or nil
+// when there are none.
+func renderAll(f *fn, groups [][]ir.Stmt) func() []jen.Code {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	if n == 0 {
+		return nil
+	}
+	return func() []jen.Code {
+		var out []jen.Code
+		for _, g := range groups {
+			out = append(out, f.stmts(g)...)
+		}
+		return out
+	}
 }

@@ -227,34 +227,34 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			h1 := adjLossSum[0] * 2
 			if h1 != 0 {
 				for i := 0; i < N; i++ {
+					g1 := labels[i]
 					xRow := x[i*D:][:D]
+					centersRow := centers[g1*D:][:D]
 					adjXRow := adjX[i*D:][:D]
+					adjCentersRow := adjCenters[g1*D:][:D]
 					k := 0
 					for ; k+4 <= D; k += 4 {
 						x4 := xRow[k : k+4 : k+4]
+						centers4 := centersRow[k : k+4 : k+4]
 						adjX4 := adjXRow[k : k+4 : k+4]
-						g1 := labels[i]
-						g2 := h1 * (float64(x4[0]) - float64(centers[g1*D+k]))
+						adjCenters4 := adjCentersRow[k : k+4 : k+4]
+						g2 := h1 * (float64(x4[0]) - float64(centers4[0]))
 						adjX4[0] += float32(g2)
-						adjCenters[g1*D+k] -= float32(g2)
-						g1_1 := labels[i]
-						g2_1 := h1 * (float64(x4[1]) - float64(centers[g1_1*D+k+1]))
+						adjCenters4[0] -= float32(g2)
+						g2_1 := h1 * (float64(x4[1]) - float64(centers4[1]))
 						adjX4[1] += float32(g2_1)
-						adjCenters[g1_1*D+k+1] -= float32(g2_1)
-						g1_2 := labels[i]
-						g2_2 := h1 * (float64(x4[2]) - float64(centers[g1_2*D+k+2]))
+						adjCenters4[1] -= float32(g2_1)
+						g2_2 := h1 * (float64(x4[2]) - float64(centers4[2]))
 						adjX4[2] += float32(g2_2)
-						adjCenters[g1_2*D+k+2] -= float32(g2_2)
-						g1_3 := labels[i]
-						g2_3 := h1 * (float64(x4[3]) - float64(centers[g1_3*D+k+3]))
+						adjCenters4[2] -= float32(g2_2)
+						g2_3 := h1 * (float64(x4[3]) - float64(centers4[3]))
 						adjX4[3] += float32(g2_3)
-						adjCenters[g1_3*D+k+3] -= float32(g2_3)
+						adjCenters4[3] -= float32(g2_3)
 					}
 					for ; k < D; k++ {
-						g1 := labels[i]
-						g2 := h1 * (float64(xRow[k]) - float64(centers[g1*D+k]))
+						g2 := h1 * (float64(xRow[k]) - float64(centersRow[k]))
 						adjXRow[k] += float32(g2)
-						adjCenters[g1*D+k] -= float32(g2)
+						adjCentersRow[k] -= float32(g2)
 					}
 				}
 			}
