@@ -15,7 +15,7 @@ import (
 var compileCmd = &Command{
 	Name:    "compile",
 	Summary: "compile specs into Go packages",
-	Usage:   "lossgen compile [-o DIR] [-pkg NAME] [-type float32|float64|both] SPEC.loss...",
+	Usage:   "lossgen compile [-o DIR] [-pkg NAME] [-type float32|float64|both] [-check] SPEC.loss...",
 	Flags:   compileFlags,
 	Help: `
 Compile writes one Go package per spec. With one spec, -o is the package
@@ -28,10 +28,15 @@ are all reported on standard error as file:line:col and nothing changes on
 disk. Compile only overwrites files that lossgen generated, and removes files
 it generated earlier for the same spec that it no longer emits.
 
+With -check, compile writes nothing: it lists every file that is missing,
+differs from what the spec compiles to, or is stale, and exits 1 if there is
+any (for CI: the committed output is out of date), 0 if none.
+
 Examples:
 
 	lossgen compile -o generated/triplet specs/triplet.loss
 	lossgen compile -o generated specs/*.loss
+	lossgen compile -check -o generated specs/*.loss
 
 	//go:generate go run github.com/lossgen/lossgen/cmd/lossgen compile -o . ../../specs/triplet.loss
 `,
@@ -41,6 +46,7 @@ func compileFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	out := fs.String("o", "", "output `DIR`: the package directory with one spec, the parent directory with several")
 	pkg := fs.String("pkg", "", "Go package `NAME` (default: the loss name in the spec); one spec only")
 	typ := fs.String("type", "both", "element `TYPE` to generate: float32, float64 or both")
+	check := fs.Bool("check", false, "write nothing; report out-of-date output and exit 1 if there is any")
 	return func(specs []string) error {
 		types, err := parseTypes(*typ)
 		switch {
@@ -57,7 +63,7 @@ func compileFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		if err != nil {
 			return err
 		}
-		return compileSpecs(env, specs, dirs, compiler.Options{Package: *pkg, Types: types})
+		return compileSpecs(env, specs, dirs, compiler.Options{Package: *pkg, Types: types}, *check)
 	}
 }
 
@@ -90,8 +96,9 @@ func packageDir(spec string) string {
 }
 
 // compileSpecs compiles every spec in memory, then writes them all, or
-// nothing if any spec or any output directory is refused.
-func compileSpecs(env *Env, specs, dirs []string, opts compiler.Options) error {
+// nothing if any spec or any output directory is refused. With check it
+// only reports what it would change.
+func compileSpecs(env *Env, specs, dirs []string, opts compiler.Options, check bool) error {
 	updates := make([]*gendir.Update, 0, len(specs))
 	failed := false
 	for i, spec := range specs {
@@ -123,6 +130,19 @@ func compileSpecs(env *Env, specs, dirs []string, opts compiler.Options) error {
 	}
 	if failed {
 		return exitStatus(exitFail)
+	}
+	if check {
+		stale := false
+		for _, u := range updates {
+			for _, c := range u.Changes() {
+				fmt.Fprintf(env.Stdout, "out of date: %s\n", c)
+				stale = true
+			}
+		}
+		if stale {
+			return exitStatus(exitFail)
+		}
+		return nil
 	}
 	for _, u := range updates {
 		if err := u.Apply(); err != nil {

@@ -100,6 +100,23 @@ func Prepare(dir string, files []File, specPath string) (*Update, error) {
 	return u, nil
 }
 
+// Changes lists, without writing anything, what Apply would do: each file
+// that is missing or differs ("write NAME") and each stale file ("remove
+// NAME"), as paths inside Dir. An empty list means the directory is current.
+func (u *Update) Changes() []string {
+	var out []string
+	for _, f := range u.Files {
+		path := filepath.Join(u.Dir, f.Name)
+		if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, f.Content) {
+			out = append(out, "write "+path)
+		}
+	}
+	for _, name := range u.Stale {
+		out = append(out, "remove "+filepath.Join(u.Dir, name))
+	}
+	return out
+}
+
 // Apply creates the directory, writes every file atomically and removes the
 // stale ones. A file whose content is unchanged is not rewritten, so its
 // modification time stays put for make-like tools.
