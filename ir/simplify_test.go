@@ -6,9 +6,9 @@ import (
 	"github.com/lossgen/lossgen/dsl"
 )
 
-func x() Expr { return &Load{Tensor: &Tensor{Name: "x"}, Index: nil} }
-func y() Expr { return &Load{Tensor: &Tensor{Name: "y"}, Index: nil} }
-func k(v float64) Expr { return &Const{Value: v} }
+func x() Expr                       { return &Load{Tensor: &Tensor{Name: "x"}, Index: nil} }
+func y() Expr                       { return &Load{Tensor: &Tensor{Name: "y"}, Index: nil} }
+func k(v float64) Expr              { return &Const{Value: v} }
 func bin(op string, a, b Expr) Expr { return &Binary{Op: op, X: a, Y: b} }
 
 func TestFold(t *testing.T) {
