@@ -34,9 +34,41 @@ type Decl struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 
-	Param *ParamDecl `parser:"  @@"`
-	Input *InputDecl `parser:"| @@"`
-	Def   *DefDecl   `parser:"| @@"`
+	Param  *ParamDecl  `parser:"  @@"`
+	Input  *InputDecl  `parser:"| @@"`
+	Use    *UseDecl    `parser:"| @@"`
+	Update *UpdateDecl `parser:"| @@"`
+	Def    *DefDecl    `parser:"| @@"`
+}
+
+// UseDecl is `parser:"use NAME"` or `parser:"use \"path.loss\" [as NAME]"`:
+// it loads another spec so that definitions can call it (check_use.go).
+type UseDecl struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+
+	Name *Ident  `parser:"\"use\" ( @@"`
+	Path *String `parser:"      | @@ )"`
+	As   *Ident  `parser:"( \"as\" @@ )?"`
+}
+
+// String is a positioned string literal; Value keeps its quotes.
+type String struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+
+	Value string `parser:"@String"`
+}
+
+// UpdateDecl is `parser:"update NAME[i, j] = expr"`: a rule computing the
+// next value of an input (check_update.go).
+type UpdateDecl struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+
+	Target *Ident   `parser:"\"update\" @@"`
+	Index  []*Ident `parser:"( \"[\" @@ ( \",\" @@ )* \"]\" )? \"=\""`
+	Body   *OrExpr  `parser:"@@"`
 }
 
 // ParamDecl is `parser:"param NAME = [-]NUMBER"`.
@@ -229,17 +261,30 @@ type NameExpr struct {
 	Index *Subscripts `parser:"| @@ )?"`
 }
 
-// CallArgs is `( args [| filter] [: body] )`.
+// CallArgs is `( args [| filter] [: body {, name: value}] )`. A call of a
+// used spec, f(a: x, b: y), parses as the argument a, the body x, and More
+// holding b: y; Check tells the two apart by the callee.
 type CallArgs struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 
-	Open   string    `parser:"@\"(\""`
-	Args   []*OrExpr `parser:"( @@ ( \",\" @@ )* )?"`
-	Bar    *Bar      `parser:"( @@"`
-	Filter *OrExpr   `parser:"  @@ )?"`
-	Colon  *Colon    `parser:"( @@"`
-	Body   *OrExpr   `parser:"  @@ )? \")\""`
+	Open   string      `parser:"@\"(\""`
+	Args   []*OrExpr   `parser:"( @@ ( \",\" @@ )* )?"`
+	Bar    *Bar        `parser:"( @@"`
+	Filter *OrExpr     `parser:"  @@ )?"`
+	Colon  *Colon      `parser:"( @@"`
+	Body   *OrExpr     `parser:"  @@"`
+	More   []*NamedArg `parser:"  @@* )? \")\""`
+}
+
+// NamedArg is one further `parser:", name: value"` argument of a call of a
+// used spec.
+type NamedArg struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+
+	Name  *Ident  `parser:"\",\" @@ \":\""`
+	Value *OrExpr `parser:"@@"`
 }
 
 // Subscripts is `[ e1, e2, ... ]`.

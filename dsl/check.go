@@ -7,6 +7,7 @@ package dsl
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -27,20 +28,37 @@ type checker struct {
 	rangeAt  map[*IndexVar]Pos // where each index variable got its range
 	spans    map[Expr][2]int   // source span of each checked expression, for messages
 	defining string            // name of the definition being checked
+
+	loader   *loader                 // reads and checks used specs (check_use.go)
+	reserved map[string]bool         // names of definitions expanded from calls
+	updates  map[*Input]*updateEntry // the update rule of each input so far
 }
 
-// Load parses and checks a spec.
+// Load parses and checks a spec. The specs it uses (`use NAME`, `use
+// "path"`) are read from disk, relative to the directory of filename.
 func Load(filename string, src []byte) (*Program, error) {
-	f, err := Parse(filename, src)
-	if err != nil {
-		return nil, err
-	}
-	return Check(f, src)
+	return LoadWith(filename, src, nil)
+}
+
+// LoadWith is Load with the reader of used specs supplied by the caller:
+// open receives filepath.Join(filepath.Dir(filename), path) for a spec
+// written `use "path"` (path + ".loss" for `use NAME`), and for specs used
+// by used specs, joined onto their own directory in the same way. A nil
+// open reads files with os.ReadFile. An error satisfying
+// errors.Is(err, fs.ErrNotExist) is reported as "cannot find spec".
+func LoadWith(filename string, src []byte, open func(path string) ([]byte, error)) (*Program, error) {
+	return newLoader(open).load(filename, src)
 }
 
 // Check type-checks a parsed spec and resolves every name, returning the
-// checked Program or an ErrorList.
+// checked Program or an ErrorList. Used specs are read from disk, relative
+// to the directory of the file name recorded in f.
 func Check(f *File, src []byte) (p *Program, err error) {
+	return newLoader(nil).check(f, src)
+}
+
+// check is Check with the loader of used specs.
+func (l *loader) check(f *File, src []byte) (p *Program, err error) {
 	file := ""
 	if f != nil {
 		file = f.Pos.Filename
@@ -56,6 +74,8 @@ func Check(f *File, src []byte) (p *Program, err error) {
 	if f == nil {
 		return nil, ErrorList{{File: file, Msg: "no spec to check"}}
 	}
+	l.stack = append(l.stack, filepath.Clean(file))
+	defer func() { l.stack = l.stack[:len(l.stack)-1] }()
 	c := &checker{
 		file:     file,
 		src:      src,
@@ -63,6 +83,9 @@ func Check(f *File, src []byte) (p *Program, err error) {
 		declared: map[string]Pos{},
 		rangeAt:  map[*IndexVar]Pos{},
 		spans:    map[Expr][2]int{},
+		loader:   l,
+		reserved: map[string]bool{},
+		updates:  map[*Input]*updateEntry{},
 	}
 	c.prog = &Program{
 		File:   file,
@@ -78,6 +101,10 @@ func Check(f *File, src []byte) (p *Program, err error) {
 			c.param(d.Param)
 		case d.Input != nil:
 			c.input(d.Input)
+		case d.Use != nil:
+			c.use(d.Use)
+		case d.Update != nil:
+			c.update(d.Update)
 		case d.Def != nil:
 			c.def(d.Def)
 		}
@@ -111,6 +138,11 @@ func (c *checker) collectNames(f *File) {
 						c.declared[s.Name] = posOf(s.Pos)
 					}
 				}
+			}
+		case d.Use != nil:
+			id = d.Use.As
+			if id == nil {
+				id = d.Use.Name
 			}
 		case d.Def != nil:
 			id = d.Def.Name
@@ -220,7 +252,12 @@ func (c *checker) def(d *DefDecl) {
 	before := len(c.errs)
 	c.defining = def.Name
 	c.scopes = append(c.scopes, scope)
-	body := c.orExpr(d.Body)
+	var body Expr
+	if n, u := c.specCall(d.Body); u != nil {
+		body = c.expandCall(def, d, n, u)
+	} else {
+		body = c.orExpr(d.Body)
+	}
 	c.scopes = c.scopes[:len(c.scopes)-1]
 	c.defining = ""
 

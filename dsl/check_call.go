@@ -46,7 +46,9 @@ func (c *checker) call(n *NameExpr) Expr {
 	fn, pos, a := n.Name.Name, posOf(n.Pos), n.Call
 	kind, ok := functions[fn]
 	if !ok {
-		if sym, isSym := c.globals[fn]; isSym {
+		if sym, isSym := c.globals[fn]; isSym && sym.kind == symUse {
+			c.errorf(pos, "a call of the used spec %s must be the whole right-hand side of a scalar definition: write NAME = %s(...) and use NAME here", fn, fn)
+		} else if isSym {
 			c.errorf(pos, "%s is %s, not a function", fn, sym.describe())
 		} else if c.lookupIndex(fn) != nil {
 			c.errorf(pos, "%s is an index variable, not a function", fn)
@@ -57,6 +59,10 @@ func (c *checker) call(n *NameExpr) Expr {
 			}
 			c.errorf(pos, "%s", msg)
 		}
+		return nil
+	}
+	if len(a.More) > 0 && a.More[0].Name != nil {
+		c.errorf(posOf(a.More[0].Name.Pos), "%s takes no named arguments: only calls of used specs do", fn)
 		return nil
 	}
 	reduction := kind == fnReduce || kind == fnCount || (kind == fnMinMax && (a.Bar != nil || a.Colon != nil))

@@ -224,6 +224,9 @@ func (c *checker) ref(name string, pos Pos, subscripted bool, items []*OrExpr) E
 			return &SizeRef{Size: sym.size, Typ: Real, Pos: pos}
 		}
 		return &ParamRef{Param: sym.param, Pos: pos}
+	case symUse:
+		c.errorf(pos, "%s is a used spec, not a value: call it as NAME = %s(...)", name, name)
+		return nil
 	}
 	return c.access(sym, name, pos, items)
 }

@@ -26,6 +26,40 @@
 //     differentiable unless marked nograd; int inputs hold labels.
 //   - NAME[i, ...] = EXPR: a definition, usable only after it. The last
 //     definition must be the scalar real `loss`, the result.
+//   - use NAME, use "dir/file.loss" [as NAME]: load another spec, relative
+//     to this spec's directory, to call it (see Composition).
+//   - update NAME[i, ...] = EXPR: an update rule for a real input (see
+//     Update rules).
+//
+// # Composition
+//
+// A definition whose whole right-hand side is a call of a used spec with
+// named arguments,
+//
+//	ce = cross_entropy_ls(logits: logits, labels: labels, eps: 0.1)
+//
+// is expanded at check time into the caller's Program: every definition of
+// the used spec except its result is copied in before ce and renamed
+// ce_<name> (ce_lse; ce_lse_2, ... if taken), with the used spec's inputs
+// replaced by the argument tensors (every input must be given: a caller
+// input or definition of the same rank and integer-ness), its params by the
+// argument constants or their defaults, its sizes by the caller's sizes
+// (unified by position in the argument shapes), and its index variables by
+// new ones; its result body becomes the body of ce. Calls cannot be nested
+// in expressions. Used specs may use others; cycles are errors. The used
+// spec's update rules apply to the caller's inputs bound to their targets.
+// Program.Uses lists every used file; Def.Origin where a copy came from.
+// Load reads used specs from disk; LoadWith takes the reader.
+//
+// # Update rules
+//
+//	update centers[c, k] = centers[c, k] - alpha * sum(i | labels[i] == c: centers[c, k] - x[i, k]) / (1 + count(i | labels[i] == c))
+//
+// gives the next value of a real input at every point of its shape (the
+// left-hand indices range over the target's shape). The body reads inputs,
+// params, sizes and earlier definitions, all at their old values: the rules
+// of a spec are one simultaneous assignment, at most one per input. Rules
+// are not part of the loss and are never differentiated (Program.Updates).
 //
 // Expressions, from loosest to tightest: || ; && ; comparisons (== != < <=
 // > >=, which do not chain) ; + - ; * / ; unary - and ! ; ^ (right

@@ -20,6 +20,7 @@ var specLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Whitespace", Pattern: `[ \t\r\n]+`},
 	{Name: "Number", Pattern: `(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?`},
 	{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
+	{Name: "String", Pattern: `"[^"\n]*"`},
 	{Name: "Op", Pattern: `\|\||&&|==|!=|<=|>=|[<>+\-*/^!|:,=()\[\]{}]`},
 })
 
@@ -126,6 +127,9 @@ func unquotePrefix(s string) (string, error) {
 // describeExpected maps the first element of participle's rendering of the
 // expected grammar node to words a spec author knows.
 func describeExpected(exp string) string {
+	if strings.HasPrefix(exp, "(Ident | String)") {
+		return `spec name or "path.loss"`
+	}
 	first := exp
 	if i := strings.IndexByte(first, ' '); i >= 0 {
 		first = first[:i]

@@ -43,6 +43,37 @@ type Program struct {
 	Inputs []*Input // in declaration order
 	Defs   []*Def   // named definitions in source order; the last one is Result
 	Result *Def     // the scalar definition named "loss"
+
+	// Uses lists the spec files this one uses, directly or through the
+	// specs it uses, as slash-separated paths relative to the directory of
+	// File, in order of first use, each once. Their definitions have been
+	// expanded into Defs (see Def.Origin): a Program never refers to another
+	// Program, and later stages need not read these files.
+	Uses []string
+
+	// Updates are the spec's update rules (`update centers[c, k] = ...`), in
+	// declaration order, at most one per input: a new value for a real
+	// input, computed from the current values of the inputs, params, sizes
+	// and definitions. They are not part of the loss and are not
+	// differentiated; the loss and its gradients never read them. All
+	// updates read the old values (a simultaneous assignment), so an
+	// implementation evaluates every update before writing any.
+	Updates []*Update
+}
+
+// Update is a rule `update target[i, j] = body` giving the next value of a
+// real input at every point of its shape. Index holds the binding
+// occurrences of the left-hand index variables: Index[k].Range ==
+// Target.Shape[k]. Body is Real, and may read inputs (including Target),
+// params, sizes and definitions, all at their current (old) values.
+type Update struct {
+	Target *Input
+	Index  []*IndexVar
+	Body   Expr
+	Pos    Pos
+	// Origin is "path:line:col" of the rule in a used spec when the rule
+	// came in through a call (Pos is then the call), and "" otherwise.
+	Origin string
 }
 
 // Pos is a position in a spec file. Line and Column are 1-based; Offset is a
@@ -84,6 +115,13 @@ type Def struct {
 	Body  Expr
 	Type  Type // Real or Int (an integer-valued definition is allowed but never differentiated)
 	Pos   Pos
+	// Origin is "path:line:col" of the definition in the used spec it was
+	// copied from (path relative to the directory of Program.File), for a
+	// definition created by expanding a call of a used spec; "" for the
+	// spec's own definitions. A copied definition's Pos, and the positions
+	// of everything in its body, are the calling definition's and the
+	// call's, so every Pos indexes Program.Source.
+	Origin string
 }
 
 // IndexVar is one binding of an index variable: on a definition's left-hand

@@ -17,6 +17,7 @@ const (
 	symParam
 	symInput
 	symDef
+	symUse // the local name of a used spec
 )
 
 // symbol is a top-level name.
@@ -26,6 +27,7 @@ type symbol struct {
 	param *Param
 	input *Input
 	def   *Def
+	use   *useSym
 	pos   Pos
 }
 
@@ -38,6 +40,8 @@ func (s *symbol) describe() string {
 		return "a param"
 	case symInput:
 		return "an input"
+	case symUse:
+		return "a used spec"
 	}
 	return "a definition"
 }

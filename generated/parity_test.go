@@ -1,6 +1,7 @@
 // Tests in this file check every generated package against the reference
 // interpreter (dsl/interp): the loss must agree to rounding, and every
-// gradient must agree with central finite differences of the interpreter.
+// gradient must agree with central finite differences of the interpreter
+// (with stopgrad subexpressions held at their unperturbed values).
 // The interpreter shares nothing with the code generator but the checked
 // spec, so an error in lowering, differentiation or emission shows here.
 package generated_test
@@ -22,12 +23,21 @@ import (
 	"github.com/lossgen/lossgen/dsl/interp"
 	lossrt "github.com/lossgen/lossgen/runtime"
 
+	"github.com/lossgen/lossgen/generated/arcface"
+	"github.com/lossgen/lossgen/generated/batch_all_triplet"
+	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
+	"github.com/lossgen/lossgen/generated/batch_hard_triplet_soft"
 	"github.com/lossgen/lossgen/generated/center"
+	"github.com/lossgen/lossgen/generated/circle"
 	"github.com/lossgen/lossgen/generated/contrastive"
+	"github.com/lossgen/lossgen/generated/cosface"
 	"github.com/lossgen/lossgen/generated/cross_entropy"
 	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
+	"github.com/lossgen/lossgen/generated/focal"
 	"github.com/lossgen/lossgen/generated/improved_triplet"
+	"github.com/lossgen/lossgen/generated/multi_similarity"
 	"github.com/lossgen/lossgen/generated/softmax"
+	"github.com/lossgen/lossgen/generated/supcon"
 	"github.com/lossgen/lossgen/generated/triplet"
 )
 
@@ -39,13 +49,22 @@ type kernel struct {
 
 // kernels lists every shipped spec; TestEverySpecHasKernel keeps it complete.
 var kernels = map[string]kernel{
-	"center":           {center.Eval64, center.Eval32},
-	"contrastive":      {contrastive.Eval64, contrastive.Eval32},
-	"cross_entropy":    {cross_entropy.Eval64, cross_entropy.Eval32},
-	"cross_entropy_ls": {cross_entropy_ls.Eval64, cross_entropy_ls.Eval32},
-	"improved_triplet": {improved_triplet.Eval64, improved_triplet.Eval32},
-	"softmax":          {softmax.Eval64, softmax.Eval32},
-	"triplet":          {triplet.Eval64, triplet.Eval32},
+	"arcface":                 {arcface.Eval64, arcface.Eval32},
+	"batch_all_triplet":       {batch_all_triplet.Eval64, batch_all_triplet.Eval32},
+	"batch_hard_triplet":      {batch_hard_triplet.Eval64, batch_hard_triplet.Eval32},
+	"batch_hard_triplet_soft": {batch_hard_triplet_soft.Eval64, batch_hard_triplet_soft.Eval32},
+	"center":                  {center.Eval64, center.Eval32},
+	"circle":                  {circle.Eval64, circle.Eval32},
+	"contrastive":             {contrastive.Eval64, contrastive.Eval32},
+	"cosface":                 {cosface.Eval64, cosface.Eval32},
+	"cross_entropy":           {cross_entropy.Eval64, cross_entropy.Eval32},
+	"cross_entropy_ls":        {cross_entropy_ls.Eval64, cross_entropy_ls.Eval32},
+	"focal":                   {focal.Eval64, focal.Eval32},
+	"improved_triplet":        {improved_triplet.Eval64, improved_triplet.Eval32},
+	"multi_similarity":        {multi_similarity.Eval64, multi_similarity.Eval32},
+	"softmax":                 {softmax.Eval64, softmax.Eval32},
+	"supcon":                  {supcon.Eval64, supcon.Eval32},
+	"triplet":                 {triplet.Eval64, triplet.Eval32},
 }
 
 func specNames(t *testing.T) []string {
@@ -177,7 +196,7 @@ func TestGeneratedMatchesInterpreter(t *testing.T) {
 				t.Parallel()
 				s := loadSpec(t, name, dims)
 				v := s.inputs(dims, uint64(dims["N"]*1000+dims["D"]), 1)
-				want, err := interp.Eval(s.prog, v)
+				frozen, want, err := interp.Freeze(s.prog, v)
 				require.NoError(t, err)
 				got, err := kernels[name].eval64(request64(v))
 				require.NoError(t, err)
@@ -191,7 +210,7 @@ func TestGeneratedMatchesInterpreter(t *testing.T) {
 					g := got.Grads[in.Name]
 					require.Len(t, g, len(v.Reals[in.Name]), "gradient of %s", in.Name)
 					for _, k := range probes(len(g), r) {
-						fd := centralDiff(t, s.prog, v, in.Name, k, 1e-6)
+						fd := centralDiff(t, frozen, v, in.Name, k, 1e-6)
 						require.InDelta(t, fd, g[k], 1e-7+1e-6*math.Abs(fd), "d loss / d %s[%d]", in.Name, k)
 					}
 				}
@@ -200,15 +219,19 @@ func TestGeneratedMatchesInterpreter(t *testing.T) {
 	}
 }
 
-func centralDiff(t *testing.T, p *dsl.Program, v interp.Values, input string, k int, h float64) float64 {
+// centralDiff is the central difference of the interpreter in input[k],
+// with every stopgrad subexpression held at its value at the unperturbed
+// point (frozen), as the generated gradient treats it: a plain difference
+// would also differentiate through stopgrad (circle's adaptive weights).
+func centralDiff(t *testing.T, frozen *interp.Frozen, v interp.Values, input string, k int, h float64) float64 {
 	x := v.Reals[input]
 	orig := x[k]
 	defer func() { x[k] = orig }()
 	x[k] = orig + h
-	fp, err := interp.Eval(p, v)
+	fp, err := frozen.Eval(v)
 	require.NoError(t, err)
 	x[k] = orig - h
-	fm, err := interp.Eval(p, v)
+	fm, err := frozen.Eval(v)
 	require.NoError(t, err)
 	return (fp - fm) / (2 * h)
 }

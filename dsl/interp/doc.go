@@ -14,9 +14,13 @@
 //   - max, min and logsumexp over an empty set are 0; logsumexp subtracts
 //     the maximum before exponentiating;
 //   - softplus(x) = max(x, 0) + log1p(exp(-|x|)); relu(x) = max(x, 0);
-//     sigmoid(x) = 1 / (1 + exp(-x)); stopgrad(x) = x in value;
+//     sigmoid(x) = 1 / (1 + exp(-x)); stopgrad(x) = x in value (NumGrad
+//     and Frozen hold it at its value at the base point, see frozen.go);
 //   - binary max/min return the first argument on ties;
 //   - x^y is math.Pow(x, y), with y == 2 computed as x*x;
 //   - where(c, a, b) evaluates only the selected branch;
 //   - count is the number of points passing the filter; real(n) is float64(n).
+//
+// Update evaluates a program's update rules (dsl.Update) into new arrays,
+// every rule reading the old values.
 package interp

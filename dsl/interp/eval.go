@@ -32,8 +32,17 @@ type machine struct {
 }
 
 func (b *bound) run(p *dsl.Program) (float64, error) {
+	m, err := b.forward(p)
+	if err != nil {
+		return 0, err
+	}
+	return m.defs[p.Result][0], nil
+}
+
+// forward evaluates every definition.
+func (b *bound) forward(p *dsl.Program) (*machine, error) {
 	if p.Result == nil {
-		return 0, fmt.Errorf("program has no result")
+		return nil, fmt.Errorf("program has no result")
 	}
 	m := &machine{bound: b, env: map[*dsl.IndexVar]int{}, defs: map[*dsl.Def][]float64{}}
 	for _, d := range p.Defs {
@@ -44,10 +53,39 @@ func (b *bound) run(p *dsl.Program) (float64, error) {
 		})
 		m.defs[d] = out
 		if m.err != nil {
-			return 0, m.err
+			return nil, m.err
 		}
 	}
-	return m.defs[p.Result][0], nil
+	return m, nil
+}
+
+// Update evaluates the program's update rules and returns the new value of
+// every updated input, by name, flat and row-major. Every rule reads the
+// values in v (old values: the rules are a simultaneous assignment), and
+// definitions are computed from them; v is not modified. A program without
+// rules gives an empty map. Validation is as for Eval.
+func Update(p *dsl.Program, v Values) (map[string][]float64, error) {
+	b, err := bind(p, v)
+	if err != nil {
+		return nil, err
+	}
+	m, err := b.forward(p)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]float64{}
+	for _, u := range p.Updates {
+		shape := u.Target.Shape
+		next := make([]float64, m.count(shape))
+		m.points(u.Index, func() {
+			next[m.flat(shape, u.Index)] = m.eval(u.Body)
+		})
+		if m.err != nil {
+			return nil, m.err
+		}
+		out[u.Target.Name] = next
+	}
+	return out, nil
 }
 
 // count is the number of elements of a shape.
@@ -227,7 +265,9 @@ func (m *machine) call(c *dsl.Call) float64 {
 		return math.Sin(x)
 	case "acos":
 		return math.Acos(x)
-	case "stopgrad", "real":
+	case "stopgrad":
+		return m.stopgrad(c, x) // x, or its value at a frozen base point (frozen.go)
+	case "real":
 		return x
 	case "max":
 		if y := m.eval(c.Args[1]); y > x {

@@ -9,12 +9,18 @@ import (
 
 // NumGrad returns, for every differentiable input, the central difference
 // (f(x+h) - f(x-h)) / 2h of the loss with respect to each element. The
-// caller's slices are not modified.
+// caller's slices are not modified. Every stopgrad subexpression is held at
+// its value at v (see frozen.go), so this is the gradient lossgen computes.
 func NumGrad(p *dsl.Program, v Values, h float64) (map[string][]float64, error) {
+	f, _, err := Freeze(p, v)
+	if err != nil {
+		return nil, err
+	}
 	b, err := bind(p, v)
 	if err != nil {
 		return nil, err
 	}
+	b.frozen = f.st
 	grads := map[string][]float64{}
 	for _, in := range p.Inputs {
 		if !in.Diff {

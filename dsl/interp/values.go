@@ -27,6 +27,7 @@ type bound struct {
 	params map[*dsl.Param]float64
 	reals  map[*dsl.Input][]float64
 	ints   map[*dsl.Input][]int
+	frozen *frozenState // stopgrad values held fixed, see frozen.go; nil for none
 }
 
 func bind(p *dsl.Program, v Values) (*bound, error) {
@@ -169,6 +170,9 @@ func (b *bound) checkGathers(p *dsl.Program) error {
 	}
 	for _, d := range p.Defs {
 		visit(d.Body)
+	}
+	for _, u := range p.Updates {
+		visit(u.Body)
 	}
 	return err
 }

@@ -19,6 +19,11 @@ lossgen conventions that torch does not share, implemented here in torch:
   * binary max(x, y) sends the whole gradient to x when x >= y
     (torch.maximum splits ties in half), see max_first;
   * logsumexp is the stable one (torch.logsumexp);
+  * a max/min reduction over a (filtered) set sends its gradient to the first
+    index attaining it, and is 0 over an empty set, see masked_extreme;
+  * logsumexp over an empty set is 0, see masked_logsumexp;
+  * softplus is exact everywhere (torch's F.softplus cuts off at 20);
+  * stopgrad is .detach();
   * "mean" is over the batch.
 
 Random inputs are drawn from a seeded torch.Generator, uniform in [-1, 1)
@@ -65,6 +70,57 @@ def max_first(x, y):
 def relu(x):
     """max(x, 0) with relu'(0) = 0 (torch's own convention, same as lossgen's)."""
     return torch.relu(x)
+
+
+def softplus(x):
+    """log(1 + e^x) without overflow and without torch's threshold=20 cut-off.
+
+    Each branch sees only arguments it can take (the other gets 0), so the
+    unselected branch cannot put inf * 0 = NaN into the gradient; at x = 0
+    the gradient is sigmoid(0) = 1/2.
+    """
+    pos = x > 0
+    xp = torch.where(pos, x, torch.zeros_like(x))
+    xn = torch.where(pos, torch.zeros_like(x), x)
+    return torch.where(pos, xp + torch.log1p(torch.exp(-xp)), torch.log1p(torch.exp(xn)))
+
+
+def masked_extreme(vals, mask, largest):
+    """Row-wise max (largest) or min of vals over mask, 0 for an empty row.
+
+    lossgen routes the gradient of a max/min reduction to the *first* index
+    that attains it; torch.max(dim) promises no particular index on ties, so
+    the index is chosen here explicitly and the value taken with gather.
+    """
+    n = vals.shape[1]
+    fill = -math.inf if largest else math.inf
+    masked = torch.where(mask, vals, torch.full_like(vals, fill)).detach()
+    best = masked.max(1).values if largest else masked.min(1).values
+    hit = mask & (vals.detach() == best[:, None])
+    cols = torch.arange(n).expand_as(hit)
+    idx = torch.where(hit, cols, torch.full_like(cols, n)).min(1).values.clamp(max=n - 1)
+    picked = vals.gather(1, idx[:, None])[:, 0]
+    return torch.where(mask.any(1), picked, torch.zeros_like(picked))
+
+
+def masked_logsumexp(vals, mask):
+    """Row-wise logsumexp of vals over mask (torch's max-shifted one); 0 for an empty row."""
+    empty = ~mask.any(1)
+    keep = mask | empty[:, None]
+    v = torch.where(keep, vals, torch.full_like(vals, -math.inf))
+    v = torch.where(empty[:, None], torch.zeros_like(vals), v)
+    return torch.where(empty, torch.zeros(vals.shape[0], dtype=F64), torch.logsumexp(v, 1))
+
+
+def pdist(x):
+    """Euclidean distances of the rows of x, by explicit differences (no Gram
+    expansion, so the diagonal is exactly 0), with sqrt'(0) = 0."""
+    return sqrt0(((x[:, None, :] - x[None, :, :]) ** 2).sum(2))
+
+
+def l2_normalize(x):
+    """x / max(||x||, 1e-12) per row, as torch's F.normalize."""
+    return x / max_first(sqrt0((x ** 2).sum(1)), 1e-12)[:, None]
 
 
 # ---------------------------------------------------------------------------
@@ -120,6 +176,153 @@ def softmax(x, w, b, labels):
     return cross_entropy(x @ w.T + b, labels)
 
 
+def batch_hard_triplet(x, labels, margin=0.3):
+    # Hermans, Beyer, Leibe 2017, batch hard, written as fast-reid's masked
+    # mining (any number of samples per identity): hardest positive
+    # (j != i, same label; 0 if there is none, as reid-strong-baseline's
+    # self-distance), hardest negative; an anchor without a negative has no
+    # triplet and contributes 0 (fast-reid's 1e9 fill makes its hinge 0).
+    n = x.shape[0]
+    d = pdist(x)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(n, dtype=torch.bool)
+    hp = masked_extreme(d, same & ~eye, largest=True)
+    hn = masked_extreme(d, ~same, largest=False)
+    per = relu(hp - hn + margin)
+    return torch.where((~same).any(1), per, torch.zeros_like(per)).mean()
+
+
+def batch_hard_triplet_soft(x, labels):
+    # The same mining, soft margin: mean softplus(hp - hn) (Hermans' margin='soft').
+    n = x.shape[0]
+    d = pdist(x)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(n, dtype=torch.bool)
+    hp = masked_extreme(d, same & ~eye, largest=True)
+    hn = masked_extreme(d, ~same, largest=False)
+    per = softplus(hp - hn)
+    return torch.where((~same).any(1), per, torch.zeros_like(per)).mean()
+
+
+def batch_all_triplet(x, labels, margin=0.3):
+    # Hermans et al. 2017 "BA!=0" = PML's AvgNonZeroReducer: the hinge over
+    # every (a, p != a same label, n other label), summed and divided by the
+    # number of positive terms (a constant for autograd); 0 when there is none.
+    n = x.shape[0]
+    d = pdist(x)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(n, dtype=torch.bool)
+    valid = (same & ~eye)[:, :, None] & (~same)[:, None, :]  # [a, p, n]
+    t = d[:, :, None] - d[:, None, :] + margin
+    hinge = torch.where(valid, relu(t), torch.zeros_like(t))
+    active = int(((t > 0) & valid).sum())
+    return hinge.sum() / max(active, 1)
+
+
+def circle(x, labels, gamma=128.0, m=0.25):
+    # Sun et al. 2020, pairwise form, as fast-reid's pairwise_circleloss:
+    # s = cosine similarities; alpha_p = [1 + m - s_p]_+, alpha_n = [s_n + m]_+,
+    # both detached; softplus(LSE_p(-gamma alpha_p (s_p - (1 - m)))
+    # + LSE_n(gamma alpha_n (s_n - m))), mean over anchors; an anchor with no
+    # positive or no negative gives 0 (fast-reid's -99999999 fill does too).
+    n = x.shape[0]
+    f = l2_normalize(x)
+    s = f @ f.T
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(n, dtype=torch.bool)
+    is_pos, is_neg = same & ~eye, ~same
+    alpha_p = relu(1 + m - s.detach())
+    alpha_n = relu(s.detach() + m)
+    lp = masked_logsumexp(-gamma * alpha_p * (s - (1 - m)), is_pos)
+    ln = masked_logsumexp(gamma * alpha_n * (s - m), is_neg)
+    per = softplus(lp + ln)
+    ok = is_pos.any(1) & is_neg.any(1)
+    return torch.where(ok, per, torch.zeros_like(per)).mean()
+
+
+def margin_cosines(x, w):
+    """cos(theta_ic) of normalised features and normalised class weights."""
+    return l2_normalize(x) @ l2_normalize(w).T
+
+
+def arcface(x, w, labels, s=64.0, m=0.5):
+    # Deng et al. 2019, insightface's ArcFace (and arcface-pytorch's
+    # ArcMarginProduct with easy_margin=False): target logit cos(theta + m)
+    # = cos*cos(m) - sin*sin(m), sin = sqrt(1 - cos^2); where cos <= th =
+    # cos(pi - m) the monotone fallback cos - mm, mm = sin(pi - m)*m; all
+    # logits times s; cross-entropy, mean over the batch.
+    cos = margin_cosines(x, w)
+    onehot = torch.zeros_like(cos, dtype=torch.bool).scatter_(1, labels[:, None], True)
+    ct = cos.gather(1, labels[:, None])[:, 0]
+    st = sqrt0(max_first(1 - ct ** 2, 0.0))
+    th, mm = math.cos(math.pi - m), math.sin(math.pi - m) * m
+    psi = torch.where(ct > th, ct * math.cos(m) - st * math.sin(m), ct - mm)
+    logits = s * torch.where(onehot, psi[:, None].expand_as(cos), cos)
+    return cross_entropy(logits, labels)
+
+
+def cosface(x, w, labels, s=30.0, m=0.35):
+    # CosFace / AM-Softmax (Wang et al. 2018): s * (cos - m * onehot), then
+    # cross-entropy, mean over the batch.
+    cos = margin_cosines(x, w)
+    onehot = torch.zeros_like(cos).scatter_(1, labels[:, None], 1.0)
+    return cross_entropy(s * (cos - m * onehot), labels)
+
+
+def focal(logits, labels, gamma=2.0, alpha=0.25):
+    # Lin et al. 2017, softmax form of fast-reid's focal_loss:
+    # mean_i -alpha (1 - p_i)^gamma log p_i, p_i = softmax(z_i)[y_i]
+    # (from log_softmax, where fast-reid takes log(softmax)).
+    logp = torch.log_softmax(logits, 1).gather(1, labels[:, None])[:, 0]
+    return (-alpha * (1 - logp.exp()) ** gamma * logp).mean()
+
+
+def supcon(x, labels, tau=0.07):
+    # Khosla et al. 2020, HobbitLong/SupContrast SupConLoss (temperature =
+    # base_temperature = 0.07, one view, features normalised here):
+    # log_prob = logits - log sum_{a != i} exp(logits), logits shifted by the
+    # detached row max; mean of log_prob over the positives (count 1 where
+    # there are none, so those anchors give 0); minus, mean over anchors.
+    n = x.shape[0]
+    f = l2_normalize(x)
+    adc = f @ f.T / tau
+    logits = adc - adc.max(1, keepdim=True).values.detach()
+    same = (labels[:, None] == labels[None, :]).double()
+    logits_mask = 1 - torch.eye(n, dtype=F64)
+    mask = same * logits_mask
+    exp_logits = torch.exp(logits) * logits_mask
+    log_prob = logits - torch.log(exp_logits.sum(1, keepdim=True))
+    npos = mask.sum(1)
+    npos = torch.where(npos < 1e-6, torch.ones_like(npos), npos)
+    mean_log_prob_pos = (mask * log_prob).sum(1) / npos
+    return (-(tau / 0.07) * mean_log_prob_pos).mean()
+
+
+def multi_similarity(x, labels, alpha=2.0, beta=50.0, lamb=0.5, eps=0.1):
+    # Wang et al. 2019, the per-anchor loop of msight-tech/research-ms-loss
+    # (with PML's defaults and log1p for log(1 + .)): cosine similarities;
+    # positives j != i of the same label, negatives of other labels; keep a
+    # negative if s + eps > min positive, a positive if s - eps < max
+    # negative (the mining takes no gradient); skip anchors without positives
+    # or negatives; sum / batch size.
+    n = x.shape[0]
+    f = l2_normalize(x)
+    sim = f @ f.T
+    total = torch.zeros((), dtype=F64)
+    for i in range(n):
+        pos_mask = (labels == labels[i]) & (torch.arange(n) != i)
+        neg_mask = labels != labels[i]
+        if not pos_mask.any() or not neg_mask.any():
+            continue
+        sp, sn = sim[i][pos_mask], sim[i][neg_mask]
+        neg = sn[sn + eps > sp.detach().min()]
+        pos = sp[sp - eps < sn.detach().max()]
+        pos_loss = torch.log1p(torch.exp(-alpha * (pos - lamb)).sum()) / alpha
+        neg_loss = torch.log1p(torch.exp(beta * (neg - lamb)).sum()) / beta
+        total = total + pos_loss + neg_loss
+    return total / n
+
+
 # For each spec: the torch function, its inputs in the spec's order with their
 # shapes (size symbols), and for integer inputs the exclusive bound of values.
 SPECS = {
@@ -130,7 +333,30 @@ SPECS = {
     "improved_triplet": (improved_triplet, [("anchor", "ND"), ("positive", "ND"), ("negative", "ND")]),
     "softmax": (softmax, [("x", "ND"), ("w", "CD"), ("b", "C"), ("labels", "N", "C")]),
     "triplet": (triplet, [("anchor", "ND"), ("positive", "ND"), ("negative", "ND")]),
+    "arcface": (arcface, [("x", "ND"), ("w", "CD"), ("labels", "N", "C")]),
+    "batch_all_triplet": (batch_all_triplet, [("x", "ND"), ("labels", "N", "P")]),
+    "batch_hard_triplet": (batch_hard_triplet, [("x", "ND"), ("labels", "N", "P")]),
+    "batch_hard_triplet_soft": (batch_hard_triplet_soft, [("x", "ND"), ("labels", "N", "P")]),
+    "circle": (circle, [("x", "ND"), ("labels", "N", "P")]),
+    "cosface": (cosface, [("x", "ND"), ("w", "CD"), ("labels", "N", "C")]),
+    "focal": (focal, [("logits", "NC"), ("labels", "N", "C")]),
+    "multi_similarity": (multi_similarity, [("x", "ND"), ("labels", "N", "P")]),
+    "supcon": (supcon, [("x", "ND"), ("labels", "N", "P")]),
 }
+
+# The batch losses: labels are identities compared with each other, drawn
+# from P = max(2, N // 4) identities in the random cases (P is not a size of
+# the spec); they also get the hand-built label layouts of batch_cases.
+BATCH = ("batch_all_triplet", "batch_hard_triplet", "batch_hard_triplet_soft",
+         "circle", "multi_similarity", "supcon")
+
+# Seeds are 1000 * (position here + 1) + case number: the first seven are the
+# original specs in their original order, so their vectors do not change
+# when specs are added. New specs go at the end.
+SEED_ORDER = ["center", "contrastive", "cross_entropy", "cross_entropy_ls",
+              "improved_triplet", "softmax", "triplet",
+              "arcface", "batch_all_triplet", "batch_hard_triplet", "batch_hard_triplet_soft",
+              "circle", "cosface", "focal", "multi_similarity", "supcon"]
 
 
 def sizes_of(spec):
@@ -159,8 +385,11 @@ def evaluate(spec, dims, inputs, params):
         reals[name] = t
         args.append(t)
     loss = fn(*args, **params)
-    loss.backward()
-    out = {"loss": loss.item(), "grads": {k: t.grad.reshape(-1).tolist() for k, t in reals.items()}}
+    if loss.requires_grad:  # a loss with no term at all is a constant 0
+        loss.backward()
+    grads = {k: (t.grad if t.grad is not None else torch.zeros_like(t)).reshape(-1).tolist()
+             for k, t in reals.items()}
+    out = {"loss": loss.item(), "grads": grads}
     values = [out["loss"]] + [g for gs in out["grads"].values() for g in gs]
     if not all(math.isfinite(v) for v in values):
         raise SystemExit(f"{spec}: non-finite loss or gradient")
@@ -174,7 +403,7 @@ def random_inputs(spec, dims, seed, scale):
     for inp in SPECS[spec][1]:
         n = math.prod(dims[s] for s in inp[1])
         if len(inp) == 3:
-            hi = inp[2] if isinstance(inp[2], int) else dims[inp[2]]
+            hi = inp[2] if isinstance(inp[2], int) else dims.get(inp[2], max(2, dims["N"] // 4))
             out[inp[0]] = torch.randint(0, hi, (n,), generator=g).tolist()
         else:
             u = torch.rand(n, generator=g, dtype=F64) * 2 - 1
@@ -195,7 +424,9 @@ TINY = dict(N=3, D=5, C=7)
 ODD = dict(N=33, D=131, C=751)
 # A C x D input at 751 x 131 would be 98k numbers per file; these specs use
 # smaller odd sizes (still not multiples of 4) to keep the vectors small.
-ODD_OVERRIDE = {"softmax": dict(N=33, D=67, C=151), "center": dict(N=33, D=131, C=151)}
+ODD_OVERRIDE = {"softmax": dict(N=33, D=67, C=151), "center": dict(N=33, D=131, C=151),
+                "arcface": dict(N=33, D=67, C=151), "cosface": dict(N=33, D=67, C=151),
+                "focal": dict(N=33, C=151)}
 SCALED = dict(N=9, D=37, C=53)
 # Scale of the "scaled" case: inputs x1000, logits x1e4 (the issue's
 # "logits of +-1e4": exp would overflow without the max shift).
@@ -268,6 +499,28 @@ def zero_cases(spec):
         yield "tie", dict(N=4, C=4), dict(logits=logits, labels=[0, 2, 3, 2]), {}
         # a single class: the loss is constant (0 without smoothing) and the gradient 0.
         yield "single_class", dict(N=3, C=1), dict(logits=[1e4, -2.5, 0.0], labels=[0, 0, 0]), {}
+    elif spec in ("batch_hard_triplet", "batch_hard_triplet_soft", "batch_all_triplet"):
+        # Exact ties in the mining and exact zero distances (all values dyadic):
+        # anchor 0 (identity 0, at the origin) has two positives at distance 1
+        # (+-e0: hp ties, the gradient goes to the first, j = 1) and its
+        # nearest negative is sample 6, a duplicate of it (hn = 0, so
+        # sqrt'(0) = 0 matters); samples 3 and 5 (identity 1) coincide
+        # (d = 0 between positives); anchor 1's three negatives 3, 4, 5 are all
+        # at sqrt(1.25) (hn ties: to j = 3); sample 6 is identity 2's only
+        # sample (no positive: hp = 0).
+        x = rows(z, e(0), e(0, -1.0), e(1, 0.5), e(1, -0.5), e(1, 0.5), z)
+        yield "tie", dict(N=7, D=D), dict(x=x, labels=[0, 0, 0, 1, 1, 1, 2]), {}
+    elif spec == "arcface":
+        # The branches of the target logit: sample 0 points exactly away from
+        # its class weight (cos = -1 < cos(pi - m): the fallback cos - m sin m,
+        # where sin theta = 0); sample 1 at cos = -0.96 (fallback, 1 - cos^2 > 0);
+        # sample 2 exactly along its class weight (cos = 1: sin theta = 0, the
+        # cos(theta + m) branch with sqrt'(0) = 0); sample 3 generic.
+        w = rows([0.5, -0.25, 1.0, 0.125, -0.75], [1.0, 0.0, 0.0, 0.0, 0.0],
+                 [0.0, 1.0, 0.0, 0.0, 0.0], [-0.5, 0.5, 0.25, 1.0, 0.0])
+        x = rows([-1.0, 0.5, -2.0, -0.25, 1.5], [-0.96875, 0.25, 0.0, 0.0, 0.0],
+                 [0.0, 2.0, 0.0, 0.0, 0.0], [0.25, 1.0, -0.5, 0.75, -1.0])
+        yield "fallback", dict(N=4, D=5, C=4), dict(x=x, w=w, labels=[0, 1, 2, 3]), {}
     elif spec == "softmax":
         # w has two equal rows and equal biases, so classes 0 and 2 tie for every
         # sample; sample 1 is the zero vector, so its logits are exactly b.
@@ -277,11 +530,44 @@ def zero_cases(spec):
         yield "tie", dict(N=3, D=3, C=4), dict(x=x, w=w, b=b, labels=[0, 3, 2]), {}
 
 
+def batch_cases(spec, seed):
+    """Label layouts for the batch losses, with seeded random features
+    (N x D, D = 16): (case, dims, inputs, params)."""
+    if spec not in BATCH:
+        return
+    g = torch.Generator().manual_seed(seed)
+    D = 16
+
+    def feats(n):
+        return ((torch.rand(n * D, generator=g, dtype=F64) * 2 - 1).float().double()).tolist()
+
+    # PK sampling, P = 4 identities x K = 4, in shuffled order.
+    pk = [i // 4 for i in range(16)]
+    pk = [pk[j] for j in torch.randperm(16, generator=g).tolist()]
+    yield "pk", dict(N=16, D=D), dict(x=feats(16), labels=pk), {}
+    # An identity with a single sample (K = 1: no positive for that anchor).
+    single = [0, 1, 2, 0, 1, 2, 3, 0, 1, 2]
+    yield "single", dict(N=10, D=D), dict(x=feats(10), labels=single), {}
+    # Unequal K per identity (5, 1, 2, 4, 1): reid-strong-baseline's
+    # hard_example_mining cannot reshape this batch.
+    unequal = [0, 3, 0, 2, 0, 3, 3, 1, 0, 4, 3, 0, 2]
+    yield "unequal", dict(N=13, D=D), dict(x=feats(13), labels=unequal), {}
+    # A single identity: no negative anywhere, so no valid triplet
+    # (batch_all: 0; batch-hard, circle, multi-similarity: 0 too).
+    yield "one_identity", dict(N=6, D=D), dict(x=feats(6), labels=[5] * 6), {}
+
+
 def all_cases():
-    for k, spec in enumerate(sorted(SPECS)):
+    for spec in sorted(SPECS):
+        k = SEED_ORDER.index(spec)
         for j, (case, dims, scale) in enumerate(random_cases(spec, 0)):
             seed = 1000 * (k + 1) + j
-            yield spec, case, dims, random_inputs(spec, dims, seed, scale), {}
+            inputs = random_inputs(spec, dims, seed, scale)
+            if spec in BATCH and case == "tiny":
+                inputs["labels"] = [0, 1, 0]  # one positive pair and negatives for everyone
+            yield spec, case, dims, inputs, {}
+        for case, dims, inputs, params in batch_cases(spec, 1000 * (k + 1) + 500):
+            yield spec, case, dims, inputs, params
         for case, dims, inputs, params in zero_cases(spec):
             yield spec, case, dims, inputs, params
 
