@@ -35,7 +35,7 @@ func Differentiate(p *ir.Program) error {
 	}
 	// Forward bodies are simplified last: derivative rules see the spec's
 	// own structure (x^2, not x*x).
-	for _, op := range p.Forward {
+	for _, op := range append(append([]*ir.Op{}, p.Forward...), p.Updates...) {
 		if op.Body != nil {
 			ir.Simplify(op.Body, "t")
 		}

@@ -23,6 +23,28 @@ func (g *typeGen) forward() []jen.Code {
 	return append(f.prologue("ws", true, false), body...)
 }
 
+// update emits the body of Workspace.update: the rules' new values into
+// temporaries, then into the target inputs.
+func (g *typeGen) update() []jen.Code {
+	f := newFn(g)
+	var units []unit
+	for _, op := range g.p.Updates {
+		units = append(units, unit{fwd: op})
+	}
+	body := f.groups(units)
+	for _, a := range g.p.Assigns {
+		src := f.useTensor(a.Value)
+		dst := jen.Id("in").Dot(g.names.field[a.Target])
+		if g.typ.name == calc {
+			body = append(body, jen.Id("copy").Call(dst, jen.Id(src)))
+			continue
+		}
+		body = append(body, jen.For(jen.List(jen.Id("i"), jen.Id("v")).Op(":=").Range().Id(src)).Block(
+			jen.Add(dst).Index(jen.Id("i")).Op("=").Id(g.typ.name).Call(jen.Id("v"))))
+	}
+	return append(f.prologue("ws", true, false), body...)
+}
+
 // backward emits the body of Workspace.backward.
 func (g *typeGen) backward() []jen.Code {
 	f := newFn(g)
@@ -62,6 +84,15 @@ func (f *fn) groups(units []unit) []jen.Code {
 		}
 		first := group[0].op()
 		f.usedBase, f.accNext = map[string]bool{}, 0
+		if sc, ok := scatterOf(first); ok {
+			// Always a group of its own: see schedule.
+			if group[0].fwd != nil {
+				out = append(out, f.scatterForward(first, sc)...)
+			} else {
+				out = append(out, f.scatterBackward(group[0].adj, sc)...)
+			}
+			continue
+		}
 		f.bindVars(first.Index)
 		for _, u := range group[1:] {
 			for p, v := range u.op().Index {

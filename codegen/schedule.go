@@ -124,7 +124,9 @@ func sameSpace(a, b []*ir.Var) bool {
 
 // canJoin reports whether b can run in the same loop nest as the group.
 func canJoin(group []unit, b unit) bool {
-	if !sameSpace(group[0].op().Index, b.op().Index) {
+	// Scatter-form reductions loop over their reduction variables
+	// outermost, so they share no loop with anything.
+	if !sameSpace(group[0].op().Index, b.op().Index) || isScatter(group[0]) || isScatter(b) {
 		return false
 	}
 	for _, a := range group {

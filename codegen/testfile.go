@@ -78,6 +78,10 @@ func (g *typeGen) testFuncs(f *jen.File) {
 		switch method {
 		case "Loss":
 			return jen.Id("ws").Dot("Loss").Call(jen.Id("in"))
+		case "Update":
+			// Update returns only an error; pair it with a dummy value so
+			// the call sites stay uniform.
+			return jen.Lit(0).Op(",").Id("ws").Dot("Update").Call(jen.Id("in"))
 		case "Grad":
 			return jen.Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("grad"))
 		}
@@ -85,7 +89,11 @@ func (g *typeGen) testFuncs(f *jen.File) {
 	}
 	var body []jen.Code
 	body = append(body, jen.List(jen.Id("ws"), jen.Id("in"), jen.Id("grad")).Op(":=").Id(setup).Call(jen.Id("t")))
-	for _, m := range []string{"Loss", "Grad", "GradAccum"} {
+	methods := []string{"Loss", "Grad", "GradAccum"}
+	if len(g.p.Updates) > 0 {
+		methods = append(methods, "Update")
+	}
+	for _, m := range methods {
 		body = append(body,
 			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(call(m)), jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
 			jen.If(jen.Id("n").Op(":=").Qual("testing", "AllocsPerRun").Call(jen.Lit(20), jen.Func().Params().Block(

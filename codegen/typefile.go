@@ -162,6 +162,24 @@ func (g *typeGen) typeFile() *jen.File {
 	f.Comment("accumulating into grad; forward must have run on the same inputs.")
 	f.Func().Params(recv).Id("backward").Params(jen.Id("in").Id(inputs), jen.Id("grad").Id(grads), jen.Id("scale").Id(T)).Block(g.backward()...)
 
+	if len(g.p.Updates) > 0 {
+		var targets []string
+		for _, a := range g.p.Assigns {
+			targets = append(targets, "in."+g.names.field[a.Target])
+		}
+		f.Comment("Update applies the spec's update rules: it evaluates the loss's")
+		f.Comment("definitions on in, computes every rule from those old values, then")
+		f.Commentf("overwrites %s. Rules are not gradients: an optimiser", strings.Join(targets, ", "))
+		f.Comment("should leave those inputs to Update. It allocates nothing.")
+		f.Func().Params(recv).Id("Update").Params(jen.Id("in").Id(inputs)).Error().Block(
+			jen.If(jen.Err().Op(":=").Id("ws").Dot("check").Call(jen.Id("in")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.Id("ws").Dot("forward").Call(jen.Id("in")),
+			jen.Id("ws").Dot("update").Call(jen.Id("in")),
+			jen.Return(jen.Nil()),
+		)
+		f.Comment("update computes the rules into workspace buffers, then assigns them.")
+		f.Func().Params(recv).Id("update").Params(jen.Id("in").Id(inputs)).Block(g.update()...)
+	}
 	g.evalFunc(f)
 	return f
 }

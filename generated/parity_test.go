@@ -36,6 +36,7 @@ import (
 	"github.com/lossgen/lossgen/generated/focal"
 	"github.com/lossgen/lossgen/generated/improved_triplet"
 	"github.com/lossgen/lossgen/generated/multi_similarity"
+	"github.com/lossgen/lossgen/generated/reid_baseline"
 	"github.com/lossgen/lossgen/generated/softmax"
 	"github.com/lossgen/lossgen/generated/supcon"
 	"github.com/lossgen/lossgen/generated/triplet"
@@ -62,6 +63,7 @@ var kernels = map[string]kernel{
 	"focal":                   {focal.Eval64, focal.Eval32},
 	"improved_triplet":        {improved_triplet.Eval64, improved_triplet.Eval32},
 	"multi_similarity":        {multi_similarity.Eval64, multi_similarity.Eval32},
+	"reid_baseline":           {reid_baseline.Eval64, reid_baseline.Eval32},
 	"softmax":                 {softmax.Eval64, softmax.Eval32},
 	"supcon":                  {supcon.Eval64, supcon.Eval32},
 	"triplet":                 {triplet.Eval64, triplet.Eval32},

@@ -9,6 +9,7 @@ type Program struct {
 	Doc    string
 	File   string
 	Source []byte
+	Uses   []string // specs used by this one (dsl.Program.Uses)
 
 	Sizes   []*dsl.Size
 	Params  []*dsl.Param
@@ -25,6 +26,20 @@ type Program struct {
 	// Backward is filled by autodiff.Differentiate: one adjoint Op per
 	// forward Op whose target carries a gradient, in reverse order.
 	Backward []*AdjointOp
+
+	// Updates computes the spec's update rules after the forward Ops (their
+	// bodies may read definitions): each rule's new value goes to a
+	// temporary, so every rule reads old values; Assigns then says which
+	// input each temporary replaces. Updates are not differentiated.
+	Updates []*Op
+	Assigns []UpdateAssign
+}
+
+// UpdateAssign copies the new value computed for an update rule into its
+// target input.
+type UpdateAssign struct {
+	Target *Tensor // a real input
+	Value  *Tensor // the temporary holding its new value
 }
 
 // Gather records that integer input Index is used to subscript a dimension

@@ -23,7 +23,7 @@ func Lower(p *dsl.Program) (*Program, error) {
 		intDefs: map[*dsl.Def]bool{},
 		names:   map[string]int{},
 		prog: &Program{
-			Name: p.Name, Doc: p.Doc, File: p.File, Source: p.Source,
+			Name: p.Name, Doc: p.Doc, File: p.File, Source: p.Source, Uses: p.Uses,
 			Sizes: p.Sizes, Params: p.Params,
 		},
 	}
@@ -51,6 +51,14 @@ func Lower(p *dsl.Program) (*Program, error) {
 	if p.Result == nil {
 		return nil, fmt.Errorf("%s: spec has no result", p.File)
 	}
+	// Update rules come after the loss: their Ops (and the reductions
+	// lifted out of them) go to Updates, not Forward.
+	l.toUpdates = true
+	for _, u := range p.Updates {
+		if err := l.update(u); err != nil {
+			return nil, err
+		}
+	}
 	l.prog.Result = l.tensors[p.Result]
 	return l.prog, nil
 }
@@ -62,6 +70,11 @@ type lowerer struct {
 	intDefs map[*dsl.Def]bool
 	names   map[string]int // names in use, to give lifted tensors fresh ones
 	err     error
+	// toUpdates sends emitted Ops to Program.Updates instead of Forward.
+	toUpdates bool
+	// owner names the definition or update being lowered, for the names
+	// of lifted tensors.
+	owner string
 }
 
 // env maps the index variables in scope to their lowered values: a loop
@@ -75,6 +88,7 @@ type env map[*dsl.IndexVar]Expr
 type scope []*dsl.IndexVar
 
 func (l *lowerer) def(d *dsl.Def) error {
+	l.owner = d.Name
 	t := &Tensor{Name: d.Name, Shape: d.Shape, Kind: Temp, Pos: d.Pos}
 	l.tensors[d] = t
 	vars := make([]*Var, len(d.Index))
@@ -103,7 +117,11 @@ func (l *lowerer) def(d *dsl.Def) error {
 }
 
 func (l *lowerer) emit(op *Op) {
-	l.prog.Forward = append(l.prog.Forward, op)
+	if l.toUpdates {
+		l.prog.Updates = append(l.prog.Updates, op)
+	} else {
+		l.prog.Forward = append(l.prog.Forward, op)
+	}
 	l.prog.Temps = append(l.prog.Temps, op.Target)
 	if op.Arg != nil {
 		l.prog.Temps = append(l.prog.Temps, op.Arg)
@@ -322,18 +340,34 @@ func (l *lowerer) lift(r *dsl.Reduce, e env, sc scope) Expr {
 	return &Load{Tensor: t, Index: outer}
 }
 
-// ownerName names lifted tensors after the definition they come from.
-func (l *lowerer) ownerName(r *dsl.Reduce) string {
-	owner := ""
-	for _, d := range l.src.Defs {
-		if d.Pos.Offset <= r.Pos.Offset {
-			owner = d.Name
-		}
+// ownerName names lifted tensors after the definition (or update rule)
+// they come from.
+func (l *lowerer) ownerName(*dsl.Reduce) string {
+	if l.owner == "" {
+		return "r"
 	}
-	if owner == "" {
-		owner = "r"
+	return l.owner
+}
+
+// update lowers an update rule into Ops computing the target's new value
+// into a fresh temporary.
+func (l *lowerer) update(u *dsl.Update) error {
+	target := l.tensors[u.Target]
+	l.owner = u.Target.Name + "_new"
+	t := &Tensor{Name: l.fresh(l.owner), Shape: u.Target.Shape, Kind: Temp, Pos: u.Pos}
+	vars := make([]*Var, len(u.Index))
+	e := env{}
+	for k, iv := range u.Index {
+		vars[k] = &Var{Name: iv.Name, Range: iv.Range}
+		e[iv] = &VarVal{Var: vars[k]}
 	}
-	return owner
+	body := l.expr(u.Body, e, scope(u.Index))
+	if l.err != nil {
+		return l.err
+	}
+	l.emit(&Op{Kind: Map, Target: t, Index: vars, Body: &Block{Result: body}, Pos: u.Pos, Spec: l.line(u.Pos)})
+	l.prog.Assigns = append(l.prog.Assigns, UpdateAssign{Target: target, Value: t})
+	return nil
 }
 
 func sizeProduct(vars []*dsl.IndexVar) Expr {

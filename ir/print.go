@@ -115,6 +115,18 @@ func Dump(p *Program) string {
 		b.WriteString(opHeader(adj.Fwd, "adjoint"))
 		writeBlock(&b, adj.Block)
 	}
+	for _, op := range p.Updates {
+		b.WriteString(opHeader(op, "update"))
+		if op.Filter != nil {
+			fmt.Fprintf(&b, "    | %s\n", Format(op.Filter))
+		}
+		if op.Body != nil {
+			writeBlock(&b, op.Body)
+		}
+	}
+	for _, a := range p.Assigns {
+		fmt.Fprintf(&b, "assign %s = %s\n", a.Target.Name, a.Value.Name)
+	}
 	return b.String()
 }
 

@@ -29,14 +29,17 @@ type Workspace32 struct {
 	// CheckFinite makes every call first scan the real inputs and return a
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
-	CheckFinite bool
-	dims        Dims
-	lossSum     []float64 // loss_sum[], spec line 7
-	loss        []float64 // loss[], spec line 7
-	adjX        []float32 // stands in for a nil gradient slice of x
-	adjCenters  []float32 // stands in for a nil gradient slice of centers
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	CheckFinite     bool
+	dims            Dims
+	lossSum         []float64 // loss_sum[], spec line 11
+	loss            []float64 // loss[], spec line 11
+	centersNewSum   []float64 // centers_new_sum[C, D], spec line 13
+	centersNewCount []float64 // centers_new_count[C], spec line 13
+	centersNew      []float64 // centers_new[C, D], spec line 13
+	adjX            []float32 // stands in for a nil gradient slice of x
+	adjCenters      []float32 // stands in for a nil gradient slice of centers
+	adjLossSum      []float64 // adjoint of loss_sum
+	adjLoss         []float64 // adjoint of loss
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -50,6 +53,9 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	}
 	ws.lossSum = make([]float64, 1)
 	ws.loss = make([]float64, 1)
+	ws.centersNewSum = make([]float64, d.C*d.D)
+	ws.centersNewCount = make([]float64, d.C)
+	ws.centersNew = make([]float64, d.C*d.D)
 	ws.adjX = make([]float32, d.N*d.D)
 	ws.adjCenters = make([]float32, d.C*d.D)
 	ws.adjLossSum = make([]float64, 1)
@@ -169,7 +175,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	labels := in.Labels
 	lossSum := ws.lossSum
 	loss := ws.loss
-	// center.loss:7: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
+	// center.loss:11: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
 	{
 		{
 			var acc0, acc1, acc2, acc3 float64
@@ -220,7 +226,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjLoss := ws.adjLoss
 	clear(adjLossSum)
 	adjLoss[0] = float64(scale)
-	// center.loss:7: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
+	// center.loss:11: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
 	{
 		adjLossSum[0] += adjLoss[0] / (2 * float64(N))
 		{
@@ -259,6 +265,62 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 				}
 			}
 		}
+	}
+}
+
+// Update applies the spec's update rules: it evaluates the loss's
+// definitions on in, computes every rule from those old values, then
+// overwrites in.Centers. Rules are not gradients: an optimiser
+// should leave those inputs to Update. It allocates nothing.
+func (ws *Workspace32) Update(in Inputs32) error {
+	if err := ws.check(in); err != nil {
+		return err
+	}
+	ws.forward(in)
+	ws.update(in)
+	return nil
+}
+
+// update computes the rules into workspace buffers, then assigns them.
+func (ws *Workspace32) update(in Inputs32) {
+	N := ws.dims.N
+	D := ws.dims.D
+	C := ws.dims.C
+	alpha := ws.Params.Alpha
+	x := in.X
+	centers := in.Centers
+	labels := in.Labels
+	centersNewSum := ws.centersNewSum
+	centersNewCount := ws.centersNewCount
+	centersNew := ws.centersNew
+	// center.loss:13: update centers[c, k] = centers[c, k] - alpha * sum(i | labels[i] == c: centers[c, k] - x[i, k]) / (1 + count(i | labels[i] == c))
+	clear(centersNewSum)
+	for i := 0; i < N; i++ {
+		c := labels[i]
+		if c < 0 || c >= C {
+			continue
+		}
+		for k := 0; k < D; k++ {
+			centersNewSum[c*D+k] += float64(centers[c*D+k]) - float64(x[i*D+k])
+		}
+	}
+	// center.loss:13: update centers[c, k] = centers[c, k] - alpha * sum(i | labels[i] == c: centers[c, k] - x[i, k]) / (1 + count(i | labels[i] == c))
+	clear(centersNewCount)
+	for i := 0; i < N; i++ {
+		c := labels[i]
+		if c < 0 || c >= C {
+			continue
+		}
+		centersNewCount[c]++
+	}
+	// center.loss:13: update centers[c, k] = centers[c, k] - alpha * sum(i | labels[i] == c: centers[c, k] - x[i, k]) / (1 + count(i | labels[i] == c))
+	for c := 0; c < C; c++ {
+		for k := 0; k < D; k++ {
+			centersNew[c*D+k] = float64(centers[c*D+k]) - alpha*centersNewSum[c*D+k]/(1+centersNewCount[c])
+		}
+	}
+	for i, v := range centersNew {
+		in.Centers[i] = float32(v)
 	}
 }
 

@@ -65,6 +65,14 @@ func TestAllocs64(t *testing.T) {
 	}); n != 0 {
 		t.Errorf("GradAccum allocates %v times per call, want 0", n)
 	}
+	if _, err := 0, ws.Update(in); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(20, func() {
+		_, _ = 0, ws.Update(in)
+	}); n != 0 {
+		t.Errorf("Update allocates %v times per call, want 0", n)
+	}
 }
 
 // BenchmarkGrad64 measures one loss-and-gradient call.
@@ -135,6 +143,14 @@ func TestAllocs32(t *testing.T) {
 		_, _ = ws.GradAccum(in, grad, 0.5)
 	}); n != 0 {
 		t.Errorf("GradAccum allocates %v times per call, want 0", n)
+	}
+	if _, err := 0, ws.Update(in); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(20, func() {
+		_, _ = 0, ws.Update(in)
+	}); n != 0 {
+		t.Errorf("Update allocates %v times per call, want 0", n)
 	}
 }
 

@@ -323,6 +323,13 @@ def multi_similarity(x, labels, alpha=2.0, beta=50.0, lamb=0.5, eps=0.1):
     return total / n
 
 
+def reid_baseline(logits, feat, centers, labels, center_weight=0.0005):
+    """Bag of Tricks (Luo et al. 2019): label-smoothed CE on the logits +
+    batch-hard triplet on the features + 0.0005 x center loss."""
+    return (cross_entropy_ls(logits, labels) + batch_hard_triplet(feat, labels)
+            + center_weight * center(feat, centers, labels))
+
+
 # For each spec: the torch function, its inputs in the spec's order with their
 # shapes (size symbols), and for integer inputs the exclusive bound of values.
 SPECS = {
@@ -342,6 +349,7 @@ SPECS = {
     "focal": (focal, [("logits", "NC"), ("labels", "N", "C")]),
     "multi_similarity": (multi_similarity, [("x", "ND"), ("labels", "N", "P")]),
     "supcon": (supcon, [("x", "ND"), ("labels", "N", "P")]),
+    "reid_baseline": (reid_baseline, [("logits", "NC"), ("feat", "ND"), ("centers", "CD"), ("labels", "N", "C")]),
 }
 
 # The batch losses: labels are identities compared with each other, drawn
@@ -356,7 +364,7 @@ BATCH = ("batch_all_triplet", "batch_hard_triplet", "batch_hard_triplet_soft",
 SEED_ORDER = ["center", "contrastive", "cross_entropy", "cross_entropy_ls",
               "improved_triplet", "softmax", "triplet",
               "arcface", "batch_all_triplet", "batch_hard_triplet", "batch_hard_triplet_soft",
-              "circle", "cosface", "focal", "multi_similarity", "supcon"]
+              "circle", "cosface", "focal", "multi_similarity", "supcon", "reid_baseline"]
 
 
 def sizes_of(spec):
@@ -426,7 +434,7 @@ ODD = dict(N=33, D=131, C=751)
 # smaller odd sizes (still not multiples of 4) to keep the vectors small.
 ODD_OVERRIDE = {"softmax": dict(N=33, D=67, C=151), "center": dict(N=33, D=131, C=151),
                 "arcface": dict(N=33, D=67, C=151), "cosface": dict(N=33, D=67, C=151),
-                "focal": dict(N=33, C=151)}
+                "focal": dict(N=33, C=151), "reid_baseline": dict(N=33, D=131, C=151)}
 SCALED = dict(N=9, D=37, C=53)
 # Scale of the "scaled" case: inputs x1000, logits x1e4 (the issue's
 # "logits of +-1e4": exp would overflow without the max shift).
@@ -557,6 +565,22 @@ def batch_cases(spec, seed):
     yield "one_identity", dict(N=6, D=D), dict(x=feats(6), labels=[5] * 6), {}
 
 
+def reid_cases(spec, seed):
+    """A PK batch for the composite loss: 4 identities x 4 samples, so the
+    triplet term has positives (random labels over C classes rarely do)."""
+    if spec != "reid_baseline":
+        return
+    g = torch.Generator().manual_seed(seed)
+    N, D, C = 16, 16, 6
+    pk = [i // 4 for i in range(N)]
+    pk = [pk[j] for j in torch.randperm(N, generator=g).tolist()]
+
+    def u(n):
+        return ((torch.rand(n, generator=g, dtype=F64) * 2 - 1).float().double()).tolist()
+
+    yield "pk", dict(N=N, C=C, D=D), dict(logits=u(N * C), feat=u(N * D), centers=u(C * D), labels=pk), {}
+
+
 def all_cases():
     for spec in sorted(SPECS):
         k = SEED_ORDER.index(spec)
@@ -567,6 +591,8 @@ def all_cases():
                 inputs["labels"] = [0, 1, 0]  # one positive pair and negatives for everyone
             yield spec, case, dims, inputs, {}
         for case, dims, inputs, params in batch_cases(spec, 1000 * (k + 1) + 500):
+            yield spec, case, dims, inputs, params
+        for case, dims, inputs, params in reid_cases(spec, 1000 * (k + 1) + 700):
             yield spec, case, dims, inputs, params
         for case, dims, inputs, params in zero_cases(spec):
             yield spec, case, dims, inputs, params
