@@ -68,8 +68,8 @@ func (c *Command) exitCode(err error, env *Env) int {
 }
 
 // commands lists the subcommands in the order `lossgen -h` shows them.
-// check, bench, explain and fmt will join them here.
-var commands = []*Command{compileCmd, runCmd, versionCmd}
+// bench, explain and fmt will join them here.
+var commands = []*Command{compileCmd, runCmd, checkCmd, versionCmd}
 
 // Main runs lossgen with the arguments after the program name and returns
 // the exit code.

@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lossgen/lossgen/dsl"
+	"github.com/lossgen/lossgen/dsl/interp"
+	"github.com/lossgen/lossgen/internal/cli/runcache"
+)
+
+// checkMain runs lossgen check in-process.
+func checkMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(append([]string{"check"}, args...), &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+// needGo skips a test that builds a driver when there is no toolchain, and
+// points lossgen's cache at a directory of the test's own.
+func needGo(t *testing.T) {
+	t.Helper()
+	if _, err := runcache.FindGo(); err != nil {
+		t.Skip(err)
+	}
+	t.Setenv("LOSSGEN_CACHE", t.TempDir())
+}
+
+// rowRE matches a row of check's table, capturing the input name, the
+// element, checked and skipped counts, and the verdict.
+var rowRE = regexp.MustCompile(`(?m)^\s*(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\S+\s+\S+\s+(PASS|FAIL)\s*$`)
+
+func TestCheckShippedSpecs(t *testing.T) {
+	needGo(t)
+	specs, err := filepath.Glob("../../specs/*.loss")
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no shipped specs: %v", err)
+	}
+	for _, spec := range specs {
+		// A spec that detaches with stopgrad on purpose (circle loss) is
+		// checked against the gradient it defines.
+		src, err := os.ReadFile(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := dsl.Load(spec, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mode []string
+		if usesStopgrad(prog) {
+			mode = []string{"-stopgrad", "hold"}
+		}
+		for _, args := range [][]string{
+			append(mode[:len(mode):len(mode)], spec),
+			append(mode[:len(mode):len(mode)], "-type", "float32", "-seed", "7", "-dims", "N=5", spec),
+		} {
+			code, stdout, stderr := checkMain(t, args...)
+			if code != 0 {
+				t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
+				continue
+			}
+			rows := rowRE.FindAllStringSubmatch(stdout, -1)
+			if len(rows) == 0 || strings.Contains(stdout, "FAIL") || !strings.Contains(stdout, "ok: every checked gradient element matches") {
+				t.Errorf("lossgen check %q: want a table of passing inputs, got\n%s", args, stdout)
+			}
+			for _, r := range rows {
+				if r[2] != r[3] { // elements == checked: nothing skipped
+					t.Errorf("lossgen check %q: input %s: %s elements, %s checked\n%s", args, r[1], r[2], r[3], stdout)
+				}
+			}
+		}
+	}
+}
+
+// wrong_stopgrad.loss has the value mean(x²) but, through stopgrad, the
+// kernel gradient x/N instead of 2x/N: check must flag x.
+func TestCheckCatchesWrongGradient(t *testing.T) {
+	needGo(t)
+	for _, typ := range []string{"float64", "float32"} {
+		code, stdout, stderr := checkMain(t, "-type", typ, "testdata/wrong_stopgrad.loss")
+		if code != 1 {
+			t.Errorf("-type %s: exit %d, want 1\n%s%s", typ, code, stdout, stderr)
+		}
+		rows := rowRE.FindAllStringSubmatch(stdout, -1)
+		if len(rows) != 1 || rows[0][1] != "x" || rows[0][5] != "FAIL" || rows[0][3] != "8" {
+			t.Errorf("-type %s: want one row, x, 8 checked, FAIL; got\n%s", typ, stdout)
+		}
+		if !strings.Contains(stderr, "8 of 8 checked elements of the gradient of x do not match") {
+			t.Errorf("-type %s: stderr %q does not describe the mismatch", typ, stderr)
+		}
+		if !strings.Contains(stdout, "loss: kernel") || !strings.Contains(stdout, "PASS") {
+			t.Errorf("-type %s: the loss itself is right and should pass:\n%s", typ, stdout)
+		}
+		if !strings.Contains(stderr, "wrong_stopgrad uses stopgrad") || !strings.Contains(stderr, "-stopgrad hold") {
+			t.Errorf("-type %s: stderr %q does not point at stopgrad", typ, stderr)
+		}
+	}
+	// A size the spec lacks is ignored, with a note.
+	code, stdout, stderr := checkMain(t, "-dims", "N=3,Q=2", "testdata/wrong_stopgrad.loss")
+	if code != 1 || !strings.Contains(stderr, "note: -dims Q=2 ignored: wrong_stopgrad has sizes N") || !strings.Contains(stdout, "sizes N=3,") {
+		t.Errorf("-dims N=3,Q=2: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// Held constant, stopgrad is what the kernel differentiates: the
+	// gradient the spec defines, x/N, is computed correctly.
+	code, stdout, stderr = checkMain(t, "-stopgrad", "hold", "testdata/wrong_stopgrad.loss")
+	if code != 0 || !strings.Contains(stdout, "stopgrad held constant") {
+		t.Errorf("-stopgrad hold: exit %d, want 0\n%s%s", code, stdout, stderr)
+	}
+}
+
+func TestCheckUsageAndDiagnostics(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.loss")
+	if err := os.WriteFile(bad, []byte("loss bad {\n    input x[N]\n    loss = mean(i: y[i])\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"-dims", "N3", "specs/triplet.loss"}, 2, `-dims "N3": want NAME=SIZE pairs`},
+		{[]string{"-dims", "N=x", "../../specs/triplet.loss"}, 2, `size N = "x" is not an integer`},
+		{[]string{"-dims", "N=0", "../../specs/triplet.loss"}, 2, "size N = 0 must be positive"},
+		{[]string{"-dims", "N=2,N=3", "../../specs/triplet.loss"}, 2, "size N is given twice"},
+		{[]string{"-type", "float16", "../../specs/triplet.loss"}, 2, `-type "float16"`},
+		{[]string{"-probes", "-1", "../../specs/triplet.loss"}, 2, "-probes -1"},
+		{[]string{"-stopgrad", "drop", "../../specs/triplet.loss"}, 2, `-stopgrad "drop": want value or hold`},
+		{nil, 2, "no spec given"},
+		{[]string{"a.loss", "b.loss"}, 2, "one spec at a time"},
+		{[]string{filepath.Join(t.TempDir(), "missing.loss")}, 1, "missing.loss"},
+		{[]string{bad}, 1, "bad.loss:3:"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := checkMain(t, tt.args...)
+		if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+			t.Errorf("lossgen check %q: exit %d, stderr %q; want exit %d, stderr with %q", tt.args, code, stderr, tt.code, tt.stderr)
+		}
+	}
+}
+
+// Kinks are found without the kernel: at and just beside the kink of |x|
+// the coordinate is skipped, elsewhere it is checked against sign(x).
+func TestCheckSkipsKinks(t *testing.T) {
+	src := []byte("loss kinks {\n    input x[N]\n    loss = sum(i: abs(x[i]))\n}\n")
+	prog, err := dsl.Load("kinks.loss", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := interp.Values{Dims: map[string]int{"N": 5}, Reals: map[string][]float64{"x": {0, 3e-5, -9e-5, 0.5, -0.7}}}
+	f0, err := interp.Eval(prog, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantKink := []bool{true, true, true, false, false}
+	for k, want := range wantKink {
+		eval := func(v interp.Values) (float64, error) { return interp.Eval(prog, v) }
+		est, err := estimate(eval, vals, vals.Reals["x"], k, f0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if est.kink != want {
+			t.Errorf("x[%d] = %g: kink %v, want %v (fd %v)", k, vals.Reals["x"][k], est.kink, want, est.fd)
+		}
+	}
+
+	// A correct gradient (the kernel's convention abs'(0) = 0) passes, with
+	// three of five coordinates skipped, and the table says so.
+	grads := map[string][]float64{"x": {0, 1, -1, 1, -1}}
+	rows, err := compareGrads(prog, vals, grads, checkOptions{typ: "float64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].checked != 2 || rows[0].kinks != 3 || rows[0].fails != 0 {
+		t.Fatalf("rows = %+v; want x with 2 checked, 3 skipped, no failure", rows)
+	}
+	var out bytes.Buffer
+	if problems := writeRows(&out, rows); len(problems) != 0 {
+		t.Errorf("problems %q for a correct gradient", problems)
+	}
+	if !strings.Contains(out.String(), "note: 3 of the 5 coordinates of x probed lie within h of a kink") {
+		t.Errorf("no note about the skipped coordinates:\n%s", out.String())
+	}
+
+	// A wrong sign away from the kinks fails, and is named.
+	grads["x"][4] = 1
+	rows, err = compareGrads(prog, vals, grads, checkOptions{typ: "float64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	problems := writeRows(&out, rows)
+	if len(problems) != 1 || !strings.Contains(problems[0], "1 of 2 checked elements of the gradient of x do not match; worst at x[4]: kernel 1,") {
+		t.Errorf("problems = %q", problems)
+	}
+}
+
+func TestProbeCoords(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	if got := probeCoords(5, 0, r); !slices.Equal(got, []int{0, 1, 2, 3, 4}) {
+		t.Errorf("probeCoords(5, 0) = %v, want all", got)
+	}
+	if got := probeCoords(5, 9, r); !slices.Equal(got, []int{0, 1, 2, 3, 4}) {
+		t.Errorf("probeCoords(5, 9) = %v, want all", got)
+	}
+	got := probeCoords(100, 7, r)
+	if len(got) != 7 || !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != 7 || got[0] < 0 || got[6] >= 100 {
+		t.Errorf("probeCoords(100, 7) = %v, want 7 distinct sorted coordinates", got)
+	}
+}
