@@ -373,7 +373,9 @@ func (f *fn) extremumForward(op *ir.Op) []jen.Code {
 		// and the gradient is routed to it.
 		return append(code,
 			jen.Id("v").Op(":=").Add(f.expr(op.Body.Result)),
-			jen.If(jen.Id("arg").Op("<").Lit(0).Op("||").Id("v").Op(cmp).Id("best")).Block(
+			// v != v: a NaN wins, so it reaches the loss instead of being
+			// skipped by every comparison.
+			jen.If(jen.Id("arg").Op("<").Lit(0).Op("||").Id("v").Op(cmp).Id("best").Op("||").Id("v").Op("!=").Id("v")).Block(
 				jen.List(jen.Id("best"), jen.Id("arg")).Op("=").List(jen.Id("v"), f.rflat(op)),
 			))
 	})...)

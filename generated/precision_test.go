@@ -6,8 +6,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
 	"github.com/lossgen/lossgen/generated/cross_entropy"
+	"github.com/lossgen/lossgen/generated/improved_triplet"
 	"github.com/lossgen/lossgen/generated/softmax"
+	"github.com/lossgen/lossgen/generated/triplet"
 	lossrt "github.com/lossgen/lossgen/runtime"
 )
 
@@ -57,4 +60,27 @@ func TestCheckFinite(t *testing.T) {
 	require.ErrorAs(t, err, &nf)
 	require.Equal(t, 5, nf.Index)
 	require.True(t, math.IsInf(nf.Value, 1))
+}
+
+// TestNaNPropagates: a NaN input must not disappear behind a hinge, a
+// binary max or a max/min reduction (relu(NaN) used to be 0, so a triplet
+// with a NaN anchor reported loss 0).
+func TestNaNPropagates(t *testing.T) {
+	ws, err := triplet.NewWorkspace64(triplet.Dims{N: 1, D: 1})
+	require.NoError(t, err)
+	loss, err := ws.Loss(triplet.Inputs64{Anchor: []float64{math.NaN()}, Positive: []float64{0}, Negative: []float64{1}})
+	require.NoError(t, err)
+	require.True(t, math.IsNaN(loss), "triplet loss %v", loss)
+
+	it, err := improved_triplet.NewWorkspace64(improved_triplet.Dims{N: 1, D: 1})
+	require.NoError(t, err)
+	loss, err = it.Loss(improved_triplet.Inputs64{Anchor: []float64{0}, Positive: []float64{math.NaN()}, Negative: []float64{1}})
+	require.NoError(t, err)
+	require.True(t, math.IsNaN(loss), "improved_triplet loss %v", loss)
+
+	bh, err := batch_hard_triplet.NewWorkspace64(batch_hard_triplet.Dims{N: 4, D: 1})
+	require.NoError(t, err)
+	loss, err = bh.Loss(batch_hard_triplet.Inputs64{X: []float64{0, 1, math.NaN(), 3}, Labels: []int{0, 0, 1, 1}})
+	require.NoError(t, err)
+	require.True(t, math.IsNaN(loss), "batch_hard_triplet loss %v", loss)
 }

@@ -39,27 +39,30 @@ func Inf[T Float](sign int) T { return T(math.Inf(sign)) }
 
 // Max returns the larger of x and y, and x when they are equal: the gradient
 // convention routes ties to the first argument, and the value must agree.
+// A NaN in either argument gives NaN: a bad input must not vanish into a
+// plausible loss.
 func Max[T Float](x, y T) T {
-	if x >= y {
+	if x >= y || x != x {
 		return x
 	}
 	return y
 }
 
-// Min returns the smaller of x and y, and x when they are equal.
+// Min returns the smaller of x and y, x when they are equal, and NaN when
+// either is NaN.
 func Min[T Float](x, y T) T {
-	if x <= y {
+	if x <= y || x != x {
 		return x
 	}
 	return y
 }
 
-// Relu returns max(x, 0).
+// Relu returns max(x, 0), and NaN for NaN.
 func Relu[T Float](x T) T {
-	if x > 0 {
-		return x
+	if x <= 0 {
+		return 0
 	}
-	return 0
+	return x
 }
 
 // Softplus returns log(1 + e**x), computed as max(x, 0) + log1p(e**-|x|) so

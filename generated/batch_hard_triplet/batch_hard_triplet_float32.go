@@ -204,7 +204,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			for j := 0; j < N; j++ {
 				if labels[j] == labels[i] && j != i {
 					v := d[i*N+j]
-					if arg < 0 || v > best {
+					if arg < 0 || v > best || v != v {
 						best, arg = v, j
 					}
 				}
@@ -218,7 +218,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			for j := 0; j < N; j++ {
 				if labels[j] != labels[i] {
 					v := d[i*N+j]
-					if arg < 0 || v < best {
+					if arg < 0 || v < best || v != v {
 						best, arg = v, j
 					}
 				}

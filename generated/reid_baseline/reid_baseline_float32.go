@@ -362,7 +362,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			for j := 0; j < N; j++ {
 				if labels[j] == labels[i] && j != i {
 					v := triD[i*N+j]
-					if arg < 0 || v > best {
+					if arg < 0 || v > best || v != v {
 						best, arg = v, j
 					}
 				}
@@ -376,7 +376,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			for j := 0; j < N; j++ {
 				if labels[j] != labels[i] {
 					v := triD[i*N+j]
-					if arg < 0 || v < best {
+					if arg < 0 || v < best || v != v {
 						best, arg = v, j
 					}
 				}
