@@ -141,6 +141,15 @@ func (g *typeGen) infoValue() jen.Code {
 		if t.Diff {
 			d[jen.Id("Diff")] = jen.True()
 		}
+		var limits []jen.Code
+		for _, gt := range g.p.Gathers {
+			if gt.Index == t {
+				limits = append(limits, jen.Lit(gt.Range.Name))
+			}
+		}
+		if len(limits) > 0 {
+			d[jen.Id("Limits")] = jen.Index().String().Values(limits...)
+		}
 		inputs = append(inputs, jen.Values(d))
 	}
 	return jen.Qual(rtPath, "Info").Values(jen.Dict{

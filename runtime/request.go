@@ -20,6 +20,10 @@ type InputInfo struct {
 	Shape []string // size symbols; empty for a scalar
 	Int   bool     // integer tensor (labels)
 	Diff  bool     // a gradient is produced for it
+	// Limits, for an integer input used as a subscript (a gather such as
+	// logits[i, labels[i]]), names the sizes its values index: every value
+	// must lie in [0, size) for each. Tools drawing random labels use it.
+	Limits []string
 }
 
 // Float is the set of element types a kernel is generated for.

@@ -74,9 +74,10 @@ var Info = lossrt.Info{
 		Name:  "w",
 		Shape: []string{"C", "D"},
 	}, {
-		Int:   true,
-		Name:  "labels",
-		Shape: []string{"N"},
+		Int:    true,
+		Limits: []string{"C"},
+		Name:   "labels",
+		Shape:  []string{"N"},
 	}},
 	Name: "arcface",
 	Params: []lossrt.ParamInfo{{

@@ -63,9 +63,10 @@ var Info = lossrt.Info{
 		Name:  "centers",
 		Shape: []string{"C", "D"},
 	}, {
-		Int:   true,
-		Name:  "labels",
-		Shape: []string{"N"},
+		Int:    true,
+		Limits: []string{"C"},
+		Name:   "labels",
+		Shape:  []string{"N"},
 	}},
 	Name: "center",
 	Params: []lossrt.ParamInfo{{

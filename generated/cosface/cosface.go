@@ -71,9 +71,10 @@ var Info = lossrt.Info{
 		Name:  "w",
 		Shape: []string{"C", "D"},
 	}, {
-		Int:   true,
-		Name:  "labels",
-		Shape: []string{"N"},
+		Int:    true,
+		Limits: []string{"C"},
+		Name:   "labels",
+		Shape:  []string{"N"},
 	}},
 	Name: "cosface",
 	Params: []lossrt.ParamInfo{{

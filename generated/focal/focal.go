@@ -61,9 +61,10 @@ var Info = lossrt.Info{
 		Name:  "logits",
 		Shape: []string{"N", "C"},
 	}, {
-		Int:   true,
-		Name:  "labels",
-		Shape: []string{"N"},
+		Int:    true,
+		Limits: []string{"C"},
+		Name:   "labels",
+		Shape:  []string{"N"},
 	}},
 	Name: "focal",
 	Params: []lossrt.ParamInfo{{

@@ -73,9 +73,10 @@ var Info = lossrt.Info{
 		Name:  "centers",
 		Shape: []string{"C", "D"},
 	}, {
-		Int:   true,
-		Name:  "labels",
-		Shape: []string{"N"},
+		Int:    true,
+		Limits: []string{"C"},
+		Name:   "labels",
+		Shape:  []string{"N"},
 	}},
 	Name: "reid_baseline",
 	Params: []lossrt.ParamInfo{{

@@ -63,9 +63,10 @@ var Info = lossrt.Info{
 		Name:  "b",
 		Shape: []string{"C"},
 	}, {
-		Int:   true,
-		Name:  "labels",
-		Shape: []string{"N"},
+		Int:    true,
+		Limits: []string{"C"},
+		Name:   "labels",
+		Shape:  []string{"N"},
 	}},
 	Name:   "softmax",
 	Params: []lossrt.ParamInfo{},
