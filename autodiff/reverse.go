@@ -208,28 +208,3 @@ func (d *deriv) call(e *ir.Call, a ir.Expr, self ir.Expr) {
 		d.err = fmt.Errorf("autodiff: no derivative rule for %s", e.Fn)
 	}
 }
-
-// mapExpr rebuilds e with f applied to its children.
-func mapExpr(e ir.Expr, f func(ir.Expr) ir.Expr) ir.Expr {
-	switch e := e.(type) {
-	case *ir.Load:
-		return &ir.Load{Tensor: e.Tensor, Index: mapSlice(e.Index, f)}
-	case *ir.AdjLoad:
-		return &ir.AdjLoad{Tensor: e.Tensor, Index: mapSlice(e.Index, f)}
-	case *ir.Unary:
-		return &ir.Unary{Op: e.Op, X: f(e.X)}
-	case *ir.Binary:
-		return &ir.Binary{Op: e.Op, X: f(e.X), Y: f(e.Y), Int: e.Int}
-	case *ir.Call:
-		return &ir.Call{Fn: e.Fn, Args: mapSlice(e.Args, f)}
-	}
-	return e
-}
-
-func mapSlice(xs []ir.Expr, f func(ir.Expr) ir.Expr) []ir.Expr {
-	out := make([]ir.Expr, len(xs))
-	for i, x := range xs {
-		out[i] = f(x)
-	}
-	return out
-}

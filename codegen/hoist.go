@@ -13,23 +13,8 @@ import (
 // row-invariant load) is bound to a fresh local before the loop too.
 // Accumulations always stay inside: each iteration adds once.
 func (f *fn) hoist(b *ir.Block, vars []*ir.Var) (outside, inside []ir.Stmt) {
-	inner := map[*ir.Var]bool{}
-	for _, v := range vars {
-		inner[v] = true
-	}
-	dependent := map[*ir.Local]bool{}
-	depends := func(e ir.Expr) bool {
-		found := false
-		ir.Walk(e, func(x ir.Expr) {
-			switch x := x.(type) {
-			case *ir.VarVal:
-				found = found || inner[x.Var]
-			case *ir.LocalVal:
-				found = found || dependent[x.Local]
-			}
-		})
-		return found
-	}
+	dep := newDependence(vars...)
+	depends := dep.of
 	bound := map[string]*ir.Local{}
 	// lift replaces invariant subexpressions of a loop-dependent e.
 	var lift func(e ir.Expr) ir.Expr
@@ -42,13 +27,13 @@ func (f *fn) hoist(b *ir.Block, vars []*ir.Var) (outside, inside []ir.Stmt) {
 			l, ok := bound[key]
 			if !ok {
 				f.hoisted++
-				l = &ir.Local{Name: fmt.Sprintf("h%d", f.hoisted), Int: isIntValued(e)}
+				l = &ir.Local{Name: fmt.Sprintf("h%d", f.hoisted), Int: ir.IsInt(e)}
 				bound[key] = l
 				outside = append(outside, &ir.Assign{Local: l, Value: e})
 			}
 			return &ir.LocalVal{Local: l}
 		}
-		return mapExpr(e, lift)
+		return ir.MapChildren(e, lift)
 	}
 	for _, s := range b.Stmts {
 		switch s := s.(type) {
@@ -57,7 +42,7 @@ func (f *fn) hoist(b *ir.Block, vars []*ir.Var) (outside, inside []ir.Stmt) {
 				outside = append(outside, s)
 				continue
 			}
-			dependent[s.Local] = true
+			dep.mark(s.Local)
 			inside = append(inside, &ir.Assign{Local: s.Local, Value: lift(s.Value)})
 		case *ir.Accum:
 			idx := make([]ir.Expr, len(s.Index))
@@ -77,6 +62,39 @@ func (f *fn) hoist(b *ir.Block, vars []*ir.Var) (outside, inside []ir.Stmt) {
 	return outside, inside
 }
 
+// dependence tracks what depends on a set of loop variables: the variables
+// themselves and the locals computed from them, so that code which does not
+// can move out of the loop.
+type dependence struct {
+	vars   map[*ir.Var]bool
+	locals map[*ir.Local]bool
+}
+
+func newDependence(vars ...*ir.Var) *dependence {
+	d := &dependence{vars: map[*ir.Var]bool{}, locals: map[*ir.Local]bool{}}
+	for _, v := range vars {
+		d.vars[v] = true
+	}
+	return d
+}
+
+// of reports whether e reads one of the variables or a dependent local.
+func (d *dependence) of(e ir.Expr) bool {
+	found := false
+	ir.Walk(e, func(x ir.Expr) {
+		switch x := x.(type) {
+		case *ir.VarVal:
+			found = found || d.vars[x.Var]
+		case *ir.LocalVal:
+			found = found || d.locals[x.Local]
+		}
+	})
+	return found
+}
+
+// mark records that l depends on the variables.
+func (d *dependence) mark(l *ir.Local) { d.locals[l] = true }
+
 // cheap expressions are not worth a local of their own.
 func cheap(e ir.Expr) bool {
 	switch e := e.(type) {
@@ -86,44 +104,6 @@ func cheap(e ir.Expr) bool {
 		return cheap(e.X)
 	}
 	return false
-}
-
-func isIntValued(e ir.Expr) bool {
-	switch e := e.(type) {
-	case *ir.Load:
-		return e.Tensor.Int
-	case *ir.VarVal:
-		return true
-	case *ir.SizeVal:
-		return e.Int
-	case *ir.Binary:
-		return e.Int && (e.Op == "+" || e.Op == "-" || e.Op == "*")
-	}
-	return false
-}
-
-// mapExpr rebuilds e with f applied to its children.
-func mapExpr(e ir.Expr, f func(ir.Expr) ir.Expr) ir.Expr {
-	all := func(xs []ir.Expr) []ir.Expr {
-		out := make([]ir.Expr, len(xs))
-		for i, x := range xs {
-			out[i] = f(x)
-		}
-		return out
-	}
-	switch e := e.(type) {
-	case *ir.Load:
-		return &ir.Load{Tensor: e.Tensor, Index: all(e.Index)}
-	case *ir.AdjLoad:
-		return &ir.AdjLoad{Tensor: e.Tensor, Index: all(e.Index)}
-	case *ir.Unary:
-		return &ir.Unary{Op: e.Op, X: f(e.X)}
-	case *ir.Binary:
-		return &ir.Binary{Op: e.Op, X: f(e.X), Y: f(e.Y), Int: e.Int}
-	case *ir.Call:
-		return &ir.Call{Fn: e.Fn, Args: all(e.Args)}
-	}
-	return e
 }
 
 // seedOf returns a local computed before the loop of which every

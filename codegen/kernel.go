@@ -538,27 +538,14 @@ func splitInvariant(stmts []ir.Stmt, rvars []*ir.Var) (mid, inner []ir.Stmt) {
 	if len(rvars) < 2 {
 		return nil, stmts
 	}
-	last := rvars[len(rvars)-1]
-	dependent := map[*ir.Local]bool{}
-	depends := func(e ir.Expr) bool {
-		found := false
-		ir.Walk(e, func(x ir.Expr) {
-			switch x := x.(type) {
-			case *ir.VarVal:
-				found = found || x.Var == last
-			case *ir.LocalVal:
-				found = found || dependent[x.Local]
-			}
-		})
-		return found
-	}
+	dep := newDependence(rvars[len(rvars)-1])
 	for _, s := range stmts {
 		if a, ok := s.(*ir.Assign); ok {
-			if !depends(a.Value) {
+			if !dep.of(a.Value) {
 				mid = append(mid, s)
 				continue
 			}
-			dependent[a.Local] = true
+			dep.mark(a.Local)
 		}
 		inner = append(inner, s)
 	}

@@ -9,7 +9,7 @@ import "math"
 // only where the other factor is a structural zero (a constant's gradient),
 // so dropping them is what a hand-written gradient would do.
 func Fold(e Expr) Expr {
-	e = mapChildren(e, Fold)
+	e = MapChildren(e, Fold)
 	switch e := e.(type) {
 	case *Unary:
 		if e.Op == "-" {

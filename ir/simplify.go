@@ -9,17 +9,7 @@ import "fmt"
 // Locals are named prefix1, prefix2, ... in order of first use, so output is
 // deterministic.
 func Simplify(b *Block, prefix string) {
-	for _, s := range b.Stmts {
-		switch s := s.(type) {
-		case *Assign:
-			s.Value = Fold(s.Value)
-		case *Accum:
-			s.Value = Fold(s.Value)
-		}
-	}
-	if b.Result != nil {
-		b.Result = Fold(b.Result)
-	}
+	mapValues(b, Fold)
 	b.Stmts = dropZeroAccums(mergeAccums(b.Stmts))
 	expandSquares(b)
 	cse(b, prefix)
@@ -104,10 +94,10 @@ func cse(b *Block, prefix string) {
 		if l, ok := bound[k]; ok {
 			return &LocalVal{Local: l}
 		}
-		e = mapChildren(e, rewrite)
+		e = MapChildren(e, rewrite)
 		if count[k] > 1 {
 			n++
-			l := &Local{Name: fmt.Sprintf("%s%d", prefix, n), Int: isIntExpr(e)}
+			l := &Local{Name: fmt.Sprintf("%s%d", prefix, n), Int: IsInt(e)}
 			bound[k] = l
 			out = append(out, &Assign{Local: l, Value: e})
 			return &LocalVal{Local: l}
@@ -145,8 +135,8 @@ func trivial(e Expr) bool {
 	return false
 }
 
-// isIntExpr reports whether e computes an integer (an index).
-func isIntExpr(e Expr) bool {
+// IsInt reports whether e computes an integer (an index).
+func IsInt(e Expr) bool {
 	switch e := e.(type) {
 	case *Load:
 		return e.Tensor.Int
@@ -193,8 +183,9 @@ func children(e Expr) []Expr {
 	return nil
 }
 
-// mapChildren returns a copy of e with f applied to each child.
-func mapChildren(e Expr, f func(Expr) Expr) Expr {
+// MapChildren returns a copy of e with f applied to each child; leaves are
+// returned as they are. Rewrites throughout the compiler are built on it.
+func MapChildren(e Expr, f func(Expr) Expr) Expr {
 	mapAll := func(xs []Expr) []Expr {
 		out := make([]Expr, len(xs))
 		for i, x := range xs {
@@ -230,21 +221,27 @@ func Walk(e Expr, f func(Expr)) {
 func expandSquares(b *Block) {
 	var sq func(e Expr) Expr
 	sq = func(e Expr) Expr {
-		e = mapChildren(e, sq)
+		e = MapChildren(e, sq)
 		if c, ok := e.(*Call); ok && c.Fn == "pow" && isConst(c.Args[1], 2) {
 			return &Binary{Op: "*", X: c.Args[0], Y: c.Args[0]}
 		}
 		return e
 	}
+	mapValues(b, sq)
+}
+
+// mapValues replaces, in place, every value of b (assigned, accumulated and
+// the result; not subscripts) by f of it.
+func mapValues(b *Block, f func(Expr) Expr) {
 	for _, s := range b.Stmts {
 		switch s := s.(type) {
 		case *Assign:
-			s.Value = sq(s.Value)
+			s.Value = f(s.Value)
 		case *Accum:
-			s.Value = sq(s.Value)
+			s.Value = f(s.Value)
 		}
 	}
 	if b.Result != nil {
-		b.Result = sq(b.Result)
+		b.Result = f(b.Result)
 	}
 }
