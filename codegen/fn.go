@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/dave/jennifer/jen"
 
@@ -83,10 +84,10 @@ func (f *fn) bindLocal(l *ir.Local) string {
 	name, ok := f.localBase[l]
 	if !ok {
 		// Locals of different Ops in one fused loop get distinct names:
-		// g1, then g1b, g1c, ...
+		// g1, then g1b, g1c, ... g1z, g1z25, g1z26, ...
 		name = l.Name
-		for suffix := 'b'; f.g.names.taken[name] || f.usedBase[name]; suffix++ {
-			name = l.Name + string(suffix)
+		for k := 0; f.g.names.taken[name] || f.usedBase[name]; k++ {
+			name = l.Name + localSuffix(k)
 		}
 		f.usedBase[name] = true
 		f.localBase[l] = name
@@ -96,6 +97,16 @@ func (f *fn) bindLocal(l *ir.Local) string {
 	}
 	f.locals[l] = name
 	return name
+}
+
+// localSuffix is the k-th suffix that tells apart locals of one base name:
+// b to z, then z25, z26, ..., so that names stay identifiers however many
+// Ops share a loop.
+func localSuffix(k int) string {
+	if k < 25 {
+		return string(rune('b' + k))
+	}
+	return "z" + strconv.Itoa(k)
 }
 
 // bindVar makes v render as its own Go name, avoiding spec names.
@@ -117,7 +128,7 @@ func (f *fn) prologue(recv string, fromInputs, fromGrads bool) []jen.Code {
 	var out []jen.Code
 	for _, s := range g.p.Sizes {
 		if name := g.names.size[s]; f.used[name] {
-			out = append(out, jen.Id(name).Op(":=").Id(recv).Dot("dims").Dot(s.Name))
+			out = append(out, jen.Id(name).Op(":=").Id(recv).Dot("dims").Dot(f.g.names.dimField[s]))
 		}
 	}
 	for _, q := range g.p.Params {

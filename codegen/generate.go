@@ -3,6 +3,7 @@ package codegen
 import (
 	"bytes"
 	"fmt"
+	"go/token"
 	"path"
 	"strings"
 
@@ -44,6 +45,9 @@ var typeInfos = map[string]typeInfo{
 func Generate(p *ir.Program, opts Options) ([]File, error) {
 	if opts.Package == "" {
 		opts.Package = p.Name
+		if token.IsKeyword(p.Name) {
+			opts.Package += "_" // loss type { ... } is package type_
+		}
 	}
 	if opts.SpecPath == "" {
 		opts.SpecPath = path.Base(p.File)

@@ -145,7 +145,7 @@ func (f *fn) run(run []unit) []jen.Code {
 }
 
 func (g *typeGen) commentText(op *ir.Op) string {
-	return fmt.Sprintf("%s:%d: %s", g.specBase(), op.Pos.Line, op.Spec)
+	return commentSafe(fmt.Sprintf("%s:%d: %s", g.specBase(), op.Pos.Line, op.Spec))
 }
 
 // loops wraps inner in one for loop per variable, outermost first. The

@@ -32,7 +32,8 @@ type names struct {
 	tensor     map[*ir.Tensor]string // kernel-local slice variable
 	adj        map[*ir.Tensor]string // kernel-local adjoint slice
 	field      map[*ir.Tensor]string // Inputs/Grads field (inputs only)
-	size       map[*dsl.Size]string
+	size       map[*dsl.Size]string  // kernel-local value
+	dimField   map[*dsl.Size]string  // Dims field
 	param      map[*dsl.Param]string // kernel-local value
 	paramField map[*dsl.Param]string
 }
@@ -41,10 +42,11 @@ func newNames(p *ir.Program) *names {
 	n := &names{
 		taken: map[string]bool{}, exported: map[string]bool{},
 		tensor: map[*ir.Tensor]string{}, adj: map[*ir.Tensor]string{}, field: map[*ir.Tensor]string{},
-		size: map[*dsl.Size]string{}, param: map[*dsl.Param]string{}, paramField: map[*dsl.Param]string{},
+		size: map[*dsl.Size]string{}, dimField: map[*dsl.Size]string{}, param: map[*dsl.Param]string{}, paramField: map[*dsl.Param]string{},
 	}
 	for _, s := range p.Sizes {
 		n.size[s] = n.local(s.Name)
+		n.dimField[s] = dimField(s.Name)
 	}
 	for _, q := range p.Params {
 		n.param[q] = n.local(lowerCamel(q.Name))
@@ -71,6 +73,16 @@ func (n *names) local(base string) string {
 		name += "_"
 	}
 	n.taken[name] = true
+	return name
+}
+
+// dimField is the Dims field of a size: its spec name, unless that is a Go
+// keyword or the name of a method of Dims. Size names are distinct, and a
+// name with a trailing underscore is not a keyword, so fields stay distinct.
+func dimField(name string) string {
+	if token.IsKeyword(name) || name == "validate" {
+		return name + "_"
+	}
 	return name
 }
 

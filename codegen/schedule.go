@@ -122,27 +122,69 @@ func sameSpace(a, b []*ir.Var) bool {
 	return true
 }
 
-// canJoin reports whether b can run in the same loop nest as the group.
-func canJoin(group []unit, b unit) bool {
+// accessCache remembers the reads and writes of each unit, which schedule
+// compares pairwise: walking the expressions again for every pair made
+// scheduling a spec with thousands of definitions take minutes.
+type accessCache map[unit]*[2][]access
+
+func (c accessCache) get(u unit) *[2][]access {
+	a, ok := c[u]
+	if !ok {
+		a = &[2][]access{u.reads(), u.writes()}
+		c[u] = a
+	}
+	return a
+}
+
+func (c accessCache) reads(u unit) []access  { return c.get(u)[0] }
+func (c accessCache) writes(u unit) []access { return c.get(u)[1] }
+
+// groupAccess summarises what the Ops of a group touch, so that canJoin
+// costs the same however large the group has grown.
+type groupAccess struct {
+	pointwise map[accessKey]bool // tensors written: true if every write is at its Op's loop indices
+	read      map[accessKey]bool // tensors read
+}
+
+type accessKey struct {
+	t   *ir.Tensor
+	adj bool
+}
+
+func newGroupAccess(c accessCache, u unit) *groupAccess {
+	g := &groupAccess{pointwise: map[accessKey]bool{}, read: map[accessKey]bool{}}
+	g.add(c, u)
+	return g
+}
+
+func (g *groupAccess) add(c accessCache, u unit) {
+	for _, w := range c.writes(u) {
+		k := accessKey{w.t, w.adj}
+		pw, seen := g.pointwise[k]
+		g.pointwise[k] = (pw || !seen) && pointwise(w, u.op())
+	}
+	for _, r := range c.reads(u) {
+		g.read[accessKey{r.t, r.adj}] = true
+	}
+}
+
+// canJoin reports whether b can run in the same loop nest as the group: b
+// reads what the group writes only at the loop indices, where both write
+// and read it pointwise, and writes nothing the group reads.
+func canJoin(c accessCache, group []unit, acc *groupAccess, b unit) bool {
 	// Scatter-form reductions loop over their reduction variables
 	// outermost, so they share no loop with anything.
 	if !sameSpace(group[0].op().Index, b.op().Index) || isScatter(group[0]) || isScatter(b) {
 		return false
 	}
-	for _, a := range group {
-		for _, w := range a.writes() {
-			for _, r := range b.reads() {
-				if r.t == w.t && r.adj == w.adj && !(pointwise(w, a.op()) && pointwise(r, b.op())) {
-					return false
-				}
-			}
+	for _, r := range c.reads(b) {
+		if pw, ok := acc.pointwise[accessKey{r.t, r.adj}]; ok && !(pw && pointwise(r, b.op())) {
+			return false
 		}
-		for _, w := range b.writes() {
-			for _, r := range a.reads() {
-				if r.t == w.t && r.adj == w.adj {
-					return false
-				}
-			}
+	}
+	for _, w := range c.writes(b) {
+		if acc.read[accessKey{w.t, w.adj}] {
+			return false
 		}
 	}
 	return true
@@ -150,7 +192,7 @@ func canJoin(group []unit, b unit) bool {
 
 // independent reports whether a and b touch nothing the other writes, so
 // they may run in either order.
-func independent(a, b unit) bool {
+func independent(c accessCache, a, b unit) bool {
 	conflict := func(ws, rs []access) bool {
 		for _, w := range ws {
 			for _, r := range rs {
@@ -161,7 +203,7 @@ func independent(a, b unit) bool {
 		}
 		return false
 	}
-	return !conflict(a.writes(), b.reads()) && !conflict(b.writes(), a.reads()) && !conflict(a.writes(), b.writes())
+	return !conflict(c.writes(a), c.reads(b)) && !conflict(c.writes(b), c.reads(a)) && !conflict(c.writes(a), c.writes(b))
 }
 
 // fusibleSum reports whether u is an unfiltered sum (forward or adjoint),
@@ -174,15 +216,19 @@ func fusibleSum(u unit) bool {
 // schedule splits units into fused groups, in order.
 func schedule(units []unit) [][]unit {
 	var groups [][]unit
+	c := accessCache{}
+	var acc *groupAccess // of the last group
 	for _, u := range units {
-		if n := len(groups); n > 0 && canJoin(groups[n-1], u) {
+		if n := len(groups); n > 0 && canJoin(c, groups[n-1], acc, u) {
 			groups[n-1] = append(groups[n-1], u)
+			acc.add(c, u)
 			continue
 		}
 		groups = append(groups, []unit{u})
+		acc = newGroupAccess(c, u)
 	}
 	for _, g := range groups {
-		cluster(g)
+		cluster(c, g)
 	}
 	return groups
 }
@@ -191,7 +237,7 @@ func schedule(units []unit) [][]unit {
 // next to each other: each sum moves up to the previous such sum past the
 // Ops in between, or, if it depends on one of them, the previous sum moves
 // down to it. Only independent Ops trade places.
-func cluster(g []unit) {
+func cluster(c accessCache, g []unit) {
 	for i := 1; i < len(g); i++ {
 		if !fusibleSum(g[i]) {
 			continue
@@ -203,11 +249,11 @@ func cluster(g []unit) {
 		if p < 0 || p == i-1 {
 			continue
 		}
-		if passes(g[i], g[p+1:i]) {
+		if passes(c, g[i], g[p+1:i]) {
 			s := g[i]
 			copy(g[p+2:i+1], g[p+1:i])
 			g[p+1] = s
-		} else if passes(g[p], g[p+1:i]) {
+		} else if passes(c, g[p], g[p+1:i]) {
 			s := g[p]
 			copy(g[p:i-1], g[p+1:i])
 			g[i-1] = s
@@ -216,9 +262,9 @@ func cluster(g []unit) {
 }
 
 // passes reports whether u is independent of every unit in others.
-func passes(u unit, others []unit) bool {
+func passes(c accessCache, u unit, others []unit) bool {
 	for _, o := range others {
-		if !independent(u, o) {
+		if !independent(c, u, o) {
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -22,7 +23,11 @@ func (g *typeGen) sharedFile() *jen.File {
 
 	var dimFields []jen.Code
 	for _, s := range g.p.Sizes {
-		dimFields = append(dimFields, jen.Id(s.Name).Int().Comment(fmt.Sprintf("%s: %s", s.Name, g.sizeUses(s))))
+		uses := g.sizeUses(s)
+		if uses == "" {
+			uses = "declared with size"
+		}
+		dimFields = append(dimFields, jen.Id(g.names.dimField[s]).Int().Comment(fmt.Sprintf("%s: %s", s.Name, uses)))
 	}
 	f.Comment("Dims binds the size symbols of the spec. Every size must be positive.")
 	f.Type().Id("Dims").Struct(dimFields...)
@@ -48,7 +53,7 @@ func (g *typeGen) sharedFile() *jen.File {
 	f.Comment("dimsFrom reads Dims from a map keyed by size name.")
 	var dimVals = jen.Dict{}
 	for _, s := range g.p.Sizes {
-		dimVals[jen.Id(s.Name)] = jen.Id("m").Index(jen.Lit(s.Name))
+		dimVals[jen.Id(g.names.dimField[s])] = jen.Id("m").Index(jen.Lit(s.Name))
 	}
 	f.Func().Id("dimsFrom").Params(jen.Id("m").Map(jen.String()).Int()).Id("Dims").Block(jen.Return(jen.Id("Dims").Values(dimVals)))
 
@@ -78,12 +83,37 @@ func (g *typeGen) sizeUses(s *dsl.Size) string {
 	return strings.Join(uses, ", ")
 }
 
+// commentSafe makes spec text safe to emit as one // comment line: a
+// line starting with // or /* would be written verbatim by jen, so
+// "// //go:generate ..." in a spec would become a directive; it gets a
+// leading space. Carriage returns and newlines, which would break the line
+// or hide text, become spaces; characters Go rejects in source (NUL, a
+// byte-order mark, invalid UTF-8) or that could disguise it (other control
+// characters, bidirectional overrides) become U+FFFD.
+func commentSafe(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r' || r == '\n':
+			return ' '
+		case r == '\t':
+			return r
+		case r < 0x20 || r == 0x7f || r == 0xfeff || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+	if strings.HasPrefix(s, "/") {
+		s = " " + s
+	}
+	return s
+}
+
 func (g *typeGen) packageDoc() []string {
 	name := g.opts.Package
 	lines := []string{fmt.Sprintf("Package %s computes the %s loss and its exact gradients.", name, g.p.Name), ""}
 	if g.p.Doc != "" {
 		for _, l := range strings.Split(strings.TrimRight(g.p.Doc, "\n"), "\n") {
-			lines = append(lines, strings.TrimSpace(l))
+			lines = append(lines, commentSafe(strings.TrimSpace(l)))
 		}
 		lines = append(lines, "")
 	}
@@ -99,7 +129,7 @@ func (g *typeGen) packageDoc() []string {
 			inSpec = true
 		}
 		if inSpec {
-			lines = append(lines, "\t"+strings.ReplaceAll(l, "\t", "    "))
+			lines = append(lines, commentSafe("\t"+strings.ReplaceAll(l, "\t", "    ")))
 		}
 	}
 	lines = append(lines, "",
@@ -161,10 +191,10 @@ func (g *typeGen) infoValue() jen.Code {
 }
 
 // shapeArgs returns the size names and d.X values of a shape.
-func shapeArgs(shape []*dsl.Size, recv string) (names, vals []jen.Code) {
+func (g *typeGen) shapeArgs(shape []*dsl.Size, recv string) (names, vals []jen.Code) {
 	for _, s := range shape {
 		names = append(names, jen.Lit(s.Name))
-		vals = append(vals, jen.Id(recv).Dot(s.Name))
+		vals = append(vals, jen.Id(recv).Dot(g.names.dimField[s]))
 	}
 	return names, vals
 }
@@ -183,12 +213,26 @@ func (g *typeGen) validateBody() []jen.Code {
 			continue
 		}
 		seen[k] = true
-		names, vals := shapeArgs(t.Shape, "d")
+		names, vals := g.shapeArgs(t.Shape, "d")
 		if len(t.Shape) == 0 {
 			continue
 		}
 		args := append([]jen.Code{jen.Lit(t.Name), jen.Index().String().Values(names...)}, vals...)
 		out = append(out, jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Qual(rtPath, "Size").Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+	}
+	// A size declared with `size` that only ranges a reduction or is used
+	// as a value has no tensor to cover it: check it on its own.
+	covered := map[string]bool{}
+	for _, t := range tensors {
+		for _, sz := range t.Shape {
+			covered[sz.Name] = true
+		}
+	}
+	for _, sz := range g.p.Sizes {
+		if !covered[sz.Name] {
+			out = append(out, jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Qual(rtPath, "Size").Call(
+				jen.Lit(sz.Name), jen.Index().String().Values(jen.Lit(sz.Name)), jen.Id("d").Dot(g.names.dimField[sz])), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
+		}
 	}
 	return append(out, jen.Return(jen.Nil()))
 }

@@ -31,7 +31,7 @@ func (g *typeGen) testFuncs(f *jen.File) {
 	dims := jen.Dict{}
 	for i, sz := range g.p.Sizes {
 		sizeOf[sz] = testSizes[i%len(testSizes)]
-		dims[jen.Id(sz.Name)] = jen.Lit(sizeOf[sz])
+		dims[jen.Id(g.names.dimField[sz])] = jen.Lit(sizeOf[sz])
 	}
 	ins := jen.Dict{}
 	grads := jen.Dict{}

@@ -75,7 +75,7 @@ func (g *typeGen) typeFile() *jen.File {
 		if len(t.Shape) > 0 {
 			var parts []jen.Code
 			for _, s := range t.Shape {
-				parts = append(parts, jen.Id("d").Dot(s.Name))
+				parts = append(parts, jen.Id("d").Dot(g.names.dimField[s]))
 			}
 			n = prod(parts)
 		}
@@ -192,8 +192,8 @@ func (g *typeGen) tempDoc(t *ir.Tensor) string {
 }
 
 // lengthCheck returns `if len(x) != N*D { return NewLengthError(...) }`.
-func lengthCheck(name string, x jen.Code, t *ir.Tensor) jen.Code {
-	names, vals := shapeArgs(t.Shape, "ws.dims")
+func (g *typeGen) lengthCheck(name string, x jen.Code, t *ir.Tensor) jen.Code {
+	names, vals := g.shapeArgs(t.Shape, "ws.dims")
 	var want jen.Code = jen.Lit(1)
 	if len(vals) > 0 {
 		want = prod(vals)
@@ -205,7 +205,7 @@ func lengthCheck(name string, x jen.Code, t *ir.Tensor) jen.Code {
 func (g *typeGen) checkBody() []jen.Code {
 	var out []jen.Code
 	for _, t := range g.p.Inputs {
-		out = append(out, lengthCheck(t.Name, jen.Id("in").Dot(g.names.field[t]), t))
+		out = append(out, g.lengthCheck(t.Name, jen.Id("in").Dot(g.names.field[t]), t))
 	}
 	var finite []jen.Code
 	for _, t := range g.p.Inputs {
@@ -243,7 +243,7 @@ func (g *typeGen) checkGradsBody() []jen.Code {
 			continue
 		}
 		x := jen.Id("grad").Dot(g.names.field[t])
-		out = append(out, jen.If(jen.Add(x).Op("!=").Nil()).Block(lengthCheck("grad "+t.Name, x, t)))
+		out = append(out, jen.If(jen.Add(x).Op("!=").Nil()).Block(g.lengthCheck("grad "+t.Name, x, t)))
 	}
 	return append(out, jen.Return(jen.Nil()))
 }

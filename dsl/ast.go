@@ -36,9 +36,30 @@ type Decl struct {
 
 	Param  *ParamDecl  `parser:"  @@"`
 	Input  *InputDecl  `parser:"| @@"`
+	Size   *SizeDecl   `parser:"| @@"`
 	Use    *UseDecl    `parser:"| @@"`
 	Update *UpdateDecl `parser:"| @@"`
 	Def    *DefDecl    `parser:"| @@"`
+}
+
+// SizeDecl is `parser:"size U [, V ...]"`: size symbols bound at run time
+// like those of input shapes, for index ranges that no subscript gives
+// (an identity u met only in comparisons such as labels[j] == u).
+type SizeDecl struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+
+	Names []*Ident `parser:"\"size\" @@ ( \",\" @@ )*"`
+}
+
+// Binder binds an index variable on the left of a definition or update
+// rule: `parser:"i"`, or `parser:"u in U"` with an explicit range.
+type Binder struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+
+	Name  *Ident `parser:"@@"`
+	Range *Ident `parser:"( \"in\" @@ )?"`
 }
 
 // UseDecl is `parser:"use NAME"` or `parser:"use \"path.loss\" [as NAME]"`:
@@ -66,9 +87,9 @@ type UpdateDecl struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 
-	Target *Ident   `parser:"\"update\" @@"`
-	Index  []*Ident `parser:"( \"[\" @@ ( \",\" @@ )* \"]\" )? \"=\""`
-	Body   *OrExpr  `parser:"@@"`
+	Target *Ident    `parser:"\"update\" @@"`
+	Index  []*Binder `parser:"( \"[\" @@ ( \",\" @@ )* \"]\" )? \"=\""`
+	Body   *OrExpr   `parser:"@@"`
 }
 
 // ParamDecl is `parser:"param NAME = [-]NUMBER"`.
@@ -113,9 +134,9 @@ type DefDecl struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 
-	Name  *Ident   `parser:"@@"`
-	Index []*Ident `parser:"( \"[\" @@ ( \",\" @@ )* \"]\" )? \"=\""`
-	Body  *OrExpr  `parser:"@@"`
+	Name  *Ident    `parser:"@@"`
+	Index []*Binder `parser:"( \"[\" @@ ( \",\" @@ )* \"]\" )? \"=\""`
+	Body  *OrExpr   `parser:"@@"`
 }
 
 // Ident is a positioned identifier.
@@ -269,12 +290,23 @@ type CallArgs struct {
 	EndPos lexer.Position
 
 	Open   string      `parser:"@\"(\""`
-	Args   []*OrExpr   `parser:"( @@ ( \",\" @@ )* )?"`
+	Args   []*CallArg  `parser:"( @@ ( \",\" @@ )* )?"`
 	Bar    *Bar        `parser:"( @@"`
 	Filter *OrExpr     `parser:"  @@ )?"`
 	Colon  *Colon      `parser:"( @@"`
 	Body   *OrExpr     `parser:"  @@"`
 	More   []*NamedArg `parser:"  @@* )? \")\""`
+}
+
+// CallArg is one plain argument of a call: an expression, or for a
+// reduction binder `parser:"u in U"` with an explicit range (Check rejects a
+// range anywhere else).
+type CallArg struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+
+	X     *OrExpr `parser:"@@"`
+	Range *Ident  `parser:"( \"in\" @@ )?"`
 }
 
 // NamedArg is one further `parser:", name: value"` argument of a call of a

@@ -25,9 +25,11 @@ type checker struct {
 	globals  map[string]*symbol // sizes, params, inputs, defs declared so far
 	declared map[string]Pos     // every name declared anywhere, for forward-reference hints
 	scopes   []map[string]*IndexVar
-	rangeAt  map[*IndexVar]Pos // where each index variable got its range
-	spans    map[Expr][2]int   // source span of each checked expression, for messages
-	defining string            // name of the definition being checked
+	rangeAt  map[*IndexVar]Pos  // where each index variable got its range
+	explicit map[*IndexVar]bool // index variables written with a range, `u in U`
+	sizeDecl map[*Size]Pos      // sizes declared with `size`, at that declaration
+	spans    map[Expr][2]int    // source span of each checked expression, for messages
+	defining string             // name of the definition being checked
 
 	loader   *loader                 // reads and checks used specs (check_use.go)
 	reserved map[string]bool         // names of definitions expanded from calls
@@ -82,6 +84,8 @@ func (l *loader) check(f *File, src []byte) (p *Program, err error) {
 		globals:  map[string]*symbol{},
 		declared: map[string]Pos{},
 		rangeAt:  map[*IndexVar]Pos{},
+		explicit: map[*IndexVar]bool{},
+		sizeDecl: map[*Size]Pos{},
 		spans:    map[Expr][2]int{},
 		loader:   l,
 		reserved: map[string]bool{},
@@ -101,6 +105,8 @@ func (l *loader) check(f *File, src []byte) (p *Program, err error) {
 			c.param(d.Param)
 		case d.Input != nil:
 			c.input(d.Input)
+		case d.Size != nil:
+			c.sizes(d.Size)
 		case d.Use != nil:
 			c.use(d.Use)
 		case d.Update != nil:
@@ -137,6 +143,15 @@ func (c *checker) collectNames(f *File) {
 					if _, ok := c.declared[s.Name]; !ok {
 						c.declared[s.Name] = posOf(s.Pos)
 					}
+				}
+			}
+		case d.Size != nil:
+			for _, s := range d.Size.Names {
+				if s == nil {
+					continue
+				}
+				if _, ok := c.declared[s.Name]; !ok {
+					c.declared[s.Name] = posOf(s.Pos)
 				}
 			}
 		case d.Use != nil:
@@ -203,6 +218,40 @@ func (c *checker) input(d *InputDecl) {
 	}
 }
 
+// sizes checks a `size U, V` declaration. A size declared this way is
+// bound at run time like the sizes of input shapes; it is what gives a
+// range to an index variable that no subscript ranges (`u in U`). Declaring
+// a size that an input shape also names, before or after, is allowed and
+// changes nothing; declaring it twice with `size` is an error.
+func (c *checker) sizes(d *SizeDecl) {
+	for _, id := range d.Names {
+		if id == nil {
+			continue
+		}
+		pos := posOf(id.Pos)
+		if sym, ok := c.globals[id.Name]; ok {
+			if sym.kind != symSize {
+				c.errorf(pos, "duplicate name %s: already declared as %s at %d:%d", id.Name, sym.describe(), sym.pos.Line, sym.pos.Column)
+				continue
+			}
+			if at, dup := c.sizeDecl[sym.size]; dup {
+				c.errorf(pos, "size %s is declared twice (first at %d:%d)", id.Name, at.Line, at.Column)
+				continue
+			}
+			c.sizeDecl[sym.size] = pos // redundant: an input shape named it first
+			continue
+		}
+		if id.Name == resultName {
+			c.errorf(pos, "%s is reserved for the result: it cannot be a size", resultName)
+			continue
+		}
+		s := &Size{Name: id.Name, Pos: pos}
+		c.globals[id.Name] = &symbol{kind: symSize, size: s, pos: pos}
+		c.prog.Sizes = append(c.prog.Sizes, s)
+		c.sizeDecl[s] = pos
+	}
+}
+
 // size returns the size symbol named by a shape entry, creating it at its
 // first appearance.
 func (c *checker) size(id *Ident) *Size {
@@ -232,10 +281,11 @@ func (c *checker) def(d *DefDecl) {
 
 	// Bind the left-hand index variables.
 	scope := map[string]*IndexVar{}
-	for _, id := range d.Index {
-		if id == nil {
+	for _, b := range d.Index {
+		if b == nil || b.Name == nil {
 			continue
 		}
+		id := b.Name
 		ipos := posOf(id.Pos)
 		if prev, ok := scope[id.Name]; ok {
 			c.errorf(ipos, "index %s appears twice on the left of %s (first at %d:%d)", id.Name, def.Name, prev.Pos.Line, prev.Pos.Column)
@@ -245,6 +295,7 @@ func (c *checker) def(d *DefDecl) {
 			c.errorf(ipos, "index %s shadows %s %s (declared at %d:%d)", id.Name, sym.describe(), id.Name, sym.pos.Line, sym.pos.Column)
 		}
 		v := &IndexVar{Name: id.Name, Pos: ipos}
+		c.explicitRange(v, b.Range)
 		scope[id.Name] = v
 		def.Index = append(def.Index, v)
 	}
@@ -268,6 +319,7 @@ func (c *checker) def(d *DefDecl) {
 		def.Shape = append(def.Shape, v.Range)
 	}
 	if body != nil {
+		c.checkDefSize("definition "+def.Name, pos, body)
 		// Int bodies are allowed (y2[i] = labels[i]); they are never
 		// differentiated. A condition is not a value.
 		if body.Type() == Bool {

@@ -69,6 +69,12 @@ func (c *checker) call(n *NameExpr) Expr {
 	if reduction {
 		return c.reduce(fn, pos, a)
 	}
+	for _, arg := range a.Args {
+		if arg != nil && arg.Range != nil {
+			c.errorf(posOf(arg.Range.Pos), "%s is not a reduction: `in SIZE` gives the range of a reduction variable, as in sum(u in U: ...)", fn)
+			return nil
+		}
+	}
 	if a.Bar != nil || a.Colon != nil {
 		at := pos
 		if a.Bar != nil {
@@ -90,7 +96,7 @@ func (c *checker) call(n *NameExpr) Expr {
 	}
 	args := make([]Expr, len(a.Args))
 	for i, arg := range a.Args {
-		args[i] = c.orExpr(arg)
+		args[i] = c.orExpr(arg.X)
 	}
 	switch kind {
 	case fnWhere:
@@ -134,10 +140,14 @@ func (c *checker) reduce(fn string, pos Pos, a *CallArgs) Expr {
 	}
 	scope := map[string]*IndexVar{}
 	for _, arg := range a.Args {
-		id := bareName(arg)
+		if arg == nil {
+			ok = false
+			continue
+		}
+		id := bareName(arg.X)
 		if id == nil {
-			if arg != nil {
-				c.errorf(posOf(arg.Pos), "reduction variables must be plain names, got %s", c.srcText(arg.Pos.Offset, arg.EndPos.Offset))
+			if arg.X != nil {
+				c.errorf(posOf(arg.X.Pos), "reduction variables must be plain names, got %s", c.srcText(arg.X.Pos.Offset, arg.X.EndPos.Offset))
 			}
 			ok = false
 			continue
@@ -156,6 +166,7 @@ func (c *checker) reduce(fn string, pos Pos, a *CallArgs) Expr {
 			ok = false
 		}
 		v := &IndexVar{Name: id.Name, Pos: ipos}
+		c.explicitRange(v, arg.Range)
 		scope[id.Name] = v
 		r.Vars = append(r.Vars, v)
 	}

@@ -59,10 +59,11 @@ func (c *checker) update(d *UpdateDecl) {
 	u := &Update{Target: in, Pos: pos}
 	scope := map[string]*IndexVar{}
 	ok = true
-	for k, id := range d.Index {
-		if id == nil {
+	for k, b := range d.Index {
+		if b == nil || b.Name == nil {
 			return
 		}
+		id := b.Name
 		ipos := posOf(id.Pos)
 		if prev, dup := scope[id.Name]; dup {
 			c.errorf(ipos, "index %s appears twice on the left of the update of %s (first at %d:%d)", id.Name, name, prev.Pos.Line, prev.Pos.Column)
@@ -75,6 +76,18 @@ func (c *checker) update(d *UpdateDecl) {
 		}
 		v := &IndexVar{Name: id.Name, Range: in.Shape[k], Pos: ipos}
 		c.rangeAt[v] = ipos
+		if b.Range != nil {
+			// A stated range must be the target's dimension.
+			if s := c.rangeSize(b.Range); s != nil && s != in.Shape[k] {
+				c.errorf(posOf(b.Range.Pos), "index %s is declared in %s but ranges over dimension %d of %s, %s", id.Name, s.Name, k+1, describeInput(in), in.Shape[k].Name)
+				ok = false
+			} else if s == nil {
+				ok = false
+			} else {
+				c.rangeAt[v] = posOf(b.Range.Pos)
+			}
+			c.explicit[v] = true
+		}
 		scope[id.Name] = v
 		u.Index = append(u.Index, v)
 	}
@@ -84,5 +97,6 @@ func (c *checker) update(d *UpdateDecl) {
 	if !ok || u.Body == nil {
 		return
 	}
+	c.checkDefSize("the update of "+d.Target.Name, posOf(d.Target.Pos), u.Body)
 	c.addUpdate(u, true)
 }

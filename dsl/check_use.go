@@ -9,6 +9,7 @@ package dsl
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -28,9 +29,40 @@ type loader struct {
 func newLoader(open func(string) ([]byte, error)) *loader {
 	l := &loader{open: open, done: map[string]*Program{}}
 	if open == nil {
-		l.open, l.onDisk = os.ReadFile, true
+		l.open, l.onDisk = readSpecFile, true
 	}
 	return l
+}
+
+// maxSpecFile bounds the size of a used spec read from disk.
+const maxSpecFile = 1 << 20
+
+// readSpecFile reads a used spec from disk. It refuses anything that is not
+// a regular file (a FIFO or /dev/zero would block or never end) and files
+// larger than maxSpecFile, so a `use` can neither hang nor exhaust memory.
+func readSpecFile(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until a writer appears.
+	if info, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	if info.Size() > maxSpecFile {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxSpecFile)
+	}
+	return io.ReadAll(io.LimitReader(f, maxSpecFile+1))
 }
 
 // load parses and checks one spec.
@@ -251,7 +283,7 @@ func (c *checker) expandCall(def *Def, d *DefDecl, n *NameExpr, u *useSym) Expr 
 	}
 	var args []namedArg
 	if len(a.Args) > 0 || a.Colon != nil {
-		if len(a.Args) != 1 || a.Colon == nil || bareName(a.Args[0]) == nil || a.Body == nil {
+		if len(a.Args) != 1 || a.Colon == nil || a.Args[0] == nil || a.Args[0].Range != nil || bareName(a.Args[0].X) == nil || a.Body == nil {
 			at := pos
 			if len(a.Args) > 0 && a.Args[0] != nil {
 				at = posOf(a.Args[0].Pos)
@@ -259,7 +291,7 @@ func (c *checker) expandCall(def *Def, d *DefDecl, n *NameExpr, u *useSym) Expr 
 			c.errorf(at, "the arguments of the used spec %s must be named: %s(NAME: value, ...)", fn, fn)
 			return nil
 		}
-		args = append(args, namedArg{bareName(a.Args[0]), a.Body})
+		args = append(args, namedArg{bareName(a.Args[0].X), a.Body})
 		for _, m := range a.More {
 			if m != nil && m.Name != nil {
 				args = append(args, namedArg{m.Name, m.Value})
@@ -317,7 +349,35 @@ func (c *checker) expandCall(def *Def, d *DefDecl, n *NameExpr, u *useSym) Expr 
 	if len(c.errs) > before {
 		return nil
 	}
+	c.bindDeclaredSizes(x, fn)
+	if len(c.errs) > before {
+		return nil
+	}
 	return x.expand()
+}
+
+// bindDeclaredSizes maps the callee's sizes that none of its input shapes
+// names (declared with `size U`, so no argument binds them) to the caller's
+// size of the same name, declaring it in the caller if it has none.
+func (c *checker) bindDeclaredSizes(x *expander, fn string) {
+	for _, s := range x.callee.Sizes {
+		if _, ok := x.sizes[s]; ok {
+			continue
+		}
+		sym, ok := c.globals[s.Name]
+		switch {
+		case !ok:
+			ns := &Size{Name: s.Name, Pos: x.pos}
+			c.globals[s.Name] = &symbol{kind: symSize, size: ns, pos: x.pos}
+			c.prog.Sizes = append(c.prog.Sizes, ns)
+			x.sizes[s] = ns
+		case sym.kind == symSize:
+			x.sizes[s] = sym.size
+		default:
+			c.errorf(x.pos, "size %s of %s is in none of its inputs' shapes, so it is the size %s of this spec, but %s is %s (declared at %d:%d)",
+				s.Name, fn, s.Name, s.Name, sym.describe(), sym.pos.Line, sym.pos.Column)
+		}
+	}
 }
 
 // bindInput checks the argument for the callee input in: the name of a

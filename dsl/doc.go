@@ -3,6 +3,9 @@
 //
 // # The language
 //
+// docs/language.md is the full reference, with every construct's gradient
+// rule and the generated API; this is a summary.
+//
 // A spec declares one loss:
 //
 //	// Batch-hard triplet loss (Hermans et al. 2017).
@@ -24,6 +27,12 @@
 //     caller. The identifiers in the brackets are size symbols, bound at run
 //     time; they may be used as values (eps / C). Real inputs are
 //     differentiable unless marked nograd; int inputs hold labels.
+//   - size NAME, ...: size symbols that no input's shape names, bound at
+//     run time like the others (Dims), for index ranges that no subscript
+//     gives: `size U` then `u in U`. A size must be declared (by `size` or
+//     an input's shape) before it is used; declaring with `size` a size that
+//     an input's shape also names is allowed and redundant; declaring it
+//     twice with `size` is an error.
 //   - NAME[i, ...] = EXPR: a definition, usable only after it. The last
 //     definition must be the scalar real `loss`, the result.
 //   - use NAME, use "dir/file.loss" [as NAME]: load another spec, relative
@@ -70,6 +79,11 @@
 // Their ranges are inferred from their uses as subscripts, as in Tensor
 // Comprehensions: i in x[i, k] ranges over N. A subscript is an index
 // variable or a label read such as labels[i] (a gather: logits[i, labels[i]]).
+// A binder may state its range, `u in U`, on the left of a definition or
+// update rule (c1[u in U, k] = ...) and in a reduction (sum(u in U, k: ...),
+// count(u in U | ...)); it is needed where no subscript gives one (u met
+// only in comparisons, labels[j] == u), and every use as a subscript must
+// agree with it. IndexVar.Range is the stated or inferred range.
 //
 // Reductions: sum mean max min logsumexp take binders, an optional filter
 // after | and a body after : (sum(i, k: e), max(j | cond: e)); count takes

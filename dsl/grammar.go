@@ -48,6 +48,9 @@ func Parse(filename string, src []byte) (f *File, err error) {
 			err = ErrorList{{File: filename, Pos: Pos{Line: 1, Column: 1}, Msg: fmt.Sprintf("internal error while parsing: %v", r)}}
 		}
 	}()
+	if err := checkNesting(filename, src); err != nil {
+		return nil, err
+	}
 	f, perr := parser.ParseBytes(filename, src)
 	if perr != nil {
 		var list ErrorList
@@ -135,9 +138,9 @@ func describeExpected(exp string) string {
 		first = first[:i]
 	}
 	switch {
-	case strings.HasSuffix(first, "Expr") || first == "Primary":
+	case strings.HasSuffix(first, "Expr") || first == "Primary" || first == "CallArg":
 		return "expression"
-	case first == "<ident>" || first == "Ident":
+	case first == "<ident>" || first == "Ident" || first == "Binder":
 		return "name"
 	case first == "<number>":
 		return "number"

@@ -25,7 +25,8 @@ func TestMutationsNeverPanic(t *testing.T) {
 		"sum(", "max(", "count(", "i", "j", "N", "labels", "x", "1", "0.5", "1e999", "int", "grad", "loss", "param", "input",
 		"real(", "where(", "\n", " ", "\t", "#", "é", "loss = 1", "[i]", "[i, j]",
 		"use ", "update ", " as ", "\"", `"parts/center.loss"`, "use reid_baseline\n", "use batch_hard_triplet\n",
-		"cross_entropy_ls(", "center(", "triplet(", "x: feat", ", labels: labels", "eps: ", "update x[i] = "}
+		"cross_entropy_ls(", "center(", "triplet(", "x: feat", ", labels: labels", "eps: ", "update x[i] = ",
+		"size ", "size U\n", "size N, U\n", " in ", " in U", " in N", "u in U, ", "[u in U]", "sum(u in U: "}
 	rng := rand.New(rand.NewSource(1))
 	for n := 0; n < mutationCount; n++ {
 		src := append([]byte(nil), specs[rng.Intn(len(specs))]...)

@@ -38,7 +38,7 @@ type Program struct {
 	Doc    string // comment lines directly above `loss`, without the // markers
 	Source []byte // the spec text, for quoting lines in generated comments
 
-	Sizes  []*Size  // size symbols in order of first appearance in input shapes
+	Sizes  []*Size  // size symbols in order of first appearance, in input shapes or `size` declarations
 	Params []*Param // in declaration order
 	Inputs []*Input // in declaration order
 	Defs   []*Def   // named definitions in source order; the last one is Result
@@ -83,6 +83,8 @@ type Pos struct {
 }
 
 // Size is a size symbol such as N or D, bound at run time from the caller.
+// It is named by an input's shape or declared with `size U` (a size no
+// input has, such as a number of identities).
 type Size struct {
 	Name string
 	Pos  Pos // first appearance
@@ -129,7 +131,7 @@ type Def struct {
 // reductions that both use `j` have two IndexVars.
 type IndexVar struct {
 	Name  string
-	Range *Size // inferred from the uses of the variable
+	Range *Size // written on the binder (`u in U`) or inferred from the uses of the variable
 	Pos   Pos
 }
 

@@ -61,7 +61,7 @@ func TestGrammar(t *testing.T) {
 		}
 	}
 	words := []string{
-		"loss", "param", "input", "update", "use", "int", "real", "grad", "nograd",
+		"loss", "param", "input", "update", "use", "size", "in", "int", "real", "grad", "nograd",
 		"sum", "mean", "max", "min", "logsumexp", "count",
 		"exp", "log", "log1p", "sqrt", "abs", "relu", "softplus", "sigmoid",
 		"cos", "sin", "acos", "stopgrad", "where",

@@ -34,6 +34,7 @@ import (
 	"github.com/lossgen/lossgen/generated/cross_entropy"
 	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
 	"github.com/lossgen/lossgen/generated/focal"
+	"github.com/lossgen/lossgen/generated/hetero_center"
 	"github.com/lossgen/lossgen/generated/improved_triplet"
 	"github.com/lossgen/lossgen/generated/multi_similarity"
 	"github.com/lossgen/lossgen/generated/reid_baseline"
@@ -61,6 +62,7 @@ var kernels = map[string]kernel{
 	"cross_entropy":           {cross_entropy.Eval64, cross_entropy.Eval32},
 	"cross_entropy_ls":        {cross_entropy_ls.Eval64, cross_entropy_ls.Eval32},
 	"focal":                   {focal.Eval64, focal.Eval32},
+	"hetero_center":           {hetero_center.Eval64, hetero_center.Eval32},
 	"improved_triplet":        {improved_triplet.Eval64, improved_triplet.Eval32},
 	"multi_similarity":        {multi_similarity.Eval64, multi_similarity.Eval32},
 	"reid_baseline":           {reid_baseline.Eval64, reid_baseline.Eval32},
@@ -91,10 +93,11 @@ func TestEverySpecHasKernel(t *testing.T) {
 // sizeSets are the sizes every spec is checked at: tiny, odd sizes that
 // leave a remainder after unrolling by four, and ReID-like sizes
 // (C = 751 identities) that are not multiples of the unroll factor either.
+// M (a second batch) and U (identities) are hetero_center's.
 var sizeSets = []map[string]int{
-	{"N": 1, "D": 1, "C": 1},
-	{"N": 5, "D": 7, "C": 11},
-	{"N": 33, "D": 131, "C": 751},
+	{"N": 1, "D": 1, "C": 1, "M": 1, "U": 1},
+	{"N": 5, "D": 7, "C": 11, "M": 6, "U": 2},
+	{"N": 33, "D": 131, "C": 751, "M": 29, "U": 3},
 }
 
 // spec is a shipped spec with what the test needs to make valid inputs.
@@ -129,12 +132,16 @@ func (s spec) inputs(dims map[string]int, seed uint64, scale float64) interp.Val
 	r := rand.New(rand.NewPCG(seed, 7))
 	v := interp.Values{Dims: map[string]int{}, Reals: map[string][]float64{}, Ints: map[string][]int{}}
 	for _, sz := range s.prog.Sizes {
-		v.Dims[sz.Name] = dims[sz.Name]
+		n, ok := dims[sz.Name]
+		if !ok {
+			n = dims["N"] // a size the caller's map leaves out
+		}
+		v.Dims[sz.Name] = n
 	}
 	for _, in := range s.prog.Inputs {
 		n := 1
 		for _, sz := range in.Shape {
-			n *= dims[sz.Name]
+			n *= v.Dims[sz.Name]
 		}
 		if in.Int {
 			xs := make([]int, n)

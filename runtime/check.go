@@ -9,9 +9,11 @@ import (
 )
 
 // Size returns the element count of a tensor with the given dimensions, or a
-// DimError naming the tensor if a dimension is not positive or the product
-// overflows int. Workspaces call it once, at creation, for every tensor, so
-// the kernels' index arithmetic can never wrap.
+// DimError naming the tensor if a dimension is not positive or the tensor
+// could not be allocated: more than maxElems elements, the most a slice of
+// 8-byte elements may hold. Workspaces call it once, at creation, for every
+// tensor, so the kernels' index arithmetic can never wrap and make never
+// panics.
 func Size(tensor string, names []string, dims ...int) (int, error) {
 	n := 1
 	for i, d := range dims {
@@ -19,15 +21,17 @@ func Size(tensor string, names []string, dims ...int) (int, error) {
 			return 0, &DimError{Size: names[i], Value: d, Reason: "must be positive"}
 		}
 		hi, lo := bits.Mul64(uint64(n), uint64(d))
-		if hi != 0 || lo > uint64(maxInt) {
-			return 0, &DimError{Size: names[i], Value: d, Reason: fmt.Sprintf("%s has more than %d elements", tensor, maxInt)}
+		if hi != 0 || lo > uint64(maxElems) {
+			return 0, &DimError{Size: names[i], Value: d, Reason: fmt.Sprintf("%s would have more than %d elements", tensor, maxElems)}
 		}
 		n = int(lo)
 	}
 	return n, nil
 }
 
-const maxInt = int(^uint(0) >> 1)
+// maxElems is the largest element count of a tensor: a []float64 or []int
+// of that length still has a byte size that fits in an int.
+const maxElems = int(^uint(0)>>1) / 8
 
 // NewLengthError describes a slice whose length does not match its shape.
 // Kernels call it only on the failure path, so the success path stays

@@ -11,6 +11,8 @@
 //	compile  compile specs into Go packages
 //	run      evaluate a spec's loss and gradients on JSON input
 //	check    check a spec's generated gradients against finite differences
+//	bench    time a spec's generated forward+backward pass
+//	explain  print a spec's loss and derived gradients as math, or its graph
 //	version  print lossgen's version
 //
 // Flags may come before or after the arguments. `lossgen -h` and
@@ -136,6 +138,79 @@
 // The exit code is 1 if any element or the loss does not match, with the
 // worst element of each failing input named on standard error. docs/numerics.md
 // explains the tolerances and the kernels' conventions at kinks.
+//
+// # Bench
+//
+//	lossgen bench [-dims N=256,D=2048,C=751] [-type float32|float64] [-time 1s] [-seed S] [-json] SPEC.loss
+//
+// Bench times the generated Grad (forward and backward) of a spec. It builds
+// the kernel into a driver, cached like run's, that draws seeded random
+// inputs: reals uniform in [-1, 1), an integer input used as a subscript
+// uniform over the smallest size it indexes, and a label that is only
+// compared uniform in [0, max(2, n/4)), n being its first dimension. After a
+// warm-up it times batches of calls (about 10ms each) for at least -time and
+// prints the median time per call, the heap allocations per call (0 for
+// every shipped spec) and the GFLOP/s, counted from the compiled IR:
+//
+//	$ lossgen bench -dims N=64,D=512 specs/triplet.loss
+//	triplet float64 N=64,D=512: 88378 ns/step, 0 allocs/step, 5.94 GFLOP/s
+//
+//	-dims N=256,...  Sizes; N, D and C default to 256, 2048 and 751, any other
+//	                 size of the spec must be given. A size the spec does not
+//	                 have is ignored, with a note.
+//	-type T          The kernel timed: float64 (default) or float32.
+//	-time D          Time for at least D (default 1s).
+//	-seed S          Seed of the random inputs (default 1).
+//	-json            Print one JSON object with the fields spec, type, dims,
+//	                 ns_per_step, allocs_per_step, gflops (0 where unknown),
+//	                 flops_per_step, steps and loss.
+//
+// The FLOP count (compiler.Flops) takes a real +, -, *, / and every function
+// call as 1 operation, times the trip counts of the loops, forward and
+// backward. go run ./bench/compare runs bench and PyTorch side by side and
+// writes BENCHMARKS.md.
+//
+// # Explain
+//
+//	lossgen explain [-format text|latex|dot] SPEC.loss
+//
+// Explain prints what lossgen derived from a spec, so that the chain rule
+// can be checked by eye. The number in the left margin of each equation is
+// the spec line it comes from; "[from file.loss:line]" marks a definition
+// copied from a used spec. The text format (the default) has four parts:
+// the loss and each definition as written, with the steps a definition is
+// computed in when a reduction inside it gets a name of its own (dap_sum
+// below); the backward pass, one step per forward equation, in the order
+// it runs; the terms the gradient of each input sums; and the update
+// rules, if any. In the backward pass ∂L/∂t is the derivative of the loss
+// with respect to t, a reduction's step shows its loop ("for each i, k",
+// a filter as "with ...", max and min as "at j = argmax ..."), and
+// "(0 where ...)" says where a kink (relu, sqrt at 0, max) or a where()
+// cuts the gradient off:
+//
+//	$ lossgen explain specs/triplet.loss
+//	...
+//	  11 │ loss_sum = Σ_i relu(dap[i] − dan[i] + margin)
+//	     │   for each i:
+//	     │     ∂L/∂dap[i] += ∂L/∂loss_sum    (0 where dap[i] − dan[i] + margin ≤ 0)
+//	     │     ∂L/∂dan[i] += −∂L/∂loss_sum    (0 where dap[i] − dan[i] + margin ≤ 0)
+//	...
+//	   9 │ dap_sum[i] = Σ_k (anchor[i,k] − positive[i,k])²
+//	     │   for each i, k:
+//	     │     ∂L/∂anchor[i,k] += 2·∂L/∂dap_sum[i]·(anchor[i,k] − positive[i,k])
+//	     │     ∂L/∂positive[i,k] += −2·∂L/∂dap_sum[i]·(anchor[i,k] − positive[i,k])
+//
+//	-format latex  The same content as a LaTeX fragment for a document that
+//	               loads amsmath: align* environments, each equation tagged
+//	               with its spec line.
+//	-format dot    The computation graph for Graphviz: a node per input,
+//	               parameter and computed tensor, labelled with its
+//	               equation, an edge per data dependency; tensors that carry
+//	               a gradient, and the edges it flows back along, in bold
+//	               red; reads only in a filter or subscript dashed.
+//	               lossgen explain -format dot SPEC | dot -Tsvg > graph.svg
+//
+// A spec with errors gets the same diagnostics as compile, and exit code 1.
 //
 // # Version
 //

@@ -33,25 +33,25 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite     bool
 	dims            Dims
-	ceLse           []float64 // ce_lse[N], spec line 16
-	ceSum2          []float64 // ce_sum2[N], spec line 16
-	ceSum           []float64 // ce_sum[], spec line 16
-	ce              []float64 // ce[], spec line 16
-	triDSum         []float64 // tri_d_sum[N, N], spec line 17
-	triD            []float64 // tri_d[N, N], spec line 17
-	triHp           []float64 // tri_hp[N], spec line 17
+	ceLse           []float64 // ce_lse[N], spec line 21
+	ceSum2          []float64 // ce_sum2[N], spec line 21
+	ceSum           []float64 // ce_sum[], spec line 21
+	ce              []float64 // ce[], spec line 21
+	triDSum         []float64 // tri_d_sum[N, N], spec line 22
+	triD            []float64 // tri_d[N, N], spec line 22
+	triHp           []float64 // tri_hp[N], spec line 22
 	triHpArg        []int     // first arg index of tri_hp, -1 for an empty set
-	triHn           []float64 // tri_hn[N], spec line 17
+	triHn           []float64 // tri_hn[N], spec line 22
 	triHnArg        []int     // first arg index of tri_hn, -1 for an empty set
-	triNn           []float64 // tri_nn[N], spec line 17
-	triSum          []float64 // tri_sum[], spec line 17
-	tri             []float64 // tri[], spec line 17
-	cenSum          []float64 // cen_sum[], spec line 18
-	cen             []float64 // cen[], spec line 18
-	loss            []float64 // loss[], spec line 19
-	centersNewSum   []float64 // centers_new_sum[C, D], spec line 18
-	centersNewCount []float64 // centers_new_count[C], spec line 18
-	centersNew      []float64 // centers_new[C, D], spec line 18
+	triNn           []float64 // tri_nn[N], spec line 22
+	triSum          []float64 // tri_sum[], spec line 22
+	tri             []float64 // tri[], spec line 22
+	cenSum          []float64 // cen_sum[], spec line 23
+	cen             []float64 // cen[], spec line 23
+	loss            []float64 // loss[], spec line 24
+	centersNewSum   []float64 // centers_new_sum[C, D], spec line 23
+	centersNewCount []float64 // centers_new_count[C], spec line 23
+	centersNew      []float64 // centers_new[C, D], spec line 23
 	adjLogits       []float64 // stands in for a nil gradient slice of logits
 	adjFeat         []float64 // stands in for a nil gradient slice of feat
 	adjCenters      []float64 // stands in for a nil gradient slice of centers
@@ -244,6 +244,8 @@ func (ws *Workspace64) forward(in Inputs64) {
 	C := ws.dims.C
 	D := ws.dims.D
 	centerWeight := ws.Params.CenterWeight
+	eps := ws.Params.Eps
+	margin := ws.Params.Margin
 	logits := in.Logits
 	feat := in.Feat
 	centers := in.Centers
@@ -264,7 +266,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	cenSum := ws.cenSum
 	cen := ws.cen
 	loss := ws.loss
-	// reid_baseline.loss:16: ce   = cross_entropy_ls(logits: logits, labels: labels)
+	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	for i := 0; i < N; i++ {
 		{
 			mx := lossrt.Inf[float64](-1)
@@ -301,7 +303,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 			ceSum2[i] = (acc0 + acc1) + (acc2 + acc3)
 		}
 	}
-	// reid_baseline.loss:16: ce   = cross_entropy_ls(logits: logits, labels: labels)
+	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	{
 		{
 			var acc0, acc1, acc2, acc3 float64
@@ -313,19 +315,19 @@ func (ws *Workspace64) forward(in Inputs64) {
 				ceLse4 := ceLseRow[i : i+4 : i+4]
 				labels4 := labelsRow[i : i+4 : i+4]
 				ceSum24 := ceSum2Row[i : i+4 : i+4]
-				acc0 += ceLse4[0] - 0.9*logits[i*C+labels4[0]] - 0.1/float64(C)*ceSum24[0]
-				acc1 += ceLse4[1] - 0.9*logits[(i+1)*C+labels4[1]] - 0.1/float64(C)*ceSum24[1]
-				acc2 += ceLse4[2] - 0.9*logits[(i+2)*C+labels4[2]] - 0.1/float64(C)*ceSum24[2]
-				acc3 += ceLse4[3] - 0.9*logits[(i+3)*C+labels4[3]] - 0.1/float64(C)*ceSum24[3]
+				acc0 += ceLse4[0] - (1-eps)*logits[i*C+labels4[0]] - eps/float64(C)*ceSum24[0]
+				acc1 += ceLse4[1] - (1-eps)*logits[(i+1)*C+labels4[1]] - eps/float64(C)*ceSum24[1]
+				acc2 += ceLse4[2] - (1-eps)*logits[(i+2)*C+labels4[2]] - eps/float64(C)*ceSum24[2]
+				acc3 += ceLse4[3] - (1-eps)*logits[(i+3)*C+labels4[3]] - eps/float64(C)*ceSum24[3]
 			}
 			for ; i < N; i++ {
-				acc0 += ceLseRow[i] - 0.9*logits[i*C+labelsRow[i]] - 0.1/float64(C)*ceSum2Row[i]
+				acc0 += ceLseRow[i] - (1-eps)*logits[i*C+labelsRow[i]] - eps/float64(C)*ceSum2Row[i]
 			}
 			ceSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
 		ce[0] = ceSum[0] / float64(N)
 	}
-	// reid_baseline.loss:17: tri  = batch_hard_triplet(x: feat, labels: labels)
+	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
 	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
 			{
@@ -354,7 +356,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 			triD[i*N+j] = lossrt.Sqrt(triDSum[i*N+j])
 		}
 	}
-	// reid_baseline.loss:17: tri  = batch_hard_triplet(x: feat, labels: labels)
+	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
 	for i := 0; i < N; i++ {
 		{
 			var best float64
@@ -394,9 +396,9 @@ func (ws *Workspace64) forward(in Inputs64) {
 			triNn[i] = float64(cnt)
 		}
 	}
-	// reid_baseline.loss:17: tri  = batch_hard_triplet(x: feat, labels: labels)
-	// reid_baseline.loss:18: cen  = center(x: feat, centers: centers, labels: labels)
-	// reid_baseline.loss:19: loss = ce + tri + center_weight * cen
+	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
+	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
+	// reid_baseline.loss:24: loss = ce + tri + center_weight * cen
 	{
 		{
 			var acc0, acc1, acc2, acc3 float64
@@ -408,13 +410,13 @@ func (ws *Workspace64) forward(in Inputs64) {
 				triNn4 := triNnRow[i : i+4 : i+4]
 				triHp4 := triHpRow[i : i+4 : i+4]
 				triHn4 := triHnRow[i : i+4 : i+4]
-				acc0 += lossrt.Select(triNn4[0] > 0, lossrt.Relu(triHp4[0]-triHn4[0]+0.3), 0)
-				acc1 += lossrt.Select(triNn4[1] > 0, lossrt.Relu(triHp4[1]-triHn4[1]+0.3), 0)
-				acc2 += lossrt.Select(triNn4[2] > 0, lossrt.Relu(triHp4[2]-triHn4[2]+0.3), 0)
-				acc3 += lossrt.Select(triNn4[3] > 0, lossrt.Relu(triHp4[3]-triHn4[3]+0.3), 0)
+				acc0 += lossrt.Select(triNn4[0] > 0, lossrt.Relu(triHp4[0]-triHn4[0]+margin), 0)
+				acc1 += lossrt.Select(triNn4[1] > 0, lossrt.Relu(triHp4[1]-triHn4[1]+margin), 0)
+				acc2 += lossrt.Select(triNn4[2] > 0, lossrt.Relu(triHp4[2]-triHn4[2]+margin), 0)
+				acc3 += lossrt.Select(triNn4[3] > 0, lossrt.Relu(triHp4[3]-triHn4[3]+margin), 0)
 			}
 			for ; i < N; i++ {
-				acc0 += lossrt.Select(triNnRow[i] > 0, lossrt.Relu(triHpRow[i]-triHnRow[i]+0.3), 0)
+				acc0 += lossrt.Select(triNnRow[i] > 0, lossrt.Relu(triHpRow[i]-triHnRow[i]+margin), 0)
 			}
 			triSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
@@ -456,6 +458,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	C := ws.dims.C
 	D := ws.dims.D
 	centerWeight := ws.Params.CenterWeight
+	eps := ws.Params.Eps
+	margin := ws.Params.Margin
 	logits := in.Logits
 	feat := in.Feat
 	centers := in.Centers
@@ -505,9 +509,9 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	clear(adjCenSum)
 	clear(adjCen)
 	adjLoss[0] = scale
-	// reid_baseline.loss:19: loss = ce + tri + center_weight * cen
-	// reid_baseline.loss:18: cen  = center(x: feat, centers: centers, labels: labels)
-	// reid_baseline.loss:17: tri  = batch_hard_triplet(x: feat, labels: labels)
+	// reid_baseline.loss:24: loss = ce + tri + center_weight * cen
+	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
+	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
 	{
 		g1 := adjLoss[0]
 		adjCe[0] += g1
@@ -566,28 +570,28 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 					triNn4 := triNnRow[i : i+4 : i+4]
 					adjTriHp4 := adjTriHpRow[i : i+4 : i+4]
 					adjTriHn4 := adjTriHnRow[i : i+4 : i+4]
-					g1c := lossrt.Select(triHp4[0]-triHn4[0]+0.3 > 0, lossrt.Select(triNn4[0] > 0, h2, 0), 0)
+					g1c := lossrt.Select(triHp4[0]-triHn4[0]+margin > 0, lossrt.Select(triNn4[0] > 0, h2, 0), 0)
 					adjTriHp4[0] += g1c
 					adjTriHn4[0] -= g1c
-					g1c_1 := lossrt.Select(triHp4[1]-triHn4[1]+0.3 > 0, lossrt.Select(triNn4[1] > 0, h2, 0), 0)
+					g1c_1 := lossrt.Select(triHp4[1]-triHn4[1]+margin > 0, lossrt.Select(triNn4[1] > 0, h2, 0), 0)
 					adjTriHp4[1] += g1c_1
 					adjTriHn4[1] -= g1c_1
-					g1c_2 := lossrt.Select(triHp4[2]-triHn4[2]+0.3 > 0, lossrt.Select(triNn4[2] > 0, h2, 0), 0)
+					g1c_2 := lossrt.Select(triHp4[2]-triHn4[2]+margin > 0, lossrt.Select(triNn4[2] > 0, h2, 0), 0)
 					adjTriHp4[2] += g1c_2
 					adjTriHn4[2] -= g1c_2
-					g1c_3 := lossrt.Select(triHp4[3]-triHn4[3]+0.3 > 0, lossrt.Select(triNn4[3] > 0, h2, 0), 0)
+					g1c_3 := lossrt.Select(triHp4[3]-triHn4[3]+margin > 0, lossrt.Select(triNn4[3] > 0, h2, 0), 0)
 					adjTriHp4[3] += g1c_3
 					adjTriHn4[3] -= g1c_3
 				}
 				for ; i < N; i++ {
-					g1c := lossrt.Select(triHpRow[i]-triHnRow[i]+0.3 > 0, lossrt.Select(triNnRow[i] > 0, h2, 0), 0)
+					g1c := lossrt.Select(triHpRow[i]-triHnRow[i]+margin > 0, lossrt.Select(triNnRow[i] > 0, h2, 0), 0)
 					adjTriHpRow[i] += g1c
 					adjTriHnRow[i] -= g1c
 				}
 			}
 		}
 	}
-	// reid_baseline.loss:17: tri  = batch_hard_triplet(x: feat, labels: labels)
+	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
 	for i := 0; i < N; i++ {
 		{
 			arg := triHnArg[i]
@@ -604,7 +608,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			}
 		}
 	}
-	// reid_baseline.loss:17: tri  = batch_hard_triplet(x: feat, labels: labels)
+	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
 	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
 			adjTriDSum[i*N+j] += lossrt.SqrtAdj(adjTriD[i*N+j], triD[i*N+j])
@@ -643,7 +647,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			}
 		}
 	}
-	// reid_baseline.loss:16: ce   = cross_entropy_ls(logits: logits, labels: labels)
+	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	{
 		adjCeSum[0] += adjCe[0] / float64(N)
 		{
@@ -658,27 +662,27 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 					labels4 := labelsRow[i : i+4 : i+4]
 					adjCeSum24 := adjCeSum2Row[i : i+4 : i+4]
 					adjCeLse4[0] += g1
-					adjLogits[i*C+labels4[0]] -= g1 * 0.9
-					adjCeSum24[0] -= g1 * (0.1 / float64(C))
+					adjLogits[i*C+labels4[0]] -= g1 * (1 - eps)
+					adjCeSum24[0] -= g1 * (eps / float64(C))
 					adjCeLse4[1] += g1
-					adjLogits[(i+1)*C+labels4[1]] -= g1 * 0.9
-					adjCeSum24[1] -= g1 * (0.1 / float64(C))
+					adjLogits[(i+1)*C+labels4[1]] -= g1 * (1 - eps)
+					adjCeSum24[1] -= g1 * (eps / float64(C))
 					adjCeLse4[2] += g1
-					adjLogits[(i+2)*C+labels4[2]] -= g1 * 0.9
-					adjCeSum24[2] -= g1 * (0.1 / float64(C))
+					adjLogits[(i+2)*C+labels4[2]] -= g1 * (1 - eps)
+					adjCeSum24[2] -= g1 * (eps / float64(C))
 					adjCeLse4[3] += g1
-					adjLogits[(i+3)*C+labels4[3]] -= g1 * 0.9
-					adjCeSum24[3] -= g1 * (0.1 / float64(C))
+					adjLogits[(i+3)*C+labels4[3]] -= g1 * (1 - eps)
+					adjCeSum24[3] -= g1 * (eps / float64(C))
 				}
 				for ; i < N; i++ {
 					adjCeLseRow[i] += g1
-					adjLogits[i*C+labelsRow[i]] -= g1 * 0.9
-					adjCeSum2Row[i] -= g1 * (0.1 / float64(C))
+					adjLogits[i*C+labelsRow[i]] -= g1 * (1 - eps)
+					adjCeSum2Row[i] -= g1 * (eps / float64(C))
 				}
 			}
 		}
 	}
-	// reid_baseline.loss:16: ce   = cross_entropy_ls(logits: logits, labels: labels)
+	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	for i := 0; i < N; i++ {
 		{
 			adjLogitsRow := adjLogits[i*C:][:C]
@@ -722,13 +726,14 @@ func (ws *Workspace64) update(in Inputs64) {
 	N := ws.dims.N
 	C := ws.dims.C
 	D := ws.dims.D
+	alpha := ws.Params.Alpha
 	feat := in.Feat
 	centers := in.Centers
 	labels := in.Labels
 	centersNewSum := ws.centersNewSum
 	centersNewCount := ws.centersNewCount
 	centersNew := ws.centersNew
-	// reid_baseline.loss:18: cen  = center(x: feat, centers: centers, labels: labels)
+	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
 	clear(centersNewSum)
 	for i := 0; i < N; i++ {
 		c := labels[i]
@@ -739,7 +744,7 @@ func (ws *Workspace64) update(in Inputs64) {
 			centersNewSum[c*D+k] += centers[c*D+k] - feat[i*D+k]
 		}
 	}
-	// reid_baseline.loss:18: cen  = center(x: feat, centers: centers, labels: labels)
+	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
 	clear(centersNewCount)
 	for i := 0; i < N; i++ {
 		c := labels[i]
@@ -748,10 +753,10 @@ func (ws *Workspace64) update(in Inputs64) {
 		}
 		centersNewCount[c]++
 	}
-	// reid_baseline.loss:18: cen  = center(x: feat, centers: centers, labels: labels)
+	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
 	for c := 0; c < C; c++ {
 		for k := 0; k < D; k++ {
-			centersNew[c*D+k] = centers[c*D+k] - 0.5*centersNewSum[c*D+k]/(1+centersNewCount[c])
+			centersNew[c*D+k] = centers[c*D+k] - alpha*centersNewSum[c*D+k]/(1+centersNewCount[c])
 		}
 	}
 	copy(in.Centers, centersNew)

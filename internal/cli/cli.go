@@ -69,7 +69,7 @@ func (c *Command) exitCode(err error, env *Env) int {
 
 // commands lists the subcommands in the order `lossgen -h` shows them.
 // bench, explain and fmt will join them here.
-var commands = []*Command{compileCmd, runCmd, checkCmd, versionCmd}
+var commands = []*Command{compileCmd, runCmd, checkCmd, benchCmd, explainCmd, versionCmd}
 
 // Main runs lossgen with the arguments after the program name and returns
 // the exit code.

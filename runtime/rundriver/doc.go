@@ -41,6 +41,24 @@
 // byte-for-byte reproducible. JSON has no NaN or Inf: a non-finite value is
 // written as null and named in a warning on standard error.
 //
+// # Bench mode
+//
+//	driver bench [-type float32|float64] -dims N=256,D=2048 [-time 1s] [-seed 1]
+//
+// is the timing half of lossgen bench. It needs the kernel's typed Grad,
+// which lossgen bench registers (see RegisterBench) from a file it adds to the
+// kernel package; the run driver has no such file. It draws seeded inputs
+// (see BenchInputs), warms up, times batches of Grad calls for at least -time
+// and prints one line of JSON:
+//
+//	{"spec": "triplet", "type": "float64", "dims": {"N": 256, "D": 2048},
+//	 "ns_per_step": 123456.7, "allocs_per_step": 0, "steps": 8100, "batches": 81, "loss": 0.3}
+//
+// ns_per_step is the median over batches; allocs_per_step counts heap
+// allocations (runtime.MemStats.Mallocs) over every timed call, divided by
+// their number and rounded down. -dims must bind every size of the loss and
+// nothing else.
+//
 // # Exit codes
 //
 //	0  success

@@ -33,6 +33,10 @@ func Main(info lossrt.Info, eval64 Eval64, eval32 Eval32) {
 // Run is Main without the process: it returns the exit code instead of
 // exiting, so tests can drive it with fake kernels.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, info lossrt.Info, eval64 Eval64, eval32 Eval32) int {
+	if len(args) > 0 && args[0] == "bench" {
+		// The timing mode of lossgen bench (see bench.go); it reads no input.
+		return runBench(args[1:], stdout, stderr, info)
+	}
 	fs := flag.NewFlagSet("lossgen run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	typ := fs.String("type", "float64", "element type of the kernel: float32 or float64")

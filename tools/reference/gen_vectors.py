@@ -330,6 +330,21 @@ def reid_baseline(logits, feat, centers, labels, center_weight=0.0005):
             + center_weight * center(feat, centers, labels))
 
 
+def hetero_center(v, t, vl, tl, U):
+    # Zhu et al., Neurocomputing 2020: per identity u in [0, U), the centre of
+    # each modality is the mean of its features, c1_u = mean(v_j : vl_j = u),
+    # c2_u = mean(t_j : tl_j = u); the loss is sum_u ||c1_u - c2_u||^2 over
+    # the identities present in both modalities (one absent from either
+    # contributes nothing). Any counts, any order: the official hetero_loss
+    # assumes equal contiguous chunks (and adds a margin; not here).
+    total = torch.zeros((), dtype=F64)
+    for u in range(U):
+        mv, mt = vl == u, tl == u
+        if mv.any() and mt.any():
+            total = total + ((v[mv].mean(0) - t[mt].mean(0)) ** 2).sum()
+    return total
+
+
 # For each spec: the torch function, its inputs in the spec's order with their
 # shapes (size symbols), and for integer inputs the exclusive bound of values.
 SPECS = {
@@ -350,7 +365,12 @@ SPECS = {
     "multi_similarity": (multi_similarity, [("x", "ND"), ("labels", "N", "P")]),
     "supcon": (supcon, [("x", "ND"), ("labels", "N", "P")]),
     "reid_baseline": (reid_baseline, [("logits", "NC"), ("feat", "ND"), ("centers", "CD"), ("labels", "N", "C")]),
+    "hetero_center": (hetero_center, [("v", "ND"), ("t", "MD"), ("vl", "N", "U"), ("tl", "M", "U")]),
 }
+
+# Sizes a spec declares with `size` (in no input's shape): they are passed to
+# the torch function as keyword arguments.
+SIZE_ARGS = {"hetero_center": ["U"]}
 
 # The batch losses: labels are identities compared with each other, drawn
 # from P = max(2, N // 4) identities in the random cases (P is not a size of
@@ -364,7 +384,8 @@ BATCH = ("batch_all_triplet", "batch_hard_triplet", "batch_hard_triplet_soft",
 SEED_ORDER = ["center", "contrastive", "cross_entropy", "cross_entropy_ls",
               "improved_triplet", "softmax", "triplet",
               "arcface", "batch_all_triplet", "batch_hard_triplet", "batch_hard_triplet_soft",
-              "circle", "cosface", "focal", "multi_similarity", "supcon", "reid_baseline"]
+              "circle", "cosface", "focal", "multi_similarity", "supcon", "reid_baseline",
+              "hetero_center"]
 
 
 def sizes_of(spec):
@@ -374,7 +395,7 @@ def sizes_of(spec):
         for s in inp[1]:
             if s not in out:
                 out.append(s)
-    return out
+    return out + [s for s in SIZE_ARGS.get(spec, []) if s not in out]
 
 
 # ---------------------------------------------------------------------------
@@ -392,7 +413,7 @@ def evaluate(spec, dims, inputs, params):
         t = torch.tensor(inputs[name], dtype=F64).reshape(shape).requires_grad_(True)
         reals[name] = t
         args.append(t)
-    loss = fn(*args, **params)
+    loss = fn(*args, **params, **{s: dims[s] for s in SIZE_ARGS.get(spec, [])})
     if loss.requires_grad:  # a loss with no term at all is a constant 0
         loss.backward()
     grads = {k: (t.grad if t.grad is not None else torch.zeros_like(t)).reshape(-1).tolist()
@@ -428,14 +449,16 @@ def pick(spec, **sizes):
 # ---------------------------------------------------------------------------
 # Cases.
 
-TINY = dict(N=3, D=5, C=7)
-ODD = dict(N=33, D=131, C=751)
+# M (a second batch) and U (identities) are hetero_center's; pick() leaves
+# them out of every other spec's dims.
+TINY = dict(N=3, D=5, C=7, M=4, U=2)
+ODD = dict(N=33, D=131, C=751, M=29, U=7)
 # A C x D input at 751 x 131 would be 98k numbers per file; these specs use
 # smaller odd sizes (still not multiples of 4) to keep the vectors small.
 ODD_OVERRIDE = {"softmax": dict(N=33, D=67, C=151), "center": dict(N=33, D=131, C=151),
                 "arcface": dict(N=33, D=67, C=151), "cosface": dict(N=33, D=67, C=151),
                 "focal": dict(N=33, C=151), "reid_baseline": dict(N=33, D=131, C=151)}
-SCALED = dict(N=9, D=37, C=53)
+SCALED = dict(N=9, D=37, C=53, M=11, U=3)
 # Scale of the "scaled" case: inputs x1000, logits x1e4 (the issue's
 # "logits of +-1e4": exp would overflow without the max shift).
 SCALE = {"cross_entropy": 1e4, "cross_entropy_ls": 1e4}
@@ -581,6 +604,27 @@ def reid_cases(spec, seed):
     yield "pk", dict(N=N, C=C, D=D), dict(logits=u(N * C), feat=u(N * D), centers=u(C * D), labels=pk), {}
 
 
+def hetero_cases(spec, seed):
+    """Hand-built identity layouts for hetero_center, with seeded random
+    features (D = 8): (case, dims, inputs, params)."""
+    if spec != "hetero_center":
+        return
+    g = torch.Generator().manual_seed(seed)
+    D = 8
+
+    def feats(n):
+        return ((torch.rand(n * D, generator=g, dtype=F64) * 2 - 1).float().double()).tolist()
+
+    # Identities 0 and 1 in both modalities, 2 only visible, 3 only infrared:
+    # 2 and 3 contribute nothing, and their features get a zero gradient.
+    vl, tl = [0, 1, 2, 0, 1, 2], [1, 0, 3, 1, 0]
+    yield "one_modality", dict(N=6, D=D, M=5, U=4), dict(v=feats(6), t=feats(5), vl=vl, tl=tl), {}
+    # Unequal counts, interleaved: visible 5, 2, 2 and infrared 1, 1, 3 samples
+    # of identities 0, 1, 2 (the official code's equal chunks cannot hold this).
+    vl, tl = [2, 0, 0, 1, 0, 2, 0, 1, 0], [1, 0, 2, 2, 2]
+    yield "unequal", dict(N=9, D=D, M=5, U=3), dict(v=feats(9), t=feats(5), vl=vl, tl=tl), {}
+
+
 def all_cases():
     for spec in sorted(SPECS):
         k = SEED_ORDER.index(spec)
@@ -593,6 +637,8 @@ def all_cases():
         for case, dims, inputs, params in batch_cases(spec, 1000 * (k + 1) + 500):
             yield spec, case, dims, inputs, params
         for case, dims, inputs, params in reid_cases(spec, 1000 * (k + 1) + 700):
+            yield spec, case, dims, inputs, params
+        for case, dims, inputs, params in hetero_cases(spec, 1000 * (k + 1) + 500):
             yield spec, case, dims, inputs, params
         for case, dims, inputs, params in zero_cases(spec):
             yield spec, case, dims, inputs, params

@@ -1,0 +1,149 @@
+#!/usr/bin/python3
+"""PyTorch side of bench/compare: times the shipped losses, forward+backward.
+
+Reads jobs on standard input, one JSON object per line, as bench/compare
+writes them:
+
+    {"spec": "triplet", "type": "float32", "dims": {"N": 256, "D": 2048},
+     "inputs": [{"name": "anchor", "shape": ["N", "D"], "int": false,
+                 "diff": true, "limits": []}, ...],
+     "seed": 1, "time_s": 1.0, "threads": [1, 2]}
+
+and answers each with one JSON line, as soon as it is done (compare
+interleaves them with lossgen's runs, so both sides of a cell see the same
+machine load):
+
+    {"ns": {"1": 412345.0, "2": 300123.0}, "loss": 0.31, "torch": "1.13.0"}
+
+(or {"error": "..."}). The losses are the ones in tools/reference/gen_vectors.py,
+unchanged; for float32 its dtype constant is switched to float32 so that no
+helper promotes to float64. Inputs are drawn exactly as lossgen bench draws
+them (rundriver.BenchInputs: SplitMix64 over a counter), so both sides see the
+same numbers. Each thread setting gets a warm-up, then batches of steps for at
+least time_s; the answer is the median time per step over the batches.
+
+Run with Debian's torch: /usr/bin/python3.
+"""
+
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools", "reference"))
+import gen_vectors as gv  # noqa: E402
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def mix64(z):
+    """SplitMix64's finaliser on a uint64 array (wrapping arithmetic)."""
+    z = z ^ (z >> np.uint64(30))
+    z = z * np.uint64(0xBF58476D1CE4E5B9)
+    z = z ^ (z >> np.uint64(27))
+    z = z * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def stream(seed, m, n):
+    """The n uint64 draws of input number m, as rundriver.BenchInputs makes them."""
+    with np.errstate(over="ignore"):
+        key = mix64(np.array([seed], dtype=np.uint64) + np.uint64(m + 1) * GOLDEN)[0]
+        return mix64(key + np.arange(1, n + 1, dtype=np.uint64) * GOLDEN)
+
+
+def draw(job):
+    """The inputs of a job, by name: float tensors and int64 label tensors."""
+    dims, dtype = job["dims"], job["type"]
+    out = {}
+    for m, inp in enumerate(job["inputs"]):
+        shape = [dims[s] for s in inp["shape"]]
+        n = math.prod(shape)
+        u = stream(job["seed"], m, n)
+        if inp["int"]:
+            if inp["limits"]:
+                hi = min(dims[s] for s in inp["limits"])
+            else:
+                hi = max(2, (dims[inp["shape"][0]] if inp["shape"] else 0) // 4)
+            out[inp["name"]] = torch.from_numpy((u % np.uint64(hi)).astype(np.int64)).reshape(shape)
+        else:
+            x = (u >> np.uint64(11)).astype(np.float64) * 2.0 ** -53 * 2 - 1
+            x = x.astype(np.float32 if dtype == "float32" else np.float64)
+            out[inp["name"]] = torch.from_numpy(x).reshape(shape)
+    return out
+
+
+def make_step(job):
+    """A function running one forward+backward step, and the leaf tensors."""
+    spec = job["spec"]
+    fn, decl = gv.SPECS[spec]
+    gv.F64 = torch.float32 if job["type"] == "float32" else torch.float64
+    inputs = draw(job)
+    args, leaves = [], []
+    for d in decl:
+        t = inputs[d[0]]
+        if len(d) == 2:  # a real input: differentiable
+            t = t.requires_grad_(True)
+            leaves.append(t)
+        args.append(t)
+    kw = {s: job["dims"][s] for s in gv.SIZE_ARGS.get(spec, [])}
+
+    def step():
+        for t in leaves:
+            t.grad = None
+        loss = fn(*args, **kw)
+        if loss.requires_grad:
+            loss.backward()
+        return loss
+
+    return step
+
+
+def median_ns(step, time_s):
+    """Warm up, then time batches of about 10ms for at least time_s."""
+    t0 = time.perf_counter()
+    calls = 0
+    while calls < 2 or time.perf_counter() - t0 < max(time_s / 10, 0.02):
+        step()
+        calls += 1
+    per = (time.perf_counter() - t0) / calls
+    batch = max(1, int(0.01 / max(per, 1e-9)))
+    times = []
+    start = time.perf_counter()
+    while len(times) < 3 or time.perf_counter() - start < time_s:
+        t = time.perf_counter_ns()
+        for _ in range(batch):
+            step()
+        times.append((time.perf_counter_ns() - t) / batch)
+    times.sort()
+    k = len(times)
+    return times[k // 2] if k % 2 else (times[k // 2 - 1] + times[k // 2]) / 2
+
+
+def main():
+    torch.set_grad_enabled(True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job = json.loads(line)
+        ans = {"torch": torch.__version__}
+        try:
+            step = make_step(job)
+            loss = step().item()
+            ans["loss"] = loss if math.isfinite(loss) else None
+            ans["ns"] = {}
+            for threads in job["threads"]:
+                torch.set_num_threads(threads)
+                ans["ns"][str(threads)] = median_ns(step, job["time_s"])
+        except Exception as e:  # report, and go on with the next cell
+            ans["error"] = f"{type(e).__name__}: {e}"
+        print(json.dumps(ans), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+package compiler_test
+
+// FuzzCompile runs the whole pipeline on arbitrary specs:
+//
+//	go test -run '^$' -fuzz '^FuzzCompile$' -fuzztime 5m -parallel 1 ./compiler
+//
+// Properties: no panic and no slow case; a rejected spec gets diagnostics
+// (never an internal error) that point inside the file they name; an
+// accepted spec yields Go files that parse and type-check (go/types, in
+// process), whose only directive is lossgen's own go:generate line, and the
+// same files when compiled again.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lossgen/lossgen/compiler"
+	"github.com/lossgen/lossgen/dsl"
+)
+
+// compileSeeds returns the specs of specs/, the dsl and compiler test data,
+// and every spec-like string literal in the dsl and compiler tests.
+func compileSeeds(tb testing.TB) [][]byte {
+	tb.Helper()
+	var seeds [][]byte
+	for _, pattern := range []string{"../specs/*.loss", "testdata/lang/*.loss", "../dsl/testdata/*.loss", "../dsl/testdata/compose/*.loss", "../dsl/testdata/compose/*/*.loss"} {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			seeds = append(seeds, src)
+		}
+	}
+	var tests []string
+	for _, pattern := range []string{"*_test.go", "../dsl/*_test.go"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tests = append(tests, m...)
+	}
+	fset := token.NewFileSet()
+	for _, name := range tests {
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			continue // another engineer's file being written; not a seed
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, err := strconv.Unquote(lit.Value); err == nil && strings.Contains(s, "loss") && strings.Contains(s, "{") {
+					seeds = append(seeds, []byte(s))
+				}
+			}
+			return true
+		})
+	}
+	return seeds
+}
+
+const (
+	compileSlow = 5 * time.Second  // one Compile may take this long
+	compileHang = 30 * time.Second // after this the process crashes, to record the input
+)
+
+func FuzzCompile(f *testing.F) {
+	for _, s := range compileSeeds(f) {
+		f.Add(s)
+	}
+	// The fuzzed spec sits among the shipped ones, so `use NAME` finds them.
+	const file = "../specs/fuzz_input.loss"
+	f.Fuzz(func(t *testing.T, src []byte) {
+		timer := time.AfterFunc(compileHang, func() {
+			if dir := os.Getenv("LOSSGEN_FUZZ_HANGS"); dir != "" {
+				_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("hang-%d", time.Now().UnixNano())), src, 0o644)
+			}
+			panic(fmt.Sprintf("Compile ran for more than %v:\n%q", compileHang, src))
+		})
+		defer timer.Stop()
+		opts := compiler.Options{SpecPath: "../../specs/fuzz_input.loss"}
+		start := time.Now()
+		files, err := compiler.Compile(file, src, opts)
+		if d := time.Since(start); d > compileSlow {
+			t.Errorf("Compile took %v", d)
+		}
+		if err != nil {
+			checkCompileError(t, err, file, src)
+			return
+		}
+		asts, err := typeCheck(files)
+		if err != nil {
+			t.Fatalf("%v\nspec:\n%s", err, src)
+		}
+		if err := checkDirectives(files, asts); err != nil {
+			t.Fatalf("%v\nspec:\n%s", err, src)
+		}
+		again, err := compiler.Compile(file, src, opts)
+		if err != nil || len(again) != len(files) {
+			t.Fatalf("second compile differs: %v", err)
+		}
+		for i := range files {
+			if files[i].Name != again[i].Name || !bytes.Equal(files[i].Content, again[i].Content) {
+				t.Fatalf("%s: second compile differs", files[i].Name)
+			}
+		}
+	})
+}
+
+// checkCompileError requires a rejected spec to come back as diagnostics
+// with positions inside the file each names (the fuzzed spec, or a shipped
+// spec it uses).
+func checkCompileError(t *testing.T, err error, file string, src []byte) {
+	t.Helper()
+	if !compiler.IsDiagnostic(err) {
+		t.Fatalf("not a diagnostic: %v\nspec:\n%s", err, src)
+	}
+	var list dsl.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		t.Fatalf("not a non-empty ErrorList: %v", err)
+	}
+	for _, e := range list {
+		if strings.Contains(e.Msg, "internal error") {
+			t.Fatalf("%v\nspec:\n%s", e, src)
+		}
+		text := src
+		if e.File != file {
+			if text, err = os.ReadFile(e.File); err != nil {
+				t.Fatalf("diagnostic about unreadable file %q: %v", e.File, e)
+			}
+		}
+		lines := strings.Split(string(text), "\n")
+		if e.Pos.Line < 1 || e.Pos.Line > len(lines) {
+			t.Fatalf("line outside the file: %v", e)
+		}
+		if n := utf8.RuneCountInString(lines[e.Pos.Line-1]) + 1; e.Pos.Column < 1 || e.Pos.Column > n {
+			t.Fatalf("column outside the line: %v", e)
+		}
+		if !strings.HasPrefix(e.Error(), fmt.Sprintf("%s:%d:%d: ", e.File, e.Pos.Line, e.Pos.Column)) {
+			t.Fatalf("malformed diagnostic: %v", e)
+		}
+	}
+}
