@@ -59,7 +59,7 @@ func (g *typeGen) testFuncs(f *jen.File) {
 				jen.Add(x).Index(jen.Id("i")).Op("=").Id("i").Op("%").Lit(limit)))
 			continue
 		}
-		phase := 0.37 * float64(k+1)
+		phase := float64(37*(k+1)) / 100
 		fill = append(fill, jen.For(jen.Id("i").Op(":=").Range().Add(x)).Block(
 			jen.Add(x).Index(jen.Id("i")).Op("=").Id(T).Call(jen.Qual("math", "Sin").Call(jen.Lit(0.7).Op("*").Float64().Call(jen.Id("i")).Op("+").Lit(phase)))))
 	}
@@ -73,6 +73,28 @@ func (g *typeGen) testFuncs(f *jen.File) {
 			jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
 		}, fill...),
 			jen.Return(jen.Id("ws"), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
+
+	if g.typ.name == "float64" || len(g.types) == 1 {
+		// One runnable usage example per package, shown by go doc.
+		ex := []jen.Code{
+			jen.Comment("A workspace holds every buffer: make it once per set of sizes."),
+			jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("Dims").Values(dims)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())),
+			jen.Comment("Inputs are flat row-major slices (here filled with a deterministic pattern)."),
+			jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
+		}
+		ex = append(ex, fill...)
+		ex = append(ex,
+			jen.Comment("Gradients are written into caller-owned slices; a nil slice skips one."),
+			jen.Id("grad").Op(":=").Id(g.id("Grads")).Values(grads),
+			jen.Comment("In a training loop: this call allocates nothing."),
+			jen.List(jen.Id("loss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("grad")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())),
+			jen.Qual("fmt", "Println").Call(jen.Lit("loss:"), jen.Id("loss")),
+		)
+		f.Comment("Example computes the loss and its gradients on made-up inputs.")
+		f.Func().Id("Example").Params().Block(ex...)
+	}
 
 	call := func(method string) jen.Code {
 		switch method {

@@ -3,6 +3,7 @@
 package focal
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -28,6 +29,37 @@ func testCase64(tb testing.TB) (*Workspace64, Inputs64, Grads64) {
 		in.Labels[i] = i % 3
 	}
 	return ws, in, Grads64{Logits: make([]float64, 63)}
+}
+
+// Example computes the loss and its gradients on made-up inputs.
+func Example() {
+	// A workspace holds every buffer: make it once per set of sizes.
+	ws, err := NewWorkspace64(Dims{
+		C: 9,
+		N: 7,
+	})
+	if err != nil {
+		panic(err)
+	}
+	// Inputs are flat row-major slices (here filled with a deterministic pattern).
+	in := Inputs64{
+		Labels: make([]int, 7),
+		Logits: make([]float64, 63),
+	}
+	for i := range in.Logits {
+		in.Logits[i] = float64(math.Sin(0.7*float64(i) + 0.37))
+	}
+	for i := range in.Labels {
+		in.Labels[i] = i % 3
+	}
+	// Gradients are written into caller-owned slices; a nil slice skips one.
+	grad := Grads64{Logits: make([]float64, 63)}
+	// In a training loop: this call allocates nothing.
+	loss, err := ws.Grad(in, grad)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("loss:", loss)
 }
 
 // TestAllocs64 checks that no call allocates once the workspace exists.

@@ -3,6 +3,7 @@
 package improved_triplet
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -29,13 +30,52 @@ func testCase64(tb testing.TB) (*Workspace64, Inputs64, Grads64) {
 		in.Positive[i] = float64(math.Sin(0.7*float64(i) + 0.74))
 	}
 	for i := range in.Negative {
-		in.Negative[i] = float64(math.Sin(0.7*float64(i) + 1.1099999999999999))
+		in.Negative[i] = float64(math.Sin(0.7*float64(i) + 1.11))
 	}
 	return ws, in, Grads64{
 		Anchor:   make([]float64, 63),
 		Negative: make([]float64, 63),
 		Positive: make([]float64, 63),
 	}
+}
+
+// Example computes the loss and its gradients on made-up inputs.
+func Example() {
+	// A workspace holds every buffer: make it once per set of sizes.
+	ws, err := NewWorkspace64(Dims{
+		D: 9,
+		N: 7,
+	})
+	if err != nil {
+		panic(err)
+	}
+	// Inputs are flat row-major slices (here filled with a deterministic pattern).
+	in := Inputs64{
+		Anchor:   make([]float64, 63),
+		Negative: make([]float64, 63),
+		Positive: make([]float64, 63),
+	}
+	for i := range in.Anchor {
+		in.Anchor[i] = float64(math.Sin(0.7*float64(i) + 0.37))
+	}
+	for i := range in.Positive {
+		in.Positive[i] = float64(math.Sin(0.7*float64(i) + 0.74))
+	}
+	for i := range in.Negative {
+		in.Negative[i] = float64(math.Sin(0.7*float64(i) + 1.11))
+	}
+	// Gradients are written into caller-owned slices; a nil slice skips one.
+	grad := Grads64{
+		Anchor:   make([]float64, 63),
+		Negative: make([]float64, 63),
+		Positive: make([]float64, 63),
+	}
+	// In a training loop: this call allocates nothing.
+	loss, err := ws.Grad(in, grad)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("loss:", loss)
 }
 
 // TestAllocs64 checks that no call allocates once the workspace exists.
@@ -100,7 +140,7 @@ func testCase32(tb testing.TB) (*Workspace32, Inputs32, Grads32) {
 		in.Positive[i] = float32(math.Sin(0.7*float64(i) + 0.74))
 	}
 	for i := range in.Negative {
-		in.Negative[i] = float32(math.Sin(0.7*float64(i) + 1.1099999999999999))
+		in.Negative[i] = float32(math.Sin(0.7*float64(i) + 1.11))
 	}
 	return ws, in, Grads32{
 		Anchor:   make([]float32, 63),

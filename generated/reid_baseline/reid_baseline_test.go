@@ -3,6 +3,7 @@
 package reid_baseline
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -31,7 +32,7 @@ func testCase64(tb testing.TB) (*Workspace64, Inputs64, Grads64) {
 		in.Feat[i] = float64(math.Sin(0.7*float64(i) + 0.74))
 	}
 	for i := range in.Centers {
-		in.Centers[i] = float64(math.Sin(0.7*float64(i) + 1.1099999999999999))
+		in.Centers[i] = float64(math.Sin(0.7*float64(i) + 1.11))
 	}
 	for i := range in.Labels {
 		in.Labels[i] = i % 3
@@ -41,6 +42,50 @@ func testCase64(tb testing.TB) (*Workspace64, Inputs64, Grads64) {
 		Feat:    make([]float64, 35),
 		Logits:  make([]float64, 63),
 	}
+}
+
+// Example computes the loss and its gradients on made-up inputs.
+func Example() {
+	// A workspace holds every buffer: make it once per set of sizes.
+	ws, err := NewWorkspace64(Dims{
+		C: 9,
+		D: 5,
+		N: 7,
+	})
+	if err != nil {
+		panic(err)
+	}
+	// Inputs are flat row-major slices (here filled with a deterministic pattern).
+	in := Inputs64{
+		Centers: make([]float64, 45),
+		Feat:    make([]float64, 35),
+		Labels:  make([]int, 7),
+		Logits:  make([]float64, 63),
+	}
+	for i := range in.Logits {
+		in.Logits[i] = float64(math.Sin(0.7*float64(i) + 0.37))
+	}
+	for i := range in.Feat {
+		in.Feat[i] = float64(math.Sin(0.7*float64(i) + 0.74))
+	}
+	for i := range in.Centers {
+		in.Centers[i] = float64(math.Sin(0.7*float64(i) + 1.11))
+	}
+	for i := range in.Labels {
+		in.Labels[i] = i % 3
+	}
+	// Gradients are written into caller-owned slices; a nil slice skips one.
+	grad := Grads64{
+		Centers: make([]float64, 45),
+		Feat:    make([]float64, 35),
+		Logits:  make([]float64, 63),
+	}
+	// In a training loop: this call allocates nothing.
+	loss, err := ws.Grad(in, grad)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("loss:", loss)
 }
 
 // TestAllocs64 checks that no call allocates once the workspace exists.
@@ -115,7 +160,7 @@ func testCase32(tb testing.TB) (*Workspace32, Inputs32, Grads32) {
 		in.Feat[i] = float32(math.Sin(0.7*float64(i) + 0.74))
 	}
 	for i := range in.Centers {
-		in.Centers[i] = float32(math.Sin(0.7*float64(i) + 1.1099999999999999))
+		in.Centers[i] = float32(math.Sin(0.7*float64(i) + 1.11))
 	}
 	for i := range in.Labels {
 		in.Labels[i] = i % 3
