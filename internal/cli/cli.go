@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -150,7 +152,28 @@ func (c *Command) run(args []string, env *Env) int {
 		c.printUsage(env.Stderr)
 		return exitUsage
 	}
+	for i, arg := range positional {
+		positional[i] = displayPath(arg)
+	}
 	return c.exitCode(runFn(positional), env)
+}
+
+// displayPath makes a spec path relative to the working directory when the
+// file lies below it, so diagnostics read `specs/x.loss:3:5` however the
+// path was given; paths elsewhere are kept as they are.
+func displayPath(p string) string {
+	if !filepath.IsAbs(p) {
+		return p
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(wd, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return rel
 }
 
 // parseInterspersed parses flags anywhere among the arguments; after "--"

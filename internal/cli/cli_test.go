@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"flag"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -93,6 +94,23 @@ func TestExitCodes(t *testing.T) {
 		if code != tt.code || !strings.Contains(stdout.String(), tt.stdout) || !strings.Contains(stderr.String(), tt.stderr) {
 			t.Errorf("lossgen %q: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
 				tt.args, code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
+		}
+	}
+}
+
+func TestDisplayPath(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{
+		"specs/x.loss":                       "specs/x.loss",
+		filepath.Join(wd, "specs", "x.loss"): filepath.Join("specs", "x.loss"),
+		"/elsewhere/x.loss":                  "/elsewhere/x.loss",
+	}
+	for in, want := range cases {
+		if got := displayPath(in); got != want {
+			t.Errorf("displayPath(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
