@@ -316,14 +316,23 @@ func (l *lowerer) lift(r *dsl.Reduce, e env, sc scope) Expr {
 			cnt := *r
 			cnt.Op = "count"
 			cnt.Body = nil
-			ct := newTarget("count")
-			cop, err := l.reduceOp(&cnt, ct, free, e, sc, spec)
+			// The count depends only on the filter's free variables: in
+			// mean(j | y[j] == u: x[j, k]) it is per u, not per (u, k).
+			cfree := l.free(&cnt, sc)
+			couter := make([]Expr, len(cfree))
+			cshape := make([]*dsl.Size, len(cfree))
+			for k, v := range cfree {
+				couter[k] = e[v]
+				cshape[k] = v.Range
+			}
+			ct := &Tensor{Name: l.fresh(l.ownerName(r) + "_count"), Shape: cshape, Kind: Temp, Pos: r.Pos}
+			cop, err := l.reduceOp(&cnt, ct, cfree, e, sc, spec)
 			if err != nil {
 				l.err = err
 				return &Const{}
 			}
 			l.emit(cop)
-			n = &Call{Fn: "max", Args: []Expr{&Load{Tensor: ct, Index: outer}, &Const{Value: 1}}}
+			n = &Call{Fn: "max", Args: []Expr{&Load{Tensor: ct, Index: couter}, &Const{Value: 1}}}
 		}
 		return &Binary{Op: "/", X: total, Y: n}
 	}

@@ -35,10 +35,10 @@ type Workspace64 struct {
 	nv          []float64 // nv[U], spec line 17
 	nt          []float64 // nt[U], spec line 18
 	c1Sum       []float64 // c1_sum[U, D], spec line 19
-	c1Count     []float64 // c1_count[U, D], spec line 19
+	c1Count     []float64 // c1_count[U], spec line 19
 	c1          []float64 // c1[U, D], spec line 19
 	c2Sum       []float64 // c2_sum[U, D], spec line 20
-	c2Count     []float64 // c2_count[U, D], spec line 20
+	c2Count     []float64 // c2_count[U], spec line 20
 	c2          []float64 // c2[U, D], spec line 20
 	loss        []float64 // loss[], spec line 21
 	adjV        []float64 // stands in for a nil gradient slice of v
@@ -62,10 +62,10 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.nv = make([]float64, d.U)
 	ws.nt = make([]float64, d.U)
 	ws.c1Sum = make([]float64, d.U*d.D)
-	ws.c1Count = make([]float64, d.U*d.D)
+	ws.c1Count = make([]float64, d.U)
 	ws.c1 = make([]float64, d.U*d.D)
 	ws.c2Sum = make([]float64, d.U*d.D)
-	ws.c2Count = make([]float64, d.U*d.D)
+	ws.c2Count = make([]float64, d.U)
 	ws.c2 = make([]float64, d.U*d.D)
 	ws.loss = make([]float64, 1)
 	ws.adjV = make([]float64, d.N*d.D)
@@ -228,14 +228,12 @@ func (ws *Workspace64) forward(in Inputs64) {
 		if u < 0 || u >= U {
 			continue
 		}
-		for k := 0; k < D; k++ {
-			c1Count[u*D+k]++
-		}
+		c1Count[u]++
 	}
 	// hetero_center.loss:19: c1[u in U, k] = mean(j | vl[j] == u: v[j, k])
 	for u := 0; u < U; u++ {
 		for k := 0; k < D; k++ {
-			c1[u*D+k] = c1Sum[u*D+k] / lossrt.Max(c1Count[u*D+k], 1)
+			c1[u*D+k] = c1Sum[u*D+k] / lossrt.Max(c1Count[u], 1)
 		}
 	}
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
@@ -256,14 +254,12 @@ func (ws *Workspace64) forward(in Inputs64) {
 		if u < 0 || u >= U {
 			continue
 		}
-		for k := 0; k < D; k++ {
-			c2Count[u*D+k]++
-		}
+		c2Count[u]++
 	}
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
 	for u := 0; u < U; u++ {
 		for k := 0; k < D; k++ {
-			c2[u*D+k] = c2Sum[u*D+k] / lossrt.Max(c2Count[u*D+k], 1)
+			c2[u*D+k] = c2Sum[u*D+k] / lossrt.Max(c2Count[u], 1)
 		}
 	}
 	// hetero_center.loss:21: loss          = sum(u in U, k | nv[u] > 0 && nt[u] > 0: (c1[u, k] - c2[u, k])^2)
@@ -330,7 +326,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
 	for u := 0; u < U; u++ {
 		for k := 0; k < D; k++ {
-			adjC2Sum[u*D+k] += adjC2[u*D+k] / lossrt.Max(c2Count[u*D+k], 1)
+			adjC2Sum[u*D+k] += adjC2[u*D+k] / lossrt.Max(c2Count[u], 1)
 		}
 	}
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
@@ -346,7 +342,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// hetero_center.loss:19: c1[u in U, k] = mean(j | vl[j] == u: v[j, k])
 	for u := 0; u < U; u++ {
 		for k := 0; k < D; k++ {
-			adjC1Sum[u*D+k] += adjC1[u*D+k] / lossrt.Max(c1Count[u*D+k], 1)
+			adjC1Sum[u*D+k] += adjC1[u*D+k] / lossrt.Max(c1Count[u], 1)
 		}
 	}
 	// hetero_center.loss:19: c1[u in U, k] = mean(j | vl[j] == u: v[j, k])
