@@ -13,6 +13,7 @@
 //	check    check a spec's generated gradients against finite differences
 //	bench    time a spec's generated forward+backward pass
 //	explain  print a spec's loss and derived gradients as math, or its graph
+//	fmt      rewrite specs in the canonical layout
 //	version  print lossgen's version
 //
 // Flags may come before or after the arguments. `lossgen -h` and
@@ -211,6 +212,33 @@
 //	               lossgen explain -format dot SPEC | dot -Tsvg > graph.svg
 //
 // A spec with errors gets the same diagnostics as compile, and exit code 1.
+//
+// # Fmt
+//
+//	lossgen fmt [-w] [-l] [-d] SPEC.loss...
+//
+// Fmt prints specs in one canonical layout, like gofmt. Formatting never
+// changes what a spec computes (the compiled program is the same), and
+// formatting a formatted spec changes nothing.
+//
+//	-w  Write the result to the spec file (atomically: a temporary file
+//	    renamed into place) instead of standard output.
+//	-l  List the specs whose formatting differs.
+//	-d  Print a unified diff of the changes.
+//
+// With no flag the formatted specs are printed on standard output. The
+// layout: `loss NAME {`, one declaration per line indented by four spaces,
+// in the original order, and `}`; one blank line where the source has one
+// or more between declarations; the = of a run of consecutive definitions
+// (not broken by a blank line or another kind of declaration) aligned; one
+// space around the binary operators + - * / == != < <= > >= && || and
+// none around ^ or after a sign (x^2, -x, x^-1); `, ` between arguments and
+// subscripts, and `sum(k: ...)`, `max(j | filter: body)`; only the
+// parentheses the parse needs (a * b + c, a - (b - c), (-x)^2). Comment
+// lines stay above the declaration that follows them, trailing comments at
+// the end of their line, aligned over consecutive lines; a comment inside a
+// declaration that spans lines moves above it. A spec with syntax errors
+// gets diagnostics, is left unchanged, and makes the exit code 1.
 //
 // # Version
 //

@@ -17,15 +17,15 @@
 //	    input w[C, D]
 //	    input labels[N] int
 //
-//	    xn[i]      = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-//	    wn[c]      = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
-//	    cosv[i, c] = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
-//	    ct[i]      = cosv[i, labels[i]]
-//	    st[i]      = sqrt(max(1 - ct[i]^2, 0))
-//	    psi[i]     = where(ct[i] > cos(3.141592653589793 - m), ct[i] * cos(m) - st[i] * sin(m), ct[i] - m * sin(m))
+//	    xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+//	    wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
+//	    cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
+//	    ct[i]       = cosv[i, labels[i]]
+//	    st[i]       = sqrt(max(1 - ct[i]^2, 0))
+//	    psi[i]      = where(ct[i] > cos(3.141592653589793 - m), ct[i] * cos(m) - st[i] * sin(m), ct[i] - m * sin(m))
 //	    logit[i, c] = s * where(c == labels[i], psi[i], cosv[i, c])
-//	    lse[i]     = logsumexp(c: logit[i, c])
-//	    loss       = mean(i: lse[i] - s * psi[i])
+//	    lse[i]      = logsumexp(c: logit[i, c])
+//	    loss        = mean(i: lse[i] - s * psi[i])
 //	}
 //
 // Make a workspace once per set of sizes, then call it in the training loop;

@@ -227,7 +227,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	lse := ws.lse
 	lossSum := ws.lossSum
 	loss := ws.loss
-	// arcface.loss:12: xn[i]      = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+	// arcface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	for i := 0; i < N; i++ {
 		{
 			var acc0, acc1, acc2, acc3 float64
@@ -252,7 +252,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 		}
 		xn[i] = lossrt.Max(lossrt.Sqrt(xnSum[i]), 1e-12)
 	}
-	// arcface.loss:13: wn[c]      = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
+	// arcface.loss:13: wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
 	for c := 0; c < C; c++ {
 		{
 			var acc0, acc1, acc2, acc3 float64
@@ -277,7 +277,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 		}
 		wn[c] = lossrt.Max(lossrt.Sqrt(wnSum[c]), 1e-12)
 	}
-	// arcface.loss:14: cosv[i, c] = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
+	// arcface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
 			{
@@ -301,9 +301,9 @@ func (ws *Workspace32) forward(in Inputs32) {
 			cosv[i*C+c] = cosvSum[i*C+c] / (xn[i] * wn[c])
 		}
 	}
-	// arcface.loss:15: ct[i]      = cosv[i, labels[i]]
-	// arcface.loss:16: st[i]      = sqrt(max(1 - ct[i]^2, 0))
-	// arcface.loss:17: psi[i]     = where(ct[i] > cos(3.141592653589793 - m), ct[i] * cos(m) - st[i] * sin(m), ct[i] - m * sin(m))
+	// arcface.loss:15: ct[i]       = cosv[i, labels[i]]
+	// arcface.loss:16: st[i]       = sqrt(max(1 - ct[i]^2, 0))
+	// arcface.loss:17: psi[i]      = where(ct[i] > cos(3.141592653589793 - m), ct[i] * cos(m) - st[i] * sin(m), ct[i] - m * sin(m))
 	for i := 0; i < N; i++ {
 		ct[i] = cosv[i*C+labels[i]]
 		t1 := ct[i]
@@ -318,7 +318,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			logit[i*C+c] = s * lossrt.Select(c == labels[i], psi[i], cosv[i*C+c])
 		}
 	}
-	// arcface.loss:19: lse[i]     = logsumexp(c: logit[i, c])
+	// arcface.loss:19: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
 		mx := lossrt.Inf[float64](-1)
 		for c := 0; c < C; c++ {
@@ -337,7 +337,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			lse[i] = mx
 		}
 	}
-	// arcface.loss:20: loss       = mean(i: lse[i] - s * psi[i])
+	// arcface.loss:20: loss        = mean(i: lse[i] - s * psi[i])
 	{
 		{
 			var acc0, acc1, acc2, acc3 float64
@@ -415,7 +415,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjLse)
 	clear(adjLossSum)
 	adjLoss[0] = float64(scale)
-	// arcface.loss:20: loss       = mean(i: lse[i] - s * psi[i])
+	// arcface.loss:20: loss        = mean(i: lse[i] - s * psi[i])
 	{
 		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
@@ -443,7 +443,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			}
 		}
 	}
-	// arcface.loss:19: lse[i]     = logsumexp(c: logit[i, c])
+	// arcface.loss:19: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
 		h1 := adjLse[i]
 		h2 := lse[i]
@@ -460,9 +460,9 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			adjCosv[i*C+c] += lossrt.Select(g1, 0, g2)
 		}
 	}
-	// arcface.loss:17: psi[i]     = where(ct[i] > cos(3.141592653589793 - m), ct[i] * cos(m) - st[i] * sin(m), ct[i] - m * sin(m))
-	// arcface.loss:16: st[i]      = sqrt(max(1 - ct[i]^2, 0))
-	// arcface.loss:15: ct[i]      = cosv[i, labels[i]]
+	// arcface.loss:17: psi[i]      = where(ct[i] > cos(3.141592653589793 - m), ct[i] * cos(m) - st[i] * sin(m), ct[i] - m * sin(m))
+	// arcface.loss:16: st[i]       = sqrt(max(1 - ct[i]^2, 0))
+	// arcface.loss:15: ct[i]       = cosv[i, labels[i]]
 	for i := 0; i < N; i++ {
 		g1 := ct[i] > lossrt.Cos(3.141592653589793-m)
 		g2 := adjPsi[i]
@@ -473,7 +473,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		adjCt[i] -= lossrt.Select(1-g1b*g1b >= 0, lossrt.SqrtAdj(adjSt[i], st[i]), 0) * 2 * g1b
 		adjCosv[i*C+labels[i]] += adjCt[i]
 	}
-	// arcface.loss:14: cosv[i, c] = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
+	// arcface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
 			g1 := xn[i]
@@ -513,7 +513,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			}
 		}
 	}
-	// arcface.loss:13: wn[c]      = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
+	// arcface.loss:13: wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
 	for c := 0; c < C; c++ {
 		g1 := lossrt.Sqrt(wnSum[c])
 		adjWnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjWn[c], 0), g1)
@@ -537,7 +537,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			}
 		}
 	}
-	// arcface.loss:12: xn[i]      = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+	// arcface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	for i := 0; i < N; i++ {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)

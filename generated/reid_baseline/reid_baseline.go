@@ -18,9 +18,9 @@
 //	    use batch_hard_triplet
 //	    use center
 //	    param center_weight = 0.0005
-//	    param eps = 0.1        // label smoothing of the cross-entropy term
-//	    param margin = 0.3     // margin of the triplet term
-//	    param alpha = 0.5      // centre update rate of Update
+//	    param eps = 0.1    // label smoothing of the cross-entropy term
+//	    param margin = 0.3 // margin of the triplet term
+//	    param alpha = 0.5  // centre update rate of Update
 //	    input logits[N, C]
 //	    input feat[N, D]
 //	    input centers[C, D]

@@ -69,9 +69,9 @@ func (c *Command) exitCode(err error, env *Env) int {
 	return exitFail
 }
 
-// commands lists the subcommands in the order `lossgen -h` shows them.
-// bench, explain and fmt will join them here.
-var commands = []*Command{compileCmd, runCmd, checkCmd, benchCmd, explainCmd, versionCmd}
+// commands lists the subcommands in the order `lossgen -h` shows them;
+// each has its own file in this package.
+var commands = []*Command{compileCmd, runCmd, checkCmd, benchCmd, explainCmd, fmtCmd, versionCmd}
 
 // Main runs lossgen with the arguments after the program name and returns
 // the exit code.
