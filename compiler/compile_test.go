@@ -140,3 +140,17 @@ func TestOptions(t *testing.T) {
 	_, err = compiler.Compile(s.path, s.src, compiler.Options{Types: []string{"float16"}})
 	require.Error(t, err)
 }
+
+// TestHalfPowerIsSqrt: x^0.5 is lowered to sqrt, whose gradient rule is safe
+// at 0 (pow's is infinite there); other powers stay pow.
+func TestHalfPowerIsSqrt(t *testing.T) {
+	src := []byte("loss half {\n    input x[N]\n    loss = sum(i: x[i]^0.5 + x[i]^(1 / 2) + x[i]^0.25)\n}\n")
+	p, err := compiler.Build("half.loss", src)
+	require.NoError(t, err)
+	dump := ir.Dump(p)
+	// Both spellings of the half power become the same sqrt, bound once.
+	require.Contains(t, dump, "t2 := sqrt(%t1)", dump)
+	require.Contains(t, dump, "(%t2 + %t2)", dump)
+	require.NotContains(t, dump, ", 0.5)", dump)
+	require.Contains(t, dump, "pow(%t1, 0.25)", dump)
+}

@@ -226,7 +226,13 @@ func (l *lowerer) expr(x dsl.Expr, e env, sc scope) Expr {
 		return &Unary{Op: x.Op, X: l.expr(x.X, e, sc)}
 	case *dsl.Binary:
 		if x.Op == "^" {
-			return &Call{Fn: "pow", Args: []Expr{l.expr(x.X, e, sc), l.expr(x.Y, e, sc)}}
+			base, exp := l.expr(x.X, e, sc), l.expr(x.Y, e, sc)
+			if isConst(Fold(exp), 0.5) {
+				// x^0.5 is sqrt(x): same value, and sqrt's gradient rule
+				// is safe at 0 where pow's is infinite.
+				return &Call{Fn: "sqrt", Args: []Expr{base}}
+			}
+			return &Call{Fn: "pow", Args: []Expr{base, exp}}
 		}
 		isInt := x.X.Type() == dsl.Int && x.Y.Type() == dsl.Int
 		switch x.Op {
