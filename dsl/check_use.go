@@ -449,7 +449,7 @@ func (c *checker) bindInput(x *expander, fn string, in *Input, arg namedArg) {
 func gathers(p *Program, in *Input) bool {
 	found := false
 	visit := func(e Expr) {
-		walkExpr(e, func(e Expr) {
+		Walk(e, func(e Expr) {
 			if a, ok := e.(*Access); ok {
 				for _, s := range a.Index {
 					if g, ok := s.(*Access); ok && g.Input == in {
@@ -468,8 +468,9 @@ func gathers(p *Program, in *Input) bool {
 	return found
 }
 
-// walkExpr calls f on e and every expression inside it.
-func walkExpr(e Expr, f func(Expr)) {
+// Walk calls f on e and every expression inside it, parents first
+// (subscripts, operands, arguments, filters and reduction bodies).
+func Walk(e Expr, f func(Expr)) {
 	if e == nil {
 		return
 	}
@@ -477,20 +478,20 @@ func walkExpr(e Expr, f func(Expr)) {
 	switch x := e.(type) {
 	case *Access:
 		for _, i := range x.Index {
-			walkExpr(i, f)
+			Walk(i, f)
 		}
 	case *Unary:
-		walkExpr(x.X, f)
+		Walk(x.X, f)
 	case *Binary:
-		walkExpr(x.X, f)
-		walkExpr(x.Y, f)
+		Walk(x.X, f)
+		Walk(x.Y, f)
 	case *Call:
 		for _, a := range x.Args {
-			walkExpr(a, f)
+			Walk(a, f)
 		}
 	case *Reduce:
-		walkExpr(x.Filter, f)
-		walkExpr(x.Body, f)
+		Walk(x.Filter, f)
+		Walk(x.Body, f)
 	}
 }
 

@@ -68,37 +68,12 @@ func checkSharedSizes(t *testing.T, p *Program) {
 			require.True(t, known[s], "def %s", d.Name)
 			require.Same(t, s, d.Index[k].Range)
 		}
-		walk(d.Body, func(e Expr) {
+		Walk(d.Body, func(e Expr) {
 			if r, ok := e.(*Reduce); ok {
 				for _, v := range r.Vars {
 					require.True(t, known[v.Range], "reduce in %s", d.Name)
 				}
 			}
 		})
-	}
-}
-
-func walk(e Expr, f func(Expr)) {
-	if e == nil {
-		return
-	}
-	f(e)
-	switch x := e.(type) {
-	case *Access:
-		for _, i := range x.Index {
-			walk(i, f)
-		}
-	case *Unary:
-		walk(x.X, f)
-	case *Binary:
-		walk(x.X, f)
-		walk(x.Y, f)
-	case *Call:
-		for _, a := range x.Args {
-			walk(a, f)
-		}
-	case *Reduce:
-		walk(x.Filter, f)
-		walk(x.Body, f)
 	}
 }

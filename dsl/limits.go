@@ -94,7 +94,7 @@ func checkNesting(filename string, src []byte) error {
 // than MaxDefSize operations, at its name.
 func (c *checker) checkDefSize(what string, pos Pos, body Expr) {
 	n := 0
-	walkExpr(body, func(Expr) { n++ })
+	Walk(body, func(Expr) { n++ })
 	if n > MaxDefSize {
 		c.errorf(pos, "%s is too large: %d operations, at most %d; split it into smaller definitions", what, n, MaxDefSize)
 	}

@@ -162,36 +162,13 @@ func (l *lowerer) fresh(base string) string {
 // free returns the index variables of sc that r refers to, in scope order.
 func (l *lowerer) free(r *dsl.Reduce, sc scope) []*dsl.IndexVar {
 	used := map[*dsl.IndexVar]bool{}
-	var walk func(e dsl.Expr)
-	walk = func(e dsl.Expr) {
-		switch e := e.(type) {
-		case *dsl.IndexRef:
-			used[e.Var] = true
-		case *dsl.Access:
-			// An inlined integer definition refers only to its own
-			// indices, which are bound to these subscripts.
-			for _, s := range e.Index {
-				walk(s)
-			}
-		case *dsl.Unary:
-			walk(e.X)
-		case *dsl.Binary:
-			walk(e.X)
-			walk(e.Y)
-		case *dsl.Call:
-			for _, a := range e.Args {
-				walk(a)
-			}
-		case *dsl.Reduce:
-			if e.Filter != nil {
-				walk(e.Filter)
-			}
-			if e.Body != nil {
-				walk(e.Body)
-			}
+	// An inlined integer definition refers only to its own indices, which
+	// are bound to its subscripts, so walking the subscripts is enough.
+	dsl.Walk(r, func(e dsl.Expr) {
+		if ref, ok := e.(*dsl.IndexRef); ok {
+			used[ref.Var] = true
 		}
-	}
-	walk(r)
+	})
 	var out []*dsl.IndexVar
 	for _, v := range sc {
 		if used[v] {

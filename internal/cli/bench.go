@@ -168,15 +168,7 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 		return fmt.Errorf("internal error: the generated kernel has a file named %s", benchHookFile)
 	}
 	kernel[benchHookFile] = []byte(benchHook)
-	goCmd, err := runcache.FindGo()
-	if err != nil {
-		return err
-	}
-	dir, err := runcache.DefaultDir()
-	if err != nil {
-		return err
-	}
-	driver, err := (&runcache.Cache{Dir: dir, Go: goCmd}).Driver(kernel)
+	driver, err := buildDriver(kernel)
 	if err != nil {
 		return err
 	}

@@ -72,16 +72,7 @@ func runFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		for _, f := range files {
 			kernel[f.Name] = f.Content
 		}
-
-		goCmd, err := runcache.FindGo()
-		if err != nil {
-			return err
-		}
-		dir, err := runcache.DefaultDir()
-		if err != nil {
-			return err
-		}
-		driver, err := (&runcache.Cache{Dir: dir, Go: goCmd}).Driver(kernel)
+		driver, err := buildDriver(kernel)
 		if err != nil {
 			return err
 		}
@@ -96,4 +87,18 @@ func runFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		}
 		return err
 	}
+}
+
+// buildDriver returns the cached driver binary for a kernel's files,
+// building it with the Go toolchain the first time.
+func buildDriver(kernel map[string][]byte) (string, error) {
+	goCmd, err := runcache.FindGo()
+	if err != nil {
+		return "", err
+	}
+	dir, err := runcache.DefaultDir()
+	if err != nil {
+		return "", err
+	}
+	return (&runcache.Cache{Dir: dir, Go: goCmd}).Driver(kernel)
 }
