@@ -19,5 +19,5 @@ import "embed"
 // TestSourceCoversPackage fails when, say, an assembly file is added without
 // extending them.
 //
-//go:embed *.go rundriver/*.go
+//go:embed *.go *.s rundriver/*.go
 var Source embed.FS
