@@ -104,6 +104,26 @@ def make_step(job):
     return step
 
 
+def blas_threads():
+    """A setter for the BLAS library's own thread count, or None.
+
+    torch.set_num_threads sets torch's intra-op pool, but OpenBLAS keeps a
+    pool of its own (one thread per core by default), so without this the
+    "1 thread" column would run its matrix products on every core."""
+    import ctypes
+    import re
+    for path in sorted(set(re.findall(r"/\S*/lib(?:openblas|blas)\S*\.so\S*", open("/proc/self/maps").read()))):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in ("openblas_set_num_threads", "openblas_set_num_threads64_"):
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                return fn
+    return None
+
+
 def median_ns(step, time_s):
     """Warm up, then time batches of about 10ms for at least time_s."""
     t0 = time.perf_counter()
@@ -127,6 +147,7 @@ def median_ns(step, time_s):
 
 def main():
     torch.set_grad_enabled(True)
+    set_blas_threads = blas_threads()
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -139,6 +160,8 @@ def main():
             ans["ns"] = {}
             for threads in job["threads"]:
                 torch.set_num_threads(threads)
+                if set_blas_threads is not None:
+                    set_blas_threads(threads)
                 ans["ns"][str(threads)] = median_ns(step, job["time_s"])
         except Exception as e:  # report, and go on with the next cell
             ans["error"] = f"{type(e).__name__}: {e}"
