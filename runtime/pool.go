@@ -3,6 +3,7 @@ package lossrt
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Parts is work split into a fixed number of independent parts. RunPart
@@ -30,6 +31,7 @@ type Pool struct {
 	jobs    chan job
 	done    chan struct{}
 	closed  bool
+	running atomic.Int32 // goroutines started and not yet stopped, for tests
 }
 
 type job struct {
@@ -59,12 +61,14 @@ func (p *Pool) launch() {
 	p.jobs = make(chan job)
 	p.done = make(chan struct{})
 	for range p.workers - 1 {
-		go func(jobs <-chan job, done chan<- struct{}) {
+		p.running.Add(1)
+		go func(jobs <-chan job, done chan<- struct{}, running *atomic.Int32) {
+			defer running.Add(-1)
 			for j := range jobs {
 				j.task.RunPart(j.part)
 				done <- struct{}{}
 			}
-		}(p.jobs, p.done)
+		}(p.jobs, p.done, &p.running)
 	}
 }
 

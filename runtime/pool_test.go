@@ -46,19 +46,20 @@ func TestPoolAllocatesNothing(t *testing.T) {
 }
 
 func TestPoolStopsWhenOwnerIsCollected(t *testing.T) {
-	before := runtime.NumGoroutine()
+	var p *Pool
 	func() {
 		owner := new([64]byte)
-		p := NewPool(4, owner)
+		p = NewPool(4, owner)
 		p.Run(&squares{out: make([]int, 4)}, 4)
-		if runtime.NumGoroutine() < before+3 {
-			t.Fatalf("pool started %d goroutines, want 3", runtime.NumGoroutine()-before)
+		if n := p.running.Load(); n != 3 {
+			t.Fatalf("pool started %d goroutines, want 3", n)
 		}
+		runtime.KeepAlive(owner)
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before {
+	deadline := time.Now().Add(10 * time.Second)
+	for p.running.Load() > 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d goroutines left after the owner was collected", runtime.NumGoroutine()-before)
+			t.Fatalf("%d goroutines left after the owner was collected", p.running.Load())
 		}
 		runtime.GC()
 		time.Sleep(time.Millisecond)
