@@ -34,9 +34,10 @@ import (
 // same bits as one call.
 type Gemm[T Float] struct {
 	kern  gemmKernel
-	packA []T // mc×kc block of A, as micro-panels of mr rows (k-major)
-	packB []T // kc×nc block of B, as micro-panels of nr columns (k-major)
-	tile  []T // mr×nr scratch tile for the edges of C
+	packA []T         // mc×kc block of A, as micro-panels of mr rows (k-major)
+	packB []T         // kc×nc block of B, as micro-panels of nr columns (k-major)
+	tile  []T         // mr×nr scratch tile for the edges of C
+	par   *gemmPar[T] // the workers large products are split among, or nil
 }
 
 // gemmKernel describes one micro-kernel and the block sizes that go with it.
@@ -61,8 +62,11 @@ var (
 
 // NewGemm returns a Gemm with buffers for the fastest micro-kernel of this
 // machine for T.
+// It splits large products among GOMAXPROCS goroutines; see SetWorkers.
 func NewGemm[T Float]() *Gemm[T] {
-	return newGemmKernel[T](gemmKernelsFor[T]()[0])
+	g := newGemmKernel[T](gemmKernelsFor[T]()[0])
+	g.SetWorkers(0)
+	return g
 }
 
 // gemmKernelsFor lists the micro-kernels usable for T on this machine, the
@@ -147,7 +151,13 @@ func (g *Gemm[T]) gemm(mode, m, n, k int, a []T, lda int, b []T, ldb int, c []T,
 		gemmCheck("B", b, k, n, ldb)
 	}
 	gemmCheck("C", c, m, n, ldc)
+	if !g.parallel(mode, m, n, k, a, lda, b, ldb, c, ldc) {
+		g.serial(mode, m, n, k, a, lda, b, ldb, c, ldc)
+	}
+}
 
+// serial computes a checked, non-empty product on the calling goroutine.
+func (g *Gemm[T]) serial(mode, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
 	kn := &g.kern
 	for jc := 0; jc < n; jc += kn.nc {
 		nc := min(kn.nc, n-jc)
