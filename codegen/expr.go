@@ -66,16 +66,20 @@ func (f *fn) render(e ir.Expr) (jen.Code, int) {
 		if !ok {
 			c = jen.Id(f.useTensor(e.Tensor)).Index(f.flat(e.Tensor, e.Index))
 		}
-		if e.Tensor.Kind == ir.Input && !e.Tensor.Int && f.g.typ.name != calc {
+		if !e.Tensor.Int && f.g.stored(e.Tensor) && f.g.typ.name != calc {
 			// float32 inputs are widened: kernels compute in float64.
 			return jen.Id(calc).Call(c), precAtom
 		}
 		return c, precAtom
 	case *ir.AdjLoad:
-		if c, ok := f.rowAccess(e.Tensor, true, e.Index); ok {
-			return c, precAtom
+		c, ok := f.rowAccess(e.Tensor, true, e.Index)
+		if !ok {
+			c = jen.Id(f.useAdj(e.Tensor)).Index(f.flat(e.Tensor, e.Index))
 		}
-		return jen.Id(f.useAdj(e.Tensor)).Index(f.flat(e.Tensor, e.Index)), precAtom
+		if f.g.stored(e.Tensor) && f.g.typ.name != calc {
+			return jen.Id(calc).Call(c), precAtom
+		}
+		return c, precAtom
 	case *ir.Unary:
 		x := f.operand(e.X, precUnary, false)
 		return jen.Op(e.Op).Add(x), precUnary

@@ -193,7 +193,7 @@ func (f *fn) stmt(s ir.Stmt) jen.Code {
 			op, val = "-=", u.X
 		}
 		code := f.expr(val)
-		if s.Tensor.Kind == ir.Input && f.g.typ.name != calc {
+		if f.g.stored(s.Tensor) && f.g.typ.name != calc {
 			code = jen.Id(f.g.typ.name).Call(code)
 		}
 		return jen.Add(target).Op(op).Add(code)

@@ -68,7 +68,7 @@ func Generate(p *ir.Program, opts Options) ([]File, error) {
 		return nil, fmt.Errorf("codegen: no float type among %v (want float64 and/or float32)", types)
 	}
 	n := newNames(p)
-	base := &typeGen{p: p, names: n, opts: opts, types: infos}
+	base := &typeGen{p: p, names: n, opts: opts, types: infos, narrow: contractionTargets(p)}
 	var files []File
 	add := func(name string, f *jen.File) error {
 		var buf bytes.Buffer
@@ -101,6 +101,9 @@ type typeGen struct {
 	opts  Options
 	types []typeInfo
 	typ   typeInfo
+	// narrow holds the intermediates stored in the kernel's type rather
+	// than in float64: the targets of contractions (see contract.go).
+	narrow map[*ir.Tensor]bool
 }
 
 func (g *typeGen) specBase() string { return path.Base(g.opts.SpecPath) }

@@ -93,6 +93,10 @@ func (f *fn) groups(units []unit) []jen.Code {
 			}
 			continue
 		}
+		if code, ok := f.contractionGroup(group[0]); ok {
+			out = append(out, code...)
+			continue
+		}
 		f.bindVars(first.Index)
 		for _, u := range group[1:] {
 			for p, v := range u.op().Index {
@@ -215,6 +219,9 @@ func (f *fn) forwardInner(op *ir.Op) []jen.Code {
 	case op.Red == "max" || op.Red == "min":
 		return f.extremumForward(op)
 	case op.Red == "logsumexp":
+		if ld, ok := lseRowOf(op); ok {
+			return f.lseRowForward(op, ld)
+		}
 		return f.lseForward(op)
 	case op.Red == "count":
 		return f.countForward(op)
@@ -460,6 +467,10 @@ func (f *fn) backwardInner(adj *ir.AdjointOp) []jen.Code {
 		}
 	case op.Red == "sum" && op.Filter == nil:
 		return f.sumBackward([]*ir.AdjointOp{adj})
+	case op.Red == "logsumexp":
+		if code, ok := f.lseRowBackward(adj); ok {
+			return code
+		}
 	}
 	// Filtered sums and logsumexp: a plain loop over the reduction space.
 	outside, inside := f.hoist(adj.Block, op.RVars)

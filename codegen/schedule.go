@@ -174,7 +174,9 @@ func (g *groupAccess) add(c accessCache, u unit) {
 func canJoin(c accessCache, group []unit, acc *groupAccess, b unit) bool {
 	// Scatter-form reductions loop over their reduction variables
 	// outermost, so they share no loop with anything.
-	if !sameSpace(group[0].op().Index, b.op().Index) || isScatter(group[0]) || isScatter(b) {
+	// Contractions are whole matrix products, one call each.
+	if !sameSpace(group[0].op().Index, b.op().Index) || isScatter(group[0]) || isScatter(b) ||
+		isContraction(group[0]) || isContraction(b) {
 		return false
 	}
 	for _, r := range c.reads(b) {

@@ -11,16 +11,24 @@ import (
 
 func (g *typeGen) id(base string) string { return base + g.typ.suffix }
 
-// elem returns the Go element type of t: the kernel's type for inputs,
-// the compute type for intermediates.
+// elem returns the Go element type of t (and of its adjoint): the kernel's
+// type for inputs and contraction targets, the compute type for other
+// intermediates.
 func (g *typeGen) elem(t *ir.Tensor) jen.Code {
 	if t.Int {
 		return jen.Int()
 	}
-	if t.Kind == ir.Temp {
-		return jen.Id(calc)
+	if g.stored(t) {
+		return jen.Id(g.typ.name)
 	}
-	return jen.Id(g.typ.name)
+	return jen.Id(calc)
+}
+
+// stored reports whether real tensor t is stored in the kernel's type, so
+// reading it widens and accumulating into its adjoint narrows when the
+// kernel's type is not the compute type.
+func (g *typeGen) stored(t *ir.Tensor) bool {
+	return t.Kind == ir.Input || g.narrow[t]
 }
 
 // widen converts a value of the kernel's type to the compute type, where
@@ -97,6 +105,10 @@ func (g *typeGen) typeFile() *jen.File {
 		}
 		fields = append(fields, jen.Id(name).Index().Add(g.elem(t)).Comment(doc))
 		alloc(name, t, g.elem(t))
+	}
+	if g.hasContraction() {
+		fields = append(fields, jen.Id("gemm").Op("*").Qual(rtPath, "Gemm").Types(jen.Id(T)).Comment("packing buffers of the matrix products"))
+		allocs = append(allocs, jen.Id("ws").Dot("gemm").Op("=").Qual(rtPath, "NewGemm").Types(jen.Id(T)).Call())
 	}
 	f.Commentf("%s holds every buffer the %s kernels need for one set of sizes,", ws, g.p.Name)
 	f.Comment("so that calls allocate nothing. It is not safe for concurrent use.")

@@ -7,6 +7,7 @@ package compiler_test
 import (
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/importer"
 	"go/parser"
 	"go/token"
@@ -41,7 +42,8 @@ func (*goCheckImporter) Import(path string) (*types.Package, error) {
 
 type goCheckImporter struct{}
 
-// loadRuntime type-checks ../runtime (without its tests) once.
+// loadRuntime type-checks ../runtime (without its tests, and only the
+// files the default build context selects) once.
 func loadRuntime() (*types.Package, error) {
 	if goChecker.loaded {
 		return goChecker.runtime, goChecker.err
@@ -55,6 +57,15 @@ func loadRuntime() (*types.Package, error) {
 	var files []*ast.File
 	for _, p := range paths {
 		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		// Only the files of this platform's build: the assembly-backed
+		// and pure-Go variants declare the same names.
+		if ok, err := build.Default.MatchFile(filepath.Dir(p), filepath.Base(p)); err != nil || !ok {
+			if err != nil {
+				goChecker.err = err
+				return nil, err
+			}
 			continue
 		}
 		src, err := os.ReadFile(p)

@@ -31,34 +31,35 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	xnSum       []float64 // xn_sum[N], spec line 12
-	xn          []float64 // xn[N], spec line 12
-	wnSum       []float64 // wn_sum[C], spec line 13
-	wn          []float64 // wn[C], spec line 13
-	cosvSum     []float64 // cosv_sum[N, C], spec line 14
-	cosv        []float64 // cosv[N, C], spec line 14
-	ct          []float64 // ct[N], spec line 15
-	st          []float64 // st[N], spec line 16
-	psi         []float64 // psi[N], spec line 17
-	logit       []float64 // logit[N, C], spec line 18
-	lse         []float64 // lse[N], spec line 19
-	lossSum     []float64 // loss_sum[], spec line 20
-	loss        []float64 // loss[], spec line 20
-	adjX        []float32 // stands in for a nil gradient slice of x
-	adjW        []float32 // stands in for a nil gradient slice of w
-	adjXnSum    []float64 // adjoint of xn_sum
-	adjXn       []float64 // adjoint of xn
-	adjWnSum    []float64 // adjoint of wn_sum
-	adjWn       []float64 // adjoint of wn
-	adjCosvSum  []float64 // adjoint of cosv_sum
-	adjCosv     []float64 // adjoint of cosv
-	adjCt       []float64 // adjoint of ct
-	adjSt       []float64 // adjoint of st
-	adjPsi      []float64 // adjoint of psi
-	adjLogit    []float64 // adjoint of logit
-	adjLse      []float64 // adjoint of lse
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	xnSum       []float64             // xn_sum[N], spec line 12
+	xn          []float64             // xn[N], spec line 12
+	wnSum       []float64             // wn_sum[C], spec line 13
+	wn          []float64             // wn[C], spec line 13
+	cosvSum     []float32             // cosv_sum[N, C], spec line 14
+	cosv        []float64             // cosv[N, C], spec line 14
+	ct          []float64             // ct[N], spec line 15
+	st          []float64             // st[N], spec line 16
+	psi         []float64             // psi[N], spec line 17
+	logit       []float64             // logit[N, C], spec line 18
+	lse         []float64             // lse[N], spec line 19
+	lossSum     []float64             // loss_sum[], spec line 20
+	loss        []float64             // loss[], spec line 20
+	adjX        []float32             // stands in for a nil gradient slice of x
+	adjW        []float32             // stands in for a nil gradient slice of w
+	adjXnSum    []float64             // adjoint of xn_sum
+	adjXn       []float64             // adjoint of xn
+	adjWnSum    []float64             // adjoint of wn_sum
+	adjWn       []float64             // adjoint of wn
+	adjCosvSum  []float32             // adjoint of cosv_sum
+	adjCosv     []float64             // adjoint of cosv
+	adjCt       []float64             // adjoint of ct
+	adjSt       []float64             // adjoint of st
+	adjPsi      []float64             // adjoint of psi
+	adjLogit    []float64             // adjoint of logit
+	adjLse      []float64             // adjoint of lse
+	adjLossSum  []float64             // adjoint of loss_sum
+	adjLoss     []float64             // adjoint of loss
+	gemm        *lossrt.Gemm[float32] // packing buffers of the matrix products
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -74,7 +75,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.xn = make([]float64, d.N)
 	ws.wnSum = make([]float64, d.C)
 	ws.wn = make([]float64, d.C)
-	ws.cosvSum = make([]float64, d.N*d.C)
+	ws.cosvSum = make([]float32, d.N*d.C)
 	ws.cosv = make([]float64, d.N*d.C)
 	ws.ct = make([]float64, d.N)
 	ws.st = make([]float64, d.N)
@@ -89,7 +90,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjXn = make([]float64, d.N)
 	ws.adjWnSum = make([]float64, d.C)
 	ws.adjWn = make([]float64, d.C)
-	ws.adjCosvSum = make([]float64, d.N*d.C)
+	ws.adjCosvSum = make([]float32, d.N*d.C)
 	ws.adjCosv = make([]float64, d.N*d.C)
 	ws.adjCt = make([]float64, d.N)
 	ws.adjSt = make([]float64, d.N)
@@ -98,6 +99,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjLse = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.gemm = lossrt.NewGemm[float32]()
 	return ws, nil
 }
 
@@ -278,27 +280,12 @@ func (ws *Workspace32) forward(in Inputs32) {
 		wn[c] = lossrt.Max(lossrt.Sqrt(wnSum[c]), 1e-12)
 	}
 	// arcface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
+	clear(cosvSum)
+	ws.gemm.NT(N, C, D, x, D, w, D, cosvSum, C)
+	// arcface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
-			{
-				var acc0, acc1, acc2, acc3 float64
-				xRow := x[i*D:][:D]
-				wRow := w[c*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					w4 := wRow[k : k+4 : k+4]
-					acc0 += float64(x4[0]) * float64(w4[0])
-					acc1 += float64(x4[1]) * float64(w4[1])
-					acc2 += float64(x4[2]) * float64(w4[2])
-					acc3 += float64(x4[3]) * float64(w4[3])
-				}
-				for ; k < D; k++ {
-					acc0 += float64(xRow[k]) * float64(wRow[k])
-				}
-				cosvSum[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
-			}
-			cosv[i*C+c] = cosvSum[i*C+c] / (xn[i] * wn[c])
+			cosv[i*C+c] = float64(cosvSum[i*C+c]) / (xn[i] * wn[c])
 		}
 	}
 	// arcface.loss:15: ct[i]       = cosv[i, labels[i]]
@@ -320,22 +307,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	}
 	// arcface.loss:19: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
-		mx := lossrt.Inf[float64](-1)
-		for c := 0; c < C; c++ {
-			v := logit[i*C+c]
-			if v > mx {
-				mx = v
-			}
-		}
-		if mx > lossrt.Inf[float64](-1) {
-			var sumExp float64
-			for c := 0; c < C; c++ {
-				sumExp += lossrt.Exp(logit[i*C+c] - mx)
-			}
-			lse[i] = mx + lossrt.Log(sumExp)
-		} else {
-			lse[i] = mx
-		}
+		lse[i] = lossrt.LogSumExp(logit[i*C:][:C])
 	}
 	// arcface.loss:20: loss        = mean(i: lse[i] - s * psi[i])
 	{
@@ -445,11 +417,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	}
 	// arcface.loss:19: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
-		h1 := adjLse[i]
-		h2 := lse[i]
-		for c := 0; c < C; c++ {
-			adjLogit[i*C+c] += h1 * lossrt.Exp(logit[i*C+c]-h2)
-		}
+		lossrt.AddScaledExp(adjLogit[i*C:][:C], logit[i*C:][:C], adjLse[i], lse[i])
 	}
 	// arcface.loss:18: logit[i, c] = s * where(c == labels[i], psi[i], cosv[i, c])
 	for i := 0; i < N; i++ {
@@ -479,60 +447,39 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			g1 := xn[i]
 			g2 := wn[c]
 			g3 := adjCosv[i*C+c] / (g1 * g2)
-			adjCosvSum[i*C+c] += g3
+			adjCosvSum[i*C+c] += float32(g3)
 			g4 := g3 * cosv[i*C+c]
 			adjXn[i] -= g4 * g2
 			adjWn[c] -= g4 * g1
-			{
-				g1b := adjCosvSum[i*C+c]
-				if g1b != 0 {
-					adjXRow := adjX[i*D:][:D]
-					wRow := w[c*D:][:D]
-					adjWRow := adjW[c*D:][:D]
-					xRow := x[i*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						adjX4 := adjXRow[k : k+4 : k+4]
-						w4 := wRow[k : k+4 : k+4]
-						adjW4 := adjWRow[k : k+4 : k+4]
-						x4 := xRow[k : k+4 : k+4]
-						adjX4[0] += float32(g1b * float64(w4[0]))
-						adjW4[0] += float32(g1b * float64(x4[0]))
-						adjX4[1] += float32(g1b * float64(w4[1]))
-						adjW4[1] += float32(g1b * float64(x4[1]))
-						adjX4[2] += float32(g1b * float64(w4[2]))
-						adjW4[2] += float32(g1b * float64(x4[2]))
-						adjX4[3] += float32(g1b * float64(w4[3]))
-						adjW4[3] += float32(g1b * float64(x4[3]))
-					}
-					for ; k < D; k++ {
-						adjXRow[k] += float32(g1b * float64(wRow[k]))
-						adjWRow[k] += float32(g1b * float64(xRow[k]))
-					}
-				}
-			}
 		}
+	}
+	// arcface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
+	if grad.X != nil {
+		ws.gemm.NN(N, D, C, adjCosvSum, C, w, D, adjX, D)
+	}
+	if grad.W != nil {
+		ws.gemm.TN(C, D, N, adjCosvSum, C, x, D, adjW, D)
 	}
 	// arcface.loss:13: wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
 	for c := 0; c < C; c++ {
 		g1 := lossrt.Sqrt(wnSum[c])
 		adjWnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjWn[c], 0), g1)
 		{
-			h3 := adjWnSum[c] * 2
-			if h3 != 0 {
+			h1 := adjWnSum[c] * 2
+			if h1 != 0 {
 				adjWRow := adjW[c*D:][:D]
 				wRow := w[c*D:][:D]
 				k := 0
 				for ; k+4 <= D; k += 4 {
 					adjW4 := adjWRow[k : k+4 : k+4]
 					w4 := wRow[k : k+4 : k+4]
-					adjW4[0] += float32(h3 * float64(w4[0]))
-					adjW4[1] += float32(h3 * float64(w4[1]))
-					adjW4[2] += float32(h3 * float64(w4[2]))
-					adjW4[3] += float32(h3 * float64(w4[3]))
+					adjW4[0] += float32(h1 * float64(w4[0]))
+					adjW4[1] += float32(h1 * float64(w4[1]))
+					adjW4[2] += float32(h1 * float64(w4[2]))
+					adjW4[3] += float32(h1 * float64(w4[3]))
 				}
 				for ; k < D; k++ {
-					adjWRow[k] += float32(h3 * float64(wRow[k]))
+					adjWRow[k] += float32(h1 * float64(wRow[k]))
 				}
 			}
 		}
@@ -542,21 +489,21 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
 		{
-			h4 := adjXnSum[i] * 2
-			if h4 != 0 {
+			h2 := adjXnSum[i] * 2
+			if h2 != 0 {
 				adjXRow := adjX[i*D:][:D]
 				xRow := x[i*D:][:D]
 				k := 0
 				for ; k+4 <= D; k += 4 {
 					adjX4 := adjXRow[k : k+4 : k+4]
 					x4 := xRow[k : k+4 : k+4]
-					adjX4[0] += float32(h4 * float64(x4[0]))
-					adjX4[1] += float32(h4 * float64(x4[1]))
-					adjX4[2] += float32(h4 * float64(x4[2]))
-					adjX4[3] += float32(h4 * float64(x4[3]))
+					adjX4[0] += float32(h2 * float64(x4[0]))
+					adjX4[1] += float32(h2 * float64(x4[1]))
+					adjX4[2] += float32(h2 * float64(x4[2]))
+					adjX4[3] += float32(h2 * float64(x4[3]))
 				}
 				for ; k < D; k++ {
-					adjXRow[k] += float32(h4 * float64(xRow[k]))
+					adjXRow[k] += float32(h2 * float64(xRow[k]))
 				}
 			}
 		}

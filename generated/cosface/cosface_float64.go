@@ -31,28 +31,29 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	xnSum       []float64 // xn_sum[N], spec line 12
-	xn          []float64 // xn[N], spec line 12
-	wnSum       []float64 // wn_sum[C], spec line 13
-	wn          []float64 // wn[C], spec line 13
-	cosvSum     []float64 // cosv_sum[N, C], spec line 14
-	cosv        []float64 // cosv[N, C], spec line 14
-	logit       []float64 // logit[N, C], spec line 15
-	lse         []float64 // lse[N], spec line 16
-	lossSum     []float64 // loss_sum[], spec line 17
-	loss        []float64 // loss[], spec line 17
-	adjX        []float64 // stands in for a nil gradient slice of x
-	adjW        []float64 // stands in for a nil gradient slice of w
-	adjXnSum    []float64 // adjoint of xn_sum
-	adjXn       []float64 // adjoint of xn
-	adjWnSum    []float64 // adjoint of wn_sum
-	adjWn       []float64 // adjoint of wn
-	adjCosvSum  []float64 // adjoint of cosv_sum
-	adjCosv     []float64 // adjoint of cosv
-	adjLogit    []float64 // adjoint of logit
-	adjLse      []float64 // adjoint of lse
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	xnSum       []float64             // xn_sum[N], spec line 12
+	xn          []float64             // xn[N], spec line 12
+	wnSum       []float64             // wn_sum[C], spec line 13
+	wn          []float64             // wn[C], spec line 13
+	cosvSum     []float64             // cosv_sum[N, C], spec line 14
+	cosv        []float64             // cosv[N, C], spec line 14
+	logit       []float64             // logit[N, C], spec line 15
+	lse         []float64             // lse[N], spec line 16
+	lossSum     []float64             // loss_sum[], spec line 17
+	loss        []float64             // loss[], spec line 17
+	adjX        []float64             // stands in for a nil gradient slice of x
+	adjW        []float64             // stands in for a nil gradient slice of w
+	adjXnSum    []float64             // adjoint of xn_sum
+	adjXn       []float64             // adjoint of xn
+	adjWnSum    []float64             // adjoint of wn_sum
+	adjWn       []float64             // adjoint of wn
+	adjCosvSum  []float64             // adjoint of cosv_sum
+	adjCosv     []float64             // adjoint of cosv
+	adjLogit    []float64             // adjoint of logit
+	adjLse      []float64             // adjoint of lse
+	adjLossSum  []float64             // adjoint of loss_sum
+	adjLoss     []float64             // adjoint of loss
+	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -86,6 +87,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLse = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.gemm = lossrt.NewGemm[float64]()
 	return ws, nil
 }
 
@@ -263,27 +265,12 @@ func (ws *Workspace64) forward(in Inputs64) {
 		wn[c] = lossrt.Max(lossrt.Sqrt(wnSum[c]), 1e-12)
 	}
 	// cosface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
+	clear(cosvSum)
+	ws.gemm.NT(N, C, D, x, D, w, D, cosvSum, C)
+	// cosface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
 	// cosface.loss:15: logit[i, c] = s * where(c == labels[i], cosv[i, c] - m, cosv[i, c])
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
-			{
-				var acc0, acc1, acc2, acc3 float64
-				xRow := x[i*D:][:D]
-				wRow := w[c*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					w4 := wRow[k : k+4 : k+4]
-					acc0 += x4[0] * w4[0]
-					acc1 += x4[1] * w4[1]
-					acc2 += x4[2] * w4[2]
-					acc3 += x4[3] * w4[3]
-				}
-				for ; k < D; k++ {
-					acc0 += xRow[k] * wRow[k]
-				}
-				cosvSum[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
-			}
 			cosv[i*C+c] = cosvSum[i*C+c] / (xn[i] * wn[c])
 			t1 := cosv[i*C+c]
 			logit[i*C+c] = s * lossrt.Select(c == labels[i], t1-m, t1)
@@ -291,22 +278,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	}
 	// cosface.loss:16: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
-		mx := lossrt.Inf[float64](-1)
-		for c := 0; c < C; c++ {
-			v := logit[i*C+c]
-			if v > mx {
-				mx = v
-			}
-		}
-		if mx > lossrt.Inf[float64](-1) {
-			var sumExp float64
-			for c := 0; c < C; c++ {
-				sumExp += lossrt.Exp(logit[i*C+c] - mx)
-			}
-			lse[i] = mx + lossrt.Log(sumExp)
-		} else {
-			lse[i] = mx
-		}
+		lse[i] = lossrt.LogSumExp(logit[i*C:][:C])
 	}
 	// cosface.loss:17: loss        = mean(i: lse[i] - logit[i, labels[i]])
 	{
@@ -407,11 +379,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// cosface.loss:16: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
-		h1 := adjLse[i]
-		h2 := lse[i]
-		for c := 0; c < C; c++ {
-			adjLogit[i*C+c] += h1 * lossrt.Exp(logit[i*C+c]-h2)
-		}
+		lossrt.AddScaledExp(adjLogit[i*C:][:C], logit[i*C:][:C], adjLse[i], lse[i])
 	}
 	// cosface.loss:15: logit[i, c] = s * where(c == labels[i], cosv[i, c] - m, cosv[i, c])
 	// cosface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
@@ -427,56 +395,35 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			g4 := g3 * cosv[i*C+c]
 			adjXn[i] -= g4 * g2b
 			adjWn[c] -= g4 * g1b
-			{
-				g1c := adjCosvSum[i*C+c]
-				if g1c != 0 {
-					adjXRow := adjX[i*D:][:D]
-					wRow := w[c*D:][:D]
-					adjWRow := adjW[c*D:][:D]
-					xRow := x[i*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						adjX4 := adjXRow[k : k+4 : k+4]
-						w4 := wRow[k : k+4 : k+4]
-						adjW4 := adjWRow[k : k+4 : k+4]
-						x4 := xRow[k : k+4 : k+4]
-						adjX4[0] += g1c * w4[0]
-						adjW4[0] += g1c * x4[0]
-						adjX4[1] += g1c * w4[1]
-						adjW4[1] += g1c * x4[1]
-						adjX4[2] += g1c * w4[2]
-						adjW4[2] += g1c * x4[2]
-						adjX4[3] += g1c * w4[3]
-						adjW4[3] += g1c * x4[3]
-					}
-					for ; k < D; k++ {
-						adjXRow[k] += g1c * wRow[k]
-						adjWRow[k] += g1c * xRow[k]
-					}
-				}
-			}
 		}
+	}
+	// cosface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
+	if grad.X != nil {
+		ws.gemm.NN(N, D, C, adjCosvSum, C, w, D, adjX, D)
+	}
+	if grad.W != nil {
+		ws.gemm.TN(C, D, N, adjCosvSum, C, x, D, adjW, D)
 	}
 	// cosface.loss:13: wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
 	for c := 0; c < C; c++ {
 		g1 := lossrt.Sqrt(wnSum[c])
 		adjWnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjWn[c], 0), g1)
 		{
-			h3 := adjWnSum[c] * 2
-			if h3 != 0 {
+			h1 := adjWnSum[c] * 2
+			if h1 != 0 {
 				adjWRow := adjW[c*D:][:D]
 				wRow := w[c*D:][:D]
 				k := 0
 				for ; k+4 <= D; k += 4 {
 					adjW4 := adjWRow[k : k+4 : k+4]
 					w4 := wRow[k : k+4 : k+4]
-					adjW4[0] += h3 * w4[0]
-					adjW4[1] += h3 * w4[1]
-					adjW4[2] += h3 * w4[2]
-					adjW4[3] += h3 * w4[3]
+					adjW4[0] += h1 * w4[0]
+					adjW4[1] += h1 * w4[1]
+					adjW4[2] += h1 * w4[2]
+					adjW4[3] += h1 * w4[3]
 				}
 				for ; k < D; k++ {
-					adjWRow[k] += h3 * wRow[k]
+					adjWRow[k] += h1 * wRow[k]
 				}
 			}
 		}
@@ -486,21 +433,21 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
 		{
-			h4 := adjXnSum[i] * 2
-			if h4 != 0 {
+			h2 := adjXnSum[i] * 2
+			if h2 != 0 {
 				adjXRow := adjX[i*D:][:D]
 				xRow := x[i*D:][:D]
 				k := 0
 				for ; k+4 <= D; k += 4 {
 					adjX4 := adjXRow[k : k+4 : k+4]
 					x4 := xRow[k : k+4 : k+4]
-					adjX4[0] += h4 * x4[0]
-					adjX4[1] += h4 * x4[1]
-					adjX4[2] += h4 * x4[2]
-					adjX4[3] += h4 * x4[3]
+					adjX4[0] += h2 * x4[0]
+					adjX4[1] += h2 * x4[1]
+					adjX4[2] += h2 * x4[2]
+					adjX4[3] += h2 * x4[3]
 				}
 				for ; k < D; k++ {
-					adjXRow[k] += h4 * xRow[k]
+					adjXRow[k] += h2 * xRow[k]
 				}
 			}
 		}

@@ -153,22 +153,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	loss := ws.loss
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
-		mx := lossrt.Inf[float64](-1)
-		for j := 0; j < C; j++ {
-			v := logits[i*C+j]
-			if v > mx {
-				mx = v
-			}
-		}
-		if mx > lossrt.Inf[float64](-1) {
-			var sumExp float64
-			for j := 0; j < C; j++ {
-				sumExp += lossrt.Exp(logits[i*C+j] - mx)
-			}
-			lse[i] = mx + lossrt.Log(sumExp)
-		} else {
-			lse[i] = mx
-		}
+		lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
 	}
 	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
 	{
@@ -242,11 +227,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
-		h1 := adjLse[i]
-		h2 := lse[i]
-		for j := 0; j < C; j++ {
-			adjLogits[i*C+j] += h1 * lossrt.Exp(logits[i*C+j]-h2)
-		}
+		lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjLse[i], lse[i])
 	}
 }
 

@@ -161,22 +161,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	for i := 0; i < N; i++ {
 		{
-			mx := lossrt.Inf[float64](-1)
-			for j := 0; j < C; j++ {
-				v := float64(logits[i*C+j])
-				if v > mx {
-					mx = v
-				}
-			}
-			if mx > lossrt.Inf[float64](-1) {
-				var sumExp float64
-				for j := 0; j < C; j++ {
-					sumExp += lossrt.Exp(float64(logits[i*C+j]) - mx)
-				}
-				lse[i] = mx + lossrt.Log(sumExp)
-			} else {
-				lse[i] = mx
-			}
+			lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
 		}
 		{
 			var acc0, acc1, acc2, acc3 float64
@@ -295,11 +280,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			}
 		}
 		{
-			h1 := adjLse[i]
-			h2 := lse[i]
-			for j := 0; j < C; j++ {
-				adjLogits[i*C+j] += float32(h1 * lossrt.Exp(float64(logits[i*C+j])-h2))
-			}
+			lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjLse[i], lse[i])
 		}
 	}
 }

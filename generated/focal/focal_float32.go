@@ -162,22 +162,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// focal.loss:11: logp[i] = logits[i, labels[i]] - lse[i]
 	for i := 0; i < N; i++ {
 		{
-			mx := lossrt.Inf[float64](-1)
-			for c := 0; c < C; c++ {
-				v := float64(logits[i*C+c])
-				if v > mx {
-					mx = v
-				}
-			}
-			if mx > lossrt.Inf[float64](-1) {
-				var sumExp float64
-				for c := 0; c < C; c++ {
-					sumExp += lossrt.Exp(float64(logits[i*C+c]) - mx)
-				}
-				lse[i] = mx + lossrt.Log(sumExp)
-			} else {
-				lse[i] = mx
-			}
+			lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
 		}
 		logp[i] = float64(logits[i*C+labels[i]]) - lse[i]
 	}
@@ -277,11 +262,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		adjLogits[i*C+labels[i]] += float32(g1)
 		adjLse[i] -= g1
 		{
-			h2 := adjLse[i]
-			h3 := lse[i]
-			for c := 0; c < C; c++ {
-				adjLogits[i*C+c] += float32(h2 * lossrt.Exp(float64(logits[i*C+c])-h3))
-			}
+			lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjLse[i], lse[i])
 		}
 	}
 }

@@ -162,22 +162,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// focal.loss:11: logp[i] = logits[i, labels[i]] - lse[i]
 	for i := 0; i < N; i++ {
 		{
-			mx := lossrt.Inf[float64](-1)
-			for c := 0; c < C; c++ {
-				v := logits[i*C+c]
-				if v > mx {
-					mx = v
-				}
-			}
-			if mx > lossrt.Inf[float64](-1) {
-				var sumExp float64
-				for c := 0; c < C; c++ {
-					sumExp += lossrt.Exp(logits[i*C+c] - mx)
-				}
-				lse[i] = mx + lossrt.Log(sumExp)
-			} else {
-				lse[i] = mx
-			}
+			lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
 		}
 		logp[i] = logits[i*C+labels[i]] - lse[i]
 	}
@@ -277,11 +262,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		adjLogits[i*C+labels[i]] += g1
 		adjLse[i] -= g1
 		{
-			h2 := adjLse[i]
-			h3 := lse[i]
-			for c := 0; c < C; c++ {
-				adjLogits[i*C+c] += h2 * lossrt.Exp(logits[i*C+c]-h3)
-			}
+			lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjLse[i], lse[i])
 		}
 	}
 }

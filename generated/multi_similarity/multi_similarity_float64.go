@@ -29,35 +29,36 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	normSum     []float64 // norm_sum[N], spec line 16
-	norm        []float64 // norm[N], spec line 16
-	sSum        []float64 // s_sum[N, N], spec line 17
-	s           []float64 // s[N, N], spec line 17
-	minpos      []float64 // minpos[N], spec line 18
-	minposArg   []int     // first arg index of minpos, -1 for an empty set
-	maxneg      []float64 // maxneg[N], spec line 19
-	maxnegArg   []int     // first arg index of maxneg, -1 for an empty set
-	posSum      []float64 // pos_sum[N], spec line 20
-	pos         []float64 // pos[N], spec line 20
-	negSum      []float64 // neg_sum[N], spec line 21
-	neg         []float64 // neg[N], spec line 21
-	np          []float64 // np[N], spec line 22
-	nn          []float64 // nn[N], spec line 23
-	lossSum     []float64 // loss_sum[], spec line 24
-	loss        []float64 // loss[], spec line 24
-	adjX        []float64 // stands in for a nil gradient slice of x
-	adjNormSum  []float64 // adjoint of norm_sum
-	adjNorm     []float64 // adjoint of norm
-	adjSSum     []float64 // adjoint of s_sum
-	adjS        []float64 // adjoint of s
-	adjMinpos   []float64 // adjoint of minpos
-	adjMaxneg   []float64 // adjoint of maxneg
-	adjPosSum   []float64 // adjoint of pos_sum
-	adjPos      []float64 // adjoint of pos
-	adjNegSum   []float64 // adjoint of neg_sum
-	adjNeg      []float64 // adjoint of neg
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	normSum     []float64             // norm_sum[N], spec line 16
+	norm        []float64             // norm[N], spec line 16
+	sSum        []float64             // s_sum[N, N], spec line 17
+	s           []float64             // s[N, N], spec line 17
+	minpos      []float64             // minpos[N], spec line 18
+	minposArg   []int                 // first arg index of minpos, -1 for an empty set
+	maxneg      []float64             // maxneg[N], spec line 19
+	maxnegArg   []int                 // first arg index of maxneg, -1 for an empty set
+	posSum      []float64             // pos_sum[N], spec line 20
+	pos         []float64             // pos[N], spec line 20
+	negSum      []float64             // neg_sum[N], spec line 21
+	neg         []float64             // neg[N], spec line 21
+	np          []float64             // np[N], spec line 22
+	nn          []float64             // nn[N], spec line 23
+	lossSum     []float64             // loss_sum[], spec line 24
+	loss        []float64             // loss[], spec line 24
+	adjX        []float64             // stands in for a nil gradient slice of x
+	adjNormSum  []float64             // adjoint of norm_sum
+	adjNorm     []float64             // adjoint of norm
+	adjSSum     []float64             // adjoint of s_sum
+	adjS        []float64             // adjoint of s
+	adjMinpos   []float64             // adjoint of minpos
+	adjMaxneg   []float64             // adjoint of maxneg
+	adjPosSum   []float64             // adjoint of pos_sum
+	adjPos      []float64             // adjoint of pos
+	adjNegSum   []float64             // adjoint of neg_sum
+	adjNeg      []float64             // adjoint of neg
+	adjLossSum  []float64             // adjoint of loss_sum
+	adjLoss     []float64             // adjoint of loss
+	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -98,6 +99,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjNeg = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.gemm = lossrt.NewGemm[float64]()
 	return ws, nil
 }
 
@@ -227,26 +229,11 @@ func (ws *Workspace64) forward(in Inputs64) {
 		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
 	}
 	// multi_similarity.loss:17: s[i, j]   = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
+	clear(sSum)
+	ws.gemm.NT(N, N, D, x, D, x, D, sSum, N)
+	// multi_similarity.loss:17: s[i, j]   = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
 	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
-			{
-				var acc0, acc1, acc2, acc3 float64
-				xRow := x[i*D:][:D]
-				xRow2 := x[j*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					x4_2 := xRow2[k : k+4 : k+4]
-					acc0 += x4[0] * x4_2[0]
-					acc1 += x4[1] * x4_2[1]
-					acc2 += x4[2] * x4_2[2]
-					acc3 += x4[3] * x4_2[3]
-				}
-				for ; k < D; k++ {
-					acc0 += xRow[k] * xRow2[k]
-				}
-				sSum[i*N+j] = (acc0 + acc1) + (acc2 + acc3)
-			}
 			s[i*N+j] = sSum[i*N+j] / (norm[i] * norm[j])
 		}
 	}
@@ -487,35 +474,14 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			g4 := g3 * s[i*N+j]
 			adjNorm[i] -= g4 * g2
 			adjNorm[j] -= g4 * g1
-			{
-				g1b := adjSSum[i*N+j]
-				if g1b != 0 {
-					adjXRow := adjX[i*D:][:D]
-					xRow := x[j*D:][:D]
-					adjXRow3 := adjX[j*D:][:D]
-					xRow4 := x[i*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						adjX4 := adjXRow[k : k+4 : k+4]
-						x4 := xRow[k : k+4 : k+4]
-						adjX4_3 := adjXRow3[k : k+4 : k+4]
-						x4_4 := xRow4[k : k+4 : k+4]
-						adjX4[0] += g1b * x4[0]
-						adjX4_3[0] += g1b * x4_4[0]
-						adjX4[1] += g1b * x4[1]
-						adjX4_3[1] += g1b * x4_4[1]
-						adjX4[2] += g1b * x4[2]
-						adjX4_3[2] += g1b * x4_4[2]
-						adjX4[3] += g1b * x4[3]
-						adjX4_3[3] += g1b * x4_4[3]
-					}
-					for ; k < D; k++ {
-						adjXRow[k] += g1b * xRow[k]
-						adjXRow3[k] += g1b * xRow4[k]
-					}
-				}
-			}
 		}
+	}
+	// multi_similarity.loss:17: s[i, j]   = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
+	if grad.X != nil {
+		ws.gemm.NN(N, D, N, adjSSum, N, x, D, adjX, D)
+	}
+	if grad.X != nil {
+		ws.gemm.TN(N, D, N, adjSSum, N, x, D, adjX, D)
 	}
 	// multi_similarity.loss:16: norm[i]   = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	for i := 0; i < N; i++ {

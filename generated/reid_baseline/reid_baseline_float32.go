@@ -269,22 +269,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	for i := 0; i < N; i++ {
 		{
-			mx := lossrt.Inf[float64](-1)
-			for j := 0; j < C; j++ {
-				v := float64(logits[i*C+j])
-				if v > mx {
-					mx = v
-				}
-			}
-			if mx > lossrt.Inf[float64](-1) {
-				var sumExp float64
-				for j := 0; j < C; j++ {
-					sumExp += lossrt.Exp(float64(logits[i*C+j]) - mx)
-				}
-				ceLse[i] = mx + lossrt.Log(sumExp)
-			} else {
-				ceLse[i] = mx
-			}
+			ceLse[i] = lossrt.LogSumExp(logits[i*C:][:C])
 		}
 		{
 			var acc0, acc1, acc2, acc3 float64
@@ -699,11 +684,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			}
 		}
 		{
-			h4 := adjCeLse[i]
-			h5 := ceLse[i]
-			for j := 0; j < C; j++ {
-				adjLogits[i*C+j] += float32(h4 * lossrt.Exp(float64(logits[i*C+j])-h5))
-			}
+			lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjCeLse[i], ceLse[i])
 		}
 	}
 }

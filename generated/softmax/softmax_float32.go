@@ -33,19 +33,20 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	zSum        []float64 // z_sum[N, C], spec line 9
-	z           []float64 // z[N, C], spec line 9
-	lse         []float64 // lse[N], spec line 10
-	lossSum     []float64 // loss_sum[], spec line 11
-	loss        []float64 // loss[], spec line 11
-	adjX        []float32 // stands in for a nil gradient slice of x
-	adjW        []float32 // stands in for a nil gradient slice of w
-	adjB        []float32 // stands in for a nil gradient slice of b
-	adjZSum     []float64 // adjoint of z_sum
-	adjZ        []float64 // adjoint of z
-	adjLse      []float64 // adjoint of lse
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	zSum        []float32             // z_sum[N, C], spec line 9
+	z           []float64             // z[N, C], spec line 9
+	lse         []float64             // lse[N], spec line 10
+	lossSum     []float64             // loss_sum[], spec line 11
+	loss        []float64             // loss[], spec line 11
+	adjX        []float32             // stands in for a nil gradient slice of x
+	adjW        []float32             // stands in for a nil gradient slice of w
+	adjB        []float32             // stands in for a nil gradient slice of b
+	adjZSum     []float32             // adjoint of z_sum
+	adjZ        []float64             // adjoint of z
+	adjLse      []float64             // adjoint of lse
+	adjLossSum  []float64             // adjoint of loss_sum
+	adjLoss     []float64             // adjoint of loss
+	gemm        *lossrt.Gemm[float32] // packing buffers of the matrix products
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -57,7 +58,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 		Params: DefaultParams(),
 		dims:   d,
 	}
-	ws.zSum = make([]float64, d.N*d.C)
+	ws.zSum = make([]float32, d.N*d.C)
 	ws.z = make([]float64, d.N*d.C)
 	ws.lse = make([]float64, d.N)
 	ws.lossSum = make([]float64, 1)
@@ -65,11 +66,12 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjX = make([]float32, d.N*d.D)
 	ws.adjW = make([]float32, d.C*d.D)
 	ws.adjB = make([]float32, d.C)
-	ws.adjZSum = make([]float64, d.N*d.C)
+	ws.adjZSum = make([]float32, d.N*d.C)
 	ws.adjZ = make([]float64, d.N*d.C)
 	ws.adjLse = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.gemm = lossrt.NewGemm[float32]()
 	return ws, nil
 }
 
@@ -209,47 +211,17 @@ func (ws *Workspace32) forward(in Inputs32) {
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
+	clear(zSum)
+	ws.gemm.NT(N, C, D, x, D, w, D, zSum, C)
+	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
-			{
-				var acc0, acc1, acc2, acc3 float64
-				xRow := x[i*D:][:D]
-				wRow := w[c*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					w4 := wRow[k : k+4 : k+4]
-					acc0 += float64(x4[0]) * float64(w4[0])
-					acc1 += float64(x4[1]) * float64(w4[1])
-					acc2 += float64(x4[2]) * float64(w4[2])
-					acc3 += float64(x4[3]) * float64(w4[3])
-				}
-				for ; k < D; k++ {
-					acc0 += float64(xRow[k]) * float64(wRow[k])
-				}
-				zSum[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
-			}
-			z[i*C+c] = zSum[i*C+c] + float64(b[c])
+			z[i*C+c] = float64(zSum[i*C+c]) + float64(b[c])
 		}
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
 	for i := 0; i < N; i++ {
-		mx := lossrt.Inf[float64](-1)
-		for c := 0; c < C; c++ {
-			v := z[i*C+c]
-			if v > mx {
-				mx = v
-			}
-		}
-		if mx > lossrt.Inf[float64](-1) {
-			var sumExp float64
-			for c := 0; c < C; c++ {
-				sumExp += lossrt.Exp(z[i*C+c] - mx)
-			}
-			lse[i] = mx + lossrt.Log(sumExp)
-		} else {
-			lse[i] = mx
-		}
+		lse[i] = lossrt.LogSumExp(z[i*C:][:C])
 	}
 	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
 	{
@@ -338,47 +310,22 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
 	for i := 0; i < N; i++ {
-		h1 := adjLse[i]
-		h2 := lse[i]
-		for c := 0; c < C; c++ {
-			adjZ[i*C+c] += h1 * lossrt.Exp(z[i*C+c]-h2)
-		}
+		lossrt.AddScaledExp(adjZ[i*C:][:C], z[i*C:][:C], adjLse[i], lse[i])
 	}
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
 			g1 := adjZ[i*C+c]
-			adjZSum[i*C+c] += g1
+			adjZSum[i*C+c] += float32(g1)
 			adjB[c] += float32(g1)
-			{
-				g1b := adjZSum[i*C+c]
-				if g1b != 0 {
-					adjXRow := adjX[i*D:][:D]
-					wRow := w[c*D:][:D]
-					adjWRow := adjW[c*D:][:D]
-					xRow := x[i*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						adjX4 := adjXRow[k : k+4 : k+4]
-						w4 := wRow[k : k+4 : k+4]
-						adjW4 := adjWRow[k : k+4 : k+4]
-						x4 := xRow[k : k+4 : k+4]
-						adjX4[0] += float32(g1b * float64(w4[0]))
-						adjW4[0] += float32(g1b * float64(x4[0]))
-						adjX4[1] += float32(g1b * float64(w4[1]))
-						adjW4[1] += float32(g1b * float64(x4[1]))
-						adjX4[2] += float32(g1b * float64(w4[2]))
-						adjW4[2] += float32(g1b * float64(x4[2]))
-						adjX4[3] += float32(g1b * float64(w4[3]))
-						adjW4[3] += float32(g1b * float64(x4[3]))
-					}
-					for ; k < D; k++ {
-						adjXRow[k] += float32(g1b * float64(wRow[k]))
-						adjWRow[k] += float32(g1b * float64(xRow[k]))
-					}
-				}
-			}
 		}
+	}
+	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
+	if grad.X != nil {
+		ws.gemm.NN(N, D, C, adjZSum, C, w, D, adjX, D)
+	}
+	if grad.W != nil {
+		ws.gemm.TN(C, D, N, adjZSum, C, x, D, adjW, D)
 	}
 }
 

@@ -33,19 +33,20 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	zSum        []float64 // z_sum[N, C], spec line 9
-	z           []float64 // z[N, C], spec line 9
-	lse         []float64 // lse[N], spec line 10
-	lossSum     []float64 // loss_sum[], spec line 11
-	loss        []float64 // loss[], spec line 11
-	adjX        []float64 // stands in for a nil gradient slice of x
-	adjW        []float64 // stands in for a nil gradient slice of w
-	adjB        []float64 // stands in for a nil gradient slice of b
-	adjZSum     []float64 // adjoint of z_sum
-	adjZ        []float64 // adjoint of z
-	adjLse      []float64 // adjoint of lse
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	zSum        []float64             // z_sum[N, C], spec line 9
+	z           []float64             // z[N, C], spec line 9
+	lse         []float64             // lse[N], spec line 10
+	lossSum     []float64             // loss_sum[], spec line 11
+	loss        []float64             // loss[], spec line 11
+	adjX        []float64             // stands in for a nil gradient slice of x
+	adjW        []float64             // stands in for a nil gradient slice of w
+	adjB        []float64             // stands in for a nil gradient slice of b
+	adjZSum     []float64             // adjoint of z_sum
+	adjZ        []float64             // adjoint of z
+	adjLse      []float64             // adjoint of lse
+	adjLossSum  []float64             // adjoint of loss_sum
+	adjLoss     []float64             // adjoint of loss
+	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -70,6 +71,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLse = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.gemm = lossrt.NewGemm[float64]()
 	return ws, nil
 }
 
@@ -209,47 +211,17 @@ func (ws *Workspace64) forward(in Inputs64) {
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
+	clear(zSum)
+	ws.gemm.NT(N, C, D, x, D, w, D, zSum, C)
+	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
-			{
-				var acc0, acc1, acc2, acc3 float64
-				xRow := x[i*D:][:D]
-				wRow := w[c*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					w4 := wRow[k : k+4 : k+4]
-					acc0 += x4[0] * w4[0]
-					acc1 += x4[1] * w4[1]
-					acc2 += x4[2] * w4[2]
-					acc3 += x4[3] * w4[3]
-				}
-				for ; k < D; k++ {
-					acc0 += xRow[k] * wRow[k]
-				}
-				zSum[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
-			}
 			z[i*C+c] = zSum[i*C+c] + b[c]
 		}
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
 	for i := 0; i < N; i++ {
-		mx := lossrt.Inf[float64](-1)
-		for c := 0; c < C; c++ {
-			v := z[i*C+c]
-			if v > mx {
-				mx = v
-			}
-		}
-		if mx > lossrt.Inf[float64](-1) {
-			var sumExp float64
-			for c := 0; c < C; c++ {
-				sumExp += lossrt.Exp(z[i*C+c] - mx)
-			}
-			lse[i] = mx + lossrt.Log(sumExp)
-		} else {
-			lse[i] = mx
-		}
+		lse[i] = lossrt.LogSumExp(z[i*C:][:C])
 	}
 	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
 	{
@@ -338,11 +310,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
 	for i := 0; i < N; i++ {
-		h1 := adjLse[i]
-		h2 := lse[i]
-		for c := 0; c < C; c++ {
-			adjZ[i*C+c] += h1 * lossrt.Exp(z[i*C+c]-h2)
-		}
+		lossrt.AddScaledExp(adjZ[i*C:][:C], z[i*C:][:C], adjLse[i], lse[i])
 	}
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
 	for i := 0; i < N; i++ {
@@ -350,35 +318,14 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			g1 := adjZ[i*C+c]
 			adjZSum[i*C+c] += g1
 			adjB[c] += g1
-			{
-				g1b := adjZSum[i*C+c]
-				if g1b != 0 {
-					adjXRow := adjX[i*D:][:D]
-					wRow := w[c*D:][:D]
-					adjWRow := adjW[c*D:][:D]
-					xRow := x[i*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						adjX4 := adjXRow[k : k+4 : k+4]
-						w4 := wRow[k : k+4 : k+4]
-						adjW4 := adjWRow[k : k+4 : k+4]
-						x4 := xRow[k : k+4 : k+4]
-						adjX4[0] += g1b * w4[0]
-						adjW4[0] += g1b * x4[0]
-						adjX4[1] += g1b * w4[1]
-						adjW4[1] += g1b * x4[1]
-						adjX4[2] += g1b * w4[2]
-						adjW4[2] += g1b * x4[2]
-						adjX4[3] += g1b * w4[3]
-						adjW4[3] += g1b * x4[3]
-					}
-					for ; k < D; k++ {
-						adjXRow[k] += g1b * wRow[k]
-						adjWRow[k] += g1b * xRow[k]
-					}
-				}
-			}
 		}
+	}
+	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
+	if grad.X != nil {
+		ws.gemm.NN(N, D, C, adjZSum, C, w, D, adjX, D)
+	}
+	if grad.W != nil {
+		ws.gemm.TN(C, D, N, adjZSum, C, x, D, adjW, D)
 	}
 }
 

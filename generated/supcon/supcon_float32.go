@@ -29,26 +29,27 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	normSum     []float64 // norm_sum[N], spec line 10
-	norm        []float64 // norm[N], spec line 10
-	sSum        []float64 // s_sum[N, N], spec line 11
-	s           []float64 // s[N, N], spec line 11
-	den         []float64 // den[N], spec line 12
-	np          []float64 // np[N], spec line 13
-	lpSum       []float64 // lp_sum[N], spec line 14
-	lp          []float64 // lp[N], spec line 14
-	lossSum     []float64 // loss_sum[], spec line 15
-	loss        []float64 // loss[], spec line 15
-	adjX        []float32 // stands in for a nil gradient slice of x
-	adjNormSum  []float64 // adjoint of norm_sum
-	adjNorm     []float64 // adjoint of norm
-	adjSSum     []float64 // adjoint of s_sum
-	adjS        []float64 // adjoint of s
-	adjDen      []float64 // adjoint of den
-	adjLpSum    []float64 // adjoint of lp_sum
-	adjLp       []float64 // adjoint of lp
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	normSum     []float64             // norm_sum[N], spec line 10
+	norm        []float64             // norm[N], spec line 10
+	sSum        []float32             // s_sum[N, N], spec line 11
+	s           []float64             // s[N, N], spec line 11
+	den         []float64             // den[N], spec line 12
+	np          []float64             // np[N], spec line 13
+	lpSum       []float64             // lp_sum[N], spec line 14
+	lp          []float64             // lp[N], spec line 14
+	lossSum     []float64             // loss_sum[], spec line 15
+	loss        []float64             // loss[], spec line 15
+	adjX        []float32             // stands in for a nil gradient slice of x
+	adjNormSum  []float64             // adjoint of norm_sum
+	adjNorm     []float64             // adjoint of norm
+	adjSSum     []float32             // adjoint of s_sum
+	adjS        []float64             // adjoint of s
+	adjDen      []float64             // adjoint of den
+	adjLpSum    []float64             // adjoint of lp_sum
+	adjLp       []float64             // adjoint of lp
+	adjLossSum  []float64             // adjoint of loss_sum
+	adjLoss     []float64             // adjoint of loss
+	gemm        *lossrt.Gemm[float32] // packing buffers of the matrix products
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -62,7 +63,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	}
 	ws.normSum = make([]float64, d.N)
 	ws.norm = make([]float64, d.N)
-	ws.sSum = make([]float64, d.N*d.N)
+	ws.sSum = make([]float32, d.N*d.N)
 	ws.s = make([]float64, d.N*d.N)
 	ws.den = make([]float64, d.N)
 	ws.np = make([]float64, d.N)
@@ -73,13 +74,14 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjX = make([]float32, d.N*d.D)
 	ws.adjNormSum = make([]float64, d.N)
 	ws.adjNorm = make([]float64, d.N)
-	ws.adjSSum = make([]float64, d.N*d.N)
+	ws.adjSSum = make([]float32, d.N*d.N)
 	ws.adjS = make([]float64, d.N*d.N)
 	ws.adjDen = make([]float64, d.N)
 	ws.adjLpSum = make([]float64, d.N)
 	ws.adjLp = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.gemm = lossrt.NewGemm[float32]()
 	return ws, nil
 }
 
@@ -200,27 +202,12 @@ func (ws *Workspace32) forward(in Inputs32) {
 		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
 	}
 	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
+	clear(sSum)
+	ws.gemm.NT(N, N, D, x, D, x, D, sSum, N)
+	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
 	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
-			{
-				var acc0, acc1, acc2, acc3 float64
-				xRow := x[i*D:][:D]
-				xRow2 := x[j*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					x4_2 := xRow2[k : k+4 : k+4]
-					acc0 += float64(x4[0]) * float64(x4_2[0])
-					acc1 += float64(x4[1]) * float64(x4_2[1])
-					acc2 += float64(x4[2]) * float64(x4_2[2])
-					acc3 += float64(x4[3]) * float64(x4_2[3])
-				}
-				for ; k < D; k++ {
-					acc0 += float64(xRow[k]) * float64(xRow2[k])
-				}
-				sSum[i*N+j] = (acc0 + acc1) + (acc2 + acc3)
-			}
-			s[i*N+j] = sSum[i*N+j] / (norm[i] * norm[j] * tau)
+			s[i*N+j] = float64(sSum[i*N+j]) / (norm[i] * norm[j] * tau)
 		}
 	}
 	// supcon.loss:12: den[i]  = logsumexp(j | j != i: s[i, j])
@@ -377,39 +364,18 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			g1 := norm[i]
 			g2 := norm[j]
 			g3 := adjS[i*N+j] / (g1 * g2 * tau)
-			adjSSum[i*N+j] += g3
+			adjSSum[i*N+j] += float32(g3)
 			g4 := g3 * s[i*N+j] * tau
 			adjNorm[i] -= g4 * g2
 			adjNorm[j] -= g4 * g1
-			{
-				g1b := adjSSum[i*N+j]
-				if g1b != 0 {
-					adjXRow := adjX[i*D:][:D]
-					xRow := x[j*D:][:D]
-					adjXRow3 := adjX[j*D:][:D]
-					xRow4 := x[i*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						adjX4 := adjXRow[k : k+4 : k+4]
-						x4 := xRow[k : k+4 : k+4]
-						adjX4_3 := adjXRow3[k : k+4 : k+4]
-						x4_4 := xRow4[k : k+4 : k+4]
-						adjX4[0] += float32(g1b * float64(x4[0]))
-						adjX4_3[0] += float32(g1b * float64(x4_4[0]))
-						adjX4[1] += float32(g1b * float64(x4[1]))
-						adjX4_3[1] += float32(g1b * float64(x4_4[1]))
-						adjX4[2] += float32(g1b * float64(x4[2]))
-						adjX4_3[2] += float32(g1b * float64(x4_4[2]))
-						adjX4[3] += float32(g1b * float64(x4[3]))
-						adjX4_3[3] += float32(g1b * float64(x4_4[3]))
-					}
-					for ; k < D; k++ {
-						adjXRow[k] += float32(g1b * float64(xRow[k]))
-						adjXRow3[k] += float32(g1b * float64(xRow4[k]))
-					}
-				}
-			}
 		}
+	}
+	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
+	if grad.X != nil {
+		ws.gemm.NN(N, D, N, adjSSum, N, x, D, adjX, D)
+	}
+	if grad.X != nil {
+		ws.gemm.TN(N, D, N, adjSSum, N, x, D, adjX, D)
 	}
 	// supcon.loss:10: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	for i := 0; i < N; i++ {
