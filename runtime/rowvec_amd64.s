@@ -1,0 +1,2923 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Vector kernels for rowvec.go. Written out long-hand (no macros) so that
+// every kernel reads as straight-line code.
+//
+// Reductions (Sum, Dot, SqDist) keep 32 float64 partial sums: element j goes
+// into lane j mod 32. AVX2 holds them in Y0-Y7 (Yk = lanes 4k..4k+3),
+// AVX-512 in Z0-Z3 (Zk = lanes 8k..8k+7). A tail of r < 32 elements is done
+// with masked loads and, on AVX2, a blend that keeps lanes >= r unchanged
+// (AVX-512 uses merge masking), so untouched lanes keep their exact bits.
+// The lanes are combined as in rowvec.go's combineLanes:
+//
+//	l[i] += l[i+16] (i < 16); l[i] += l[i+8] (i < 8); l[i] += l[i+4] (i < 4);
+//	return (l[0]+l[2]) + (l[1]+l[3])
+//
+// Element-wise kernels: the AVX2 ones do the first len&^3 elements
+// (len&^7 for addConst32AVX2, which adds whole vectors of float32); the
+// caller runs the scalar loop on the rest. The AVX-512 ones do all of them,
+// the last partial vector with masked loads and stores.
+
+// Masks for AVX2 tails: 32 all-ones entries then 32 zero entries. Loading
+// from entry 32-r+4g gives the mask of group g of a tail of r elements.
+
+DATA rowmask64<>+0(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+8(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+16(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+24(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+32(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+40(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+48(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+56(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+64(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+72(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+80(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+88(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+96(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+104(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+112(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+120(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+128(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+136(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+144(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+152(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+160(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+168(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+176(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+184(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+192(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+200(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+208(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+216(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+224(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+232(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+240(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+248(SB)/8, $0xffffffffffffffff
+DATA rowmask64<>+256(SB)/8, $0
+DATA rowmask64<>+264(SB)/8, $0
+DATA rowmask64<>+272(SB)/8, $0
+DATA rowmask64<>+280(SB)/8, $0
+DATA rowmask64<>+288(SB)/8, $0
+DATA rowmask64<>+296(SB)/8, $0
+DATA rowmask64<>+304(SB)/8, $0
+DATA rowmask64<>+312(SB)/8, $0
+DATA rowmask64<>+320(SB)/8, $0
+DATA rowmask64<>+328(SB)/8, $0
+DATA rowmask64<>+336(SB)/8, $0
+DATA rowmask64<>+344(SB)/8, $0
+DATA rowmask64<>+352(SB)/8, $0
+DATA rowmask64<>+360(SB)/8, $0
+DATA rowmask64<>+368(SB)/8, $0
+DATA rowmask64<>+376(SB)/8, $0
+DATA rowmask64<>+384(SB)/8, $0
+DATA rowmask64<>+392(SB)/8, $0
+DATA rowmask64<>+400(SB)/8, $0
+DATA rowmask64<>+408(SB)/8, $0
+DATA rowmask64<>+416(SB)/8, $0
+DATA rowmask64<>+424(SB)/8, $0
+DATA rowmask64<>+432(SB)/8, $0
+DATA rowmask64<>+440(SB)/8, $0
+DATA rowmask64<>+448(SB)/8, $0
+DATA rowmask64<>+456(SB)/8, $0
+DATA rowmask64<>+464(SB)/8, $0
+DATA rowmask64<>+472(SB)/8, $0
+DATA rowmask64<>+480(SB)/8, $0
+DATA rowmask64<>+488(SB)/8, $0
+DATA rowmask64<>+496(SB)/8, $0
+DATA rowmask64<>+504(SB)/8, $0
+GLOBL rowmask64<>(SB), RODATA|NOPTR, $512
+
+DATA rowmask32<>+0(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+8(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+16(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+24(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+32(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+40(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+48(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+56(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+64(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+72(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+80(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+88(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+96(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+104(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+112(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+120(SB)/8, $0xffffffffffffffff
+DATA rowmask32<>+128(SB)/8, $0
+DATA rowmask32<>+136(SB)/8, $0
+DATA rowmask32<>+144(SB)/8, $0
+DATA rowmask32<>+152(SB)/8, $0
+DATA rowmask32<>+160(SB)/8, $0
+DATA rowmask32<>+168(SB)/8, $0
+DATA rowmask32<>+176(SB)/8, $0
+DATA rowmask32<>+184(SB)/8, $0
+DATA rowmask32<>+192(SB)/8, $0
+DATA rowmask32<>+200(SB)/8, $0
+DATA rowmask32<>+208(SB)/8, $0
+DATA rowmask32<>+216(SB)/8, $0
+DATA rowmask32<>+224(SB)/8, $0
+DATA rowmask32<>+232(SB)/8, $0
+DATA rowmask32<>+240(SB)/8, $0
+DATA rowmask32<>+248(SB)/8, $0
+GLOBL rowmask32<>(SB), RODATA|NOPTR, $256
+
+// ---- reductions, AVX2 ----
+
+// func sum64AVX2(x []float64) float64
+TEXT ·sum64AVX2(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   sum64AVX2_tail
+
+sum64AVX2_loop:
+	VADDPD 0(SI), Y0, Y0
+	VADDPD 32(SI), Y1, Y1
+	VADDPD 64(SI), Y2, Y2
+	VADDPD 96(SI), Y3, Y3
+	VADDPD 128(SI), Y4, Y4
+	VADDPD 160(SI), Y5, Y5
+	VADDPD 192(SI), Y6, Y6
+	VADDPD 224(SI), Y7, Y7
+	ADDQ $256, SI
+	DECQ DX
+	JNZ  sum64AVX2_loop
+
+sum64AVX2_tail:
+	// r = CX = len mod 32; R8 = &rowmask64[32-r].
+	ANDQ $31, CX
+	JZ   sum64AVX2_reduce
+	LEAQ rowmask64<>+256(SB), R8
+	MOVQ CX, AX
+	SHLQ $3, AX
+	SUBQ AX, R8
+	VMOVUPD 0(R8), Y8
+	VMASKMOVPD 0(SI), Y8, Y9
+	VADDPD    Y9, Y0, Y12
+	VBLENDVPD Y8, Y12, Y0, Y0
+	CMPQ CX, $4
+	JLE  sum64AVX2_reduce
+	VMOVUPD 32(R8), Y8
+	VMASKMOVPD 32(SI), Y8, Y9
+	VADDPD    Y9, Y1, Y12
+	VBLENDVPD Y8, Y12, Y1, Y1
+	CMPQ CX, $8
+	JLE  sum64AVX2_reduce
+	VMOVUPD 64(R8), Y8
+	VMASKMOVPD 64(SI), Y8, Y9
+	VADDPD    Y9, Y2, Y12
+	VBLENDVPD Y8, Y12, Y2, Y2
+	CMPQ CX, $12
+	JLE  sum64AVX2_reduce
+	VMOVUPD 96(R8), Y8
+	VMASKMOVPD 96(SI), Y8, Y9
+	VADDPD    Y9, Y3, Y12
+	VBLENDVPD Y8, Y12, Y3, Y3
+	CMPQ CX, $16
+	JLE  sum64AVX2_reduce
+	VMOVUPD 128(R8), Y8
+	VMASKMOVPD 128(SI), Y8, Y9
+	VADDPD    Y9, Y4, Y12
+	VBLENDVPD Y8, Y12, Y4, Y4
+	CMPQ CX, $20
+	JLE  sum64AVX2_reduce
+	VMOVUPD 160(R8), Y8
+	VMASKMOVPD 160(SI), Y8, Y9
+	VADDPD    Y9, Y5, Y12
+	VBLENDVPD Y8, Y12, Y5, Y5
+	CMPQ CX, $24
+	JLE  sum64AVX2_reduce
+	VMOVUPD 192(R8), Y8
+	VMASKMOVPD 192(SI), Y8, Y9
+	VADDPD    Y9, Y6, Y12
+	VBLENDVPD Y8, Y12, Y6, Y6
+	CMPQ CX, $28
+	JLE  sum64AVX2_reduce
+	VMOVUPD 224(R8), Y8
+	VMASKMOVPD 224(SI), Y8, Y9
+	VADDPD    Y9, Y7, Y12
+	VBLENDVPD Y8, Y12, Y7, Y7
+
+sum64AVX2_reduce:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	VZEROUPPER
+	VMOVSD       X0, ret+24(FP)
+	RET
+
+// func sum32AVX2(x []float32) float64
+TEXT ·sum32AVX2(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   sum32AVX2_tail
+
+sum32AVX2_loop:
+	VCVTPS2PD 0(SI), Y8
+	VADDPD    Y8, Y0, Y0
+	VCVTPS2PD 16(SI), Y9
+	VADDPD    Y9, Y1, Y1
+	VCVTPS2PD 32(SI), Y10
+	VADDPD    Y10, Y2, Y2
+	VCVTPS2PD 48(SI), Y11
+	VADDPD    Y11, Y3, Y3
+	VCVTPS2PD 64(SI), Y12
+	VADDPD    Y12, Y4, Y4
+	VCVTPS2PD 80(SI), Y13
+	VADDPD    Y13, Y5, Y5
+	VCVTPS2PD 96(SI), Y14
+	VADDPD    Y14, Y6, Y6
+	VCVTPS2PD 112(SI), Y15
+	VADDPD    Y15, Y7, Y7
+	ADDQ $128, SI
+	DECQ DX
+	JNZ  sum32AVX2_loop
+
+sum32AVX2_tail:
+	// r = CX = len mod 32; R8 = &rowmask64[32-r], R9 = &rowmask32[32-r].
+	ANDQ $31, CX
+	JZ   sum32AVX2_reduce
+	LEAQ rowmask64<>+256(SB), R8
+	MOVQ CX, AX
+	SHLQ $3, AX
+	SUBQ AX, R8
+	LEAQ rowmask32<>+128(SB), R9
+	MOVQ CX, AX
+	SHLQ $2, AX
+	SUBQ AX, R9
+	VMOVUPD 0(R8), Y8
+	VMOVUPS    0(R9), X11
+	VMASKMOVPS 0(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VADDPD    Y9, Y0, Y12
+	VBLENDVPD Y8, Y12, Y0, Y0
+	CMPQ CX, $4
+	JLE  sum32AVX2_reduce
+	VMOVUPD 32(R8), Y8
+	VMOVUPS    16(R9), X11
+	VMASKMOVPS 16(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VADDPD    Y9, Y1, Y12
+	VBLENDVPD Y8, Y12, Y1, Y1
+	CMPQ CX, $8
+	JLE  sum32AVX2_reduce
+	VMOVUPD 64(R8), Y8
+	VMOVUPS    32(R9), X11
+	VMASKMOVPS 32(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VADDPD    Y9, Y2, Y12
+	VBLENDVPD Y8, Y12, Y2, Y2
+	CMPQ CX, $12
+	JLE  sum32AVX2_reduce
+	VMOVUPD 96(R8), Y8
+	VMOVUPS    48(R9), X11
+	VMASKMOVPS 48(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VADDPD    Y9, Y3, Y12
+	VBLENDVPD Y8, Y12, Y3, Y3
+	CMPQ CX, $16
+	JLE  sum32AVX2_reduce
+	VMOVUPD 128(R8), Y8
+	VMOVUPS    64(R9), X11
+	VMASKMOVPS 64(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VADDPD    Y9, Y4, Y12
+	VBLENDVPD Y8, Y12, Y4, Y4
+	CMPQ CX, $20
+	JLE  sum32AVX2_reduce
+	VMOVUPD 160(R8), Y8
+	VMOVUPS    80(R9), X11
+	VMASKMOVPS 80(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VADDPD    Y9, Y5, Y12
+	VBLENDVPD Y8, Y12, Y5, Y5
+	CMPQ CX, $24
+	JLE  sum32AVX2_reduce
+	VMOVUPD 192(R8), Y8
+	VMOVUPS    96(R9), X11
+	VMASKMOVPS 96(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VADDPD    Y9, Y6, Y12
+	VBLENDVPD Y8, Y12, Y6, Y6
+	CMPQ CX, $28
+	JLE  sum32AVX2_reduce
+	VMOVUPD 224(R8), Y8
+	VMOVUPS    112(R9), X11
+	VMASKMOVPS 112(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VADDPD    Y9, Y7, Y12
+	VBLENDVPD Y8, Y12, Y7, Y7
+
+sum32AVX2_reduce:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	VZEROUPPER
+	VMOVSD       X0, ret+24(FP)
+	RET
+
+// func dot64AVX2(a, b []float64) float64
+TEXT ·dot64AVX2(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), SI
+	MOVQ b_base+24(FP), DI
+	MOVQ a_len+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   dot64AVX2_tail
+
+dot64AVX2_loop:
+	VMOVUPD     0(SI), Y8
+	VFMADD231PD 0(DI), Y8, Y0
+	VMOVUPD     32(SI), Y9
+	VFMADD231PD 32(DI), Y9, Y1
+	VMOVUPD     64(SI), Y10
+	VFMADD231PD 64(DI), Y10, Y2
+	VMOVUPD     96(SI), Y11
+	VFMADD231PD 96(DI), Y11, Y3
+	VMOVUPD     128(SI), Y12
+	VFMADD231PD 128(DI), Y12, Y4
+	VMOVUPD     160(SI), Y13
+	VFMADD231PD 160(DI), Y13, Y5
+	VMOVUPD     192(SI), Y14
+	VFMADD231PD 192(DI), Y14, Y6
+	VMOVUPD     224(SI), Y15
+	VFMADD231PD 224(DI), Y15, Y7
+	ADDQ $256, SI
+	ADDQ $256, DI
+	DECQ DX
+	JNZ  dot64AVX2_loop
+
+dot64AVX2_tail:
+	// r = CX = len mod 32; R8 = &rowmask64[32-r].
+	ANDQ $31, CX
+	JZ   dot64AVX2_reduce
+	LEAQ rowmask64<>+256(SB), R8
+	MOVQ CX, AX
+	SHLQ $3, AX
+	SUBQ AX, R8
+	VMOVUPD 0(R8), Y8
+	VMASKMOVPD 0(SI), Y8, Y9
+	VMASKMOVPD 0(DI), Y8, Y10
+	VMOVAPD     Y0, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y0, Y0
+	CMPQ CX, $4
+	JLE  dot64AVX2_reduce
+	VMOVUPD 32(R8), Y8
+	VMASKMOVPD 32(SI), Y8, Y9
+	VMASKMOVPD 32(DI), Y8, Y10
+	VMOVAPD     Y1, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y1, Y1
+	CMPQ CX, $8
+	JLE  dot64AVX2_reduce
+	VMOVUPD 64(R8), Y8
+	VMASKMOVPD 64(SI), Y8, Y9
+	VMASKMOVPD 64(DI), Y8, Y10
+	VMOVAPD     Y2, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y2, Y2
+	CMPQ CX, $12
+	JLE  dot64AVX2_reduce
+	VMOVUPD 96(R8), Y8
+	VMASKMOVPD 96(SI), Y8, Y9
+	VMASKMOVPD 96(DI), Y8, Y10
+	VMOVAPD     Y3, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y3, Y3
+	CMPQ CX, $16
+	JLE  dot64AVX2_reduce
+	VMOVUPD 128(R8), Y8
+	VMASKMOVPD 128(SI), Y8, Y9
+	VMASKMOVPD 128(DI), Y8, Y10
+	VMOVAPD     Y4, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y4, Y4
+	CMPQ CX, $20
+	JLE  dot64AVX2_reduce
+	VMOVUPD 160(R8), Y8
+	VMASKMOVPD 160(SI), Y8, Y9
+	VMASKMOVPD 160(DI), Y8, Y10
+	VMOVAPD     Y5, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y5, Y5
+	CMPQ CX, $24
+	JLE  dot64AVX2_reduce
+	VMOVUPD 192(R8), Y8
+	VMASKMOVPD 192(SI), Y8, Y9
+	VMASKMOVPD 192(DI), Y8, Y10
+	VMOVAPD     Y6, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y6, Y6
+	CMPQ CX, $28
+	JLE  dot64AVX2_reduce
+	VMOVUPD 224(R8), Y8
+	VMASKMOVPD 224(SI), Y8, Y9
+	VMASKMOVPD 224(DI), Y8, Y10
+	VMOVAPD     Y7, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y7, Y7
+
+dot64AVX2_reduce:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	VZEROUPPER
+	VMOVSD       X0, ret+48(FP)
+	RET
+
+// func dot32AVX2(a, b []float32) float64
+TEXT ·dot32AVX2(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), SI
+	MOVQ b_base+24(FP), DI
+	MOVQ a_len+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   dot32AVX2_tail
+
+dot32AVX2_loop:
+	VCVTPS2PD   0(SI), Y8
+	VCVTPS2PD   0(DI), Y9
+	VFMADD231PD Y9, Y8, Y0
+	VCVTPS2PD   16(SI), Y10
+	VCVTPS2PD   16(DI), Y11
+	VFMADD231PD Y11, Y10, Y1
+	VCVTPS2PD   32(SI), Y12
+	VCVTPS2PD   32(DI), Y13
+	VFMADD231PD Y13, Y12, Y2
+	VCVTPS2PD   48(SI), Y14
+	VCVTPS2PD   48(DI), Y15
+	VFMADD231PD Y15, Y14, Y3
+	VCVTPS2PD   64(SI), Y8
+	VCVTPS2PD   64(DI), Y9
+	VFMADD231PD Y9, Y8, Y4
+	VCVTPS2PD   80(SI), Y10
+	VCVTPS2PD   80(DI), Y11
+	VFMADD231PD Y11, Y10, Y5
+	VCVTPS2PD   96(SI), Y12
+	VCVTPS2PD   96(DI), Y13
+	VFMADD231PD Y13, Y12, Y6
+	VCVTPS2PD   112(SI), Y14
+	VCVTPS2PD   112(DI), Y15
+	VFMADD231PD Y15, Y14, Y7
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ DX
+	JNZ  dot32AVX2_loop
+
+dot32AVX2_tail:
+	// r = CX = len mod 32; R8 = &rowmask64[32-r], R9 = &rowmask32[32-r].
+	ANDQ $31, CX
+	JZ   dot32AVX2_reduce
+	LEAQ rowmask64<>+256(SB), R8
+	MOVQ CX, AX
+	SHLQ $3, AX
+	SUBQ AX, R8
+	LEAQ rowmask32<>+128(SB), R9
+	MOVQ CX, AX
+	SHLQ $2, AX
+	SUBQ AX, R9
+	VMOVUPD 0(R8), Y8
+	VMOVUPS    0(R9), X11
+	VMASKMOVPS 0(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 0(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VMOVAPD     Y0, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y0, Y0
+	CMPQ CX, $4
+	JLE  dot32AVX2_reduce
+	VMOVUPD 32(R8), Y8
+	VMOVUPS    16(R9), X11
+	VMASKMOVPS 16(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 16(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VMOVAPD     Y1, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y1, Y1
+	CMPQ CX, $8
+	JLE  dot32AVX2_reduce
+	VMOVUPD 64(R8), Y8
+	VMOVUPS    32(R9), X11
+	VMASKMOVPS 32(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 32(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VMOVAPD     Y2, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y2, Y2
+	CMPQ CX, $12
+	JLE  dot32AVX2_reduce
+	VMOVUPD 96(R8), Y8
+	VMOVUPS    48(R9), X11
+	VMASKMOVPS 48(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 48(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VMOVAPD     Y3, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y3, Y3
+	CMPQ CX, $16
+	JLE  dot32AVX2_reduce
+	VMOVUPD 128(R8), Y8
+	VMOVUPS    64(R9), X11
+	VMASKMOVPS 64(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 64(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VMOVAPD     Y4, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y4, Y4
+	CMPQ CX, $20
+	JLE  dot32AVX2_reduce
+	VMOVUPD 160(R8), Y8
+	VMOVUPS    80(R9), X11
+	VMASKMOVPS 80(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 80(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VMOVAPD     Y5, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y5, Y5
+	CMPQ CX, $24
+	JLE  dot32AVX2_reduce
+	VMOVUPD 192(R8), Y8
+	VMOVUPS    96(R9), X11
+	VMASKMOVPS 96(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 96(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VMOVAPD     Y6, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y6, Y6
+	CMPQ CX, $28
+	JLE  dot32AVX2_reduce
+	VMOVUPD 224(R8), Y8
+	VMOVUPS    112(R9), X11
+	VMASKMOVPS 112(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 112(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VMOVAPD     Y7, Y12
+	VFMADD231PD Y10, Y9, Y12
+	VBLENDVPD Y8, Y12, Y7, Y7
+
+dot32AVX2_reduce:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	VZEROUPPER
+	VMOVSD       X0, ret+48(FP)
+	RET
+
+// func sqDist64AVX2(a, b []float64) float64
+TEXT ·sqDist64AVX2(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), SI
+	MOVQ b_base+24(FP), DI
+	MOVQ a_len+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   sqDist64AVX2_tail
+
+sqDist64AVX2_loop:
+	VMOVUPD     0(SI), Y8
+	VSUBPD      0(DI), Y8, Y8
+	VFMADD231PD Y8, Y8, Y0
+	VMOVUPD     32(SI), Y9
+	VSUBPD      32(DI), Y9, Y9
+	VFMADD231PD Y9, Y9, Y1
+	VMOVUPD     64(SI), Y10
+	VSUBPD      64(DI), Y10, Y10
+	VFMADD231PD Y10, Y10, Y2
+	VMOVUPD     96(SI), Y11
+	VSUBPD      96(DI), Y11, Y11
+	VFMADD231PD Y11, Y11, Y3
+	VMOVUPD     128(SI), Y12
+	VSUBPD      128(DI), Y12, Y12
+	VFMADD231PD Y12, Y12, Y4
+	VMOVUPD     160(SI), Y13
+	VSUBPD      160(DI), Y13, Y13
+	VFMADD231PD Y13, Y13, Y5
+	VMOVUPD     192(SI), Y14
+	VSUBPD      192(DI), Y14, Y14
+	VFMADD231PD Y14, Y14, Y6
+	VMOVUPD     224(SI), Y15
+	VSUBPD      224(DI), Y15, Y15
+	VFMADD231PD Y15, Y15, Y7
+	ADDQ $256, SI
+	ADDQ $256, DI
+	DECQ DX
+	JNZ  sqDist64AVX2_loop
+
+sqDist64AVX2_tail:
+	// r = CX = len mod 32; R8 = &rowmask64[32-r].
+	ANDQ $31, CX
+	JZ   sqDist64AVX2_reduce
+	LEAQ rowmask64<>+256(SB), R8
+	MOVQ CX, AX
+	SHLQ $3, AX
+	SUBQ AX, R8
+	VMOVUPD 0(R8), Y8
+	VMASKMOVPD 0(SI), Y8, Y9
+	VMASKMOVPD 0(DI), Y8, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y0, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y0, Y0
+	CMPQ CX, $4
+	JLE  sqDist64AVX2_reduce
+	VMOVUPD 32(R8), Y8
+	VMASKMOVPD 32(SI), Y8, Y9
+	VMASKMOVPD 32(DI), Y8, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y1, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y1, Y1
+	CMPQ CX, $8
+	JLE  sqDist64AVX2_reduce
+	VMOVUPD 64(R8), Y8
+	VMASKMOVPD 64(SI), Y8, Y9
+	VMASKMOVPD 64(DI), Y8, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y2, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y2, Y2
+	CMPQ CX, $12
+	JLE  sqDist64AVX2_reduce
+	VMOVUPD 96(R8), Y8
+	VMASKMOVPD 96(SI), Y8, Y9
+	VMASKMOVPD 96(DI), Y8, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y3, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y3, Y3
+	CMPQ CX, $16
+	JLE  sqDist64AVX2_reduce
+	VMOVUPD 128(R8), Y8
+	VMASKMOVPD 128(SI), Y8, Y9
+	VMASKMOVPD 128(DI), Y8, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y4, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y4, Y4
+	CMPQ CX, $20
+	JLE  sqDist64AVX2_reduce
+	VMOVUPD 160(R8), Y8
+	VMASKMOVPD 160(SI), Y8, Y9
+	VMASKMOVPD 160(DI), Y8, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y5, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y5, Y5
+	CMPQ CX, $24
+	JLE  sqDist64AVX2_reduce
+	VMOVUPD 192(R8), Y8
+	VMASKMOVPD 192(SI), Y8, Y9
+	VMASKMOVPD 192(DI), Y8, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y6, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y6, Y6
+	CMPQ CX, $28
+	JLE  sqDist64AVX2_reduce
+	VMOVUPD 224(R8), Y8
+	VMASKMOVPD 224(SI), Y8, Y9
+	VMASKMOVPD 224(DI), Y8, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y7, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y7, Y7
+
+sqDist64AVX2_reduce:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	VZEROUPPER
+	VMOVSD       X0, ret+48(FP)
+	RET
+
+// func sqDist32AVX2(a, b []float32) float64
+TEXT ·sqDist32AVX2(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), SI
+	MOVQ b_base+24(FP), DI
+	MOVQ a_len+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   sqDist32AVX2_tail
+
+sqDist32AVX2_loop:
+	VCVTPS2PD   0(SI), Y8
+	VCVTPS2PD   0(DI), Y9
+	VSUBPD      Y9, Y8, Y8
+	VFMADD231PD Y8, Y8, Y0
+	VCVTPS2PD   16(SI), Y10
+	VCVTPS2PD   16(DI), Y11
+	VSUBPD      Y11, Y10, Y10
+	VFMADD231PD Y10, Y10, Y1
+	VCVTPS2PD   32(SI), Y12
+	VCVTPS2PD   32(DI), Y13
+	VSUBPD      Y13, Y12, Y12
+	VFMADD231PD Y12, Y12, Y2
+	VCVTPS2PD   48(SI), Y14
+	VCVTPS2PD   48(DI), Y15
+	VSUBPD      Y15, Y14, Y14
+	VFMADD231PD Y14, Y14, Y3
+	VCVTPS2PD   64(SI), Y8
+	VCVTPS2PD   64(DI), Y9
+	VSUBPD      Y9, Y8, Y8
+	VFMADD231PD Y8, Y8, Y4
+	VCVTPS2PD   80(SI), Y10
+	VCVTPS2PD   80(DI), Y11
+	VSUBPD      Y11, Y10, Y10
+	VFMADD231PD Y10, Y10, Y5
+	VCVTPS2PD   96(SI), Y12
+	VCVTPS2PD   96(DI), Y13
+	VSUBPD      Y13, Y12, Y12
+	VFMADD231PD Y12, Y12, Y6
+	VCVTPS2PD   112(SI), Y14
+	VCVTPS2PD   112(DI), Y15
+	VSUBPD      Y15, Y14, Y14
+	VFMADD231PD Y14, Y14, Y7
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ DX
+	JNZ  sqDist32AVX2_loop
+
+sqDist32AVX2_tail:
+	// r = CX = len mod 32; R8 = &rowmask64[32-r], R9 = &rowmask32[32-r].
+	ANDQ $31, CX
+	JZ   sqDist32AVX2_reduce
+	LEAQ rowmask64<>+256(SB), R8
+	MOVQ CX, AX
+	SHLQ $3, AX
+	SUBQ AX, R8
+	LEAQ rowmask32<>+128(SB), R9
+	MOVQ CX, AX
+	SHLQ $2, AX
+	SUBQ AX, R9
+	VMOVUPD 0(R8), Y8
+	VMOVUPS    0(R9), X11
+	VMASKMOVPS 0(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 0(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y0, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y0, Y0
+	CMPQ CX, $4
+	JLE  sqDist32AVX2_reduce
+	VMOVUPD 32(R8), Y8
+	VMOVUPS    16(R9), X11
+	VMASKMOVPS 16(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 16(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y1, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y1, Y1
+	CMPQ CX, $8
+	JLE  sqDist32AVX2_reduce
+	VMOVUPD 64(R8), Y8
+	VMOVUPS    32(R9), X11
+	VMASKMOVPS 32(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 32(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y2, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y2, Y2
+	CMPQ CX, $12
+	JLE  sqDist32AVX2_reduce
+	VMOVUPD 96(R8), Y8
+	VMOVUPS    48(R9), X11
+	VMASKMOVPS 48(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 48(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y3, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y3, Y3
+	CMPQ CX, $16
+	JLE  sqDist32AVX2_reduce
+	VMOVUPD 128(R8), Y8
+	VMOVUPS    64(R9), X11
+	VMASKMOVPS 64(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 64(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y4, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y4, Y4
+	CMPQ CX, $20
+	JLE  sqDist32AVX2_reduce
+	VMOVUPD 160(R8), Y8
+	VMOVUPS    80(R9), X11
+	VMASKMOVPS 80(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 80(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y5, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y5, Y5
+	CMPQ CX, $24
+	JLE  sqDist32AVX2_reduce
+	VMOVUPD 192(R8), Y8
+	VMOVUPS    96(R9), X11
+	VMASKMOVPS 96(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 96(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y6, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y6, Y6
+	CMPQ CX, $28
+	JLE  sqDist32AVX2_reduce
+	VMOVUPD 224(R8), Y8
+	VMOVUPS    112(R9), X11
+	VMASKMOVPS 112(SI), X11, X9
+	VCVTPS2PD  X9, Y9
+	VMASKMOVPS 112(DI), X11, X10
+	VCVTPS2PD  X10, Y10
+	VSUBPD      Y10, Y9, Y9
+	VMOVAPD     Y7, Y12
+	VFMADD231PD Y9, Y9, Y12
+	VBLENDVPD Y8, Y12, Y7, Y7
+
+sqDist32AVX2_reduce:
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y6, Y2, Y2
+	VADDPD       Y7, Y3, Y3
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VADDSD       X1, X0, X0
+	VZEROUPPER
+	VMOVSD       X0, ret+48(FP)
+	RET
+
+// ---- reductions, AVX-512 ----
+
+// func sum64AVX512(x []float64) float64
+TEXT ·sum64AVX512(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   sum64AVX512_tail
+
+sum64AVX512_loop:
+	VADDPD 0(SI), Z0, Z0
+	VADDPD 64(SI), Z1, Z1
+	VADDPD 128(SI), Z2, Z2
+	VADDPD 192(SI), Z3, Z3
+	ADDQ $256, SI
+	DECQ DX
+	JNZ  sum64AVX512_loop
+
+sum64AVX512_tail:
+	// r = CX = len mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.
+	ANDQ     $31, CX
+	JZ       sum64AVX512_reduce
+	MOVL     $1, AX
+	SHLL     CX, AX
+	DECL     AX
+	KMOVD    AX, K1
+	KSHIFTRD $8, K1, K2
+	KSHIFTRD $16, K1, K3
+	KSHIFTRD $24, K1, K4
+	VMOVUPD.Z   0(SI), K1, Z4
+	VADDPD      Z4, Z0, K1, Z0
+	CMPQ CX, $8
+	JLE  sum64AVX512_reduce
+	VMOVUPD.Z   64(SI), K2, Z5
+	VADDPD      Z5, Z1, K2, Z1
+	CMPQ CX, $16
+	JLE  sum64AVX512_reduce
+	VMOVUPD.Z   128(SI), K3, Z6
+	VADDPD      Z6, Z2, K3, Z2
+	CMPQ CX, $24
+	JLE  sum64AVX512_reduce
+	VMOVUPD.Z   192(SI), K4, Z7
+	VADDPD      Z7, Z3, K4, Z3
+
+sum64AVX512_reduce:
+	VADDPD        Z2, Z0, Z0
+	VADDPD        Z3, Z1, Z1
+	VADDPD        Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPD        X1, X0, X0
+	VPERMILPD     $1, X0, X1
+	VADDSD        X1, X0, X0
+	VZEROUPPER
+	VMOVSD        X0, ret+24(FP)
+	RET
+
+// func sum32AVX512(x []float32) float64
+TEXT ·sum32AVX512(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   sum32AVX512_tail
+
+sum32AVX512_loop:
+	VCVTPS2PD   0(SI), Z4
+	VADDPD      Z4, Z0, Z0
+	VCVTPS2PD   32(SI), Z5
+	VADDPD      Z5, Z1, Z1
+	VCVTPS2PD   64(SI), Z6
+	VADDPD      Z6, Z2, Z2
+	VCVTPS2PD   96(SI), Z7
+	VADDPD      Z7, Z3, Z3
+	ADDQ $128, SI
+	DECQ DX
+	JNZ  sum32AVX512_loop
+
+sum32AVX512_tail:
+	// r = CX = len mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.
+	ANDQ     $31, CX
+	JZ       sum32AVX512_reduce
+	MOVL     $1, AX
+	SHLL     CX, AX
+	DECL     AX
+	KMOVD    AX, K1
+	KSHIFTRD $8, K1, K2
+	KSHIFTRD $16, K1, K3
+	KSHIFTRD $24, K1, K4
+	VMOVUPS.Z   0(SI), K1, Y4
+	VCVTPS2PD   Y4, Z4
+	VADDPD      Z4, Z0, K1, Z0
+	CMPQ CX, $8
+	JLE  sum32AVX512_reduce
+	VMOVUPS.Z   32(SI), K2, Y5
+	VCVTPS2PD   Y5, Z5
+	VADDPD      Z5, Z1, K2, Z1
+	CMPQ CX, $16
+	JLE  sum32AVX512_reduce
+	VMOVUPS.Z   64(SI), K3, Y6
+	VCVTPS2PD   Y6, Z6
+	VADDPD      Z6, Z2, K3, Z2
+	CMPQ CX, $24
+	JLE  sum32AVX512_reduce
+	VMOVUPS.Z   96(SI), K4, Y7
+	VCVTPS2PD   Y7, Z7
+	VADDPD      Z7, Z3, K4, Z3
+
+sum32AVX512_reduce:
+	VADDPD        Z2, Z0, Z0
+	VADDPD        Z3, Z1, Z1
+	VADDPD        Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPD        X1, X0, X0
+	VPERMILPD     $1, X0, X1
+	VADDSD        X1, X0, X0
+	VZEROUPPER
+	VMOVSD        X0, ret+24(FP)
+	RET
+
+// func dot64AVX512(a, b []float64) float64
+TEXT ·dot64AVX512(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), SI
+	MOVQ b_base+24(FP), DI
+	MOVQ a_len+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   dot64AVX512_tail
+
+dot64AVX512_loop:
+	VMOVUPD     0(SI), Z4
+	VFMADD231PD 0(DI), Z4, Z0
+	VMOVUPD     64(SI), Z5
+	VFMADD231PD 64(DI), Z5, Z1
+	VMOVUPD     128(SI), Z6
+	VFMADD231PD 128(DI), Z6, Z2
+	VMOVUPD     192(SI), Z7
+	VFMADD231PD 192(DI), Z7, Z3
+	ADDQ $256, SI
+	ADDQ $256, DI
+	DECQ DX
+	JNZ  dot64AVX512_loop
+
+dot64AVX512_tail:
+	// r = CX = len mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.
+	ANDQ     $31, CX
+	JZ       dot64AVX512_reduce
+	MOVL     $1, AX
+	SHLL     CX, AX
+	DECL     AX
+	KMOVD    AX, K1
+	KSHIFTRD $8, K1, K2
+	KSHIFTRD $16, K1, K3
+	KSHIFTRD $24, K1, K4
+	VMOVUPD.Z   0(SI), K1, Z4
+	VMOVUPD.Z   0(DI), K1, Z8
+	VFMADD231PD Z8, Z4, K1, Z0
+	CMPQ CX, $8
+	JLE  dot64AVX512_reduce
+	VMOVUPD.Z   64(SI), K2, Z5
+	VMOVUPD.Z   64(DI), K2, Z9
+	VFMADD231PD Z9, Z5, K2, Z1
+	CMPQ CX, $16
+	JLE  dot64AVX512_reduce
+	VMOVUPD.Z   128(SI), K3, Z6
+	VMOVUPD.Z   128(DI), K3, Z10
+	VFMADD231PD Z10, Z6, K3, Z2
+	CMPQ CX, $24
+	JLE  dot64AVX512_reduce
+	VMOVUPD.Z   192(SI), K4, Z7
+	VMOVUPD.Z   192(DI), K4, Z11
+	VFMADD231PD Z11, Z7, K4, Z3
+
+dot64AVX512_reduce:
+	VADDPD        Z2, Z0, Z0
+	VADDPD        Z3, Z1, Z1
+	VADDPD        Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPD        X1, X0, X0
+	VPERMILPD     $1, X0, X1
+	VADDSD        X1, X0, X0
+	VZEROUPPER
+	VMOVSD        X0, ret+48(FP)
+	RET
+
+// func dot32AVX512(a, b []float32) float64
+TEXT ·dot32AVX512(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), SI
+	MOVQ b_base+24(FP), DI
+	MOVQ a_len+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   dot32AVX512_tail
+
+dot32AVX512_loop:
+	VCVTPS2PD   0(SI), Z4
+	VCVTPS2PD   0(DI), Z8
+	VFMADD231PD Z8, Z4, Z0
+	VCVTPS2PD   32(SI), Z5
+	VCVTPS2PD   32(DI), Z9
+	VFMADD231PD Z9, Z5, Z1
+	VCVTPS2PD   64(SI), Z6
+	VCVTPS2PD   64(DI), Z10
+	VFMADD231PD Z10, Z6, Z2
+	VCVTPS2PD   96(SI), Z7
+	VCVTPS2PD   96(DI), Z11
+	VFMADD231PD Z11, Z7, Z3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ DX
+	JNZ  dot32AVX512_loop
+
+dot32AVX512_tail:
+	// r = CX = len mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.
+	ANDQ     $31, CX
+	JZ       dot32AVX512_reduce
+	MOVL     $1, AX
+	SHLL     CX, AX
+	DECL     AX
+	KMOVD    AX, K1
+	KSHIFTRD $8, K1, K2
+	KSHIFTRD $16, K1, K3
+	KSHIFTRD $24, K1, K4
+	VMOVUPS.Z   0(SI), K1, Y4
+	VCVTPS2PD   Y4, Z4
+	VMOVUPS.Z   0(DI), K1, Y8
+	VCVTPS2PD   Y8, Z8
+	VFMADD231PD Z8, Z4, K1, Z0
+	CMPQ CX, $8
+	JLE  dot32AVX512_reduce
+	VMOVUPS.Z   32(SI), K2, Y5
+	VCVTPS2PD   Y5, Z5
+	VMOVUPS.Z   32(DI), K2, Y9
+	VCVTPS2PD   Y9, Z9
+	VFMADD231PD Z9, Z5, K2, Z1
+	CMPQ CX, $16
+	JLE  dot32AVX512_reduce
+	VMOVUPS.Z   64(SI), K3, Y6
+	VCVTPS2PD   Y6, Z6
+	VMOVUPS.Z   64(DI), K3, Y10
+	VCVTPS2PD   Y10, Z10
+	VFMADD231PD Z10, Z6, K3, Z2
+	CMPQ CX, $24
+	JLE  dot32AVX512_reduce
+	VMOVUPS.Z   96(SI), K4, Y7
+	VCVTPS2PD   Y7, Z7
+	VMOVUPS.Z   96(DI), K4, Y11
+	VCVTPS2PD   Y11, Z11
+	VFMADD231PD Z11, Z7, K4, Z3
+
+dot32AVX512_reduce:
+	VADDPD        Z2, Z0, Z0
+	VADDPD        Z3, Z1, Z1
+	VADDPD        Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPD        X1, X0, X0
+	VPERMILPD     $1, X0, X1
+	VADDSD        X1, X0, X0
+	VZEROUPPER
+	VMOVSD        X0, ret+48(FP)
+	RET
+
+// func sqDist64AVX512(a, b []float64) float64
+TEXT ·sqDist64AVX512(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), SI
+	MOVQ b_base+24(FP), DI
+	MOVQ a_len+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   sqDist64AVX512_tail
+
+sqDist64AVX512_loop:
+	VMOVUPD     0(SI), Z4
+	VSUBPD      0(DI), Z4, Z4
+	VFMADD231PD Z4, Z4, Z0
+	VMOVUPD     64(SI), Z5
+	VSUBPD      64(DI), Z5, Z5
+	VFMADD231PD Z5, Z5, Z1
+	VMOVUPD     128(SI), Z6
+	VSUBPD      128(DI), Z6, Z6
+	VFMADD231PD Z6, Z6, Z2
+	VMOVUPD     192(SI), Z7
+	VSUBPD      192(DI), Z7, Z7
+	VFMADD231PD Z7, Z7, Z3
+	ADDQ $256, SI
+	ADDQ $256, DI
+	DECQ DX
+	JNZ  sqDist64AVX512_loop
+
+sqDist64AVX512_tail:
+	// r = CX = len mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.
+	ANDQ     $31, CX
+	JZ       sqDist64AVX512_reduce
+	MOVL     $1, AX
+	SHLL     CX, AX
+	DECL     AX
+	KMOVD    AX, K1
+	KSHIFTRD $8, K1, K2
+	KSHIFTRD $16, K1, K3
+	KSHIFTRD $24, K1, K4
+	VMOVUPD.Z   0(SI), K1, Z4
+	VMOVUPD.Z   0(DI), K1, Z8
+	VSUBPD      Z8, Z4, Z4
+	VFMADD231PD Z4, Z4, K1, Z0
+	CMPQ CX, $8
+	JLE  sqDist64AVX512_reduce
+	VMOVUPD.Z   64(SI), K2, Z5
+	VMOVUPD.Z   64(DI), K2, Z9
+	VSUBPD      Z9, Z5, Z5
+	VFMADD231PD Z5, Z5, K2, Z1
+	CMPQ CX, $16
+	JLE  sqDist64AVX512_reduce
+	VMOVUPD.Z   128(SI), K3, Z6
+	VMOVUPD.Z   128(DI), K3, Z10
+	VSUBPD      Z10, Z6, Z6
+	VFMADD231PD Z6, Z6, K3, Z2
+	CMPQ CX, $24
+	JLE  sqDist64AVX512_reduce
+	VMOVUPD.Z   192(SI), K4, Z7
+	VMOVUPD.Z   192(DI), K4, Z11
+	VSUBPD      Z11, Z7, Z7
+	VFMADD231PD Z7, Z7, K4, Z3
+
+sqDist64AVX512_reduce:
+	VADDPD        Z2, Z0, Z0
+	VADDPD        Z3, Z1, Z1
+	VADDPD        Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPD        X1, X0, X0
+	VPERMILPD     $1, X0, X1
+	VADDSD        X1, X0, X0
+	VZEROUPPER
+	VMOVSD        X0, ret+48(FP)
+	RET
+
+// func sqDist32AVX512(a, b []float32) float64
+TEXT ·sqDist32AVX512(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), SI
+	MOVQ b_base+24(FP), DI
+	MOVQ a_len+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   sqDist32AVX512_tail
+
+sqDist32AVX512_loop:
+	VCVTPS2PD   0(SI), Z4
+	VCVTPS2PD   0(DI), Z8
+	VSUBPD      Z8, Z4, Z4
+	VFMADD231PD Z4, Z4, Z0
+	VCVTPS2PD   32(SI), Z5
+	VCVTPS2PD   32(DI), Z9
+	VSUBPD      Z9, Z5, Z5
+	VFMADD231PD Z5, Z5, Z1
+	VCVTPS2PD   64(SI), Z6
+	VCVTPS2PD   64(DI), Z10
+	VSUBPD      Z10, Z6, Z6
+	VFMADD231PD Z6, Z6, Z2
+	VCVTPS2PD   96(SI), Z7
+	VCVTPS2PD   96(DI), Z11
+	VSUBPD      Z11, Z7, Z7
+	VFMADD231PD Z7, Z7, Z3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ DX
+	JNZ  sqDist32AVX512_loop
+
+sqDist32AVX512_tail:
+	// r = CX = len mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.
+	ANDQ     $31, CX
+	JZ       sqDist32AVX512_reduce
+	MOVL     $1, AX
+	SHLL     CX, AX
+	DECL     AX
+	KMOVD    AX, K1
+	KSHIFTRD $8, K1, K2
+	KSHIFTRD $16, K1, K3
+	KSHIFTRD $24, K1, K4
+	VMOVUPS.Z   0(SI), K1, Y4
+	VCVTPS2PD   Y4, Z4
+	VMOVUPS.Z   0(DI), K1, Y8
+	VCVTPS2PD   Y8, Z8
+	VSUBPD      Z8, Z4, Z4
+	VFMADD231PD Z4, Z4, K1, Z0
+	CMPQ CX, $8
+	JLE  sqDist32AVX512_reduce
+	VMOVUPS.Z   32(SI), K2, Y5
+	VCVTPS2PD   Y5, Z5
+	VMOVUPS.Z   32(DI), K2, Y9
+	VCVTPS2PD   Y9, Z9
+	VSUBPD      Z9, Z5, Z5
+	VFMADD231PD Z5, Z5, K2, Z1
+	CMPQ CX, $16
+	JLE  sqDist32AVX512_reduce
+	VMOVUPS.Z   64(SI), K3, Y6
+	VCVTPS2PD   Y6, Z6
+	VMOVUPS.Z   64(DI), K3, Y10
+	VCVTPS2PD   Y10, Z10
+	VSUBPD      Z10, Z6, Z6
+	VFMADD231PD Z6, Z6, K3, Z2
+	CMPQ CX, $24
+	JLE  sqDist32AVX512_reduce
+	VMOVUPS.Z   96(SI), K4, Y7
+	VCVTPS2PD   Y7, Z7
+	VMOVUPS.Z   96(DI), K4, Y11
+	VCVTPS2PD   Y11, Z11
+	VSUBPD      Z11, Z7, Z7
+	VFMADD231PD Z7, Z7, K4, Z3
+
+sqDist32AVX512_reduce:
+	VADDPD        Z2, Z0, Z0
+	VADDPD        Z3, Z1, Z1
+	VADDPD        Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPD        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VADDPD        X1, X0, X0
+	VPERMILPD     $1, X0, X1
+	VADDSD        X1, X0, X0
+	VZEROUPPER
+	VMOVSD        X0, ret+48(FP)
+	RET
+
+// ---- element-wise kernels, AVX2 ----
+
+// func addScaled64AVX2(dst []float64, s float64, x []float64)
+// Does the first len&^3 elements.
+TEXT ·addScaled64AVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), R8
+	MOVQ x_base+32(FP), SI
+	MOVQ x_len+40(FP), CX
+	VBROADCASTSD s+24(FP), Y15
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   addScaled64AVX2_tail
+
+addScaled64AVX2_loop:
+	VMOVUPD    0(SI), Y0
+	VMULPD     Y15, Y0, Y0
+	VMOVUPD    0(R8), Y8
+	VADDPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R8)
+	VMOVUPD    32(SI), Y1
+	VMULPD     Y15, Y1, Y1
+	VMOVUPD    32(R8), Y9
+	VADDPD     Y1, Y9, Y9
+	VMOVUPD    Y9, 32(R8)
+	VMOVUPD    64(SI), Y2
+	VMULPD     Y15, Y2, Y2
+	VMOVUPD    64(R8), Y10
+	VADDPD     Y2, Y10, Y10
+	VMOVUPD    Y10, 64(R8)
+	VMOVUPD    96(SI), Y3
+	VMULPD     Y15, Y3, Y3
+	VMOVUPD    96(R8), Y11
+	VADDPD     Y3, Y11, Y11
+	VMOVUPD    Y11, 96(R8)
+	ADDQ $128, SI
+	ADDQ $128, R8
+	DECQ DX
+	JNZ  addScaled64AVX2_loop
+
+addScaled64AVX2_tail:
+	ANDQ $15, CX
+
+addScaled64AVX2_one:
+	CMPQ CX, $4
+	JB   addScaled64AVX2_rest
+	VMOVUPD    0(SI), Y0
+	VMULPD     Y15, Y0, Y0
+	VMOVUPD    0(R8), Y8
+	VADDPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R8)
+	ADDQ $32, SI
+	ADDQ $32, R8
+	SUBQ $4, CX
+	JMP  addScaled64AVX2_one
+
+addScaled64AVX2_rest:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffBoth64AVX2(da, db []float64, s float64, a, b []float64)
+// Does the first len&^3 elements.
+TEXT ·addScaledDiffBoth64AVX2(SB), NOSPLIT, $0-104
+	MOVQ da_base+0(FP), R8
+	MOVQ db_base+24(FP), R9
+	VBROADCASTSD s+48(FP), Y15
+	MOVQ a_base+56(FP), SI
+	MOVQ a_len+64(FP), CX
+	MOVQ b_base+80(FP), DI
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   addScaledDiffBoth64AVX2_tail
+
+addScaledDiffBoth64AVX2_loop:
+	VMOVUPD    0(SI), Y0
+	VMOVUPD    0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VMOVUPD    0(R8), Y8
+	VADDPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R8)
+	VMOVUPD    0(R9), Y8
+	VSUBPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R9)
+	VMOVUPD    32(SI), Y1
+	VMOVUPD    32(DI), Y5
+	VSUBPD     Y5, Y1, Y1
+	VMULPD     Y15, Y1, Y1
+	VMOVUPD    32(R8), Y9
+	VADDPD     Y1, Y9, Y9
+	VMOVUPD    Y9, 32(R8)
+	VMOVUPD    32(R9), Y9
+	VSUBPD     Y1, Y9, Y9
+	VMOVUPD    Y9, 32(R9)
+	VMOVUPD    64(SI), Y2
+	VMOVUPD    64(DI), Y6
+	VSUBPD     Y6, Y2, Y2
+	VMULPD     Y15, Y2, Y2
+	VMOVUPD    64(R8), Y10
+	VADDPD     Y2, Y10, Y10
+	VMOVUPD    Y10, 64(R8)
+	VMOVUPD    64(R9), Y10
+	VSUBPD     Y2, Y10, Y10
+	VMOVUPD    Y10, 64(R9)
+	VMOVUPD    96(SI), Y3
+	VMOVUPD    96(DI), Y7
+	VSUBPD     Y7, Y3, Y3
+	VMULPD     Y15, Y3, Y3
+	VMOVUPD    96(R8), Y11
+	VADDPD     Y3, Y11, Y11
+	VMOVUPD    Y11, 96(R8)
+	VMOVUPD    96(R9), Y11
+	VSUBPD     Y3, Y11, Y11
+	VMOVUPD    Y11, 96(R9)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $128, R8
+	ADDQ $128, R9
+	DECQ DX
+	JNZ  addScaledDiffBoth64AVX2_loop
+
+addScaledDiffBoth64AVX2_tail:
+	ANDQ $15, CX
+
+addScaledDiffBoth64AVX2_one:
+	CMPQ CX, $4
+	JB   addScaledDiffBoth64AVX2_rest
+	VMOVUPD    0(SI), Y0
+	VMOVUPD    0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VMOVUPD    0(R8), Y8
+	VADDPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R8)
+	VMOVUPD    0(R9), Y8
+	VSUBPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R9)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	SUBQ $4, CX
+	JMP  addScaledDiffBoth64AVX2_one
+
+addScaledDiffBoth64AVX2_rest:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffA64AVX2(da []float64, s float64, a, b []float64)
+// Does the first len&^3 elements.
+TEXT ·addScaledDiffA64AVX2(SB), NOSPLIT, $0-80
+	MOVQ da_base+0(FP), R8
+	VBROADCASTSD s+24(FP), Y15
+	MOVQ a_base+32(FP), SI
+	MOVQ a_len+40(FP), CX
+	MOVQ b_base+56(FP), DI
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   addScaledDiffA64AVX2_tail
+
+addScaledDiffA64AVX2_loop:
+	VMOVUPD    0(SI), Y0
+	VMOVUPD    0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VMOVUPD    0(R8), Y8
+	VADDPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R8)
+	VMOVUPD    32(SI), Y1
+	VMOVUPD    32(DI), Y5
+	VSUBPD     Y5, Y1, Y1
+	VMULPD     Y15, Y1, Y1
+	VMOVUPD    32(R8), Y9
+	VADDPD     Y1, Y9, Y9
+	VMOVUPD    Y9, 32(R8)
+	VMOVUPD    64(SI), Y2
+	VMOVUPD    64(DI), Y6
+	VSUBPD     Y6, Y2, Y2
+	VMULPD     Y15, Y2, Y2
+	VMOVUPD    64(R8), Y10
+	VADDPD     Y2, Y10, Y10
+	VMOVUPD    Y10, 64(R8)
+	VMOVUPD    96(SI), Y3
+	VMOVUPD    96(DI), Y7
+	VSUBPD     Y7, Y3, Y3
+	VMULPD     Y15, Y3, Y3
+	VMOVUPD    96(R8), Y11
+	VADDPD     Y3, Y11, Y11
+	VMOVUPD    Y11, 96(R8)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $128, R8
+	DECQ DX
+	JNZ  addScaledDiffA64AVX2_loop
+
+addScaledDiffA64AVX2_tail:
+	ANDQ $15, CX
+
+addScaledDiffA64AVX2_one:
+	CMPQ CX, $4
+	JB   addScaledDiffA64AVX2_rest
+	VMOVUPD    0(SI), Y0
+	VMOVUPD    0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VMOVUPD    0(R8), Y8
+	VADDPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R8)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	SUBQ $4, CX
+	JMP  addScaledDiffA64AVX2_one
+
+addScaledDiffA64AVX2_rest:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffB64AVX2(db []float64, s float64, a, b []float64)
+// Does the first len&^3 elements.
+TEXT ·addScaledDiffB64AVX2(SB), NOSPLIT, $0-80
+	MOVQ db_base+0(FP), R8
+	VBROADCASTSD s+24(FP), Y15
+	MOVQ a_base+32(FP), SI
+	MOVQ a_len+40(FP), CX
+	MOVQ b_base+56(FP), DI
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   addScaledDiffB64AVX2_tail
+
+addScaledDiffB64AVX2_loop:
+	VMOVUPD    0(SI), Y0
+	VMOVUPD    0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VMOVUPD    0(R8), Y8
+	VSUBPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R8)
+	VMOVUPD    32(SI), Y1
+	VMOVUPD    32(DI), Y5
+	VSUBPD     Y5, Y1, Y1
+	VMULPD     Y15, Y1, Y1
+	VMOVUPD    32(R8), Y9
+	VSUBPD     Y1, Y9, Y9
+	VMOVUPD    Y9, 32(R8)
+	VMOVUPD    64(SI), Y2
+	VMOVUPD    64(DI), Y6
+	VSUBPD     Y6, Y2, Y2
+	VMULPD     Y15, Y2, Y2
+	VMOVUPD    64(R8), Y10
+	VSUBPD     Y2, Y10, Y10
+	VMOVUPD    Y10, 64(R8)
+	VMOVUPD    96(SI), Y3
+	VMOVUPD    96(DI), Y7
+	VSUBPD     Y7, Y3, Y3
+	VMULPD     Y15, Y3, Y3
+	VMOVUPD    96(R8), Y11
+	VSUBPD     Y3, Y11, Y11
+	VMOVUPD    Y11, 96(R8)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $128, R8
+	DECQ DX
+	JNZ  addScaledDiffB64AVX2_loop
+
+addScaledDiffB64AVX2_tail:
+	ANDQ $15, CX
+
+addScaledDiffB64AVX2_one:
+	CMPQ CX, $4
+	JB   addScaledDiffB64AVX2_rest
+	VMOVUPD    0(SI), Y0
+	VMOVUPD    0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VMOVUPD    0(R8), Y8
+	VSUBPD     Y0, Y8, Y8
+	VMOVUPD    Y8, 0(R8)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	SUBQ $4, CX
+	JMP  addScaledDiffB64AVX2_one
+
+addScaledDiffB64AVX2_rest:
+	VZEROUPPER
+	RET
+
+// func addConst64AVX2(dst []float64, v float64)
+// Does the first len&^3 elements.
+TEXT ·addConst64AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst_base+0(FP), R8
+	MOVQ dst_len+8(FP), CX
+	VBROADCASTSD v+24(FP), Y15
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   addConst64AVX2_tail
+
+addConst64AVX2_loop:
+	VMOVUPD    0(R8), Y0
+	VADDPD     Y15, Y0, Y0
+	VMOVUPD    Y0, 0(R8)
+	VMOVUPD    32(R8), Y1
+	VADDPD     Y15, Y1, Y1
+	VMOVUPD    Y1, 32(R8)
+	VMOVUPD    64(R8), Y2
+	VADDPD     Y15, Y2, Y2
+	VMOVUPD    Y2, 64(R8)
+	VMOVUPD    96(R8), Y3
+	VADDPD     Y15, Y3, Y3
+	VMOVUPD    Y3, 96(R8)
+	ADDQ $128, R8
+	DECQ DX
+	JNZ  addConst64AVX2_loop
+
+addConst64AVX2_tail:
+	ANDQ $15, CX
+
+addConst64AVX2_one:
+	CMPQ CX, $4
+	JB   addConst64AVX2_rest
+	VMOVUPD    0(R8), Y0
+	VADDPD     Y15, Y0, Y0
+	VMOVUPD    Y0, 0(R8)
+	ADDQ $32, R8
+	SUBQ $4, CX
+	JMP  addConst64AVX2_one
+
+addConst64AVX2_rest:
+	VZEROUPPER
+	RET
+
+// func addScaled32AVX2(dst []float32, s float64, x []float32)
+// Does the first len&^3 elements.
+TEXT ·addScaled32AVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), R8
+	MOVQ x_base+32(FP), SI
+	MOVQ x_len+40(FP), CX
+	VBROADCASTSD s+24(FP), Y15
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   addScaled32AVX2_tail
+
+addScaled32AVX2_loop:
+	VCVTPS2PD  0(SI), Y0
+	VMULPD     Y15, Y0, Y0
+	VCVTPD2PSY Y0, X0
+	VMOVUPS    0(R8), X8
+	VADDPS     X0, X8, X8
+	VMOVUPS    X8, 0(R8)
+	VCVTPS2PD  16(SI), Y1
+	VMULPD     Y15, Y1, Y1
+	VCVTPD2PSY Y1, X1
+	VMOVUPS    16(R8), X9
+	VADDPS     X1, X9, X9
+	VMOVUPS    X9, 16(R8)
+	VCVTPS2PD  32(SI), Y2
+	VMULPD     Y15, Y2, Y2
+	VCVTPD2PSY Y2, X2
+	VMOVUPS    32(R8), X10
+	VADDPS     X2, X10, X10
+	VMOVUPS    X10, 32(R8)
+	VCVTPS2PD  48(SI), Y3
+	VMULPD     Y15, Y3, Y3
+	VCVTPD2PSY Y3, X3
+	VMOVUPS    48(R8), X11
+	VADDPS     X3, X11, X11
+	VMOVUPS    X11, 48(R8)
+	ADDQ $64, SI
+	ADDQ $64, R8
+	DECQ DX
+	JNZ  addScaled32AVX2_loop
+
+addScaled32AVX2_tail:
+	ANDQ $15, CX
+
+addScaled32AVX2_one:
+	CMPQ CX, $4
+	JB   addScaled32AVX2_rest
+	VCVTPS2PD  0(SI), Y0
+	VMULPD     Y15, Y0, Y0
+	VCVTPD2PSY Y0, X0
+	VMOVUPS    0(R8), X8
+	VADDPS     X0, X8, X8
+	VMOVUPS    X8, 0(R8)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	SUBQ $4, CX
+	JMP  addScaled32AVX2_one
+
+addScaled32AVX2_rest:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffBoth32AVX2(da, db []float32, s float64, a, b []float32)
+// Does the first len&^3 elements.
+TEXT ·addScaledDiffBoth32AVX2(SB), NOSPLIT, $0-104
+	MOVQ da_base+0(FP), R8
+	MOVQ db_base+24(FP), R9
+	VBROADCASTSD s+48(FP), Y15
+	MOVQ a_base+56(FP), SI
+	MOVQ a_len+64(FP), CX
+	MOVQ b_base+80(FP), DI
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   addScaledDiffBoth32AVX2_tail
+
+addScaledDiffBoth32AVX2_loop:
+	VCVTPS2PD  0(SI), Y0
+	VCVTPS2PD  0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VCVTPD2PSY Y0, X0
+	VMOVUPS    0(R8), X8
+	VADDPS     X0, X8, X8
+	VMOVUPS    X8, 0(R8)
+	VMOVUPS    0(R9), X8
+	VSUBPS     X0, X8, X8
+	VMOVUPS    X8, 0(R9)
+	VCVTPS2PD  16(SI), Y1
+	VCVTPS2PD  16(DI), Y5
+	VSUBPD     Y5, Y1, Y1
+	VMULPD     Y15, Y1, Y1
+	VCVTPD2PSY Y1, X1
+	VMOVUPS    16(R8), X9
+	VADDPS     X1, X9, X9
+	VMOVUPS    X9, 16(R8)
+	VMOVUPS    16(R9), X9
+	VSUBPS     X1, X9, X9
+	VMOVUPS    X9, 16(R9)
+	VCVTPS2PD  32(SI), Y2
+	VCVTPS2PD  32(DI), Y6
+	VSUBPD     Y6, Y2, Y2
+	VMULPD     Y15, Y2, Y2
+	VCVTPD2PSY Y2, X2
+	VMOVUPS    32(R8), X10
+	VADDPS     X2, X10, X10
+	VMOVUPS    X10, 32(R8)
+	VMOVUPS    32(R9), X10
+	VSUBPS     X2, X10, X10
+	VMOVUPS    X10, 32(R9)
+	VCVTPS2PD  48(SI), Y3
+	VCVTPS2PD  48(DI), Y7
+	VSUBPD     Y7, Y3, Y3
+	VMULPD     Y15, Y3, Y3
+	VCVTPD2PSY Y3, X3
+	VMOVUPS    48(R8), X11
+	VADDPS     X3, X11, X11
+	VMOVUPS    X11, 48(R8)
+	VMOVUPS    48(R9), X11
+	VSUBPS     X3, X11, X11
+	VMOVUPS    X11, 48(R9)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	DECQ DX
+	JNZ  addScaledDiffBoth32AVX2_loop
+
+addScaledDiffBoth32AVX2_tail:
+	ANDQ $15, CX
+
+addScaledDiffBoth32AVX2_one:
+	CMPQ CX, $4
+	JB   addScaledDiffBoth32AVX2_rest
+	VCVTPS2PD  0(SI), Y0
+	VCVTPS2PD  0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VCVTPD2PSY Y0, X0
+	VMOVUPS    0(R8), X8
+	VADDPS     X0, X8, X8
+	VMOVUPS    X8, 0(R8)
+	VMOVUPS    0(R9), X8
+	VSUBPS     X0, X8, X8
+	VMOVUPS    X8, 0(R9)
+	ADDQ $16, SI
+	ADDQ $16, DI
+	ADDQ $16, R8
+	ADDQ $16, R9
+	SUBQ $4, CX
+	JMP  addScaledDiffBoth32AVX2_one
+
+addScaledDiffBoth32AVX2_rest:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffA32AVX2(da []float32, s float64, a, b []float32)
+// Does the first len&^3 elements.
+TEXT ·addScaledDiffA32AVX2(SB), NOSPLIT, $0-80
+	MOVQ da_base+0(FP), R8
+	VBROADCASTSD s+24(FP), Y15
+	MOVQ a_base+32(FP), SI
+	MOVQ a_len+40(FP), CX
+	MOVQ b_base+56(FP), DI
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   addScaledDiffA32AVX2_tail
+
+addScaledDiffA32AVX2_loop:
+	VCVTPS2PD  0(SI), Y0
+	VCVTPS2PD  0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VCVTPD2PSY Y0, X0
+	VMOVUPS    0(R8), X8
+	VADDPS     X0, X8, X8
+	VMOVUPS    X8, 0(R8)
+	VCVTPS2PD  16(SI), Y1
+	VCVTPS2PD  16(DI), Y5
+	VSUBPD     Y5, Y1, Y1
+	VMULPD     Y15, Y1, Y1
+	VCVTPD2PSY Y1, X1
+	VMOVUPS    16(R8), X9
+	VADDPS     X1, X9, X9
+	VMOVUPS    X9, 16(R8)
+	VCVTPS2PD  32(SI), Y2
+	VCVTPS2PD  32(DI), Y6
+	VSUBPD     Y6, Y2, Y2
+	VMULPD     Y15, Y2, Y2
+	VCVTPD2PSY Y2, X2
+	VMOVUPS    32(R8), X10
+	VADDPS     X2, X10, X10
+	VMOVUPS    X10, 32(R8)
+	VCVTPS2PD  48(SI), Y3
+	VCVTPS2PD  48(DI), Y7
+	VSUBPD     Y7, Y3, Y3
+	VMULPD     Y15, Y3, Y3
+	VCVTPD2PSY Y3, X3
+	VMOVUPS    48(R8), X11
+	VADDPS     X3, X11, X11
+	VMOVUPS    X11, 48(R8)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	DECQ DX
+	JNZ  addScaledDiffA32AVX2_loop
+
+addScaledDiffA32AVX2_tail:
+	ANDQ $15, CX
+
+addScaledDiffA32AVX2_one:
+	CMPQ CX, $4
+	JB   addScaledDiffA32AVX2_rest
+	VCVTPS2PD  0(SI), Y0
+	VCVTPS2PD  0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VCVTPD2PSY Y0, X0
+	VMOVUPS    0(R8), X8
+	VADDPS     X0, X8, X8
+	VMOVUPS    X8, 0(R8)
+	ADDQ $16, SI
+	ADDQ $16, DI
+	ADDQ $16, R8
+	SUBQ $4, CX
+	JMP  addScaledDiffA32AVX2_one
+
+addScaledDiffA32AVX2_rest:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffB32AVX2(db []float32, s float64, a, b []float32)
+// Does the first len&^3 elements.
+TEXT ·addScaledDiffB32AVX2(SB), NOSPLIT, $0-80
+	MOVQ db_base+0(FP), R8
+	VBROADCASTSD s+24(FP), Y15
+	MOVQ a_base+32(FP), SI
+	MOVQ a_len+40(FP), CX
+	MOVQ b_base+56(FP), DI
+	MOVQ CX, DX
+	SHRQ $4, DX
+	JZ   addScaledDiffB32AVX2_tail
+
+addScaledDiffB32AVX2_loop:
+	VCVTPS2PD  0(SI), Y0
+	VCVTPS2PD  0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VCVTPD2PSY Y0, X0
+	VMOVUPS    0(R8), X8
+	VSUBPS     X0, X8, X8
+	VMOVUPS    X8, 0(R8)
+	VCVTPS2PD  16(SI), Y1
+	VCVTPS2PD  16(DI), Y5
+	VSUBPD     Y5, Y1, Y1
+	VMULPD     Y15, Y1, Y1
+	VCVTPD2PSY Y1, X1
+	VMOVUPS    16(R8), X9
+	VSUBPS     X1, X9, X9
+	VMOVUPS    X9, 16(R8)
+	VCVTPS2PD  32(SI), Y2
+	VCVTPS2PD  32(DI), Y6
+	VSUBPD     Y6, Y2, Y2
+	VMULPD     Y15, Y2, Y2
+	VCVTPD2PSY Y2, X2
+	VMOVUPS    32(R8), X10
+	VSUBPS     X2, X10, X10
+	VMOVUPS    X10, 32(R8)
+	VCVTPS2PD  48(SI), Y3
+	VCVTPS2PD  48(DI), Y7
+	VSUBPD     Y7, Y3, Y3
+	VMULPD     Y15, Y3, Y3
+	VCVTPD2PSY Y3, X3
+	VMOVUPS    48(R8), X11
+	VSUBPS     X3, X11, X11
+	VMOVUPS    X11, 48(R8)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	DECQ DX
+	JNZ  addScaledDiffB32AVX2_loop
+
+addScaledDiffB32AVX2_tail:
+	ANDQ $15, CX
+
+addScaledDiffB32AVX2_one:
+	CMPQ CX, $4
+	JB   addScaledDiffB32AVX2_rest
+	VCVTPS2PD  0(SI), Y0
+	VCVTPS2PD  0(DI), Y4
+	VSUBPD     Y4, Y0, Y0
+	VMULPD     Y15, Y0, Y0
+	VCVTPD2PSY Y0, X0
+	VMOVUPS    0(R8), X8
+	VSUBPS     X0, X8, X8
+	VMOVUPS    X8, 0(R8)
+	ADDQ $16, SI
+	ADDQ $16, DI
+	ADDQ $16, R8
+	SUBQ $4, CX
+	JMP  addScaledDiffB32AVX2_one
+
+addScaledDiffB32AVX2_rest:
+	VZEROUPPER
+	RET
+
+// func addConst32AVX2(dst []float32, v float32)
+// Does the first len&^7 elements.
+TEXT ·addConst32AVX2(SB), NOSPLIT, $0-28
+	MOVQ dst_base+0(FP), R8
+	MOVQ dst_len+8(FP), CX
+	VBROADCASTSS v+24(FP), Y15
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addConst32AVX2_tail
+
+addConst32AVX2_loop:
+	VMOVUPS    0(R8), Y0
+	VADDPS     Y15, Y0, Y0
+	VMOVUPS    Y0, 0(R8)
+	VMOVUPS    32(R8), Y1
+	VADDPS     Y15, Y1, Y1
+	VMOVUPS    Y1, 32(R8)
+	VMOVUPS    64(R8), Y2
+	VADDPS     Y15, Y2, Y2
+	VMOVUPS    Y2, 64(R8)
+	VMOVUPS    96(R8), Y3
+	VADDPS     Y15, Y3, Y3
+	VMOVUPS    Y3, 96(R8)
+	ADDQ $128, R8
+	DECQ DX
+	JNZ  addConst32AVX2_loop
+
+addConst32AVX2_tail:
+	ANDQ $31, CX
+
+addConst32AVX2_one:
+	CMPQ CX, $8
+	JB   addConst32AVX2_rest
+	VMOVUPS    0(R8), Y0
+	VADDPS     Y15, Y0, Y0
+	VMOVUPS    Y0, 0(R8)
+	ADDQ $32, R8
+	SUBQ $8, CX
+	JMP  addConst32AVX2_one
+
+addConst32AVX2_rest:
+	VZEROUPPER
+	RET
+
+// ---- element-wise kernels, AVX-512 ----
+
+// func addScaled64AVX512(dst []float64, s float64, x []float64)
+TEXT ·addScaled64AVX512(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), R8
+	MOVQ x_base+32(FP), SI
+	MOVQ x_len+40(FP), CX
+	VBROADCASTSD s+24(FP), Z15
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addScaled64AVX512_tail
+
+addScaled64AVX512_loop:
+	VMOVUPD    0(SI), Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD    0(R8), Z8
+	VADDPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R8)
+	VMOVUPD    64(SI), Z1
+	VMULPD     Z15, Z1, Z1
+	VMOVUPD    64(R8), Z9
+	VADDPD     Z1, Z9, Z9
+	VMOVUPD    Z9, 64(R8)
+	VMOVUPD    128(SI), Z2
+	VMULPD     Z15, Z2, Z2
+	VMOVUPD    128(R8), Z10
+	VADDPD     Z2, Z10, Z10
+	VMOVUPD    Z10, 128(R8)
+	VMOVUPD    192(SI), Z3
+	VMULPD     Z15, Z3, Z3
+	VMOVUPD    192(R8), Z11
+	VADDPD     Z3, Z11, Z11
+	VMOVUPD    Z11, 192(R8)
+	ADDQ $256, SI
+	ADDQ $256, R8
+	DECQ DX
+	JNZ  addScaled64AVX512_loop
+
+addScaled64AVX512_tail:
+	ANDQ $31, CX
+
+addScaled64AVX512_one:
+	CMPQ CX, $8
+	JB   addScaled64AVX512_rest
+	VMOVUPD    0(SI), Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD    0(R8), Z8
+	VADDPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R8)
+	ADDQ $64, SI
+	ADDQ $64, R8
+	SUBQ $8, CX
+	JMP  addScaled64AVX512_one
+
+addScaled64AVX512_rest:
+	TESTQ CX, CX
+	JZ    addScaled64AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPD.Z  0(SI), K1, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD.Z  0(R8), K1, Z8
+	VADDPD     Z0, Z8, Z8
+	VMOVUPD    Z8, K1, 0(R8)
+
+addScaled64AVX512_done:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffBoth64AVX512(da, db []float64, s float64, a, b []float64)
+TEXT ·addScaledDiffBoth64AVX512(SB), NOSPLIT, $0-104
+	MOVQ da_base+0(FP), R8
+	MOVQ db_base+24(FP), R9
+	VBROADCASTSD s+48(FP), Z15
+	MOVQ a_base+56(FP), SI
+	MOVQ a_len+64(FP), CX
+	MOVQ b_base+80(FP), DI
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addScaledDiffBoth64AVX512_tail
+
+addScaledDiffBoth64AVX512_loop:
+	VMOVUPD    0(SI), Z0
+	VMOVUPD    0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD    0(R8), Z8
+	VADDPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R8)
+	VMOVUPD    0(R9), Z8
+	VSUBPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R9)
+	VMOVUPD    64(SI), Z1
+	VMOVUPD    64(DI), Z5
+	VSUBPD     Z5, Z1, Z1
+	VMULPD     Z15, Z1, Z1
+	VMOVUPD    64(R8), Z9
+	VADDPD     Z1, Z9, Z9
+	VMOVUPD    Z9, 64(R8)
+	VMOVUPD    64(R9), Z9
+	VSUBPD     Z1, Z9, Z9
+	VMOVUPD    Z9, 64(R9)
+	VMOVUPD    128(SI), Z2
+	VMOVUPD    128(DI), Z6
+	VSUBPD     Z6, Z2, Z2
+	VMULPD     Z15, Z2, Z2
+	VMOVUPD    128(R8), Z10
+	VADDPD     Z2, Z10, Z10
+	VMOVUPD    Z10, 128(R8)
+	VMOVUPD    128(R9), Z10
+	VSUBPD     Z2, Z10, Z10
+	VMOVUPD    Z10, 128(R9)
+	VMOVUPD    192(SI), Z3
+	VMOVUPD    192(DI), Z7
+	VSUBPD     Z7, Z3, Z3
+	VMULPD     Z15, Z3, Z3
+	VMOVUPD    192(R8), Z11
+	VADDPD     Z3, Z11, Z11
+	VMOVUPD    Z11, 192(R8)
+	VMOVUPD    192(R9), Z11
+	VSUBPD     Z3, Z11, Z11
+	VMOVUPD    Z11, 192(R9)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	ADDQ $256, R8
+	ADDQ $256, R9
+	DECQ DX
+	JNZ  addScaledDiffBoth64AVX512_loop
+
+addScaledDiffBoth64AVX512_tail:
+	ANDQ $31, CX
+
+addScaledDiffBoth64AVX512_one:
+	CMPQ CX, $8
+	JB   addScaledDiffBoth64AVX512_rest
+	VMOVUPD    0(SI), Z0
+	VMOVUPD    0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD    0(R8), Z8
+	VADDPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R8)
+	VMOVUPD    0(R9), Z8
+	VSUBPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R9)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	SUBQ $8, CX
+	JMP  addScaledDiffBoth64AVX512_one
+
+addScaledDiffBoth64AVX512_rest:
+	TESTQ CX, CX
+	JZ    addScaledDiffBoth64AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPD.Z  0(SI), K1, Z0
+	VMOVUPD.Z  0(DI), K1, Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD.Z  0(R8), K1, Z8
+	VADDPD     Z0, Z8, Z8
+	VMOVUPD    Z8, K1, 0(R8)
+	VMOVUPD.Z  0(R9), K1, Z8
+	VSUBPD     Z0, Z8, Z8
+	VMOVUPD    Z8, K1, 0(R9)
+
+addScaledDiffBoth64AVX512_done:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffA64AVX512(da []float64, s float64, a, b []float64)
+TEXT ·addScaledDiffA64AVX512(SB), NOSPLIT, $0-80
+	MOVQ da_base+0(FP), R8
+	VBROADCASTSD s+24(FP), Z15
+	MOVQ a_base+32(FP), SI
+	MOVQ a_len+40(FP), CX
+	MOVQ b_base+56(FP), DI
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addScaledDiffA64AVX512_tail
+
+addScaledDiffA64AVX512_loop:
+	VMOVUPD    0(SI), Z0
+	VMOVUPD    0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD    0(R8), Z8
+	VADDPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R8)
+	VMOVUPD    64(SI), Z1
+	VMOVUPD    64(DI), Z5
+	VSUBPD     Z5, Z1, Z1
+	VMULPD     Z15, Z1, Z1
+	VMOVUPD    64(R8), Z9
+	VADDPD     Z1, Z9, Z9
+	VMOVUPD    Z9, 64(R8)
+	VMOVUPD    128(SI), Z2
+	VMOVUPD    128(DI), Z6
+	VSUBPD     Z6, Z2, Z2
+	VMULPD     Z15, Z2, Z2
+	VMOVUPD    128(R8), Z10
+	VADDPD     Z2, Z10, Z10
+	VMOVUPD    Z10, 128(R8)
+	VMOVUPD    192(SI), Z3
+	VMOVUPD    192(DI), Z7
+	VSUBPD     Z7, Z3, Z3
+	VMULPD     Z15, Z3, Z3
+	VMOVUPD    192(R8), Z11
+	VADDPD     Z3, Z11, Z11
+	VMOVUPD    Z11, 192(R8)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	ADDQ $256, R8
+	DECQ DX
+	JNZ  addScaledDiffA64AVX512_loop
+
+addScaledDiffA64AVX512_tail:
+	ANDQ $31, CX
+
+addScaledDiffA64AVX512_one:
+	CMPQ CX, $8
+	JB   addScaledDiffA64AVX512_rest
+	VMOVUPD    0(SI), Z0
+	VMOVUPD    0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD    0(R8), Z8
+	VADDPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R8)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	SUBQ $8, CX
+	JMP  addScaledDiffA64AVX512_one
+
+addScaledDiffA64AVX512_rest:
+	TESTQ CX, CX
+	JZ    addScaledDiffA64AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPD.Z  0(SI), K1, Z0
+	VMOVUPD.Z  0(DI), K1, Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD.Z  0(R8), K1, Z8
+	VADDPD     Z0, Z8, Z8
+	VMOVUPD    Z8, K1, 0(R8)
+
+addScaledDiffA64AVX512_done:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffB64AVX512(db []float64, s float64, a, b []float64)
+TEXT ·addScaledDiffB64AVX512(SB), NOSPLIT, $0-80
+	MOVQ db_base+0(FP), R8
+	VBROADCASTSD s+24(FP), Z15
+	MOVQ a_base+32(FP), SI
+	MOVQ a_len+40(FP), CX
+	MOVQ b_base+56(FP), DI
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addScaledDiffB64AVX512_tail
+
+addScaledDiffB64AVX512_loop:
+	VMOVUPD    0(SI), Z0
+	VMOVUPD    0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD    0(R8), Z8
+	VSUBPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R8)
+	VMOVUPD    64(SI), Z1
+	VMOVUPD    64(DI), Z5
+	VSUBPD     Z5, Z1, Z1
+	VMULPD     Z15, Z1, Z1
+	VMOVUPD    64(R8), Z9
+	VSUBPD     Z1, Z9, Z9
+	VMOVUPD    Z9, 64(R8)
+	VMOVUPD    128(SI), Z2
+	VMOVUPD    128(DI), Z6
+	VSUBPD     Z6, Z2, Z2
+	VMULPD     Z15, Z2, Z2
+	VMOVUPD    128(R8), Z10
+	VSUBPD     Z2, Z10, Z10
+	VMOVUPD    Z10, 128(R8)
+	VMOVUPD    192(SI), Z3
+	VMOVUPD    192(DI), Z7
+	VSUBPD     Z7, Z3, Z3
+	VMULPD     Z15, Z3, Z3
+	VMOVUPD    192(R8), Z11
+	VSUBPD     Z3, Z11, Z11
+	VMOVUPD    Z11, 192(R8)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	ADDQ $256, R8
+	DECQ DX
+	JNZ  addScaledDiffB64AVX512_loop
+
+addScaledDiffB64AVX512_tail:
+	ANDQ $31, CX
+
+addScaledDiffB64AVX512_one:
+	CMPQ CX, $8
+	JB   addScaledDiffB64AVX512_rest
+	VMOVUPD    0(SI), Z0
+	VMOVUPD    0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD    0(R8), Z8
+	VSUBPD     Z0, Z8, Z8
+	VMOVUPD    Z8, 0(R8)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R8
+	SUBQ $8, CX
+	JMP  addScaledDiffB64AVX512_one
+
+addScaledDiffB64AVX512_rest:
+	TESTQ CX, CX
+	JZ    addScaledDiffB64AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPD.Z  0(SI), K1, Z0
+	VMOVUPD.Z  0(DI), K1, Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VMOVUPD.Z  0(R8), K1, Z8
+	VSUBPD     Z0, Z8, Z8
+	VMOVUPD    Z8, K1, 0(R8)
+
+addScaledDiffB64AVX512_done:
+	VZEROUPPER
+	RET
+
+// func addConst64AVX512(dst []float64, v float64)
+TEXT ·addConst64AVX512(SB), NOSPLIT, $0-32
+	MOVQ dst_base+0(FP), R8
+	MOVQ dst_len+8(FP), CX
+	VBROADCASTSD v+24(FP), Z15
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addConst64AVX512_tail
+
+addConst64AVX512_loop:
+	VMOVUPD    0(R8), Z0
+	VADDPD     Z15, Z0, Z0
+	VMOVUPD    Z0, 0(R8)
+	VMOVUPD    64(R8), Z1
+	VADDPD     Z15, Z1, Z1
+	VMOVUPD    Z1, 64(R8)
+	VMOVUPD    128(R8), Z2
+	VADDPD     Z15, Z2, Z2
+	VMOVUPD    Z2, 128(R8)
+	VMOVUPD    192(R8), Z3
+	VADDPD     Z15, Z3, Z3
+	VMOVUPD    Z3, 192(R8)
+	ADDQ $256, R8
+	DECQ DX
+	JNZ  addConst64AVX512_loop
+
+addConst64AVX512_tail:
+	ANDQ $31, CX
+
+addConst64AVX512_one:
+	CMPQ CX, $8
+	JB   addConst64AVX512_rest
+	VMOVUPD    0(R8), Z0
+	VADDPD     Z15, Z0, Z0
+	VMOVUPD    Z0, 0(R8)
+	ADDQ $64, R8
+	SUBQ $8, CX
+	JMP  addConst64AVX512_one
+
+addConst64AVX512_rest:
+	TESTQ CX, CX
+	JZ    addConst64AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPD.Z  0(R8), K1, Z0
+	VADDPD     Z15, Z0, Z0
+	VMOVUPD    Z0, K1, 0(R8)
+
+addConst64AVX512_done:
+	VZEROUPPER
+	RET
+
+// func addScaled32AVX512(dst []float32, s float64, x []float32)
+TEXT ·addScaled32AVX512(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), R8
+	MOVQ x_base+32(FP), SI
+	MOVQ x_len+40(FP), CX
+	VBROADCASTSD s+24(FP), Z15
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addScaled32AVX512_tail
+
+addScaled32AVX512_loop:
+	VCVTPS2PD  0(SI), Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS    0(R8), Y8
+	VADDPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R8)
+	VCVTPS2PD  32(SI), Z1
+	VMULPD     Z15, Z1, Z1
+	VCVTPD2PS Z1, Y1
+	VMOVUPS    32(R8), Y9
+	VADDPS     Y1, Y9, Y9
+	VMOVUPS    Y9, 32(R8)
+	VCVTPS2PD  64(SI), Z2
+	VMULPD     Z15, Z2, Z2
+	VCVTPD2PS Z2, Y2
+	VMOVUPS    64(R8), Y10
+	VADDPS     Y2, Y10, Y10
+	VMOVUPS    Y10, 64(R8)
+	VCVTPS2PD  96(SI), Z3
+	VMULPD     Z15, Z3, Z3
+	VCVTPD2PS Z3, Y3
+	VMOVUPS    96(R8), Y11
+	VADDPS     Y3, Y11, Y11
+	VMOVUPS    Y11, 96(R8)
+	ADDQ $128, SI
+	ADDQ $128, R8
+	DECQ DX
+	JNZ  addScaled32AVX512_loop
+
+addScaled32AVX512_tail:
+	ANDQ $31, CX
+
+addScaled32AVX512_one:
+	CMPQ CX, $8
+	JB   addScaled32AVX512_rest
+	VCVTPS2PD  0(SI), Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS    0(R8), Y8
+	VADDPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R8)
+	ADDQ $32, SI
+	ADDQ $32, R8
+	SUBQ $8, CX
+	JMP  addScaled32AVX512_one
+
+addScaled32AVX512_rest:
+	TESTQ CX, CX
+	JZ    addScaled32AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPS.Z  0(SI), K1, Y0
+	VCVTPS2PD  Y0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS.Z  0(R8), K1, Y8
+	VADDPS     Y0, Y8, Y8
+	VMOVUPS    Y8, K1, 0(R8)
+
+addScaled32AVX512_done:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffBoth32AVX512(da, db []float32, s float64, a, b []float32)
+TEXT ·addScaledDiffBoth32AVX512(SB), NOSPLIT, $0-104
+	MOVQ da_base+0(FP), R8
+	MOVQ db_base+24(FP), R9
+	VBROADCASTSD s+48(FP), Z15
+	MOVQ a_base+56(FP), SI
+	MOVQ a_len+64(FP), CX
+	MOVQ b_base+80(FP), DI
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addScaledDiffBoth32AVX512_tail
+
+addScaledDiffBoth32AVX512_loop:
+	VCVTPS2PD  0(SI), Z0
+	VCVTPS2PD  0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS    0(R8), Y8
+	VADDPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R8)
+	VMOVUPS    0(R9), Y8
+	VSUBPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R9)
+	VCVTPS2PD  32(SI), Z1
+	VCVTPS2PD  32(DI), Z5
+	VSUBPD     Z5, Z1, Z1
+	VMULPD     Z15, Z1, Z1
+	VCVTPD2PS Z1, Y1
+	VMOVUPS    32(R8), Y9
+	VADDPS     Y1, Y9, Y9
+	VMOVUPS    Y9, 32(R8)
+	VMOVUPS    32(R9), Y9
+	VSUBPS     Y1, Y9, Y9
+	VMOVUPS    Y9, 32(R9)
+	VCVTPS2PD  64(SI), Z2
+	VCVTPS2PD  64(DI), Z6
+	VSUBPD     Z6, Z2, Z2
+	VMULPD     Z15, Z2, Z2
+	VCVTPD2PS Z2, Y2
+	VMOVUPS    64(R8), Y10
+	VADDPS     Y2, Y10, Y10
+	VMOVUPS    Y10, 64(R8)
+	VMOVUPS    64(R9), Y10
+	VSUBPS     Y2, Y10, Y10
+	VMOVUPS    Y10, 64(R9)
+	VCVTPS2PD  96(SI), Z3
+	VCVTPS2PD  96(DI), Z7
+	VSUBPD     Z7, Z3, Z3
+	VMULPD     Z15, Z3, Z3
+	VCVTPD2PS Z3, Y3
+	VMOVUPS    96(R8), Y11
+	VADDPS     Y3, Y11, Y11
+	VMOVUPS    Y11, 96(R8)
+	VMOVUPS    96(R9), Y11
+	VSUBPS     Y3, Y11, Y11
+	VMOVUPS    Y11, 96(R9)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $128, R8
+	ADDQ $128, R9
+	DECQ DX
+	JNZ  addScaledDiffBoth32AVX512_loop
+
+addScaledDiffBoth32AVX512_tail:
+	ANDQ $31, CX
+
+addScaledDiffBoth32AVX512_one:
+	CMPQ CX, $8
+	JB   addScaledDiffBoth32AVX512_rest
+	VCVTPS2PD  0(SI), Z0
+	VCVTPS2PD  0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS    0(R8), Y8
+	VADDPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R8)
+	VMOVUPS    0(R9), Y8
+	VSUBPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R9)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	SUBQ $8, CX
+	JMP  addScaledDiffBoth32AVX512_one
+
+addScaledDiffBoth32AVX512_rest:
+	TESTQ CX, CX
+	JZ    addScaledDiffBoth32AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPS.Z  0(SI), K1, Y0
+	VCVTPS2PD  Y0, Z0
+	VMOVUPS.Z  0(DI), K1, Y4
+	VCVTPS2PD  Y4, Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS.Z  0(R8), K1, Y8
+	VADDPS     Y0, Y8, Y8
+	VMOVUPS    Y8, K1, 0(R8)
+	VMOVUPS.Z  0(R9), K1, Y8
+	VSUBPS     Y0, Y8, Y8
+	VMOVUPS    Y8, K1, 0(R9)
+
+addScaledDiffBoth32AVX512_done:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffA32AVX512(da []float32, s float64, a, b []float32)
+TEXT ·addScaledDiffA32AVX512(SB), NOSPLIT, $0-80
+	MOVQ da_base+0(FP), R8
+	VBROADCASTSD s+24(FP), Z15
+	MOVQ a_base+32(FP), SI
+	MOVQ a_len+40(FP), CX
+	MOVQ b_base+56(FP), DI
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addScaledDiffA32AVX512_tail
+
+addScaledDiffA32AVX512_loop:
+	VCVTPS2PD  0(SI), Z0
+	VCVTPS2PD  0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS    0(R8), Y8
+	VADDPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R8)
+	VCVTPS2PD  32(SI), Z1
+	VCVTPS2PD  32(DI), Z5
+	VSUBPD     Z5, Z1, Z1
+	VMULPD     Z15, Z1, Z1
+	VCVTPD2PS Z1, Y1
+	VMOVUPS    32(R8), Y9
+	VADDPS     Y1, Y9, Y9
+	VMOVUPS    Y9, 32(R8)
+	VCVTPS2PD  64(SI), Z2
+	VCVTPS2PD  64(DI), Z6
+	VSUBPD     Z6, Z2, Z2
+	VMULPD     Z15, Z2, Z2
+	VCVTPD2PS Z2, Y2
+	VMOVUPS    64(R8), Y10
+	VADDPS     Y2, Y10, Y10
+	VMOVUPS    Y10, 64(R8)
+	VCVTPS2PD  96(SI), Z3
+	VCVTPS2PD  96(DI), Z7
+	VSUBPD     Z7, Z3, Z3
+	VMULPD     Z15, Z3, Z3
+	VCVTPD2PS Z3, Y3
+	VMOVUPS    96(R8), Y11
+	VADDPS     Y3, Y11, Y11
+	VMOVUPS    Y11, 96(R8)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $128, R8
+	DECQ DX
+	JNZ  addScaledDiffA32AVX512_loop
+
+addScaledDiffA32AVX512_tail:
+	ANDQ $31, CX
+
+addScaledDiffA32AVX512_one:
+	CMPQ CX, $8
+	JB   addScaledDiffA32AVX512_rest
+	VCVTPS2PD  0(SI), Z0
+	VCVTPS2PD  0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS    0(R8), Y8
+	VADDPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R8)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	SUBQ $8, CX
+	JMP  addScaledDiffA32AVX512_one
+
+addScaledDiffA32AVX512_rest:
+	TESTQ CX, CX
+	JZ    addScaledDiffA32AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPS.Z  0(SI), K1, Y0
+	VCVTPS2PD  Y0, Z0
+	VMOVUPS.Z  0(DI), K1, Y4
+	VCVTPS2PD  Y4, Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS.Z  0(R8), K1, Y8
+	VADDPS     Y0, Y8, Y8
+	VMOVUPS    Y8, K1, 0(R8)
+
+addScaledDiffA32AVX512_done:
+	VZEROUPPER
+	RET
+
+// func addScaledDiffB32AVX512(db []float32, s float64, a, b []float32)
+TEXT ·addScaledDiffB32AVX512(SB), NOSPLIT, $0-80
+	MOVQ db_base+0(FP), R8
+	VBROADCASTSD s+24(FP), Z15
+	MOVQ a_base+32(FP), SI
+	MOVQ a_len+40(FP), CX
+	MOVQ b_base+56(FP), DI
+	MOVQ CX, DX
+	SHRQ $5, DX
+	JZ   addScaledDiffB32AVX512_tail
+
+addScaledDiffB32AVX512_loop:
+	VCVTPS2PD  0(SI), Z0
+	VCVTPS2PD  0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS    0(R8), Y8
+	VSUBPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R8)
+	VCVTPS2PD  32(SI), Z1
+	VCVTPS2PD  32(DI), Z5
+	VSUBPD     Z5, Z1, Z1
+	VMULPD     Z15, Z1, Z1
+	VCVTPD2PS Z1, Y1
+	VMOVUPS    32(R8), Y9
+	VSUBPS     Y1, Y9, Y9
+	VMOVUPS    Y9, 32(R8)
+	VCVTPS2PD  64(SI), Z2
+	VCVTPS2PD  64(DI), Z6
+	VSUBPD     Z6, Z2, Z2
+	VMULPD     Z15, Z2, Z2
+	VCVTPD2PS Z2, Y2
+	VMOVUPS    64(R8), Y10
+	VSUBPS     Y2, Y10, Y10
+	VMOVUPS    Y10, 64(R8)
+	VCVTPS2PD  96(SI), Z3
+	VCVTPS2PD  96(DI), Z7
+	VSUBPD     Z7, Z3, Z3
+	VMULPD     Z15, Z3, Z3
+	VCVTPD2PS Z3, Y3
+	VMOVUPS    96(R8), Y11
+	VSUBPS     Y3, Y11, Y11
+	VMOVUPS    Y11, 96(R8)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $128, R8
+	DECQ DX
+	JNZ  addScaledDiffB32AVX512_loop
+
+addScaledDiffB32AVX512_tail:
+	ANDQ $31, CX
+
+addScaledDiffB32AVX512_one:
+	CMPQ CX, $8
+	JB   addScaledDiffB32AVX512_rest
+	VCVTPS2PD  0(SI), Z0
+	VCVTPS2PD  0(DI), Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS    0(R8), Y8
+	VSUBPS     Y0, Y8, Y8
+	VMOVUPS    Y8, 0(R8)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	SUBQ $8, CX
+	JMP  addScaledDiffB32AVX512_one
+
+addScaledDiffB32AVX512_rest:
+	TESTQ CX, CX
+	JZ    addScaledDiffB32AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPS.Z  0(SI), K1, Y0
+	VCVTPS2PD  Y0, Z0
+	VMOVUPS.Z  0(DI), K1, Y4
+	VCVTPS2PD  Y4, Z4
+	VSUBPD     Z4, Z0, Z0
+	VMULPD     Z15, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS.Z  0(R8), K1, Y8
+	VSUBPS     Y0, Y8, Y8
+	VMOVUPS    Y8, K1, 0(R8)
+
+addScaledDiffB32AVX512_done:
+	VZEROUPPER
+	RET
+
+// func addConst32AVX512(dst []float32, v float32)
+TEXT ·addConst32AVX512(SB), NOSPLIT, $0-28
+	MOVQ dst_base+0(FP), R8
+	MOVQ dst_len+8(FP), CX
+	VBROADCASTSS v+24(FP), Z15
+	MOVQ CX, DX
+	SHRQ $6, DX
+	JZ   addConst32AVX512_tail
+
+addConst32AVX512_loop:
+	VMOVUPS    0(R8), Z0
+	VADDPS     Z15, Z0, Z0
+	VMOVUPS    Z0, 0(R8)
+	VMOVUPS    64(R8), Z1
+	VADDPS     Z15, Z1, Z1
+	VMOVUPS    Z1, 64(R8)
+	VMOVUPS    128(R8), Z2
+	VADDPS     Z15, Z2, Z2
+	VMOVUPS    Z2, 128(R8)
+	VMOVUPS    192(R8), Z3
+	VADDPS     Z15, Z3, Z3
+	VMOVUPS    Z3, 192(R8)
+	ADDQ $256, R8
+	DECQ DX
+	JNZ  addConst32AVX512_loop
+
+addConst32AVX512_tail:
+	ANDQ $63, CX
+
+addConst32AVX512_one:
+	CMPQ CX, $16
+	JB   addConst32AVX512_rest
+	VMOVUPS    0(R8), Z0
+	VADDPS     Z15, Z0, Z0
+	VMOVUPS    Z0, 0(R8)
+	ADDQ $64, R8
+	SUBQ $16, CX
+	JMP  addConst32AVX512_one
+
+addConst32AVX512_rest:
+	TESTQ CX, CX
+	JZ    addConst32AVX512_done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	VMOVUPS.Z  0(R8), K1, Z0
+	VADDPS     Z15, Z0, Z0
+	VMOVUPS    Z0, K1, 0(R8)
+
+addConst32AVX512_done:
+	VZEROUPPER
+	RET
