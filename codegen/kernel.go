@@ -289,6 +289,9 @@ func (f *fn) accName(m, u int) string { return fmt.Sprintf("acc%d", f.accNext+m*
 // filtered sum) as one loop nest with independent accumulators per sum and
 // unrolled copy.
 func (f *fn) sumForward(ops []*ir.Op) []jen.Code {
+	if code, ok := f.rowCallsForward(ops); ok {
+		return code
+	}
 	first := ops[0]
 	unrolled := first.Filter == nil
 	accs := 1
@@ -485,6 +488,9 @@ func (f *fn) backwardInner(adj *ir.AdjointOp) []jen.Code {
 // a value computed before the loop (the incoming adjoint, typically) and all
 // of those are zero — an inactive hinge, a masked term — the loop is skipped.
 func (f *fn) sumBackward(adjs []*ir.AdjointOp) []jen.Code {
+	if code, ok := f.rowCallsBackward(adjs); ok {
+		return code
+	}
 	first := adjs[0].Fwd
 	f.bindVars(first.RVars)
 	for _, a := range adjs[1:] {

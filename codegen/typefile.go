@@ -125,6 +125,14 @@ func (g *typeGen) typeFile() *jen.File {
 	f.Comment("Dims returns the sizes the workspace was made for.")
 	f.Func().Params(recv).Id("Dims").Params().Id("Dims").Block(jen.Return(jen.Id("ws").Dot("dims")))
 
+	if g.hasContraction() {
+		f.Comment("SetWorkers sets how many goroutines the workspace's large matrix products")
+		f.Comment("are split among, the calling one included; n <= 0 means GOMAXPROCS, the")
+		f.Comment("default. Results are bit-identical for every n. SetWorkers(1) suits callers")
+		f.Comment("that already run one workspace per core. It allocates: call it once.")
+		f.Func().Params(recv).Id("SetWorkers").Params(jen.Id("n").Int()).Block(jen.Id("ws").Dot("gemm").Dot("SetWorkers").Call(jen.Id("n")))
+	}
+
 	var result jen.Code = jen.Id("ws").Dot(g.names.tensor[g.p.Result]).Index(jen.Lit(0))
 	if T != calc {
 		result = jen.Id(T).Call(result)

@@ -108,6 +108,14 @@ func (ws *Workspace32) Dims() Dims {
 	return ws.dims
 }
 
+// SetWorkers sets how many goroutines the workspace's large matrix products
+// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
+// default. Results are bit-identical for every n. SetWorkers(1) suits callers
+// that already run one workspace per core. It allocates: call it once.
+func (ws *Workspace32) SetWorkers(n int) {
+	ws.gemm.SetWorkers(n)
+}
+
 // Loss computes the loss only.
 func (ws *Workspace32) Loss(in Inputs32) (float32, error) {
 	if err := ws.check(in); err != nil {
@@ -232,50 +240,14 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// arcface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	for i := 0; i < N; i++ {
 		{
-			var acc0, acc1, acc2, acc3 float64
-			xRow := x[i*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x4 := xRow[k : k+4 : k+4]
-				t1 := float64(x4[0])
-				acc0 += t1 * t1
-				t1_1 := float64(x4[1])
-				acc1 += t1_1 * t1_1
-				t1_2 := float64(x4[2])
-				acc2 += t1_2 * t1_2
-				t1_3 := float64(x4[3])
-				acc3 += t1_3 * t1_3
-			}
-			for ; k < D; k++ {
-				t1 := float64(xRow[k])
-				acc0 += t1 * t1
-			}
-			xnSum[i] = (acc0 + acc1) + (acc2 + acc3)
+			xnSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
 		}
 		xn[i] = lossrt.Max(lossrt.Sqrt(xnSum[i]), 1e-12)
 	}
 	// arcface.loss:13: wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
 	for c := 0; c < C; c++ {
 		{
-			var acc0, acc1, acc2, acc3 float64
-			wRow := w[c*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				w4 := wRow[k : k+4 : k+4]
-				t1 := float64(w4[0])
-				acc0 += t1 * t1
-				t1_1 := float64(w4[1])
-				acc1 += t1_1 * t1_1
-				t1_2 := float64(w4[2])
-				acc2 += t1_2 * t1_2
-				t1_3 := float64(w4[3])
-				acc3 += t1_3 * t1_3
-			}
-			for ; k < D; k++ {
-				t1 := float64(wRow[k])
-				acc0 += t1 * t1
-			}
-			wnSum[c] = (acc0 + acc1) + (acc2 + acc3)
+			wnSum[c] = lossrt.Dot(w[c*D:][:D], w[c*D:][:D])
 		}
 		wn[c] = lossrt.Max(lossrt.Sqrt(wnSum[c]), 1e-12)
 	}
@@ -391,27 +363,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	{
 		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
-			g1 := adjLossSum[0]
-			if g1 != 0 {
-				adjLseRow := adjLse[:N]
-				adjPsiRow := adjPsi[:N]
-				i := 0
-				for ; i+4 <= N; i += 4 {
-					adjLse4 := adjLseRow[i : i+4 : i+4]
-					adjPsi4 := adjPsiRow[i : i+4 : i+4]
-					adjLse4[0] += g1
-					adjPsi4[0] -= g1 * s
-					adjLse4[1] += g1
-					adjPsi4[1] -= g1 * s
-					adjLse4[2] += g1
-					adjPsi4[2] -= g1 * s
-					adjLse4[3] += g1
-					adjPsi4[3] -= g1 * s
-				}
-				for ; i < N; i++ {
-					adjLseRow[i] += g1
-					adjPsiRow[i] -= g1 * s
-				}
+			if s := adjLossSum[0]; s != 0 {
+				lossrt.AddConst(adjLse[:N], s)
+			}
+			if s := -(adjLossSum[0] * s); s != 0 {
+				lossrt.AddConst(adjPsi[:N], s)
 			}
 		}
 	}
@@ -465,22 +421,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(wnSum[c])
 		adjWnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjWn[c], 0), g1)
 		{
-			h1 := adjWnSum[c] * 2
-			if h1 != 0 {
-				adjWRow := adjW[c*D:][:D]
-				wRow := w[c*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					adjW4 := adjWRow[k : k+4 : k+4]
-					w4 := wRow[k : k+4 : k+4]
-					adjW4[0] += float32(h1 * float64(w4[0]))
-					adjW4[1] += float32(h1 * float64(w4[1]))
-					adjW4[2] += float32(h1 * float64(w4[2]))
-					adjW4[3] += float32(h1 * float64(w4[3]))
-				}
-				for ; k < D; k++ {
-					adjWRow[k] += float32(h1 * float64(wRow[k]))
-				}
+			if s := adjWnSum[c] * 2; s != 0 {
+				lossrt.AddScaled(adjW[c*D:][:D], s, w[c*D:][:D])
 			}
 		}
 	}
@@ -489,22 +431,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
 		{
-			h2 := adjXnSum[i] * 2
-			if h2 != 0 {
-				adjXRow := adjX[i*D:][:D]
-				xRow := x[i*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					adjX4 := adjXRow[k : k+4 : k+4]
-					x4 := xRow[k : k+4 : k+4]
-					adjX4[0] += float32(h2 * float64(x4[0]))
-					adjX4[1] += float32(h2 * float64(x4[1]))
-					adjX4[2] += float32(h2 * float64(x4[2]))
-					adjX4[3] += float32(h2 * float64(x4[3]))
-				}
-				for ; k < D; k++ {
-					adjXRow[k] += float32(h2 * float64(xRow[k]))
-				}
+			if s := adjXnSum[i] * 2; s != 0 {
+				lossrt.AddScaled(adjX[i*D:][:D], s, x[i*D:][:D])
 			}
 		}
 	}

@@ -153,27 +153,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
 			{
-				var acc0, acc1, acc2, acc3 float64
-				xRow := x[i*D:][:D]
-				xRow2 := x[j*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					x4_2 := xRow2[k : k+4 : k+4]
-					t1 := float64(x4[0]) - float64(x4_2[0])
-					acc0 += t1 * t1
-					t1_1 := float64(x4[1]) - float64(x4_2[1])
-					acc1 += t1_1 * t1_1
-					t1_2 := float64(x4[2]) - float64(x4_2[2])
-					acc2 += t1_2 * t1_2
-					t1_3 := float64(x4[3]) - float64(x4_2[3])
-					acc3 += t1_3 * t1_3
-				}
-				for ; k < D; k++ {
-					t1 := float64(xRow[k]) - float64(xRow2[k])
-					acc0 += t1 * t1
-				}
-				dSum[i*N+j] = (acc0 + acc1) + (acc2 + acc3)
+				dSum[i*N+j] = lossrt.SqDist(x[i*D:][:D], x[j*D:][:D])
 			}
 			d[i*N+j] = lossrt.Sqrt(dSum[i*N+j])
 		}
@@ -258,36 +238,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		for j := 0; j < N; j++ {
 			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
 			{
-				h2 := adjDSum[i*N+j] * 2
-				if h2 != 0 {
-					xRow := x[i*D:][:D]
-					xRow2 := x[j*D:][:D]
-					adjXRow := adjX[i*D:][:D]
-					adjXRow4 := adjX[j*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						x4 := xRow[k : k+4 : k+4]
-						x4_2 := xRow2[k : k+4 : k+4]
-						adjX4 := adjXRow[k : k+4 : k+4]
-						adjX4_4 := adjXRow4[k : k+4 : k+4]
-						g1 := h2 * (float64(x4[0]) - float64(x4_2[0]))
-						adjX4[0] += float32(g1)
-						adjX4_4[0] -= float32(g1)
-						g1_1 := h2 * (float64(x4[1]) - float64(x4_2[1]))
-						adjX4[1] += float32(g1_1)
-						adjX4_4[1] -= float32(g1_1)
-						g1_2 := h2 * (float64(x4[2]) - float64(x4_2[2]))
-						adjX4[2] += float32(g1_2)
-						adjX4_4[2] -= float32(g1_2)
-						g1_3 := h2 * (float64(x4[3]) - float64(x4_2[3]))
-						adjX4[3] += float32(g1_3)
-						adjX4_4[3] -= float32(g1_3)
-					}
-					for ; k < D; k++ {
-						g1 := h2 * (float64(xRow[k]) - float64(xRow2[k]))
-						adjXRow[k] += float32(g1)
-						adjXRow4[k] -= float32(g1)
-					}
+				if s := adjDSum[i*N+j] * 2; s != 0 {
+					lossrt.AddScaledDiff(adjX[i*D:][:D], adjX[j*D:][:D], s, x[i*D:][:D], x[j*D:][:D])
 				}
 			}
 		}

@@ -178,29 +178,13 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// center.loss:11: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
 	{
 		{
-			var acc0, acc1, acc2, acc3 float64
-			for i := 0; i < N; i++ {
-				xRow := x[i*D:][:D]
-				centersRow := centers[labels[i]*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					centers4 := centersRow[k : k+4 : k+4]
-					t1 := x4[0] - centers4[0]
-					acc0 += t1 * t1
-					t1_1 := x4[1] - centers4[1]
-					acc1 += t1_1 * t1_1
-					t1_2 := x4[2] - centers4[2]
-					acc2 += t1_2 * t1_2
-					t1_3 := x4[3] - centers4[3]
-					acc3 += t1_3 * t1_3
+			{
+				var rowAcc float64
+				for i := 0; i < N; i++ {
+					rowAcc += lossrt.SqDist(x[i*D:][:D], centers[labels[i]*D:][:D])
 				}
-				for ; k < D; k++ {
-					t1 := xRow[k] - centersRow[k]
-					acc0 += t1 * t1
-				}
+				lossSum[0] = rowAcc
 			}
-			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
 		loss[0] = lossSum[0] / (2 * float64(N))
 	}
@@ -230,38 +214,9 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	{
 		adjLossSum[0] += adjLoss[0] / (2 * float64(N))
 		{
-			h1 := adjLossSum[0] * 2
-			if h1 != 0 {
-				for i := 0; i < N; i++ {
-					g1 := labels[i]
-					xRow := x[i*D:][:D]
-					centersRow := centers[g1*D:][:D]
-					adjXRow := adjX[i*D:][:D]
-					adjCentersRow := adjCenters[g1*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						x4 := xRow[k : k+4 : k+4]
-						centers4 := centersRow[k : k+4 : k+4]
-						adjX4 := adjXRow[k : k+4 : k+4]
-						adjCenters4 := adjCentersRow[k : k+4 : k+4]
-						g2 := h1 * (x4[0] - centers4[0])
-						adjX4[0] += g2
-						adjCenters4[0] -= g2
-						g2_1 := h1 * (x4[1] - centers4[1])
-						adjX4[1] += g2_1
-						adjCenters4[1] -= g2_1
-						g2_2 := h1 * (x4[2] - centers4[2])
-						adjX4[2] += g2_2
-						adjCenters4[2] -= g2_2
-						g2_3 := h1 * (x4[3] - centers4[3])
-						adjX4[3] += g2_3
-						adjCenters4[3] -= g2_3
-					}
-					for ; k < D; k++ {
-						g2 := h1 * (xRow[k] - centersRow[k])
-						adjXRow[k] += g2
-						adjCentersRow[k] -= g2
-					}
+			for i := 0; i < N; i++ {
+				if s := adjLossSum[0] * 2; s != 0 {
+					lossrt.AddScaledDiff(adjX[i*D:][:D], adjCenters[labels[i]*D:][:D], s, x[i*D:][:D], centers[labels[i]*D:][:D])
 				}
 			}
 		}

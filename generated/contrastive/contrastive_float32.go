@@ -173,27 +173,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// contrastive.loss:10: d[i]  = sqrt(d2[i])
 	for i := 0; i < N; i++ {
 		{
-			var acc0, acc1, acc2, acc3 float64
-			x1Row := x1[i*D:][:D]
-			x2Row := x2[i*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x14 := x1Row[k : k+4 : k+4]
-				x24 := x2Row[k : k+4 : k+4]
-				t1 := float64(x14[0]) - float64(x24[0])
-				acc0 += t1 * t1
-				t1_1 := float64(x14[1]) - float64(x24[1])
-				acc1 += t1_1 * t1_1
-				t1_2 := float64(x14[2]) - float64(x24[2])
-				acc2 += t1_2 * t1_2
-				t1_3 := float64(x14[3]) - float64(x24[3])
-				acc3 += t1_3 * t1_3
-			}
-			for ; k < D; k++ {
-				t1 := float64(x1Row[k]) - float64(x2Row[k])
-				acc0 += t1 * t1
-			}
-			d2[i] = (acc0 + acc1) + (acc2 + acc3)
+			d2[i] = lossrt.SqDist(x1[i*D:][:D], x2[i*D:][:D])
 		}
 		d[i] = lossrt.Sqrt(d2[i])
 	}
@@ -301,36 +281,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	for i := 0; i < N; i++ {
 		adjD2[i] += lossrt.SqrtAdj(adjD[i], d[i])
 		{
-			h1 := adjD2[i] * 2
-			if h1 != 0 {
-				x1Row := x1[i*D:][:D]
-				x2Row := x2[i*D:][:D]
-				adjX1Row := adjX1[i*D:][:D]
-				adjX2Row := adjX2[i*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x14 := x1Row[k : k+4 : k+4]
-					x24 := x2Row[k : k+4 : k+4]
-					adjX14 := adjX1Row[k : k+4 : k+4]
-					adjX24 := adjX2Row[k : k+4 : k+4]
-					g1 := h1 * (float64(x14[0]) - float64(x24[0]))
-					adjX14[0] += float32(g1)
-					adjX24[0] -= float32(g1)
-					g1_1 := h1 * (float64(x14[1]) - float64(x24[1]))
-					adjX14[1] += float32(g1_1)
-					adjX24[1] -= float32(g1_1)
-					g1_2 := h1 * (float64(x14[2]) - float64(x24[2]))
-					adjX14[2] += float32(g1_2)
-					adjX24[2] -= float32(g1_2)
-					g1_3 := h1 * (float64(x14[3]) - float64(x24[3]))
-					adjX14[3] += float32(g1_3)
-					adjX24[3] -= float32(g1_3)
-				}
-				for ; k < D; k++ {
-					g1 := h1 * (float64(x1Row[k]) - float64(x2Row[k]))
-					adjX1Row[k] += float32(g1)
-					adjX2Row[k] -= float32(g1)
-				}
+			if s := adjD2[i] * 2; s != 0 {
+				lossrt.AddScaledDiff(adjX1[i*D:][:D], adjX2[i*D:][:D], s, x1[i*D:][:D], x2[i*D:][:D])
 			}
 		}
 	}

@@ -164,20 +164,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 			lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
 		}
 		{
-			var acc0, acc1, acc2, acc3 float64
-			logitsRow := logits[i*C:][:C]
-			j := 0
-			for ; j+4 <= C; j += 4 {
-				logits4 := logitsRow[j : j+4 : j+4]
-				acc0 += logits4[0]
-				acc1 += logits4[1]
-				acc2 += logits4[2]
-				acc3 += logits4[3]
-			}
-			for ; j < C; j++ {
-				acc0 += logitsRow[j]
-			}
-			lossSum2[i] = (acc0 + acc1) + (acc2 + acc3)
+			lossSum2[i] = lossrt.Sum(logits[i*C:][:C])
 		}
 	}
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
@@ -266,17 +253,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// cross_entropy_ls.loss:8: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
 		{
-			adjLogitsRow := adjLogits[i*C:][:C]
-			j := 0
-			for ; j+4 <= C; j += 4 {
-				adjLogits4 := adjLogitsRow[j : j+4 : j+4]
-				adjLogits4[0] += adjLossSum2[i]
-				adjLogits4[1] += adjLossSum2[i]
-				adjLogits4[2] += adjLossSum2[i]
-				adjLogits4[3] += adjLossSum2[i]
-			}
-			for ; j < C; j++ {
-				adjLogitsRow[j] += adjLossSum2[i]
+			if s := adjLossSum2[i]; s != 0 {
+				lossrt.AddConst(adjLogits[i*C:][:C], s)
 			}
 		}
 		{

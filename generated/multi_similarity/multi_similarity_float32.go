@@ -108,6 +108,14 @@ func (ws *Workspace32) Dims() Dims {
 	return ws.dims
 }
 
+// SetWorkers sets how many goroutines the workspace's large matrix products
+// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
+// default. Results are bit-identical for every n. SetWorkers(1) suits callers
+// that already run one workspace per core. It allocates: call it once.
+func (ws *Workspace32) SetWorkers(n int) {
+	ws.gemm.SetWorkers(n)
+}
+
 // Loss computes the loss only.
 func (ws *Workspace32) Loss(in Inputs32) (float32, error) {
 	if err := ws.check(in); err != nil {
@@ -206,25 +214,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// multi_similarity.loss:16: norm[i]   = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	for i := 0; i < N; i++ {
 		{
-			var acc0, acc1, acc2, acc3 float64
-			xRow := x[i*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x4 := xRow[k : k+4 : k+4]
-				t1 := float64(x4[0])
-				acc0 += t1 * t1
-				t1_1 := float64(x4[1])
-				acc1 += t1_1 * t1_1
-				t1_2 := float64(x4[2])
-				acc2 += t1_2 * t1_2
-				t1_3 := float64(x4[3])
-				acc3 += t1_3 * t1_3
-			}
-			for ; k < D; k++ {
-				t1 := float64(xRow[k])
-				acc0 += t1 * t1
-			}
-			normSum[i] = (acc0 + acc1) + (acc2 + acc3)
+			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
 		}
 		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
 	}
@@ -488,22 +478,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
 		{
-			h4 := adjNormSum[i] * 2
-			if h4 != 0 {
-				adjXRow := adjX[i*D:][:D]
-				xRow := x[i*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					adjX4 := adjXRow[k : k+4 : k+4]
-					x4 := xRow[k : k+4 : k+4]
-					adjX4[0] += float32(h4 * float64(x4[0]))
-					adjX4[1] += float32(h4 * float64(x4[1]))
-					adjX4[2] += float32(h4 * float64(x4[2]))
-					adjX4[3] += float32(h4 * float64(x4[3]))
-				}
-				for ; k < D; k++ {
-					adjXRow[k] += float32(h4 * float64(xRow[k]))
-				}
+			if s := adjNormSum[i] * 2; s != 0 {
+				lossrt.AddScaled(adjX[i*D:][:D], s, x[i*D:][:D])
 			}
 		}
 	}

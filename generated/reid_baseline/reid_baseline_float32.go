@@ -272,20 +272,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 			ceLse[i] = lossrt.LogSumExp(logits[i*C:][:C])
 		}
 		{
-			var acc0, acc1, acc2, acc3 float64
-			logitsRow := logits[i*C:][:C]
-			j := 0
-			for ; j+4 <= C; j += 4 {
-				logits4 := logitsRow[j : j+4 : j+4]
-				acc0 += float64(logits4[0])
-				acc1 += float64(logits4[1])
-				acc2 += float64(logits4[2])
-				acc3 += float64(logits4[3])
-			}
-			for ; j < C; j++ {
-				acc0 += float64(logitsRow[j])
-			}
-			ceSum2[i] = (acc0 + acc1) + (acc2 + acc3)
+			ceSum2[i] = lossrt.Sum(logits[i*C:][:C])
 		}
 	}
 	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
@@ -316,27 +303,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
 			{
-				var acc0, acc1, acc2, acc3 float64
-				featRow := feat[i*D:][:D]
-				featRow2 := feat[j*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					feat4 := featRow[k : k+4 : k+4]
-					feat4_2 := featRow2[k : k+4 : k+4]
-					t1 := float64(feat4[0]) - float64(feat4_2[0])
-					acc0 += t1 * t1
-					t1_1 := float64(feat4[1]) - float64(feat4_2[1])
-					acc1 += t1_1 * t1_1
-					t1_2 := float64(feat4[2]) - float64(feat4_2[2])
-					acc2 += t1_2 * t1_2
-					t1_3 := float64(feat4[3]) - float64(feat4_2[3])
-					acc3 += t1_3 * t1_3
-				}
-				for ; k < D; k++ {
-					t1 := float64(featRow[k]) - float64(featRow2[k])
-					acc0 += t1 * t1
-				}
-				triDSum[i*N+j] = (acc0 + acc1) + (acc2 + acc3)
+				triDSum[i*N+j] = lossrt.SqDist(feat[i*D:][:D], feat[j*D:][:D])
 			}
 			triD[i*N+j] = lossrt.Sqrt(triDSum[i*N+j])
 		}
@@ -407,29 +374,13 @@ func (ws *Workspace32) forward(in Inputs32) {
 		}
 		tri[0] = triSum[0] / float64(N)
 		{
-			var acc4, acc5, acc6, acc7 float64
-			for i := 0; i < N; i++ {
-				featRow := feat[i*D:][:D]
-				centersRow := centers[labels[i]*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					feat4 := featRow[k : k+4 : k+4]
-					centers4 := centersRow[k : k+4 : k+4]
-					t1 := float64(feat4[0]) - float64(centers4[0])
-					acc4 += t1 * t1
-					t1_1 := float64(feat4[1]) - float64(centers4[1])
-					acc5 += t1_1 * t1_1
-					t1_2 := float64(feat4[2]) - float64(centers4[2])
-					acc6 += t1_2 * t1_2
-					t1_3 := float64(feat4[3]) - float64(centers4[3])
-					acc7 += t1_3 * t1_3
+			{
+				var rowAcc float64
+				for i := 0; i < N; i++ {
+					rowAcc += lossrt.SqDist(feat[i*D:][:D], centers[labels[i]*D:][:D])
 				}
-				for ; k < D; k++ {
-					t1 := float64(featRow[k]) - float64(centersRow[k])
-					acc4 += t1 * t1
-				}
+				cenSum[0] = rowAcc
 			}
-			cenSum[0] = (acc4 + acc5) + (acc6 + acc7)
 		}
 		cen[0] = cenSum[0] / (2 * float64(N))
 		loss[0] = ce[0] + tri[0] + centerWeight*cen[0]
@@ -504,45 +455,16 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		adjCen[0] += g1 * centerWeight
 		adjCenSum[0] += adjCen[0] / (2 * float64(N))
 		{
-			h1 := adjCenSum[0] * 2
-			if h1 != 0 {
-				for i := 0; i < N; i++ {
-					g1b := labels[i]
-					featRow := feat[i*D:][:D]
-					centersRow := centers[g1b*D:][:D]
-					adjFeatRow := adjFeat[i*D:][:D]
-					adjCentersRow := adjCenters[g1b*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						feat4 := featRow[k : k+4 : k+4]
-						centers4 := centersRow[k : k+4 : k+4]
-						adjFeat4 := adjFeatRow[k : k+4 : k+4]
-						adjCenters4 := adjCentersRow[k : k+4 : k+4]
-						g2 := h1 * (float64(feat4[0]) - float64(centers4[0]))
-						adjFeat4[0] += float32(g2)
-						adjCenters4[0] -= float32(g2)
-						g2_1 := h1 * (float64(feat4[1]) - float64(centers4[1]))
-						adjFeat4[1] += float32(g2_1)
-						adjCenters4[1] -= float32(g2_1)
-						g2_2 := h1 * (float64(feat4[2]) - float64(centers4[2]))
-						adjFeat4[2] += float32(g2_2)
-						adjCenters4[2] -= float32(g2_2)
-						g2_3 := h1 * (float64(feat4[3]) - float64(centers4[3]))
-						adjFeat4[3] += float32(g2_3)
-						adjCenters4[3] -= float32(g2_3)
-					}
-					for ; k < D; k++ {
-						g2 := h1 * (float64(featRow[k]) - float64(centersRow[k]))
-						adjFeatRow[k] += float32(g2)
-						adjCentersRow[k] -= float32(g2)
-					}
+			for i := 0; i < N; i++ {
+				if s := adjCenSum[0] * 2; s != 0 {
+					lossrt.AddScaledDiff(adjFeat[i*D:][:D], adjCenters[labels[i]*D:][:D], s, feat[i*D:][:D], centers[labels[i]*D:][:D])
 				}
 			}
 		}
 		adjTriSum[0] += adjTri[0] / float64(N)
 		{
-			h2 := adjTriSum[0]
-			if h2 != 0 {
+			h1 := adjTriSum[0]
+			if h1 != 0 {
 				triHpRow := triHp[:N]
 				triHnRow := triHn[:N]
 				triNnRow := triNn[:N]
@@ -555,23 +477,23 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 					triNn4 := triNnRow[i : i+4 : i+4]
 					adjTriHp4 := adjTriHpRow[i : i+4 : i+4]
 					adjTriHn4 := adjTriHnRow[i : i+4 : i+4]
-					g1c := lossrt.Select(triHp4[0]-triHn4[0]+margin > 0, lossrt.Select(triNn4[0] > 0, h2, 0), 0)
-					adjTriHp4[0] += g1c
-					adjTriHn4[0] -= g1c
-					g1c_1 := lossrt.Select(triHp4[1]-triHn4[1]+margin > 0, lossrt.Select(triNn4[1] > 0, h2, 0), 0)
-					adjTriHp4[1] += g1c_1
-					adjTriHn4[1] -= g1c_1
-					g1c_2 := lossrt.Select(triHp4[2]-triHn4[2]+margin > 0, lossrt.Select(triNn4[2] > 0, h2, 0), 0)
-					adjTriHp4[2] += g1c_2
-					adjTriHn4[2] -= g1c_2
-					g1c_3 := lossrt.Select(triHp4[3]-triHn4[3]+margin > 0, lossrt.Select(triNn4[3] > 0, h2, 0), 0)
-					adjTriHp4[3] += g1c_3
-					adjTriHn4[3] -= g1c_3
+					g1b := lossrt.Select(triHp4[0]-triHn4[0]+margin > 0, lossrt.Select(triNn4[0] > 0, h1, 0), 0)
+					adjTriHp4[0] += g1b
+					adjTriHn4[0] -= g1b
+					g1b_1 := lossrt.Select(triHp4[1]-triHn4[1]+margin > 0, lossrt.Select(triNn4[1] > 0, h1, 0), 0)
+					adjTriHp4[1] += g1b_1
+					adjTriHn4[1] -= g1b_1
+					g1b_2 := lossrt.Select(triHp4[2]-triHn4[2]+margin > 0, lossrt.Select(triNn4[2] > 0, h1, 0), 0)
+					adjTriHp4[2] += g1b_2
+					adjTriHn4[2] -= g1b_2
+					g1b_3 := lossrt.Select(triHp4[3]-triHn4[3]+margin > 0, lossrt.Select(triNn4[3] > 0, h1, 0), 0)
+					adjTriHp4[3] += g1b_3
+					adjTriHn4[3] -= g1b_3
 				}
 				for ; i < N; i++ {
-					g1c := lossrt.Select(triHpRow[i]-triHnRow[i]+margin > 0, lossrt.Select(triNnRow[i] > 0, h2, 0), 0)
-					adjTriHpRow[i] += g1c
-					adjTriHnRow[i] -= g1c
+					g1b := lossrt.Select(triHpRow[i]-triHnRow[i]+margin > 0, lossrt.Select(triNnRow[i] > 0, h1, 0), 0)
+					adjTriHpRow[i] += g1b
+					adjTriHnRow[i] -= g1b
 				}
 			}
 		}
@@ -598,36 +520,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		for j := 0; j < N; j++ {
 			adjTriDSum[i*N+j] += lossrt.SqrtAdj(adjTriD[i*N+j], triD[i*N+j])
 			{
-				h3 := adjTriDSum[i*N+j] * 2
-				if h3 != 0 {
-					featRow := feat[i*D:][:D]
-					featRow2 := feat[j*D:][:D]
-					adjFeatRow := adjFeat[i*D:][:D]
-					adjFeatRow4 := adjFeat[j*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						feat4 := featRow[k : k+4 : k+4]
-						feat4_2 := featRow2[k : k+4 : k+4]
-						adjFeat4 := adjFeatRow[k : k+4 : k+4]
-						adjFeat4_4 := adjFeatRow4[k : k+4 : k+4]
-						g1 := h3 * (float64(feat4[0]) - float64(feat4_2[0]))
-						adjFeat4[0] += float32(g1)
-						adjFeat4_4[0] -= float32(g1)
-						g1_1 := h3 * (float64(feat4[1]) - float64(feat4_2[1]))
-						adjFeat4[1] += float32(g1_1)
-						adjFeat4_4[1] -= float32(g1_1)
-						g1_2 := h3 * (float64(feat4[2]) - float64(feat4_2[2]))
-						adjFeat4[2] += float32(g1_2)
-						adjFeat4_4[2] -= float32(g1_2)
-						g1_3 := h3 * (float64(feat4[3]) - float64(feat4_2[3]))
-						adjFeat4[3] += float32(g1_3)
-						adjFeat4_4[3] -= float32(g1_3)
-					}
-					for ; k < D; k++ {
-						g1 := h3 * (float64(featRow[k]) - float64(featRow2[k]))
-						adjFeatRow[k] += float32(g1)
-						adjFeatRow4[k] -= float32(g1)
-					}
+				if s := adjTriDSum[i*N+j] * 2; s != 0 {
+					lossrt.AddScaledDiff(adjFeat[i*D:][:D], adjFeat[j*D:][:D], s, feat[i*D:][:D], feat[j*D:][:D])
 				}
 			}
 		}
@@ -670,17 +564,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	for i := 0; i < N; i++ {
 		{
-			adjLogitsRow := adjLogits[i*C:][:C]
-			j := 0
-			for ; j+4 <= C; j += 4 {
-				adjLogits4 := adjLogitsRow[j : j+4 : j+4]
-				adjLogits4[0] += float32(adjCeSum2[i])
-				adjLogits4[1] += float32(adjCeSum2[i])
-				adjLogits4[2] += float32(adjCeSum2[i])
-				adjLogits4[3] += float32(adjCeSum2[i])
-			}
-			for ; j < C; j++ {
-				adjLogitsRow[j] += float32(adjCeSum2[i])
+			if s := adjCeSum2[i]; s != 0 {
+				lossrt.AddConst(adjLogits[i*C:][:C], s)
 			}
 		}
 		{

@@ -80,6 +80,14 @@ func (ws *Workspace64) Dims() Dims {
 	return ws.dims
 }
 
+// SetWorkers sets how many goroutines the workspace's large matrix products
+// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
+// default. Results are bit-identical for every n. SetWorkers(1) suits callers
+// that already run one workspace per core. It allocates: call it once.
+func (ws *Workspace64) SetWorkers(n int) {
+	ws.gemm.SetWorkers(n)
+}
+
 // Loss computes the loss only.
 func (ws *Workspace64) Loss(in Inputs64) (float64, error) {
 	if err := ws.check(in); err != nil {

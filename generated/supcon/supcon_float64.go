@@ -90,6 +90,14 @@ func (ws *Workspace64) Dims() Dims {
 	return ws.dims
 }
 
+// SetWorkers sets how many goroutines the workspace's large matrix products
+// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
+// default. Results are bit-identical for every n. SetWorkers(1) suits callers
+// that already run one workspace per core. It allocates: call it once.
+func (ws *Workspace64) SetWorkers(n int) {
+	ws.gemm.SetWorkers(n)
+}
+
 // Loss computes the loss only.
 func (ws *Workspace64) Loss(in Inputs64) (float64, error) {
 	if err := ws.check(in); err != nil {
@@ -179,25 +187,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// supcon.loss:10: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	for i := 0; i < N; i++ {
 		{
-			var acc0, acc1, acc2, acc3 float64
-			xRow := x[i*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x4 := xRow[k : k+4 : k+4]
-				t1 := x4[0]
-				acc0 += t1 * t1
-				t1_1 := x4[1]
-				acc1 += t1_1 * t1_1
-				t1_2 := x4[2]
-				acc2 += t1_2 * t1_2
-				t1_3 := x4[3]
-				acc3 += t1_3 * t1_3
-			}
-			for ; k < D; k++ {
-				t1 := xRow[k]
-				acc0 += t1 * t1
-			}
-			normSum[i] = (acc0 + acc1) + (acc2 + acc3)
+			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
 		}
 		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
 	}
@@ -321,17 +311,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	{
 		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
-			adjLpRow := adjLp[:N]
-			i := 0
-			for ; i+4 <= N; i += 4 {
-				adjLp4 := adjLpRow[i : i+4 : i+4]
-				adjLp4[0] -= adjLossSum[0]
-				adjLp4[1] -= adjLossSum[0]
-				adjLp4[2] -= adjLossSum[0]
-				adjLp4[3] -= adjLossSum[0]
-			}
-			for ; i < N; i++ {
-				adjLpRow[i] -= adjLossSum[0]
+			if s := -adjLossSum[0]; s != 0 {
+				lossrt.AddConst(adjLp[:N], s)
 			}
 		}
 	}
@@ -382,22 +363,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
 		{
-			h3 := adjNormSum[i] * 2
-			if h3 != 0 {
-				adjXRow := adjX[i*D:][:D]
-				xRow := x[i*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					adjX4 := adjXRow[k : k+4 : k+4]
-					x4 := xRow[k : k+4 : k+4]
-					adjX4[0] += h3 * x4[0]
-					adjX4[1] += h3 * x4[1]
-					adjX4[2] += h3 * x4[2]
-					adjX4[3] += h3 * x4[3]
-				}
-				for ; k < D; k++ {
-					adjXRow[k] += h3 * xRow[k]
-				}
+			if s := adjNormSum[i] * 2; s != 0 {
+				lossrt.AddScaled(adjX[i*D:][:D], s, x[i*D:][:D])
 			}
 		}
 	}

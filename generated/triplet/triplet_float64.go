@@ -201,40 +201,8 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
 	for i := 0; i < N; i++ {
 		{
-			var acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 float64
-			anchorRow := anchor[i*D:][:D]
-			positiveRow := positive[i*D:][:D]
-			negativeRow := negative[i*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				anchor4 := anchorRow[k : k+4 : k+4]
-				positive4 := positiveRow[k : k+4 : k+4]
-				negative4 := negativeRow[k : k+4 : k+4]
-				t1 := anchor4[0] - positive4[0]
-				acc0 += t1 * t1
-				t1b := anchor4[0] - negative4[0]
-				acc4 += t1b * t1b
-				t1_1 := anchor4[1] - positive4[1]
-				acc1 += t1_1 * t1_1
-				t1b_1 := anchor4[1] - negative4[1]
-				acc5 += t1b_1 * t1b_1
-				t1_2 := anchor4[2] - positive4[2]
-				acc2 += t1_2 * t1_2
-				t1b_2 := anchor4[2] - negative4[2]
-				acc6 += t1b_2 * t1b_2
-				t1_3 := anchor4[3] - positive4[3]
-				acc3 += t1_3 * t1_3
-				t1b_3 := anchor4[3] - negative4[3]
-				acc7 += t1b_3 * t1b_3
-			}
-			for ; k < D; k++ {
-				t1 := anchorRow[k] - positiveRow[k]
-				acc0 += t1 * t1
-				t1b := anchorRow[k] - negativeRow[k]
-				acc4 += t1b * t1b
-			}
-			dapSum[i] = (acc0 + acc1) + (acc2 + acc3)
-			danSum[i] = (acc4 + acc5) + (acc6 + acc7)
+			dapSum[i] = lossrt.SqDist(anchor[i*D:][:D], positive[i*D:][:D])
+			danSum[i] = lossrt.SqDist(anchor[i*D:][:D], negative[i*D:][:D])
 		}
 		dap[i] = lossrt.Sqrt(dapSum[i])
 		dan[i] = lossrt.Sqrt(danSum[i])
@@ -341,56 +309,11 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		adjDanSum[i] += lossrt.SqrtAdj(adjDan[i], dan[i])
 		adjDapSum[i] += lossrt.SqrtAdj(adjDap[i], dap[i])
 		{
-			h2 := adjDanSum[i] * 2
-			h3 := adjDapSum[i] * 2
-			if h2 != 0 || h3 != 0 {
-				anchorRow := anchor[i*D:][:D]
-				negativeRow := negative[i*D:][:D]
-				adjAnchorRow := adjAnchor[i*D:][:D]
-				adjNegativeRow := adjNegative[i*D:][:D]
-				positiveRow := positive[i*D:][:D]
-				adjPositiveRow := adjPositive[i*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					anchor4 := anchorRow[k : k+4 : k+4]
-					negative4 := negativeRow[k : k+4 : k+4]
-					adjAnchor4 := adjAnchorRow[k : k+4 : k+4]
-					adjNegative4 := adjNegativeRow[k : k+4 : k+4]
-					positive4 := positiveRow[k : k+4 : k+4]
-					adjPositive4 := adjPositiveRow[k : k+4 : k+4]
-					g1 := h2 * (anchor4[0] - negative4[0])
-					adjAnchor4[0] += g1
-					adjNegative4[0] -= g1
-					g1b := h3 * (anchor4[0] - positive4[0])
-					adjAnchor4[0] += g1b
-					adjPositive4[0] -= g1b
-					g1_1 := h2 * (anchor4[1] - negative4[1])
-					adjAnchor4[1] += g1_1
-					adjNegative4[1] -= g1_1
-					g1b_1 := h3 * (anchor4[1] - positive4[1])
-					adjAnchor4[1] += g1b_1
-					adjPositive4[1] -= g1b_1
-					g1_2 := h2 * (anchor4[2] - negative4[2])
-					adjAnchor4[2] += g1_2
-					adjNegative4[2] -= g1_2
-					g1b_2 := h3 * (anchor4[2] - positive4[2])
-					adjAnchor4[2] += g1b_2
-					adjPositive4[2] -= g1b_2
-					g1_3 := h2 * (anchor4[3] - negative4[3])
-					adjAnchor4[3] += g1_3
-					adjNegative4[3] -= g1_3
-					g1b_3 := h3 * (anchor4[3] - positive4[3])
-					adjAnchor4[3] += g1b_3
-					adjPositive4[3] -= g1b_3
-				}
-				for ; k < D; k++ {
-					g1 := h2 * (anchorRow[k] - negativeRow[k])
-					adjAnchorRow[k] += g1
-					adjNegativeRow[k] -= g1
-					g1b := h3 * (anchorRow[k] - positiveRow[k])
-					adjAnchorRow[k] += g1b
-					adjPositiveRow[k] -= g1b
-				}
+			if s := adjDanSum[i] * 2; s != 0 {
+				lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjNegative[i*D:][:D], s, anchor[i*D:][:D], negative[i*D:][:D])
+			}
+			if s := adjDapSum[i] * 2; s != 0 {
+				lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjPositive[i*D:][:D], s, anchor[i*D:][:D], positive[i*D:][:D])
 			}
 		}
 	}
