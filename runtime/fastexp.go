@@ -123,25 +123,38 @@ func ExpFast(x float64) float64 {
 // gives -Inf (a NaN is skipped by the max, so [NaN, -Inf] gives -Inf), and
 // otherwise a +Inf entry gives NaN (exp(Inf-Inf)) and so does any NaN entry.
 func LogSumExp[T Float](x []T) float64 {
-	var acc [8]float64
-	var m float64
 	if isFloat32[T]() {
-		x32 := asFloat32s(x)
-		m = float64(rowMax32(x32))
-		if !(m > math.Inf(-1)) {
-			return m
-		}
-		rowSumExp32(x32, m, &acc)
-	} else {
-		x64 := asFloat64s(x)
-		m = rowMax64(x64)
-		if !(m > math.Inf(-1)) {
-			return m
-		}
-		rowSumExp64(x64, m, &acc)
+		return logSumExp32(asFloat32s(x))
 	}
-	s := ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
-	return m + math.Log(s)
+	return logSumExp64(asFloat64s(x))
+}
+
+// logSumExp32 and logSumExp64 keep the lanes in a non-generic frame: taken
+// by address inside the generic LogSumExp, the array escaped to the heap in
+// the pure-Go build (one allocation per row).
+func logSumExp32(x []float32) float64 {
+	m := float64(rowMax32(x))
+	if !(m > math.Inf(-1)) {
+		return m
+	}
+	var acc [8]float64
+	rowSumExp32(x, m, &acc)
+	return m + math.Log(sumLanes8(&acc))
+}
+
+func logSumExp64(x []float64) float64 {
+	m := rowMax64(x)
+	if !(m > math.Inf(-1)) {
+		return m
+	}
+	var acc [8]float64
+	rowSumExp64(x, m, &acc)
+	return m + math.Log(sumLanes8(&acc))
+}
+
+// sumLanes8 combines the lanes in their fixed order.
+func sumLanes8(acc *[8]float64) float64 {
+	return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
 }
 
 // AddScaledExp does dst[j] += T(scale·exp(float64(src[j]) − shift)) for
