@@ -68,7 +68,7 @@ func Generate(p *ir.Program, opts Options) ([]File, error) {
 		return nil, fmt.Errorf("codegen: no float type among %v (want float64 and/or float32)", types)
 	}
 	n := newNames(p)
-	base := &typeGen{p: p, names: n, opts: opts, types: infos, narrow: contractionTargets(p)}
+	base := &typeGen{p: p, names: n, opts: opts, types: infos, narrow: contractionTargets(p), keep: keptExps(p, n)}
 	var files []File
 	add := func(name string, f *jen.File) error {
 		var buf bytes.Buffer
@@ -104,6 +104,9 @@ type typeGen struct {
 	// narrow holds the intermediates stored in the kernel's type rather
 	// than in float64: the targets of contractions (see contract.go).
 	narrow map[*ir.Tensor]bool
+	// keep holds the row logsumexps whose exponentials the forward pass
+	// keeps for the backward pass (see rowexp.go).
+	keep map[*ir.Op]keepBufs
 }
 
 func (g *typeGen) specBase() string { return path.Base(g.opts.SpecPath) }

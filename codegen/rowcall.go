@@ -273,7 +273,7 @@ func (f *fn) rowCallsBackward(adjs []*ir.AdjointOp) ([]jen.Code, bool) {
 		var calls []jen.Code
 		for _, u := range us {
 			var call jen.Code
-			s := jen.Id("s")
+			s := jen.Id("rowScale")
 			switch u.fn {
 			case "AddScaledDiff":
 				var da, db jen.Code = jen.Nil(), jen.Nil()
@@ -289,7 +289,7 @@ func (f *fn) rowCallsBackward(adjs []*ir.AdjointOp) ([]jen.Code, bool) {
 			default:
 				call = jen.Qual(rtPath, u.fn).Call(f.rowAdj(u.dst.Tensor, u.dst.Index), s)
 			}
-			calls = append(calls, jen.If(jen.Id("s").Op(":=").Add(f.expr(u.s)), jen.Id("s").Op("!=").Lit(0)).Block(call))
+			calls = append(calls, jen.If(jen.Id("rowScale").Op(":=").Add(f.expr(u.s)), jen.Id("rowScale").Op("!=").Lit(0)).Block(call))
 		}
 		out = append(out, f.loops(outer, calls)...)
 		f.release(outer)

@@ -77,29 +77,33 @@ func (f *fn) rowSlice(t *ir.Tensor, adj bool, prefix []ir.Expr) jen.Code {
 	return jen.Add(from).Index(jen.Op(":").Add(size))
 }
 
-// lseRowForward emits target = lossrt.LogSumExp(row).
+// lseRowForward emits target = lossrt.LogSumExp(row), or, keeping the
+// exponentials for the backward pass, target, norm = LogSumExpKeep(kept, row).
 func (f *fn) lseRowForward(op *ir.Op, ld *ir.Load) []jen.Code {
 	row := f.rowSlice(ld.Tensor, false, ld.Index[:len(ld.Index)-1])
+	if kb, ok := f.g.keep[op]; ok {
+		norm := jen.Id("ws").Dot(kb.norm).Index(f.flat(op.Target, vals(op.Index)))
+		return []jen.Code{jen.List(f.target(op), norm).Op("=").Qual(rtPath, "LogSumExpKeep").Call(f.keptRow(op, kb), row)}
+	}
 	return []jen.Code{f.target(op).Op("=").Qual(rtPath, "LogSumExp").Call(row)}
 }
 
-// lseRowBackward recognises the adjoint block of a row logsumexp,
-// adj(z[.., k]) += s · exp(z[.., k] − u) with s and u independent of k, and
-// emits lossrt.AddScaledExp(adj row, row, s, u).
-func (f *fn) lseRowBackward(adj *ir.AdjointOp) ([]jen.Code, bool) {
+// lseRowAdjoint recognises the adjoint block of a row logsumexp,
+// adj(z[.., k]) += s · exp(z[.., k] − u) with s and u independent of k.
+func lseRowAdjoint(adj *ir.AdjointOp) (ld *ir.Load, scale, shift ir.Expr, ok bool) {
 	op := adj.Fwd
-	ld, ok := lseRowOf(op)
+	ld, ok = lseRowOf(op)
 	if !ok || len(adj.Block.Stmts) != 1 {
-		return nil, false
+		return nil, nil, nil, false
 	}
 	k := op.RVars[0]
 	acc, ok := adj.Block.Stmts[0].(*ir.Accum)
 	if !ok || acc.Tensor != ld.Tensor || !sameIndex(acc.Index, ld.Index) {
-		return nil, false
+		return nil, nil, nil, false
 	}
 	mul, ok := acc.Value.(*ir.Binary)
 	if !ok || mul.Op != "*" {
-		return nil, false
+		return nil, nil, nil, false
 	}
 	scale, e := mul.X, mul.Y
 	call, ok := e.(*ir.Call)
@@ -108,18 +112,100 @@ func (f *fn) lseRowBackward(adj *ir.AdjointOp) ([]jen.Code, bool) {
 		call, ok = e.(*ir.Call)
 	}
 	if !ok || call.Fn != "exp" || len(call.Args) != 1 || dependsOn(scale, k) {
-		return nil, false
+		return nil, nil, nil, false
 	}
 	diff, ok := call.Args[0].(*ir.Binary)
 	if !ok || diff.Op != "-" || dependsOn(diff.Y, k) {
-		return nil, false
+		return nil, nil, nil, false
 	}
 	if x, ok := lseRow(diff.X, k); !ok || x.Tensor != ld.Tensor || !sameIndex(x.Index, ld.Index) {
+		return nil, nil, nil, false
+	}
+	return ld, scale, diff.Y, true
+}
+
+// lseRowBackward emits the adjoint of a row logsumexp: from the kept
+// exponentials when the forward pass kept them, else
+// lossrt.AddScaledExp(adj row, row, s, u).
+func (f *fn) lseRowBackward(adj *ir.AdjointOp) ([]jen.Code, bool) {
+	ld, scale, shift, ok := lseRowAdjoint(adj)
+	if !ok {
 		return nil, false
 	}
 	prefix := ld.Index[:len(ld.Index)-1]
+	if kb, ok := f.g.keep[adj.Fwd]; ok {
+		op := adj.Fwd
+		norm := jen.Id("ws").Dot(kb.norm).Index(f.flat(op.Target, vals(op.Index)))
+		s := jen.Add(f.operand(scale, prec("*"), false)).Op("*").Add(norm)
+		return []jen.Code{jen.Qual(rtPath, "AddScaled").Call(
+			f.rowSlice(ld.Tensor, true, prefix), s, f.keptRow(op, kb))}, true
+	}
 	return []jen.Code{jen.Qual(rtPath, "AddScaledExp").Call(
-		f.rowSlice(ld.Tensor, true, prefix), f.rowSlice(ld.Tensor, false, prefix), f.expr(scale), f.expr(diff.Y))}, true
+		f.rowSlice(ld.Tensor, true, prefix), f.rowSlice(ld.Tensor, false, prefix), f.expr(scale), f.expr(shift))}, true
+}
+
+// Kept exponentials. When the adjoint of a row logsumexp shifts by the
+// logsumexp itself, exp(z[k] − lse) = exp(z[k] − m) / Σ exp(z[k'] − m), so
+// the forward pass keeps the row's exp(z[k] − m) (in the row's own type)
+// and 1/Σ, and the backward pass multiplies instead of calling exp again:
+// half the exponentials of cross-entropy. The kept row costs one buffer of
+// the logsumexp's shape times the row length.
+
+// keepBufs names the workspace buffers of one kept logsumexp.
+type keepBufs struct {
+	exp  string // exp(z − m), rows of the reduction length
+	norm string // 1 / Σ exp(z − m) per row
+	row  *ir.Load
+}
+
+// keptExps finds the row logsumexps of the forward pass whose adjoint
+// shifts by their own result, and names their buffers.
+func keptExps(p *ir.Program, n *names) map[*ir.Op]keepBufs {
+	out := map[*ir.Op]keepBufs{}
+	for _, adj := range p.Backward {
+		ld, _, shift, ok := lseRowAdjoint(adj)
+		if !ok {
+			continue
+		}
+		op := adj.Fwd
+		self, ok := shift.(*ir.Load)
+		if !ok || self.Tensor != op.Target || !sameIndex(self.Index, vals(op.Index)) || !inForward(p, op) {
+			continue
+		}
+		base := n.tensor[op.Target]
+		out[op] = keepBufs{exp: n.local(base + "Exp"), norm: n.local(base + "Norm"), row: ld}
+	}
+	return out
+}
+
+func inForward(p *ir.Program, op *ir.Op) bool {
+	for _, o := range p.Forward {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// keptRow renders the kept exponentials of the current row of op.
+func (f *fn) keptRow(op *ir.Op, kb keepBufs) jen.Code {
+	k := op.RVars[0]
+	size := jen.Id(f.useSize(k.Range))
+	var from jen.Code = jen.Id("ws").Dot(kb.exp)
+	if len(op.Index) > 0 {
+		off := jen.Add(f.operand(flatIndex(op.Target, vals(op.Index)), prec("*"), false)).Op("*").Add(size)
+		from = jen.Id("ws").Dot(kb.exp).Index(jen.Add(off).Op(":"))
+	}
+	return jen.Add(from).Index(jen.Op(":").Add(size))
+}
+
+// flatIndex returns the flat position of idx in t as an IR expression.
+func flatIndex(t *ir.Tensor, idx []ir.Expr) ir.Expr {
+	e := idx[0]
+	for k := 1; k < len(idx); k++ {
+		e = &ir.Binary{Op: "+", Int: true, X: &ir.Binary{Op: "*", Int: true, X: e, Y: &ir.SizeVal{Size: t.Shape[k], Int: true}}, Y: idx[k]}
+	}
+	return e
 }
 
 // sameIndex reports whether two index lists are the same variables.

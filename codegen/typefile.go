@@ -106,6 +106,28 @@ func (g *typeGen) typeFile() *jen.File {
 		fields = append(fields, jen.Id(name).Index().Add(g.elem(t)).Comment(doc))
 		alloc(name, t, g.elem(t))
 	}
+	for _, op := range g.p.Forward {
+		kb, ok := g.keep[op]
+		if !ok {
+			continue
+		}
+		k := op.RVars[0].Range
+		var n, m []jen.Code
+		for _, s := range op.Target.Shape {
+			n = append(n, jen.Id("d").Dot(g.names.dimField[s]))
+			m = append(m, jen.Id("d").Dot(g.names.dimField[s]))
+		}
+		n = append(n, jen.Id("d").Dot(g.names.dimField[k]))
+		if len(m) == 0 {
+			m = []jen.Code{jen.Lit(1)}
+		}
+		fields = append(fields,
+			jen.Id(kb.exp).Index().Add(g.elem(kb.row.Tensor)).Comment("exp(z − max) of each row of "+op.Target.Name+", kept for the backward pass"),
+			jen.Id(kb.norm).Index().Id(calc).Comment("1 / Σ exp(z − max) of each row of "+op.Target.Name))
+		allocs = append(allocs,
+			jen.Id("ws").Dot(kb.exp).Op("=").Make(jen.Index().Add(g.elem(kb.row.Tensor)), prod(n)),
+			jen.Id("ws").Dot(kb.norm).Op("=").Make(jen.Index().Id(calc), prod(m)))
+	}
 	if g.hasContraction() {
 		fields = append(fields, jen.Id("gemm").Op("*").Qual(rtPath, "Gemm").Types(jen.Id(T)).Comment("packing buffers of the matrix products"))
 		allocs = append(allocs, jen.Id("ws").Dot("gemm").Op("=").Qual(rtPath, "NewGemm").Types(jen.Id(T)).Call())

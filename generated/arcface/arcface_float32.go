@@ -59,6 +59,8 @@ type Workspace32 struct {
 	adjLse      []float64             // adjoint of lse
 	adjLossSum  []float64             // adjoint of loss_sum
 	adjLoss     []float64             // adjoint of loss
+	lseExp      []float64             // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64             // 1 / Σ exp(z − max) of each row of lse
 	gemm        *lossrt.Gemm[float32] // packing buffers of the matrix products
 }
 
@@ -99,6 +101,8 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjLse = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lseExp = make([]float64, d.N*d.C)
+	ws.lseNorm = make([]float64, d.N)
 	ws.gemm = lossrt.NewGemm[float32]()
 	return ws, nil
 }
@@ -279,7 +283,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	}
 	// arcface.loss:19: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
-		lse[i] = lossrt.LogSumExp(logit[i*C:][:C])
+		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logit[i*C:][:C])
 	}
 	// arcface.loss:20: loss        = mean(i: lse[i] - s * psi[i])
 	{
@@ -323,8 +327,6 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	cosv := ws.cosv
 	ct := ws.ct
 	st := ws.st
-	logit := ws.logit
-	lse := ws.lse
 	adjX := grad.X
 	if adjX == nil {
 		adjX = ws.adjX
@@ -363,17 +365,17 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	{
 		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
-			if s := adjLossSum[0]; s != 0 {
-				lossrt.AddConst(adjLse[:N], s)
+			if rowScale := adjLossSum[0]; rowScale != 0 {
+				lossrt.AddConst(adjLse[:N], rowScale)
 			}
-			if s := -(adjLossSum[0] * s); s != 0 {
-				lossrt.AddConst(adjPsi[:N], s)
+			if rowScale := -(adjLossSum[0] * s); rowScale != 0 {
+				lossrt.AddConst(adjPsi[:N], rowScale)
 			}
 		}
 	}
 	// arcface.loss:19: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
-		lossrt.AddScaledExp(adjLogit[i*C:][:C], logit[i*C:][:C], adjLse[i], lse[i])
+		lossrt.AddScaled(adjLogit[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 	}
 	// arcface.loss:18: logit[i, c] = s * where(c == labels[i], psi[i], cosv[i, c])
 	for i := 0; i < N; i++ {
@@ -421,8 +423,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(wnSum[c])
 		adjWnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjWn[c], 0), g1)
 		{
-			if s := adjWnSum[c] * 2; s != 0 {
-				lossrt.AddScaled(adjW[c*D:][:D], s, w[c*D:][:D])
+			if rowScale := adjWnSum[c] * 2; rowScale != 0 {
+				lossrt.AddScaled(adjW[c*D:][:D], rowScale, w[c*D:][:D])
 			}
 		}
 	}
@@ -431,8 +433,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
 		{
-			if s := adjXnSum[i] * 2; s != 0 {
-				lossrt.AddScaled(adjX[i*D:][:D], s, x[i*D:][:D])
+			if rowScale := adjXnSum[i] * 2; rowScale != 0 {
+				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
 	}

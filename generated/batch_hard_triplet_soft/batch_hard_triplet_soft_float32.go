@@ -331,8 +331,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		for j := 0; j < N; j++ {
 			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
 			{
-				if s := adjDSum[i*N+j] * 2; s != 0 {
-					lossrt.AddScaledDiff(adjX[i*D:][:D], adjX[j*D:][:D], s, x[i*D:][:D], x[j*D:][:D])
+				if rowScale := adjDSum[i*N+j] * 2; rowScale != 0 {
+					lossrt.AddScaledDiff(adjX[i*D:][:D], adjX[j*D:][:D], rowScale, x[i*D:][:D], x[j*D:][:D])
 				}
 			}
 		}

@@ -215,8 +215,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		adjLossSum[0] += adjLoss[0] / (2 * float64(N))
 		{
 			for i := 0; i < N; i++ {
-				if s := adjLossSum[0] * 2; s != 0 {
-					lossrt.AddScaledDiff(adjX[i*D:][:D], adjCenters[labels[i]*D:][:D], s, x[i*D:][:D], centers[labels[i]*D:][:D])
+				if rowScale := adjLossSum[0] * 2; rowScale != 0 {
+					lossrt.AddScaledDiff(adjX[i*D:][:D], adjCenters[labels[i]*D:][:D], rowScale, x[i*D:][:D], centers[labels[i]*D:][:D])
 				}
 			}
 		}

@@ -436,8 +436,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
 		{
-			if s := adjNormSum[i] * 2; s != 0 {
-				lossrt.AddScaled(adjX[i*D:][:D], s, x[i*D:][:D])
+			if rowScale := adjNormSum[i] * 2; rowScale != 0 {
+				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
 	}

@@ -281,8 +281,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	for i := 0; i < N; i++ {
 		adjD2[i] += lossrt.SqrtAdj(adjD[i], d[i])
 		{
-			if s := adjD2[i] * 2; s != 0 {
-				lossrt.AddScaledDiff(adjX1[i*D:][:D], adjX2[i*D:][:D], s, x1[i*D:][:D], x2[i*D:][:D])
+			if rowScale := adjD2[i] * 2; rowScale != 0 {
+				lossrt.AddScaledDiff(adjX1[i*D:][:D], adjX2[i*D:][:D], rowScale, x1[i*D:][:D], x2[i*D:][:D])
 			}
 		}
 	}

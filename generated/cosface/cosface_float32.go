@@ -53,6 +53,8 @@ type Workspace32 struct {
 	adjLse      []float64             // adjoint of lse
 	adjLossSum  []float64             // adjoint of loss_sum
 	adjLoss     []float64             // adjoint of loss
+	lseExp      []float64             // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64             // 1 / Σ exp(z − max) of each row of lse
 	gemm        *lossrt.Gemm[float32] // packing buffers of the matrix products
 }
 
@@ -87,6 +89,8 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjLse = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lseExp = make([]float64, d.N*d.C)
+	ws.lseNorm = make([]float64, d.N)
 	ws.gemm = lossrt.NewGemm[float32]()
 	return ws, nil
 }
@@ -250,7 +254,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	}
 	// cosface.loss:16: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
-		lse[i] = lossrt.LogSumExp(logit[i*C:][:C])
+		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logit[i*C:][:C])
 	}
 	// cosface.loss:17: loss        = mean(i: lse[i] - logit[i, labels[i]])
 	{
@@ -291,8 +295,6 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	wnSum := ws.wnSum
 	wn := ws.wn
 	cosv := ws.cosv
-	logit := ws.logit
-	lse := ws.lse
 	adjX := grad.X
 	if adjX == nil {
 		adjX = ws.adjX
@@ -351,7 +353,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	}
 	// cosface.loss:16: lse[i]      = logsumexp(c: logit[i, c])
 	for i := 0; i < N; i++ {
-		lossrt.AddScaledExp(adjLogit[i*C:][:C], logit[i*C:][:C], adjLse[i], lse[i])
+		lossrt.AddScaled(adjLogit[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 	}
 	// cosface.loss:15: logit[i, c] = s * where(c == labels[i], cosv[i, c] - m, cosv[i, c])
 	// cosface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
@@ -381,8 +383,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(wnSum[c])
 		adjWnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjWn[c], 0), g1)
 		{
-			if s := adjWnSum[c] * 2; s != 0 {
-				lossrt.AddScaled(adjW[c*D:][:D], s, w[c*D:][:D])
+			if rowScale := adjWnSum[c] * 2; rowScale != 0 {
+				lossrt.AddScaled(adjW[c*D:][:D], rowScale, w[c*D:][:D])
 			}
 		}
 	}
@@ -391,8 +393,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
 		{
-			if s := adjXnSum[i] * 2; s != 0 {
-				lossrt.AddScaled(adjX[i*D:][:D], s, x[i*D:][:D])
+			if rowScale := adjXnSum[i] * 2; rowScale != 0 {
+				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
 	}

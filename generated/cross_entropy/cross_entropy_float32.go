@@ -36,6 +36,8 @@ type Workspace32 struct {
 	adjLse      []float64 // adjoint of lse
 	adjLossSum  []float64 // adjoint of loss_sum
 	adjLoss     []float64 // adjoint of loss
+	lseExp      []float32 // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64 // 1 / Σ exp(z − max) of each row of lse
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -54,6 +56,8 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjLse = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lseExp = make([]float32, d.N*d.C)
+	ws.lseNorm = make([]float64, d.N)
 	return ws, nil
 }
 
@@ -153,7 +157,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	loss := ws.loss
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
-		lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
+		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
 	}
 	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
 	{
@@ -184,9 +188,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	C := ws.dims.C
-	logits := in.Logits
 	labels := in.Labels
-	lse := ws.lse
 	adjLogits := grad.Logits
 	if adjLogits == nil {
 		adjLogits = ws.adjLogits
@@ -227,7 +229,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	}
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
-		lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjLse[i], lse[i])
+		lossrt.AddScaled(adjLogits[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 	}
 }
 

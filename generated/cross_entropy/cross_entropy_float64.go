@@ -36,6 +36,8 @@ type Workspace64 struct {
 	adjLse      []float64 // adjoint of lse
 	adjLossSum  []float64 // adjoint of loss_sum
 	adjLoss     []float64 // adjoint of loss
+	lseExp      []float64 // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64 // 1 / Σ exp(z − max) of each row of lse
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -54,6 +56,8 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLse = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lseExp = make([]float64, d.N*d.C)
+	ws.lseNorm = make([]float64, d.N)
 	return ws, nil
 }
 
@@ -153,7 +157,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	loss := ws.loss
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
-		lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
+		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
 	}
 	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
 	{
@@ -184,9 +188,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	C := ws.dims.C
-	logits := in.Logits
 	labels := in.Labels
-	lse := ws.lse
 	adjLogits := grad.Logits
 	if adjLogits == nil {
 		adjLogits = ws.adjLogits
@@ -227,7 +229,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
-		lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjLse[i], lse[i])
+		lossrt.AddScaled(adjLogits[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 	}
 }
 

@@ -38,6 +38,8 @@ type Workspace32 struct {
 	adjLossSum2 []float64 // adjoint of loss_sum2
 	adjLossSum  []float64 // adjoint of loss_sum
 	adjLoss     []float64 // adjoint of loss
+	lseExp      []float32 // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64 // 1 / Σ exp(z − max) of each row of lse
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -58,6 +60,8 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjLossSum2 = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lseExp = make([]float32, d.N*d.C)
+	ws.lseNorm = make([]float64, d.N)
 	return ws, nil
 }
 
@@ -161,7 +165,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	for i := 0; i < N; i++ {
 		{
-			lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
+			lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
 		}
 		{
 			lossSum2[i] = lossrt.Sum(logits[i*C:][:C])
@@ -199,9 +203,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	C := ws.dims.C
 	eps := ws.Params.Eps
-	logits := in.Logits
 	labels := in.Labels
-	lse := ws.lse
 	adjLogits := grad.Logits
 	if adjLogits == nil {
 		adjLogits = ws.adjLogits
@@ -253,12 +255,12 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	// cross_entropy_ls.loss:8: lse[i] = logsumexp(j: logits[i, j])
 	for i := 0; i < N; i++ {
 		{
-			if s := adjLossSum2[i]; s != 0 {
-				lossrt.AddConst(adjLogits[i*C:][:C], s)
+			if rowScale := adjLossSum2[i]; rowScale != 0 {
+				lossrt.AddConst(adjLogits[i*C:][:C], rowScale)
 			}
 		}
 		{
-			lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjLse[i], lse[i])
+			lossrt.AddScaled(adjLogits[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 		}
 	}
 }

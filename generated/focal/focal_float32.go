@@ -38,6 +38,8 @@ type Workspace32 struct {
 	adjLogp     []float64 // adjoint of logp
 	adjLossSum  []float64 // adjoint of loss_sum
 	adjLoss     []float64 // adjoint of loss
+	lseExp      []float32 // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64 // 1 / Σ exp(z − max) of each row of lse
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -58,6 +60,8 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjLogp = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lseExp = make([]float32, d.N*d.C)
+	ws.lseNorm = make([]float64, d.N)
 	return ws, nil
 }
 
@@ -162,7 +166,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	// focal.loss:11: logp[i] = logits[i, labels[i]] - lse[i]
 	for i := 0; i < N; i++ {
 		{
-			lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
+			lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
 		}
 		logp[i] = float64(logits[i*C+labels[i]]) - lse[i]
 	}
@@ -200,9 +204,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	C := ws.dims.C
 	gamma := ws.Params.Gamma
 	alpha := ws.Params.Alpha
-	logits := in.Logits
 	labels := in.Labels
-	lse := ws.lse
 	logp := ws.logp
 	adjLogits := grad.Logits
 	if adjLogits == nil {
@@ -262,7 +264,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		adjLogits[i*C+labels[i]] += float32(g1)
 		adjLse[i] -= g1
 		{
-			lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjLse[i], lse[i])
+			lossrt.AddScaled(adjLogits[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 		}
 	}
 }

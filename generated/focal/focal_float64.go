@@ -38,6 +38,8 @@ type Workspace64 struct {
 	adjLogp     []float64 // adjoint of logp
 	adjLossSum  []float64 // adjoint of loss_sum
 	adjLoss     []float64 // adjoint of loss
+	lseExp      []float64 // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64 // 1 / Σ exp(z − max) of each row of lse
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -58,6 +60,8 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLogp = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lseExp = make([]float64, d.N*d.C)
+	ws.lseNorm = make([]float64, d.N)
 	return ws, nil
 }
 
@@ -162,7 +166,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// focal.loss:11: logp[i] = logits[i, labels[i]] - lse[i]
 	for i := 0; i < N; i++ {
 		{
-			lse[i] = lossrt.LogSumExp(logits[i*C:][:C])
+			lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
 		}
 		logp[i] = logits[i*C+labels[i]] - lse[i]
 	}
@@ -200,9 +204,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	C := ws.dims.C
 	gamma := ws.Params.Gamma
 	alpha := ws.Params.Alpha
-	logits := in.Logits
 	labels := in.Labels
-	lse := ws.lse
 	logp := ws.logp
 	adjLogits := grad.Logits
 	if adjLogits == nil {
@@ -262,7 +264,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		adjLogits[i*C+labels[i]] += g1
 		adjLse[i] -= g1
 		{
-			lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjLse[i], lse[i])
+			lossrt.AddScaled(adjLogits[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 		}
 	}
 }

@@ -301,11 +301,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	// improved_triplet.loss:12: dan[i] = sum(k: (anchor[i, k] - negative[i, k])^2)
 	// improved_triplet.loss:11: dap[i] = sum(k: (anchor[i, k] - positive[i, k])^2)
 	for i := 0; i < N; i++ {
-		if s := adjDan[i] * 2; s != 0 {
-			lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjNegative[i*D:][:D], s, anchor[i*D:][:D], negative[i*D:][:D])
+		if rowScale := adjDan[i] * 2; rowScale != 0 {
+			lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjNegative[i*D:][:D], rowScale, anchor[i*D:][:D], negative[i*D:][:D])
 		}
-		if s := adjDap[i] * 2; s != 0 {
-			lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjPositive[i*D:][:D], s, anchor[i*D:][:D], positive[i*D:][:D])
+		if rowScale := adjDap[i] * 2; rowScale != 0 {
+			lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjPositive[i*D:][:D], rowScale, anchor[i*D:][:D], positive[i*D:][:D])
 		}
 	}
 }

@@ -478,8 +478,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
 		{
-			if s := adjNormSum[i] * 2; s != 0 {
-				lossrt.AddScaled(adjX[i*D:][:D], s, x[i*D:][:D])
+			if rowScale := adjNormSum[i] * 2; rowScale != 0 {
+				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
 	}

@@ -68,6 +68,8 @@ type Workspace64 struct {
 	adjCenSum       []float64 // adjoint of cen_sum
 	adjCen          []float64 // adjoint of cen
 	adjLoss         []float64 // adjoint of loss
+	ceLseExp        []float64 // exp(z − max) of each row of ce_lse, kept for the backward pass
+	ceLseNorm       []float64 // 1 / Σ exp(z − max) of each row of ce_lse
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -114,6 +116,8 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjCenSum = make([]float64, 1)
 	ws.adjCen = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.ceLseExp = make([]float64, d.N*d.C)
+	ws.ceLseNorm = make([]float64, d.N)
 	return ws, nil
 }
 
@@ -269,7 +273,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	for i := 0; i < N; i++ {
 		{
-			ceLse[i] = lossrt.LogSumExp(logits[i*C:][:C])
+			ceLse[i], ws.ceLseNorm[i] = lossrt.LogSumExpKeep(ws.ceLseExp[i*C:][:C], logits[i*C:][:C])
 		}
 		{
 			ceSum2[i] = lossrt.Sum(logits[i*C:][:C])
@@ -396,11 +400,9 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	centerWeight := ws.Params.CenterWeight
 	eps := ws.Params.Eps
 	margin := ws.Params.Margin
-	logits := in.Logits
 	feat := in.Feat
 	centers := in.Centers
 	labels := in.Labels
-	ceLse := ws.ceLse
 	triD := ws.triD
 	triHp := ws.triHp
 	triHpArg := ws.triHpArg
@@ -456,8 +458,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		adjCenSum[0] += adjCen[0] / (2 * float64(N))
 		{
 			for i := 0; i < N; i++ {
-				if s := adjCenSum[0] * 2; s != 0 {
-					lossrt.AddScaledDiff(adjFeat[i*D:][:D], adjCenters[labels[i]*D:][:D], s, feat[i*D:][:D], centers[labels[i]*D:][:D])
+				if rowScale := adjCenSum[0] * 2; rowScale != 0 {
+					lossrt.AddScaledDiff(adjFeat[i*D:][:D], adjCenters[labels[i]*D:][:D], rowScale, feat[i*D:][:D], centers[labels[i]*D:][:D])
 				}
 			}
 		}
@@ -520,8 +522,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		for j := 0; j < N; j++ {
 			adjTriDSum[i*N+j] += lossrt.SqrtAdj(adjTriD[i*N+j], triD[i*N+j])
 			{
-				if s := adjTriDSum[i*N+j] * 2; s != 0 {
-					lossrt.AddScaledDiff(adjFeat[i*D:][:D], adjFeat[j*D:][:D], s, feat[i*D:][:D], feat[j*D:][:D])
+				if rowScale := adjTriDSum[i*N+j] * 2; rowScale != 0 {
+					lossrt.AddScaledDiff(adjFeat[i*D:][:D], adjFeat[j*D:][:D], rowScale, feat[i*D:][:D], feat[j*D:][:D])
 				}
 			}
 		}
@@ -564,12 +566,12 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	for i := 0; i < N; i++ {
 		{
-			if s := adjCeSum2[i]; s != 0 {
-				lossrt.AddConst(adjLogits[i*C:][:C], s)
+			if rowScale := adjCeSum2[i]; rowScale != 0 {
+				lossrt.AddConst(adjLogits[i*C:][:C], rowScale)
 			}
 		}
 		{
-			lossrt.AddScaledExp(adjLogits[i*C:][:C], logits[i*C:][:C], adjCeLse[i], ceLse[i])
+			lossrt.AddScaled(adjLogits[i*C:][:C], adjCeLse[i]*ws.ceLseNorm[i], ws.ceLseExp[i*C:][:C])
 		}
 	}
 }

@@ -46,6 +46,8 @@ type Workspace64 struct {
 	adjLse      []float64             // adjoint of lse
 	adjLossSum  []float64             // adjoint of loss_sum
 	adjLoss     []float64             // adjoint of loss
+	lseExp      []float64             // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64             // 1 / Σ exp(z − max) of each row of lse
 	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
@@ -71,6 +73,8 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLse = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lseExp = make([]float64, d.N*d.C)
+	ws.lseNorm = make([]float64, d.N)
 	ws.gemm = lossrt.NewGemm[float64]()
 	return ws, nil
 }
@@ -229,7 +233,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
 	for i := 0; i < N; i++ {
-		lse[i] = lossrt.LogSumExp(z[i*C:][:C])
+		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], z[i*C:][:C])
 	}
 	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
 	{
@@ -264,8 +268,6 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	x := in.X
 	w := in.W
 	labels := in.Labels
-	z := ws.z
-	lse := ws.lse
 	adjX := grad.X
 	if adjX == nil {
 		adjX = ws.adjX
@@ -318,7 +320,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
 	for i := 0; i < N; i++ {
-		lossrt.AddScaledExp(adjZ[i*C:][:C], z[i*C:][:C], adjLse[i], lse[i])
+		lossrt.AddScaled(adjZ[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 	}
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
 	for i := 0; i < N; i++ {

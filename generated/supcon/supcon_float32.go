@@ -311,8 +311,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	{
 		adjLossSum[0] += adjLoss[0] / float64(N)
 		{
-			if s := -adjLossSum[0]; s != 0 {
-				lossrt.AddConst(adjLp[:N], s)
+			if rowScale := -adjLossSum[0]; rowScale != 0 {
+				lossrt.AddConst(adjLp[:N], rowScale)
 			}
 		}
 	}
@@ -363,8 +363,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
 		{
-			if s := adjNormSum[i] * 2; s != 0 {
-				lossrt.AddScaled(adjX[i*D:][:D], s, x[i*D:][:D])
+			if rowScale := adjNormSum[i] * 2; rowScale != 0 {
+				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
 	}

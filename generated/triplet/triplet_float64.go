@@ -309,11 +309,11 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		adjDanSum[i] += lossrt.SqrtAdj(adjDan[i], dan[i])
 		adjDapSum[i] += lossrt.SqrtAdj(adjDap[i], dap[i])
 		{
-			if s := adjDanSum[i] * 2; s != 0 {
-				lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjNegative[i*D:][:D], s, anchor[i*D:][:D], negative[i*D:][:D])
+			if rowScale := adjDanSum[i] * 2; rowScale != 0 {
+				lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjNegative[i*D:][:D], rowScale, anchor[i*D:][:D], negative[i*D:][:D])
 			}
-			if s := adjDapSum[i] * 2; s != 0 {
-				lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjPositive[i*D:][:D], s, anchor[i*D:][:D], positive[i*D:][:D])
+			if rowScale := adjDapSum[i] * 2; rowScale != 0 {
+				lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjPositive[i*D:][:D], rowScale, anchor[i*D:][:D], positive[i*D:][:D])
 			}
 		}
 	}
