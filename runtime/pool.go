@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Parts is work split into a fixed number of independent parts. RunPart
@@ -57,18 +58,49 @@ func NewPool[O any](workers int, owner *O) *Pool {
 // Workers returns how many parts the pool runs at once.
 func (p *Pool) Workers() int { return p.workers }
 
+// spinFor is how long a goroutine of the pool polls for its next part, and
+// the caller for the parts' completion, before blocking. Blocking parks the
+// thread; on a virtual machine a parked vCPU halts, and waking it again
+// costs tens of microseconds, longer than a whole small product. A training
+// step calls the kernels back to back, so the goroutines stay hot from one
+// product to the next and go to sleep once the steps stop.
+const spinFor = time.Millisecond
+
 func (p *Pool) launch() {
-	p.jobs = make(chan job)
-	p.done = make(chan struct{})
+	// Buffered both ways, so that neither side ever parks to hand over:
+	// a parked sender is readied onto the receiver's thread and waits
+	// there for the whole part.
+	p.jobs = make(chan job, p.workers)
+	p.done = make(chan struct{}, p.workers)
 	for range p.workers - 1 {
 		p.running.Add(1)
 		go func(jobs <-chan job, done chan<- struct{}, running *atomic.Int32) {
 			defer running.Add(-1)
-			for j := range jobs {
+			for {
+				j, ok := recvSpinning(jobs)
+				if !ok {
+					return
+				}
 				j.task.RunPart(j.part)
 				done <- struct{}{}
 			}
 		}(p.jobs, p.done, &p.running)
+	}
+}
+
+// recvSpinning receives from c, polling for spinFor before blocking.
+func recvSpinning[T any](c <-chan T) (T, bool) {
+	start := time.Now()
+	for {
+		select {
+		case v, ok := <-c:
+			return v, ok
+		default:
+		}
+		if time.Since(start) > spinFor {
+			v, ok := <-c
+			return v, ok
+		}
 	}
 }
 
@@ -86,7 +118,7 @@ func (p *Pool) Run(t Parts, n int) {
 		return
 	}
 	p.start.Do(p.launch)
-	// Hand parts 1.. to idle goroutines without blocking; run the rest here.
+	// Hand parts 1.. to the pool's goroutines; run the rest here.
 	sent := 0
 	next := 1
 	for ; next < n && sent < p.workers-1; next++ {
@@ -98,7 +130,7 @@ func (p *Pool) Run(t Parts, n int) {
 		t.RunPart(next)
 	}
 	for range sent {
-		<-p.done
+		recvSpinning(p.done)
 	}
 	// The owner (often t itself) stays reachable until every part is done,
 	// so its cleanup cannot close the pool under a running call.

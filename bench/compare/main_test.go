@@ -32,13 +32,17 @@ func TestMarkdown(t *testing.T) {
 			LossgenNs: 3000, Gflops: 2, LossgenLoss: &l1, TorchLoss: &l1, TorchNs: map[int]float64{1: 2000, 2: 2500}},
 	}
 	var buf bytes.Buffer
-	writeMarkdown(&buf, rs, machine{CPU: "Test CPU", Cores: 2, Go: "go1.26", Torch: "1.13"},
+	mm := []matmulResult{{Shape: matmulShape{M: 256, N: 751, K: 2048}, Type: "float32", Kernel: "avx512 8x48",
+		GoNs: map[int]float64{1: 4e6, 2: 2e6}, TorchNs: map[int]float64{1: 8e6, 2: 4e6}}}
+	writeMarkdown(&buf, rs, mm, machine{CPU: "Test CPU", Cores: 2, Go: "go1.26", Torch: "1.13"},
 		report{Quick: true, Grid: grid{N: []int{32, 64}, D: []int{128}}, MinTime: time.Second})
 	md := buf.String()
 	for _, want := range []string{
 		"**Quick run**", "go run ./bench/compare -out BENCHMARKS.md", "Test CPU, 2 cores",
 		"| triplet | float32 | N=64,D=128 | 3000 | 2000 | **1.50** |", // the summary: the largest cell
 		"| N=32,D=128 | 1000 | 0 | 2.00 | 4000 | 2000 | 0.50 | ✓ |",
+		// 2·256·751·2048 flops in 4 ms: 196.9 GFLOP/s; share 8 ms / 4 ms.
+		"| 256×751×2048 | float32 | avx512 8x48 | 196.9 GFLOP/s | 393.7 GFLOP/s | 98.4 GFLOP/s | 196.9 GFLOP/s | 2.00 |",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("no %q in\n%s", want, md)

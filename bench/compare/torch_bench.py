@@ -124,6 +124,21 @@ def blas_threads():
     return None
 
 
+def matmul_step(job):
+    """C += A·Bᵀ at the job's shape, as lossrt.Gemm.NT computes it."""
+    s = job["matmul"]
+    dt = torch.float32 if job["type"] == "float32" else torch.float64
+    g = torch.Generator().manual_seed(job["seed"])
+    a = torch.rand(s["M"], s["K"], dtype=dt, generator=g) * 2 - 1
+    b = torch.rand(s["N"], s["K"], dtype=dt, generator=g) * 2 - 1
+    c = torch.zeros(s["M"], s["N"], dtype=dt)
+
+    def step():
+        torch.addmm(c, a, b.t(), out=c)
+
+    return step
+
+
 def median_ns(step, time_s):
     """Warm up, then time batches of about 10ms for at least time_s."""
     t0 = time.perf_counter()
@@ -154,6 +169,15 @@ def main():
         job = json.loads(line)
         ans = {"torch": torch.__version__}
         try:
+            if job.get("matmul"):
+                ans["ns"] = {}
+                for threads in job["threads"]:
+                    torch.set_num_threads(threads)
+                    if set_blas_threads is not None:
+                        set_blas_threads(threads)
+                    ans["ns"][str(threads)] = median_ns(matmul_step(job), job["time_s"])
+                print(json.dumps(ans), flush=True)
+                continue
             step = make_step(job)
             loss = step().item()
             ans["loss"] = loss if math.isfinite(loss) else None
