@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lossgen/lossgen/compiler"
 	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/dsl/interp"
 	"github.com/lossgen/lossgen/internal/cli/runcache"
@@ -214,5 +215,53 @@ func TestProbeCoords(t *testing.T) {
 	got := probeCoords(100, 7, r)
 	if len(got) != 7 || !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != 7 || got[0] < 0 || got[6] >= 100 {
 		t.Errorf("probeCoords(100, 7) = %v, want 7 distinct sorted coordinates", got)
+	}
+}
+
+// Every contraction layout: the products must be Gemm calls (NN, TN, NT,
+// and the adjoints' forms), the one layout without a kernel (lᵀ·rᵀ) must
+// fall back to loops, and every gradient must match the interpreter, in
+// both types, at sizes that are not multiples of any tile.
+func TestCheckContractionLayouts(t *testing.T) {
+	needGo(t)
+	const spec = "testdata/contract_layouts.loss"
+	src, err := os.ReadFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := compiler.Compile(spec, src, compiler.Options{Types: []string{"float64"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	for _, f := range files {
+		if strings.HasSuffix(f.Name, "_float64.go") {
+			code = string(f.Content)
+		}
+	}
+	for _, want := range []string{
+		"ws.gemm.NN(N, M, K, a, K, b, M, nn, M)",
+		"ws.gemm.TN(N, M, K, c, N, b, M, tn, M)",
+		"ws.gemm.NT(N, M, K, a, K, e, K, nt, M)",
+		"ws.gemm.NN(N, M, K, a, K, f, M, half, M)",
+		"ws.gemm.NT(N, K, M, adjHalf, M, f, M, adjA, K)", // f is nograd: one product only
+		"ws.gemm.NT(K, N, M, b, M, adjTn, M, adjC, N)",
+		"ws.gemm.TN(K, M, N, a, K, adjNn, M, adjB, M)",
+	} {
+		if !strings.Contains(code, want) {
+			t.Errorf("generated code lacks %s", want)
+		}
+	}
+	if strings.Contains(code, "tt, M)") || strings.Contains(code, "adjTt, M, ") {
+		t.Errorf("lᵀ·rᵀ became a Gemm call; no kernel computes it")
+	}
+	for _, args := range [][]string{
+		{"-dims", "N=5,K=7,M=3", spec},
+		{"-type", "float32", "-dims", "N=9,K=13,M=50", "-seed", "3", spec},
+	} {
+		code, stdout, stderr := checkMain(t, args...)
+		if code != 0 || !strings.Contains(stdout, "ok: every checked gradient element matches") {
+			t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
+		}
 	}
 }
