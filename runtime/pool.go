@@ -88,7 +88,11 @@ func (p *Pool) launch() {
 	}
 }
 
-// recvSpinning receives from c, polling for spinFor before blocking.
+// recvSpinning receives from c, polling for spinFor before blocking. Each
+// poll yields the processor to any other runnable goroutine, so that a
+// spinning pool never delays other work, such as another workspace's pool
+// (with GOMAXPROCS = 2, one spinner would otherwise hold the only free
+// processor until it gave up).
 func recvSpinning[T any](c <-chan T) (T, bool) {
 	start := time.Now()
 	for {
@@ -101,6 +105,7 @@ func recvSpinning[T any](c <-chan T) (T, bool) {
 			v, ok := <-c
 			return v, ok
 		}
+		runtime.Gosched()
 	}
 }
 
