@@ -28,6 +28,11 @@ type fn struct {
 	localBase map[*ir.Local]string
 	usedBase  map[string]bool
 	accNext   int
+	// phase is "forward" or "backward" for the kernels that may run
+	// groups in parallel (see parallel.go), "" elsewhere; outer is the
+	// variable whose loop runs from lo to hi in a parallel part.
+	phase string
+	outer *ir.Var
 }
 
 type varRender struct {

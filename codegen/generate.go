@@ -107,6 +107,8 @@ type typeGen struct {
 	// keep holds the row logsumexps whose exponentials the forward pass
 	// keeps for the backward pass (see rowexp.go).
 	keep map[*ir.Op]keepBufs
+	// par collects the parallel groups of the type being generated.
+	par *parState
 }
 
 func (g *typeGen) specBase() string { return path.Base(g.opts.SpecPath) }

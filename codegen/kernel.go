@@ -15,6 +15,7 @@ const unroll = 4
 // forward emits the body of Workspace.forward.
 func (g *typeGen) forward() []jen.Code {
 	f := newFn(g)
+	f.phase = "forward"
 	var units []unit
 	for _, op := range g.p.Forward {
 		units = append(units, unit{fwd: op})
@@ -48,6 +49,7 @@ func (g *typeGen) update() []jen.Code {
 // backward emits the body of Workspace.backward.
 func (g *typeGen) backward() []jen.Code {
 	f := newFn(g)
+	f.phase = "backward"
 	var body []jen.Code
 	for _, t := range g.p.Temps {
 		if t.Active && t != g.p.Result {
@@ -97,6 +99,20 @@ func (f *fn) groups(units []unit) []jen.Code {
 			out = append(out, code...)
 			continue
 		}
+		if code, ok := f.parallelGroup(group); ok {
+			out = append(out, code...)
+			continue
+		}
+		out = append(out, f.loopGroup(group)...)
+	}
+	return out
+}
+
+// loopGroup emits a fused group as one loop nest over its index space.
+func (f *fn) loopGroup(group []unit) []jen.Code {
+	var out []jen.Code
+	first := group[0].op()
+	{
 		f.bindVars(first.Index)
 		for _, u := range group[1:] {
 			for p, v := range u.op().Index {
@@ -158,6 +174,11 @@ func (f *fn) loops(vars []*ir.Var, inner []jen.Code) []jen.Code {
 	for k := len(vars) - 1; k >= 0; k-- {
 		v := vars[k]
 		name := f.varName(v)
+		if v == f.outer {
+			// A parallel part: its range of the outer variable.
+			inner = []jen.Code{jen.For(jen.Id(name).Op(":=").Id("lo"), jen.Id(name).Op("<").Id("hi"), jen.Id(name).Op("++")).Block(inner...)}
+			continue
+		}
 		size := f.useSize(v.Range)
 		inner = []jen.Code{jen.For(jen.Id(name).Op(":=").Lit(0), jen.Id(name).Op("<").Id(size), jen.Id(name).Op("++")).Block(inner...)}
 	}

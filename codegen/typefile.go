@@ -53,6 +53,11 @@ func (g *typeGen) typeFile() *jen.File {
 	f := g.newFile()
 	T := g.typ.name
 	inputs, grads, ws := g.id("Inputs"), g.id("Grads"), g.id("Workspace")
+	// The kernels first: they decide which groups run in parallel, and so
+	// whether the workspace needs a pool.
+	g.par = &parState{}
+	fwdBody, bwdBody := g.forward(), g.backward()
+	usePool := len(g.par.methods) > 0 || g.hasContraction()
 
 	var inFields, gradFields []jen.Code
 	for _, t := range g.p.Inputs {
@@ -128,9 +133,18 @@ func (g *typeGen) typeFile() *jen.File {
 			jen.Id("ws").Dot(kb.exp).Op("=").Make(jen.Index().Add(g.elem(kb.row.Tensor)), prod(n)),
 			jen.Id("ws").Dot(kb.norm).Op("=").Make(jen.Index().Id(calc), prod(m)))
 	}
+	if usePool {
+		fields = append(fields, jen.Id("pool").Op("*").Qual(rtPath, "Pool").Comment("the goroutines large groups and products are split among"))
+		allocs = append(allocs, jen.Id("ws").Dot("pool").Op("=").Qual(rtPath, "NewPool").Call(jen.Lit(0), jen.Id("ws")))
+	}
+	if len(g.par.methods) > 0 {
+		fields = append(fields, jen.Id("parts").Id(g.id("parts")).Comment("the parallel group being run"))
+	}
 	if g.hasContraction() {
 		fields = append(fields, jen.Id("gemm").Op("*").Qual(rtPath, "Gemm").Types(jen.Id(T)).Comment("packing buffers of the matrix products"))
-		allocs = append(allocs, jen.Id("ws").Dot("gemm").Op("=").Qual(rtPath, "NewGemm").Types(jen.Id(T)).Call())
+		allocs = append(allocs,
+			jen.Id("ws").Dot("gemm").Op("=").Qual(rtPath, "NewGemm").Types(jen.Id(T)).Call(),
+			jen.Id("ws").Dot("gemm").Dot("SetPool").Call(jen.Id("ws").Dot("pool")))
 	}
 	f.Commentf("%s holds every buffer the %s kernels need for one set of sizes,", ws, g.p.Name)
 	f.Comment("so that calls allocate nothing. It is not safe for concurrent use.")
@@ -147,12 +161,20 @@ func (g *typeGen) typeFile() *jen.File {
 	f.Comment("Dims returns the sizes the workspace was made for.")
 	f.Func().Params(recv).Id("Dims").Params().Id("Dims").Block(jen.Return(jen.Id("ws").Dot("dims")))
 
-	if g.hasContraction() {
-		f.Comment("SetWorkers sets how many goroutines the workspace's large matrix products")
-		f.Comment("are split among, the calling one included; n <= 0 means GOMAXPROCS, the")
-		f.Comment("default. Results are bit-identical for every n. SetWorkers(1) suits callers")
-		f.Comment("that already run one workspace per core. It allocates: call it once.")
-		f.Func().Params(recv).Id("SetWorkers").Params(jen.Id("n").Int()).Block(jen.Id("ws").Dot("gemm").Dot("SetWorkers").Call(jen.Id("n")))
+	if usePool {
+		f.Comment("SetWorkers sets how many goroutines the workspace's large loops and matrix")
+		f.Comment("products are split among, the calling one included; n <= 0 means")
+		f.Comment("GOMAXPROCS, the default. Results are bit-identical for every n.")
+		f.Comment("SetWorkers(1) suits callers that already run one workspace per core. It")
+		f.Comment("allocates: call it once, not per step.")
+		body := []jen.Code{
+			jen.Id("ws").Dot("pool").Dot("Close").Call(),
+			jen.Id("ws").Dot("pool").Op("=").Qual(rtPath, "NewPool").Call(jen.Id("n"), jen.Id("ws")),
+		}
+		if g.hasContraction() {
+			body = append(body, jen.Id("ws").Dot("gemm").Dot("SetPool").Call(jen.Id("ws").Dot("pool")))
+		}
+		f.Func().Params(recv).Id("SetWorkers").Params(jen.Id("n").Int()).Block(body...)
 	}
 
 	var result jen.Code = jen.Id("ws").Dot(g.names.tensor[g.p.Result]).Index(jen.Lit(0))
@@ -199,10 +221,13 @@ func (g *typeGen) typeFile() *jen.File {
 	f.Func().Params(recv).Id("checkGrads").Params(jen.Id("grad").Id(grads)).Error().Block(g.checkGradsBody()...)
 
 	f.Comment("forward evaluates the spec's definitions in order.")
-	f.Func().Params(recv).Id("forward").Params(jen.Id("in").Id(inputs)).Block(g.forward()...)
+	f.Func().Params(recv).Id("forward").Params(jen.Id("in").Id(inputs)).Block(fwdBody...)
 	f.Comment("backward propagates scale·∂loss backwards through the definitions,")
 	f.Comment("accumulating into grad; forward must have run on the same inputs.")
-	f.Func().Params(recv).Id("backward").Params(jen.Id("in").Id(inputs), jen.Id("grad").Id(grads), jen.Id("scale").Id(T)).Block(g.backward()...)
+	f.Func().Params(recv).Id("backward").Params(jen.Id("in").Id(inputs), jen.Id("grad").Id(grads), jen.Id("scale").Id(T)).Block(bwdBody...)
+	if len(g.par.methods) > 0 {
+		g.parallelDecls(f)
+	}
 
 	if len(g.p.Updates) > 0 {
 		var targets []string

@@ -558,9 +558,14 @@ func bits32(r lossrt.Result[float32]) []uint64 {
 	return out
 }
 
+// Identical inputs give identical bits on every call and at any GOMAXPROCS.
+// The sizes put every spec's large loops and matrix products above the
+// thresholds at which the workspace splits them among its goroutines (one
+// goroutine at GOMAXPROCS=1, two or eight otherwise), so the split is what
+// is being compared.
 func TestEdgeBitIdentical(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	dims := map[string]int{"N": 33, "D": 131, "C": 751}
+	dims := map[string]int{"N": 97, "D": 1031, "C": 751}
 	for _, name := range specNames(t) {
 		s := loadSpec(t, name, dims)
 		v := s.inputs(dims, 11, 1)

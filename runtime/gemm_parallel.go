@@ -18,6 +18,7 @@ const gemmParMinFlops = 1 << 22
 // progress, which RunPart reads.
 type gemmPar[T Float] struct {
 	pool  *Pool
+	own   bool // the pool was made by SetWorkers, and is closed with it
 	parts []*Gemm[T]
 
 	mode, m, n, k int
@@ -37,20 +38,39 @@ func (g *Gemm[T]) SetWorkers(n int) {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	if g.par != nil {
-		g.par.pool.Close()
-		g.par = nil
-	}
 	if n == 1 {
+		g.SetPool(nil)
 		return
 	}
-	p := &gemmPar[T]{pool: NewPool(n, g)}
-	p.parts = make([]*Gemm[T], n)
-	p.parts[0] = &Gemm[T]{kern: g.kern, packA: g.packA, packB: g.packB, tile: g.tile}
-	for i := 1; i < n; i++ {
-		p.parts[i] = newGemmKernel[T](g.kern)
+	g.SetPool(NewPool(n, g))
+	g.par.own = true
+}
+
+// SetPool makes the Gemm split large products among the goroutines of p,
+// which it shares with its owner (a generated workspace runs its parallel
+// loops on the same pool, so that one set of goroutines serves both). A nil
+// pool, or one with a single worker, keeps products on the calling
+// goroutine. A pool the Gemm made itself (SetWorkers) is closed.
+func (g *Gemm[T]) SetPool(p *Pool) {
+	old := g.par
+	if old != nil && old.own {
+		old.pool.Close()
 	}
-	g.par = p
+	g.par = nil
+	if p == nil || p.Workers() <= 1 {
+		return
+	}
+	w := p.Workers()
+	parts := make([]*Gemm[T], w)
+	parts[0] = &Gemm[T]{kern: g.kern, packA: g.packA, packB: g.packB, tile: g.tile}
+	for i := 1; i < w; i++ {
+		if old != nil && i < len(old.parts) {
+			parts[i] = old.parts[i] // reuse the buffers
+			continue
+		}
+		parts[i] = newGemmKernel[T](g.kern)
+	}
+	g.par = &gemmPar[T]{pool: p, parts: parts}
 }
 
 // Workers returns how many goroutines a large product is split among.
@@ -81,7 +101,7 @@ func (g *Gemm[T]) parallel(mode, m, n, k int, a []T, lda int, b []T, ldb int, c 
 	if parts < 2 {
 		return false
 	}
-	*p = gemmPar[T]{pool: p.pool, parts: p.parts, mode: mode, m: m, n: n, k: k,
+	*p = gemmPar[T]{pool: p.pool, own: p.own, parts: p.parts, mode: mode, m: m, n: n, k: k,
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, byRows: byRows,
 		step: (tiles + parts - 1) / parts * tile}
 	p.pool.Run(p, (size+p.step-1)/p.step)

@@ -55,8 +55,14 @@ func NewPool[O any](workers int, owner *O) *Pool {
 	return p
 }
 
-// Workers returns how many parts the pool runs at once.
-func (p *Pool) Workers() int { return p.workers }
+// Workers returns how many parts the pool runs at once: 1 for a nil or
+// closed pool.
+func (p *Pool) Workers() int {
+	if p == nil || p.closed {
+		return 1
+	}
+	return p.workers
+}
 
 // spinFor is how long a goroutine of the pool polls for its next part, and
 // the caller for the parts' completion, before blocking. Blocking parks the

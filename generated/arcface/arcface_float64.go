@@ -61,6 +61,8 @@ type Workspace64 struct {
 	adjLoss     []float64             // adjoint of loss
 	lseExp      []float64             // exp(z − max) of each row of lse, kept for the backward pass
 	lseNorm     []float64             // 1 / Σ exp(z − max) of each row of lse
+	pool        *lossrt.Pool          // the goroutines large groups and products are split among
+	parts       parts64               // the parallel group being run
 	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
@@ -103,7 +105,9 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.lseExp = make([]float64, d.N*d.C)
 	ws.lseNorm = make([]float64, d.N)
+	ws.pool = lossrt.NewPool(0, ws)
 	ws.gemm = lossrt.NewGemm[float64]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -112,12 +116,15 @@ func (ws *Workspace64) Dims() Dims {
 	return ws.dims
 }
 
-// SetWorkers sets how many goroutines the workspace's large matrix products
-// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
-// default. Results are bit-identical for every n. SetWorkers(1) suits callers
-// that already run one workspace per core. It allocates: call it once.
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
 func (ws *Workspace64) SetWorkers(n int) {
-	ws.gemm.SetWorkers(n)
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -224,66 +231,113 @@ func (ws *Workspace64) forward(in Inputs64) {
 	D := ws.dims.D
 	C := ws.dims.C
 	s := ws.Params.S
-	m := ws.Params.M
 	x := in.X
 	w := in.W
-	labels := in.Labels
-	xnSum := ws.xnSum
-	xn := ws.xn
-	wnSum := ws.wnSum
-	wn := ws.wn
 	cosvSum := ws.cosvSum
-	cosv := ws.cosv
-	ct := ws.ct
-	st := ws.st
 	psi := ws.psi
-	logit := ws.logit
 	lse := ws.lse
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// arcface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
-		{
-			xnSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		xn[i] = lossrt.Max(lossrt.Sqrt(xnSum[i]), 1e-12)
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// arcface.loss:13: wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
-	for c := 0; c < C; c++ {
-		{
-			wnSum[c] = lossrt.Dot(w[c*D:][:D], w[c*D:][:D])
+	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 1,
+			in:    in,
+			n:     C,
+			parts: min(ws.pool.Workers(), C),
+			scale: 0,
+			ws:    ws,
 		}
-		wn[c] = lossrt.Max(lossrt.Sqrt(wnSum[c]), 1e-12)
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart1(in, Grads64{}, 0, 0, C)
 	}
 	// arcface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
 	clear(cosvSum)
 	ws.gemm.NT(N, C, D, x, D, w, D, cosvSum, C)
 	// arcface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
-	for i := 0; i < N; i++ {
-		for c := 0; c < C; c++ {
-			cosv[i*C+c] = cosvSum[i*C+c] / (xn[i] * wn[c])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart2(in, Grads64{}, 0, 0, N)
 	}
 	// arcface.loss:15: ct[i]       = cosv[i, labels[i]]
 	// arcface.loss:16: st[i]       = sqrt(max(1 - ct[i]^2, 0))
 	// arcface.loss:17: psi[i]      = where(ct[i] > cos(3.141592653589793 - m), ct[i] * cos(m) - st[i] * sin(m), ct[i] - m * sin(m))
-	for i := 0; i < N; i++ {
-		ct[i] = cosv[i*C+labels[i]]
-		t1 := ct[i]
-		st[i] = lossrt.Sqrt(lossrt.Max(1-t1*t1, 0))
-		t1b := ct[i]
-		t2 := lossrt.Sin(m)
-		psi[i] = lossrt.Select(t1b > lossrt.Cos(3.141592653589793-m), t1b*lossrt.Cos(m)-st[i]*t2, t1b-m*t2)
+	if N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart3(in, Grads64{}, 0, 0, N)
 	}
 	// arcface.loss:18: logit[i, c] = s * where(c == labels[i], psi[i], cosv[i, c])
-	for i := 0; i < N; i++ {
-		for c := 0; c < C; c++ {
-			logit[i*C+c] = s * lossrt.Select(c == labels[i], psi[i], cosv[i*C+c])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 4,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart4(in, Grads64{}, 0, 0, N)
 	}
 	// arcface.loss:19: lse[i]      = logsumexp(c: logit[i, c])
-	for i := 0; i < N; i++ {
-		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logit[i*C:][:C])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 5,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart5(in, Grads64{}, 0, 0, N)
 	}
 	// arcface.loss:20: loss        = mean(i: lse[i] - s * psi[i])
 	{
@@ -316,17 +370,11 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	D := ws.dims.D
 	C := ws.dims.C
 	s := ws.Params.S
-	m := ws.Params.M
 	x := in.X
 	w := in.W
-	labels := in.Labels
-	xnSum := ws.xnSum
 	xn := ws.xn
-	wnSum := ws.wnSum
 	wn := ws.wn
 	cosv := ws.cosv
-	ct := ws.ct
-	st := ws.st
 	adjX := grad.X
 	if adjX == nil {
 		adjX = ws.adjX
@@ -374,30 +422,54 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		}
 	}
 	// arcface.loss:19: lse[i]      = logsumexp(c: logit[i, c])
-	for i := 0; i < N; i++ {
-		lossrt.AddScaled(adjLogit[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 6,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart6(in, grad, scale, 0, N)
 	}
 	// arcface.loss:18: logit[i, c] = s * where(c == labels[i], psi[i], cosv[i, c])
-	for i := 0; i < N; i++ {
-		for c := 0; c < C; c++ {
-			g1 := c == labels[i]
-			g2 := adjLogit[i*C+c] * s
-			adjPsi[i] += lossrt.Select(g1, g2, 0)
-			adjCosv[i*C+c] += lossrt.Select(g1, 0, g2)
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 7,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart7(in, grad, scale, 0, N)
 	}
 	// arcface.loss:17: psi[i]      = where(ct[i] > cos(3.141592653589793 - m), ct[i] * cos(m) - st[i] * sin(m), ct[i] - m * sin(m))
 	// arcface.loss:16: st[i]       = sqrt(max(1 - ct[i]^2, 0))
 	// arcface.loss:15: ct[i]       = cosv[i, labels[i]]
-	for i := 0; i < N; i++ {
-		g1 := ct[i] > lossrt.Cos(3.141592653589793-m)
-		g2 := adjPsi[i]
-		g3 := lossrt.Select(g1, g2, 0)
-		adjCt[i] += g3*lossrt.Cos(m) + lossrt.Select(g1, 0, g2)
-		adjSt[i] -= g3 * lossrt.Sin(m)
-		g1b := ct[i]
-		adjCt[i] -= lossrt.Select(1-g1b*g1b >= 0, lossrt.SqrtAdj(adjSt[i], st[i]), 0) * 2 * g1b
-		adjCosv[i*C+labels[i]] += adjCt[i]
+	if N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 8,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart8(in, grad, scale, 0, N)
 	}
 	// arcface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
 	for i := 0; i < N; i++ {
@@ -419,7 +491,188 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.gemm.TN(C, D, N, adjCosvSum, C, x, D, adjW, D)
 	}
 	// arcface.loss:13: wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
-	for c := 0; c < C; c++ {
+	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 9,
+			in:    in,
+			n:     C,
+			parts: min(ws.pool.Workers(), C),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart9(in, grad, scale, 0, C)
+	}
+	// arcface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 10,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart10(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	xnSum := ws.xnSum
+	xn := ws.xn
+	for i := lo; i < hi; i++ {
+		{
+			xnSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+		}
+		xn[i] = lossrt.Max(lossrt.Sqrt(xnSum[i]), 1e-12)
+	}
+}
+
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	w := in.W
+	wnSum := ws.wnSum
+	wn := ws.wn
+	for c := lo; c < hi; c++ {
+		{
+			wnSum[c] = lossrt.Dot(w[c*D:][:D], w[c*D:][:D])
+		}
+		wn[c] = lossrt.Max(lossrt.Sqrt(wnSum[c]), 1e-12)
+	}
+}
+
+// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	xn := ws.xn
+	wn := ws.wn
+	cosvSum := ws.cosvSum
+	cosv := ws.cosv
+	for i := lo; i < hi; i++ {
+		for c := 0; c < C; c++ {
+			cosv[i*C+c] = cosvSum[i*C+c] / (xn[i] * wn[c])
+		}
+	}
+}
+
+// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	m := ws.Params.M
+	labels := in.Labels
+	cosv := ws.cosv
+	ct := ws.ct
+	st := ws.st
+	psi := ws.psi
+	for i := lo; i < hi; i++ {
+		ct[i] = cosv[i*C+labels[i]]
+		t1 := ct[i]
+		st[i] = lossrt.Sqrt(lossrt.Max(1-t1*t1, 0))
+		t1b := ct[i]
+		t2 := lossrt.Sin(m)
+		psi[i] = lossrt.Select(t1b > lossrt.Cos(3.141592653589793-m), t1b*lossrt.Cos(m)-st[i]*t2, t1b-m*t2)
+	}
+}
+
+// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	s := ws.Params.S
+	labels := in.Labels
+	cosv := ws.cosv
+	psi := ws.psi
+	logit := ws.logit
+	for i := lo; i < hi; i++ {
+		for c := 0; c < C; c++ {
+			logit[i*C+c] = s * lossrt.Select(c == labels[i], psi[i], cosv[i*C+c])
+		}
+	}
+}
+
+// forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	logit := ws.logit
+	lse := ws.lse
+	for i := lo; i < hi; i++ {
+		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logit[i*C:][:C])
+	}
+}
+
+// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	adjLogit := ws.adjLogit
+	adjLse := ws.adjLse
+	for i := lo; i < hi; i++ {
+		lossrt.AddScaled(adjLogit[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
+	}
+}
+
+// backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	s := ws.Params.S
+	labels := in.Labels
+	adjCosv := ws.adjCosv
+	adjPsi := ws.adjPsi
+	adjLogit := ws.adjLogit
+	for i := lo; i < hi; i++ {
+		for c := 0; c < C; c++ {
+			g1 := c == labels[i]
+			g2 := adjLogit[i*C+c] * s
+			adjPsi[i] += lossrt.Select(g1, g2, 0)
+			adjCosv[i*C+c] += lossrt.Select(g1, 0, g2)
+		}
+	}
+}
+
+// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	m := ws.Params.M
+	labels := in.Labels
+	ct := ws.ct
+	st := ws.st
+	adjCosv := ws.adjCosv
+	adjCt := ws.adjCt
+	adjSt := ws.adjSt
+	adjPsi := ws.adjPsi
+	for i := lo; i < hi; i++ {
+		g1 := ct[i] > lossrt.Cos(3.141592653589793-m)
+		g2 := adjPsi[i]
+		g3 := lossrt.Select(g1, g2, 0)
+		adjCt[i] += g3*lossrt.Cos(m) + lossrt.Select(g1, 0, g2)
+		adjSt[i] -= g3 * lossrt.Sin(m)
+		g1b := ct[i]
+		adjCt[i] -= lossrt.Select(1-g1b*g1b >= 0, lossrt.SqrtAdj(adjSt[i], st[i]), 0) * 2 * g1b
+		adjCosv[i*C+labels[i]] += adjCt[i]
+	}
+}
+
+// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart9(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	w := in.W
+	wnSum := ws.wnSum
+	adjW := grad.W
+	if adjW == nil {
+		adjW = ws.adjW
+	}
+	adjWnSum := ws.adjWnSum
+	adjWn := ws.adjWn
+	for c := lo; c < hi; c++ {
 		g1 := lossrt.Sqrt(wnSum[c])
 		adjWnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjWn[c], 0), g1)
 		{
@@ -428,8 +681,20 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			}
 		}
 	}
-	// arcface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
+}
+
+// backwardPart10 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart10(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	xnSum := ws.xnSum
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
+	}
+	adjXnSum := ws.adjXnSum
+	adjXn := ws.adjXn
+	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
 		{
@@ -437,6 +702,46 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
+	case 3:
+		p.ws.forwardPart3(p.in, p.grad, p.scale, lo, hi)
+	case 4:
+		p.ws.forwardPart4(p.in, p.grad, p.scale, lo, hi)
+	case 5:
+		p.ws.forwardPart5(p.in, p.grad, p.scale, lo, hi)
+	case 6:
+		p.ws.backwardPart6(p.in, p.grad, p.scale, lo, hi)
+	case 7:
+		p.ws.backwardPart7(p.in, p.grad, p.scale, lo, hi)
+	case 8:
+		p.ws.backwardPart8(p.in, p.grad, p.scale, lo, hi)
+	case 9:
+		p.ws.backwardPart9(p.in, p.grad, p.scale, lo, hi)
+	case 10:
+		p.ws.backwardPart10(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

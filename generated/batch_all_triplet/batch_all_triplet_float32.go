@@ -29,16 +29,18 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	dSum        []float64 // d_sum[N, N], spec line 11
-	d           []float64 // d[N, N], spec line 11
-	total       []float64 // total[], spec line 12
-	active      []float64 // active[], spec line 13
-	loss        []float64 // loss[], spec line 14
-	adjX        []float32 // stands in for a nil gradient slice of x
-	adjDSum     []float64 // adjoint of d_sum
-	adjD        []float64 // adjoint of d
-	adjTotal    []float64 // adjoint of total
-	adjLoss     []float64 // adjoint of loss
+	dSum        []float64    // d_sum[N, N], spec line 11
+	d           []float64    // d[N, N], spec line 11
+	total       []float64    // total[], spec line 12
+	active      []float64    // active[], spec line 13
+	loss        []float64    // loss[], spec line 14
+	adjX        []float32    // stands in for a nil gradient slice of x
+	adjDSum     []float64    // adjoint of d_sum
+	adjD        []float64    // adjoint of d
+	adjTotal    []float64    // adjoint of total
+	adjLoss     []float64    // adjoint of loss
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts32      // the parallel group being run
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -60,12 +62,23 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjD = make([]float64, d.N*d.N)
 	ws.adjTotal = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace32) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -142,21 +155,26 @@ func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	margin := ws.Params.Margin
-	x := in.X
 	labels := in.Labels
-	dSum := ws.dSum
 	d := ws.d
 	total := ws.total
 	active := ws.active
 	loss := ws.loss
 	// batch_all_triplet.loss:11: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			{
-				dSum[i*N+j] = lossrt.SqDist(x[i*D:][:D], x[j*D:][:D])
-			}
-			d[i*N+j] = lossrt.Sqrt(dSum[i*N+j])
+	if N*N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart0(in, Grads32{}, 0, 0, N)
 	}
 	// batch_all_triplet.loss:12: total   = sum(a, p, n | labels[p] == labels[a] && p != a && labels[n] != labels[a]: relu(d[a, p] - d[a, n] + margin))
 	// batch_all_triplet.loss:13: active  = count(a, p, n | labels[p] == labels[a] && p != a && labels[n] != labels[a] && d[a, p] - d[a, n] + margin > 0)
@@ -243,6 +261,43 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 				}
 			}
 		}
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	x := in.X
+	dSum := ws.dSum
+	d := ws.d
+	for i := lo; i < hi; i++ {
+		for j := 0; j < N; j++ {
+			{
+				dSum[i*N+j] = lossrt.SqDist(x[i*D:][:D], x[j*D:][:D])
+			}
+			d[i*N+j] = lossrt.Sqrt(dSum[i*N+j])
+		}
+	}
+}
+
+// parts32 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts32 struct {
+	ws              *Workspace32
+	in              Inputs32
+	grad            Grads32
+	scale           float32
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts32) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -29,22 +29,24 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	dSum        []float64 // d_sum[N, N], spec line 16
-	d           []float64 // d[N, N], spec line 16
-	hp          []float64 // hp[N], spec line 17
-	hpArg       []int     // first arg index of hp, -1 for an empty set
-	hn          []float64 // hn[N], spec line 18
-	hnArg       []int     // first arg index of hn, -1 for an empty set
-	nn          []float64 // nn[N], spec line 19
-	lossSum     []float64 // loss_sum[], spec line 20
-	loss        []float64 // loss[], spec line 20
-	adjX        []float32 // stands in for a nil gradient slice of x
-	adjDSum     []float64 // adjoint of d_sum
-	adjD        []float64 // adjoint of d
-	adjHp       []float64 // adjoint of hp
-	adjHn       []float64 // adjoint of hn
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	dSum        []float64    // d_sum[N, N], spec line 16
+	d           []float64    // d[N, N], spec line 16
+	hp          []float64    // hp[N], spec line 17
+	hpArg       []int        // first arg index of hp, -1 for an empty set
+	hn          []float64    // hn[N], spec line 18
+	hnArg       []int        // first arg index of hn, -1 for an empty set
+	nn          []float64    // nn[N], spec line 19
+	lossSum     []float64    // loss_sum[], spec line 20
+	loss        []float64    // loss[], spec line 20
+	adjX        []float32    // stands in for a nil gradient slice of x
+	adjDSum     []float64    // adjoint of d_sum
+	adjD        []float64    // adjoint of d
+	adjHp       []float64    // adjoint of hp
+	adjHn       []float64    // adjoint of hn
+	adjLossSum  []float64    // adjoint of loss_sum
+	adjLoss     []float64    // adjoint of loss
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts32      // the parallel group being run
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -72,12 +74,23 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjHn = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace32) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -154,67 +167,44 @@ func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	margin := ws.Params.Margin
-	x := in.X
-	labels := in.Labels
-	dSum := ws.dSum
-	d := ws.d
 	hp := ws.hp
-	hpArg := ws.hpArg
 	hn := ws.hn
-	hnArg := ws.hnArg
 	nn := ws.nn
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// batch_hard_triplet.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			{
-				dSum[i*N+j] = lossrt.SqDist(x[i*D:][:D], x[j*D:][:D])
-			}
-			d[i*N+j] = lossrt.Sqrt(dSum[i*N+j])
+	if N*N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart0(in, Grads32{}, 0, 0, N)
 	}
 	// batch_hard_triplet.loss:17: hp[i]   = max(j | labels[j] == labels[i] && j != i: d[i, j])
 	// batch_hard_triplet.loss:18: hn[i]   = min(j | labels[j] != labels[i]: d[i, j])
 	// batch_hard_triplet.loss:19: nn[i]   = count(j | labels[j] != labels[i])
-	for i := 0; i < N; i++ {
-		{
-			var best float64
-			arg := -1
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i {
-					v := d[i*N+j]
-					if arg < 0 || v > best || v != v {
-						best, arg = v, j
-					}
-				}
-			}
-			hp[i] = best
-			hpArg[i] = arg
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		{
-			var best float64
-			arg := -1
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
-					v := d[i*N+j]
-					if arg < 0 || v < best || v != v {
-						best, arg = v, j
-					}
-				}
-			}
-			hn[i] = best
-			hnArg[i] = arg
-		}
-		{
-			cnt := 0
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
-					cnt++
-				}
-			}
-			nn[i] = float64(cnt)
-		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart1(in, Grads32{}, 0, 0, N)
 	}
 	// batch_hard_triplet.loss:20: loss    = mean(i: where(nn[i] > 0, relu(hp[i] - hn[i] + margin), 0))
 	{
@@ -251,9 +241,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	x := in.X
 	d := ws.d
 	hp := ws.hp
-	hpArg := ws.hpArg
 	hn := ws.hn
-	hnArg := ws.hnArg
 	nn := ws.nn
 	adjX := grad.X
 	if adjX == nil {
@@ -312,7 +300,111 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	}
 	// batch_hard_triplet.loss:18: hn[i]   = min(j | labels[j] != labels[i]: d[i, j])
 	// batch_hard_triplet.loss:17: hp[i]   = max(j | labels[j] == labels[i] && j != i: d[i, j])
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart2(in, grad, scale, 0, N)
+	}
+	// batch_hard_triplet.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
 	for i := 0; i < N; i++ {
+		for j := 0; j < N; j++ {
+			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
+			{
+				if rowScale := adjDSum[i*N+j] * 2; rowScale != 0 {
+					lossrt.AddScaledDiff(adjX[i*D:][:D], adjX[j*D:][:D], rowScale, x[i*D:][:D], x[j*D:][:D])
+				}
+			}
+		}
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	x := in.X
+	dSum := ws.dSum
+	d := ws.d
+	for i := lo; i < hi; i++ {
+		for j := 0; j < N; j++ {
+			{
+				dSum[i*N+j] = lossrt.SqDist(x[i*D:][:D], x[j*D:][:D])
+			}
+			d[i*N+j] = lossrt.Sqrt(dSum[i*N+j])
+		}
+	}
+}
+
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	labels := in.Labels
+	d := ws.d
+	hp := ws.hp
+	hpArg := ws.hpArg
+	hn := ws.hn
+	hnArg := ws.hnArg
+	nn := ws.nn
+	for i := lo; i < hi; i++ {
+		{
+			var best float64
+			arg := -1
+			for j := 0; j < N; j++ {
+				if labels[j] == labels[i] && j != i {
+					v := d[i*N+j]
+					if arg < 0 || v > best || v != v {
+						best, arg = v, j
+					}
+				}
+			}
+			hp[i] = best
+			hpArg[i] = arg
+		}
+		{
+			var best float64
+			arg := -1
+			for j := 0; j < N; j++ {
+				if labels[j] != labels[i] {
+					v := d[i*N+j]
+					if arg < 0 || v < best || v != v {
+						best, arg = v, j
+					}
+				}
+			}
+			hn[i] = best
+			hnArg[i] = arg
+		}
+		{
+			cnt := 0
+			for j := 0; j < N; j++ {
+				if labels[j] != labels[i] {
+					cnt++
+				}
+			}
+			nn[i] = float64(cnt)
+		}
+	}
+}
+
+// backwardPart2 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	hpArg := ws.hpArg
+	hnArg := ws.hnArg
+	adjD := ws.adjD
+	adjHp := ws.adjHp
+	adjHn := ws.adjHn
+	for i := lo; i < hi; i++ {
 		{
 			arg := hnArg[i]
 			if arg >= 0 {
@@ -328,16 +420,29 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			}
 		}
 	}
-	// batch_hard_triplet.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
-			{
-				if rowScale := adjDSum[i*N+j] * 2; rowScale != 0 {
-					lossrt.AddScaledDiff(adjX[i*D:][:D], adjX[j*D:][:D], rowScale, x[i*D:][:D], x[j*D:][:D])
-				}
-			}
-		}
+}
+
+// parts32 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts32 struct {
+	ws              *Workspace32
+	in              Inputs32
+	grad            Grads32
+	scale           float32
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts32) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.backwardPart2(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -48,6 +48,8 @@ type Workspace64 struct {
 	adjLn       []float64             // adjoint of ln
 	adjLossSum  []float64             // adjoint of loss_sum
 	adjLoss     []float64             // adjoint of loss
+	pool        *lossrt.Pool          // the goroutines large groups and products are split among
+	parts       parts64               // the parallel group being run
 	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
@@ -79,7 +81,9 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLn = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	ws.gemm = lossrt.NewGemm[float64]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -88,12 +92,15 @@ func (ws *Workspace64) Dims() Dims {
 	return ws.dims
 }
 
-// SetWorkers sets how many goroutines the workspace's large matrix products
-// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
-// default. Results are bit-identical for every n. SetWorkers(1) suits callers
-// that already run one workspace per core. It allocates: call it once.
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
 func (ws *Workspace64) SetWorkers(n int) {
-	ws.gemm.SetWorkers(n)
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -169,14 +176,8 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	gamma := ws.Params.Gamma
-	m := ws.Params.M
 	x := in.X
-	labels := in.Labels
-	normSum := ws.normSum
-	norm := ws.norm
 	sSum := ws.sSum
-	s := ws.s
 	lp := ws.lp
 	ln := ws.ln
 	np := ws.np
@@ -184,26 +185,253 @@ func (ws *Workspace64) forward(in Inputs64) {
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// circle.loss:11: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
-		{
-			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// circle.loss:12: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
 	clear(sSum)
 	ws.gemm.NT(N, N, D, x, D, x, D, sSum, N)
 	// circle.loss:12: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			s[i*N+j] = sSum[i*N+j] / (norm[i] * norm[j])
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart1(in, Grads64{}, 0, 0, N)
 	}
 	// circle.loss:13: lp[i]   = logsumexp(j | labels[j] == labels[i] && j != i: -gamma * relu(stopgrad(1 + m - s[i, j])) * (s[i, j] - (1 - m)))
 	// circle.loss:14: ln[i]   = logsumexp(j | labels[j] != labels[i]: gamma * relu(stopgrad(s[i, j] + m)) * (s[i, j] - m))
 	// circle.loss:15: np[i]   = count(j | labels[j] == labels[i] && j != i)
 	// circle.loss:16: nn[i]   = count(j | labels[j] != labels[i])
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart2(in, Grads64{}, 0, 0, N)
+	}
+	// circle.loss:17: loss    = mean(i: where(np[i] > 0 && nn[i] > 0, softplus(lp[i] + ln[i]), 0))
+	{
+		{
+			var acc0, acc1, acc2, acc3 float64
+			npRow := np[:N]
+			nnRow := nn[:N]
+			lpRow := lp[:N]
+			lnRow := ln[:N]
+			i := 0
+			for ; i+4 <= N; i += 4 {
+				np4 := npRow[i : i+4 : i+4]
+				nn4 := nnRow[i : i+4 : i+4]
+				lp4 := lpRow[i : i+4 : i+4]
+				ln4 := lnRow[i : i+4 : i+4]
+				acc0 += lossrt.Select(np4[0] > 0 && nn4[0] > 0, lossrt.Softplus(lp4[0]+ln4[0]), 0)
+				acc1 += lossrt.Select(np4[1] > 0 && nn4[1] > 0, lossrt.Softplus(lp4[1]+ln4[1]), 0)
+				acc2 += lossrt.Select(np4[2] > 0 && nn4[2] > 0, lossrt.Softplus(lp4[2]+ln4[2]), 0)
+				acc3 += lossrt.Select(np4[3] > 0 && nn4[3] > 0, lossrt.Softplus(lp4[3]+ln4[3]), 0)
+			}
+			for ; i < N; i++ {
+				acc0 += lossrt.Select(npRow[i] > 0 && nnRow[i] > 0, lossrt.Softplus(lpRow[i]+lnRow[i]), 0)
+			}
+			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
+		}
+		loss[0] = lossSum[0] / float64(N)
+	}
+}
+
+// backward propagates scale·∂loss backwards through the definitions,
+// accumulating into grad; forward must have run on the same inputs.
+func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
+	N := ws.dims.N
+	D := ws.dims.D
+	x := in.X
+	norm := ws.norm
+	s := ws.s
+	lp := ws.lp
+	ln := ws.ln
+	np := ws.np
+	nn := ws.nn
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
+	}
+	adjNormSum := ws.adjNormSum
+	adjNorm := ws.adjNorm
+	adjSSum := ws.adjSSum
+	adjS := ws.adjS
+	adjLp := ws.adjLp
+	adjLn := ws.adjLn
+	adjLossSum := ws.adjLossSum
+	adjLoss := ws.adjLoss
+	clear(adjNormSum)
+	clear(adjNorm)
+	clear(adjSSum)
+	clear(adjS)
+	clear(adjLp)
+	clear(adjLn)
+	clear(adjLossSum)
+	adjLoss[0] = scale
+	// circle.loss:17: loss    = mean(i: where(np[i] > 0 && nn[i] > 0, softplus(lp[i] + ln[i]), 0))
+	{
+		adjLossSum[0] += adjLoss[0] / float64(N)
+		{
+			h1 := adjLossSum[0]
+			if h1 != 0 {
+				npRow := np[:N]
+				nnRow := nn[:N]
+				lpRow := lp[:N]
+				lnRow := ln[:N]
+				adjLpRow := adjLp[:N]
+				adjLnRow := adjLn[:N]
+				i := 0
+				for ; i+4 <= N; i += 4 {
+					np4 := npRow[i : i+4 : i+4]
+					nn4 := nnRow[i : i+4 : i+4]
+					lp4 := lpRow[i : i+4 : i+4]
+					ln4 := lnRow[i : i+4 : i+4]
+					adjLp4 := adjLpRow[i : i+4 : i+4]
+					adjLn4 := adjLnRow[i : i+4 : i+4]
+					g1 := lossrt.Select(np4[0] > 0 && nn4[0] > 0, h1, 0) * lossrt.Sigmoid(lp4[0]+ln4[0])
+					adjLp4[0] += g1
+					adjLn4[0] += g1
+					g1_1 := lossrt.Select(np4[1] > 0 && nn4[1] > 0, h1, 0) * lossrt.Sigmoid(lp4[1]+ln4[1])
+					adjLp4[1] += g1_1
+					adjLn4[1] += g1_1
+					g1_2 := lossrt.Select(np4[2] > 0 && nn4[2] > 0, h1, 0) * lossrt.Sigmoid(lp4[2]+ln4[2])
+					adjLp4[2] += g1_2
+					adjLn4[2] += g1_2
+					g1_3 := lossrt.Select(np4[3] > 0 && nn4[3] > 0, h1, 0) * lossrt.Sigmoid(lp4[3]+ln4[3])
+					adjLp4[3] += g1_3
+					adjLn4[3] += g1_3
+				}
+				for ; i < N; i++ {
+					g1 := lossrt.Select(npRow[i] > 0 && nnRow[i] > 0, h1, 0) * lossrt.Sigmoid(lpRow[i]+lnRow[i])
+					adjLpRow[i] += g1
+					adjLnRow[i] += g1
+				}
+			}
+		}
+	}
+	// circle.loss:14: ln[i]   = logsumexp(j | labels[j] != labels[i]: gamma * relu(stopgrad(s[i, j] + m)) * (s[i, j] - m))
+	// circle.loss:13: lp[i]   = logsumexp(j | labels[j] == labels[i] && j != i: -gamma * relu(stopgrad(1 + m - s[i, j])) * (s[i, j] - (1 - m)))
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart3(in, grad, scale, 0, N)
+	}
+	// circle.loss:12: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
 	for i := 0; i < N; i++ {
+		for j := 0; j < N; j++ {
+			g1 := norm[i]
+			g2 := norm[j]
+			g3 := adjS[i*N+j] / (g1 * g2)
+			adjSSum[i*N+j] += g3
+			g4 := g3 * s[i*N+j]
+			adjNorm[i] -= g4 * g2
+			adjNorm[j] -= g4 * g1
+		}
+	}
+	// circle.loss:12: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
+	if grad.X != nil {
+		ws.gemm.NN(N, D, N, adjSSum, N, x, D, adjX, D)
+	}
+	if grad.X != nil {
+		ws.gemm.TN(N, D, N, adjSSum, N, x, D, adjX, D)
+	}
+	// circle.loss:11: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 4,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart4(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	normSum := ws.normSum
+	norm := ws.norm
+	for i := lo; i < hi; i++ {
+		{
+			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+		}
+		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
+	}
+}
+
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	norm := ws.norm
+	sSum := ws.sSum
+	s := ws.s
+	for i := lo; i < hi; i++ {
+		for j := 0; j < N; j++ {
+			s[i*N+j] = sSum[i*N+j] / (norm[i] * norm[j])
+		}
+	}
+}
+
+// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	gamma := ws.Params.Gamma
+	m := ws.Params.M
+	labels := in.Labels
+	s := ws.s
+	lp := ws.lp
+	ln := ws.ln
+	np := ws.np
+	nn := ws.nn
+	for i := lo; i < hi; i++ {
 		{
 			mx := lossrt.Inf[float64](-1)
 			cnt := 0
@@ -279,160 +507,60 @@ func (ws *Workspace64) forward(in Inputs64) {
 			nn[i] = float64(cnt)
 		}
 	}
-	// circle.loss:17: loss    = mean(i: where(np[i] > 0 && nn[i] > 0, softplus(lp[i] + ln[i]), 0))
-	{
-		{
-			var acc0, acc1, acc2, acc3 float64
-			npRow := np[:N]
-			nnRow := nn[:N]
-			lpRow := lp[:N]
-			lnRow := ln[:N]
-			i := 0
-			for ; i+4 <= N; i += 4 {
-				np4 := npRow[i : i+4 : i+4]
-				nn4 := nnRow[i : i+4 : i+4]
-				lp4 := lpRow[i : i+4 : i+4]
-				ln4 := lnRow[i : i+4 : i+4]
-				acc0 += lossrt.Select(np4[0] > 0 && nn4[0] > 0, lossrt.Softplus(lp4[0]+ln4[0]), 0)
-				acc1 += lossrt.Select(np4[1] > 0 && nn4[1] > 0, lossrt.Softplus(lp4[1]+ln4[1]), 0)
-				acc2 += lossrt.Select(np4[2] > 0 && nn4[2] > 0, lossrt.Softplus(lp4[2]+ln4[2]), 0)
-				acc3 += lossrt.Select(np4[3] > 0 && nn4[3] > 0, lossrt.Softplus(lp4[3]+ln4[3]), 0)
-			}
-			for ; i < N; i++ {
-				acc0 += lossrt.Select(npRow[i] > 0 && nnRow[i] > 0, lossrt.Softplus(lpRow[i]+lnRow[i]), 0)
-			}
-			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
-		}
-		loss[0] = lossSum[0] / float64(N)
-	}
 }
 
-// backward propagates scale·∂loss backwards through the definitions,
-// accumulating into grad; forward must have run on the same inputs.
-func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
+// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	D := ws.dims.D
 	gamma := ws.Params.Gamma
 	m := ws.Params.M
-	x := in.X
 	labels := in.Labels
-	normSum := ws.normSum
-	norm := ws.norm
 	s := ws.s
 	lp := ws.lp
 	ln := ws.ln
-	np := ws.np
-	nn := ws.nn
+	adjS := ws.adjS
+	adjLp := ws.adjLp
+	adjLn := ws.adjLn
+	for i := lo; i < hi; i++ {
+		{
+			h1 := adjLn[i]
+			h2 := ln[i]
+			for j := 0; j < N; j++ {
+				if labels[j] != labels[i] {
+					g1 := s[i*N+j]
+					g2 := gamma * lossrt.Relu(g1+m)
+					adjS[i*N+j] += h1 * lossrt.Exp(g2*(g1-m)-h2) * g2
+				}
+			}
+		}
+		{
+			h3 := 1 + m
+			h4 := adjLp[i]
+			h5 := 1 - m
+			h6 := lp[i]
+			for j := 0; j < N; j++ {
+				if labels[j] == labels[i] && j != i {
+					g1b := s[i*N+j]
+					g2b := gamma * lossrt.Relu(h3-g1b)
+					adjS[i*N+j] -= h4 * lossrt.Exp(-(g2b*(g1b-h5))-h6) * g2b
+				}
+			}
+		}
+	}
+}
+
+// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	normSum := ws.normSum
 	adjX := grad.X
 	if adjX == nil {
 		adjX = ws.adjX
 	}
 	adjNormSum := ws.adjNormSum
 	adjNorm := ws.adjNorm
-	adjSSum := ws.adjSSum
-	adjS := ws.adjS
-	adjLp := ws.adjLp
-	adjLn := ws.adjLn
-	adjLossSum := ws.adjLossSum
-	adjLoss := ws.adjLoss
-	clear(adjNormSum)
-	clear(adjNorm)
-	clear(adjSSum)
-	clear(adjS)
-	clear(adjLp)
-	clear(adjLn)
-	clear(adjLossSum)
-	adjLoss[0] = scale
-	// circle.loss:17: loss    = mean(i: where(np[i] > 0 && nn[i] > 0, softplus(lp[i] + ln[i]), 0))
-	{
-		adjLossSum[0] += adjLoss[0] / float64(N)
-		{
-			h1 := adjLossSum[0]
-			if h1 != 0 {
-				npRow := np[:N]
-				nnRow := nn[:N]
-				lpRow := lp[:N]
-				lnRow := ln[:N]
-				adjLpRow := adjLp[:N]
-				adjLnRow := adjLn[:N]
-				i := 0
-				for ; i+4 <= N; i += 4 {
-					np4 := npRow[i : i+4 : i+4]
-					nn4 := nnRow[i : i+4 : i+4]
-					lp4 := lpRow[i : i+4 : i+4]
-					ln4 := lnRow[i : i+4 : i+4]
-					adjLp4 := adjLpRow[i : i+4 : i+4]
-					adjLn4 := adjLnRow[i : i+4 : i+4]
-					g1 := lossrt.Select(np4[0] > 0 && nn4[0] > 0, h1, 0) * lossrt.Sigmoid(lp4[0]+ln4[0])
-					adjLp4[0] += g1
-					adjLn4[0] += g1
-					g1_1 := lossrt.Select(np4[1] > 0 && nn4[1] > 0, h1, 0) * lossrt.Sigmoid(lp4[1]+ln4[1])
-					adjLp4[1] += g1_1
-					adjLn4[1] += g1_1
-					g1_2 := lossrt.Select(np4[2] > 0 && nn4[2] > 0, h1, 0) * lossrt.Sigmoid(lp4[2]+ln4[2])
-					adjLp4[2] += g1_2
-					adjLn4[2] += g1_2
-					g1_3 := lossrt.Select(np4[3] > 0 && nn4[3] > 0, h1, 0) * lossrt.Sigmoid(lp4[3]+ln4[3])
-					adjLp4[3] += g1_3
-					adjLn4[3] += g1_3
-				}
-				for ; i < N; i++ {
-					g1 := lossrt.Select(npRow[i] > 0 && nnRow[i] > 0, h1, 0) * lossrt.Sigmoid(lpRow[i]+lnRow[i])
-					adjLpRow[i] += g1
-					adjLnRow[i] += g1
-				}
-			}
-		}
-	}
-	// circle.loss:14: ln[i]   = logsumexp(j | labels[j] != labels[i]: gamma * relu(stopgrad(s[i, j] + m)) * (s[i, j] - m))
-	// circle.loss:13: lp[i]   = logsumexp(j | labels[j] == labels[i] && j != i: -gamma * relu(stopgrad(1 + m - s[i, j])) * (s[i, j] - (1 - m)))
-	for i := 0; i < N; i++ {
-		{
-			h2 := adjLn[i]
-			h3 := ln[i]
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
-					g1 := s[i*N+j]
-					g2 := gamma * lossrt.Relu(g1+m)
-					adjS[i*N+j] += h2 * lossrt.Exp(g2*(g1-m)-h3) * g2
-				}
-			}
-		}
-		{
-			h4 := 1 + m
-			h5 := adjLp[i]
-			h6 := 1 - m
-			h7 := lp[i]
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i {
-					g1b := s[i*N+j]
-					g2b := gamma * lossrt.Relu(h4-g1b)
-					adjS[i*N+j] -= h5 * lossrt.Exp(-(g2b*(g1b-h6))-h7) * g2b
-				}
-			}
-		}
-	}
-	// circle.loss:12: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			g1 := norm[i]
-			g2 := norm[j]
-			g3 := adjS[i*N+j] / (g1 * g2)
-			adjSSum[i*N+j] += g3
-			g4 := g3 * s[i*N+j]
-			adjNorm[i] -= g4 * g2
-			adjNorm[j] -= g4 * g1
-		}
-	}
-	// circle.loss:12: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
-	if grad.X != nil {
-		ws.gemm.NN(N, D, N, adjSSum, N, x, D, adjX, D)
-	}
-	if grad.X != nil {
-		ws.gemm.TN(N, D, N, adjSSum, N, x, D, adjX, D)
-	}
-	// circle.loss:11: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
+	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
 		{
@@ -440,6 +568,34 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
+	case 3:
+		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
+	case 4:
+		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

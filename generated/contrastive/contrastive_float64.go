@@ -31,16 +31,18 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	d2          []float64 // d2[N], spec line 9
-	d           []float64 // d[N], spec line 10
-	lossSum     []float64 // loss_sum[], spec line 11
-	loss        []float64 // loss[], spec line 11
-	adjX1       []float64 // stands in for a nil gradient slice of x1
-	adjX2       []float64 // stands in for a nil gradient slice of x2
-	adjD2       []float64 // adjoint of d2
-	adjD        []float64 // adjoint of d
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	d2          []float64    // d2[N], spec line 9
+	d           []float64    // d[N], spec line 10
+	lossSum     []float64    // loss_sum[], spec line 11
+	loss        []float64    // loss[], spec line 11
+	adjX1       []float64    // stands in for a nil gradient slice of x1
+	adjX2       []float64    // stands in for a nil gradient slice of x2
+	adjD2       []float64    // adjoint of d2
+	adjD        []float64    // adjoint of d
+	adjLossSum  []float64    // adjoint of loss_sum
+	adjLoss     []float64    // adjoint of loss
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts64      // the parallel group being run
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -62,12 +64,23 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjD = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace64) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -162,8 +175,6 @@ func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	margin := ws.Params.Margin
-	x1 := in.X1
-	x2 := in.X2
 	y := in.Y
 	d2 := ws.d2
 	d := ws.d
@@ -171,11 +182,20 @@ func (ws *Workspace64) forward(in Inputs64) {
 	loss := ws.loss
 	// contrastive.loss:9: d2[i] = sum(k: (x1[i, k] - x2[i, k])^2)
 	// contrastive.loss:10: d[i]  = sqrt(d2[i])
-	for i := 0; i < N; i++ {
-		{
-			d2[i] = lossrt.SqDist(x1[i*D:][:D], x2[i*D:][:D])
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		d[i] = lossrt.Sqrt(d2[i])
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// contrastive.loss:11: loss  = mean(i: 0.5 * where(y[i] == 1, d2[i], relu(margin - d[i])^2))
 	{
@@ -214,18 +234,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	margin := ws.Params.Margin
-	x1 := in.X1
-	x2 := in.X2
 	y := in.Y
 	d := ws.d
-	adjX1 := grad.X1
-	if adjX1 == nil {
-		adjX1 = ws.adjX1
-	}
-	adjX2 := grad.X2
-	if adjX2 == nil {
-		adjX2 = ws.adjX2
-	}
 	adjD2 := ws.adjD2
 	adjD := ws.adjD
 	adjLossSum := ws.adjLossSum
@@ -278,13 +288,83 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// contrastive.loss:10: d[i]  = sqrt(d2[i])
 	// contrastive.loss:9: d2[i] = sum(k: (x1[i, k] - x2[i, k])^2)
-	for i := 0; i < N; i++ {
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart1(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x1 := in.X1
+	x2 := in.X2
+	d2 := ws.d2
+	d := ws.d
+	for i := lo; i < hi; i++ {
+		{
+			d2[i] = lossrt.SqDist(x1[i*D:][:D], x2[i*D:][:D])
+		}
+		d[i] = lossrt.Sqrt(d2[i])
+	}
+}
+
+// backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x1 := in.X1
+	x2 := in.X2
+	d := ws.d
+	adjX1 := grad.X1
+	if adjX1 == nil {
+		adjX1 = ws.adjX1
+	}
+	adjX2 := grad.X2
+	if adjX2 == nil {
+		adjX2 = ws.adjX2
+	}
+	adjD2 := ws.adjD2
+	adjD := ws.adjD
+	for i := lo; i < hi; i++ {
 		adjD2[i] += lossrt.SqrtAdj(adjD[i], d[i])
 		{
 			if rowScale := adjD2[i] * 2; rowScale != 0 {
 				lossrt.AddScaledDiff(adjX1[i*D:][:D], adjX2[i*D:][:D], rowScale, x1[i*D:][:D], x2[i*D:][:D])
 			}
 		}
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.backwardPart1(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

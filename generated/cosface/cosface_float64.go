@@ -55,6 +55,8 @@ type Workspace64 struct {
 	adjLoss     []float64             // adjoint of loss
 	lseExp      []float64             // exp(z − max) of each row of lse, kept for the backward pass
 	lseNorm     []float64             // 1 / Σ exp(z − max) of each row of lse
+	pool        *lossrt.Pool          // the goroutines large groups and products are split among
+	parts       parts64               // the parallel group being run
 	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
@@ -91,7 +93,9 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.lseExp = make([]float64, d.N*d.C)
 	ws.lseNorm = make([]float64, d.N)
+	ws.pool = lossrt.NewPool(0, ws)
 	ws.gemm = lossrt.NewGemm[float64]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -100,12 +104,15 @@ func (ws *Workspace64) Dims() Dims {
 	return ws.dims
 }
 
-// SetWorkers sets how many goroutines the workspace's large matrix products
-// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
-// default. Results are bit-identical for every n. SetWorkers(1) suits callers
-// that already run one workspace per core. It allocates: call it once.
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
 func (ws *Workspace64) SetWorkers(n int) {
-	ws.gemm.SetWorkers(n)
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -211,50 +218,81 @@ func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	C := ws.dims.C
-	s := ws.Params.S
-	m := ws.Params.M
 	x := in.X
 	w := in.W
 	labels := in.Labels
-	xnSum := ws.xnSum
-	xn := ws.xn
-	wnSum := ws.wnSum
-	wn := ws.wn
 	cosvSum := ws.cosvSum
-	cosv := ws.cosv
 	logit := ws.logit
 	lse := ws.lse
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// cosface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
-		{
-			xnSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		xn[i] = lossrt.Max(lossrt.Sqrt(xnSum[i]), 1e-12)
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// cosface.loss:13: wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
-	for c := 0; c < C; c++ {
-		{
-			wnSum[c] = lossrt.Dot(w[c*D:][:D], w[c*D:][:D])
+	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 1,
+			in:    in,
+			n:     C,
+			parts: min(ws.pool.Workers(), C),
+			scale: 0,
+			ws:    ws,
 		}
-		wn[c] = lossrt.Max(lossrt.Sqrt(wnSum[c]), 1e-12)
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart1(in, Grads64{}, 0, 0, C)
 	}
 	// cosface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
 	clear(cosvSum)
 	ws.gemm.NT(N, C, D, x, D, w, D, cosvSum, C)
 	// cosface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
 	// cosface.loss:15: logit[i, c] = s * where(c == labels[i], cosv[i, c] - m, cosv[i, c])
-	for i := 0; i < N; i++ {
-		for c := 0; c < C; c++ {
-			cosv[i*C+c] = cosvSum[i*C+c] / (xn[i] * wn[c])
-			t1 := cosv[i*C+c]
-			logit[i*C+c] = s * lossrt.Select(c == labels[i], t1-m, t1)
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart2(in, Grads64{}, 0, 0, N)
 	}
 	// cosface.loss:16: lse[i]      = logsumexp(c: logit[i, c])
-	for i := 0; i < N; i++ {
-		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logit[i*C:][:C])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart3(in, Grads64{}, 0, 0, N)
 	}
 	// cosface.loss:17: loss        = mean(i: lse[i] - logit[i, labels[i]])
 	{
@@ -290,9 +328,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	x := in.X
 	w := in.W
 	labels := in.Labels
-	xnSum := ws.xnSum
 	xn := ws.xn
-	wnSum := ws.wnSum
 	wn := ws.wn
 	cosv := ws.cosv
 	adjX := grad.X
@@ -352,8 +388,20 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		}
 	}
 	// cosface.loss:16: lse[i]      = logsumexp(c: logit[i, c])
-	for i := 0; i < N; i++ {
-		lossrt.AddScaled(adjLogit[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 4,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart4(in, grad, scale, 0, N)
 	}
 	// cosface.loss:15: logit[i, c] = s * where(c == labels[i], cosv[i, c] - m, cosv[i, c])
 	// cosface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
@@ -379,7 +427,119 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.gemm.TN(C, D, N, adjCosvSum, C, x, D, adjW, D)
 	}
 	// cosface.loss:13: wn[c]       = max(sqrt(sum(k: w[c, k]^2)), 1e-12)
-	for c := 0; c < C; c++ {
+	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 5,
+			in:    in,
+			n:     C,
+			parts: min(ws.pool.Workers(), C),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart5(in, grad, scale, 0, C)
+	}
+	// cosface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 6,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart6(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	xnSum := ws.xnSum
+	xn := ws.xn
+	for i := lo; i < hi; i++ {
+		{
+			xnSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+		}
+		xn[i] = lossrt.Max(lossrt.Sqrt(xnSum[i]), 1e-12)
+	}
+}
+
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	w := in.W
+	wnSum := ws.wnSum
+	wn := ws.wn
+	for c := lo; c < hi; c++ {
+		{
+			wnSum[c] = lossrt.Dot(w[c*D:][:D], w[c*D:][:D])
+		}
+		wn[c] = lossrt.Max(lossrt.Sqrt(wnSum[c]), 1e-12)
+	}
+}
+
+// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	s := ws.Params.S
+	m := ws.Params.M
+	labels := in.Labels
+	xn := ws.xn
+	wn := ws.wn
+	cosvSum := ws.cosvSum
+	cosv := ws.cosv
+	logit := ws.logit
+	for i := lo; i < hi; i++ {
+		for c := 0; c < C; c++ {
+			cosv[i*C+c] = cosvSum[i*C+c] / (xn[i] * wn[c])
+			t1 := cosv[i*C+c]
+			logit[i*C+c] = s * lossrt.Select(c == labels[i], t1-m, t1)
+		}
+	}
+}
+
+// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	logit := ws.logit
+	lse := ws.lse
+	for i := lo; i < hi; i++ {
+		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logit[i*C:][:C])
+	}
+}
+
+// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	adjLogit := ws.adjLogit
+	adjLse := ws.adjLse
+	for i := lo; i < hi; i++ {
+		lossrt.AddScaled(adjLogit[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
+	}
+}
+
+// backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	w := in.W
+	wnSum := ws.wnSum
+	adjW := grad.W
+	if adjW == nil {
+		adjW = ws.adjW
+	}
+	adjWnSum := ws.adjWnSum
+	adjWn := ws.adjWn
+	for c := lo; c < hi; c++ {
 		g1 := lossrt.Sqrt(wnSum[c])
 		adjWnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjWn[c], 0), g1)
 		{
@@ -388,8 +548,20 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			}
 		}
 	}
-	// cosface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
+}
+
+// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	xnSum := ws.xnSum
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
+	}
+	adjXnSum := ws.adjXnSum
+	adjXn := ws.adjXn
+	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
 		{
@@ -397,6 +569,38 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
+	case 3:
+		p.ws.forwardPart3(p.in, p.grad, p.scale, lo, hi)
+	case 4:
+		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
+	case 5:
+		p.ws.backwardPart5(p.in, p.grad, p.scale, lo, hi)
+	case 6:
+		p.ws.backwardPart6(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

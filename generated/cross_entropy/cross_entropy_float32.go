@@ -29,15 +29,17 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	lse         []float64 // lse[N], spec line 7
-	lossSum     []float64 // loss_sum[], spec line 8
-	loss        []float64 // loss[], spec line 8
-	adjLogits   []float32 // stands in for a nil gradient slice of logits
-	adjLse      []float64 // adjoint of lse
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
-	lseExp      []float32 // exp(z − max) of each row of lse, kept for the backward pass
-	lseNorm     []float64 // 1 / Σ exp(z − max) of each row of lse
+	lse         []float64    // lse[N], spec line 7
+	lossSum     []float64    // loss_sum[], spec line 8
+	loss        []float64    // loss[], spec line 8
+	adjLogits   []float32    // stands in for a nil gradient slice of logits
+	adjLse      []float64    // adjoint of lse
+	adjLossSum  []float64    // adjoint of loss_sum
+	adjLoss     []float64    // adjoint of loss
+	lseExp      []float32    // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64    // 1 / Σ exp(z − max) of each row of lse
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts32      // the parallel group being run
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -58,12 +60,23 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.lseExp = make([]float32, d.N*d.C)
 	ws.lseNorm = make([]float64, d.N)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace32) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -156,8 +169,20 @@ func (ws *Workspace32) forward(in Inputs32) {
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
-	for i := 0; i < N; i++ {
-		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart0(in, Grads32{}, 0, 0, N)
 	}
 	// cross_entropy.loss:8: loss   = mean(i: lse[i] - logits[i, labels[i]])
 	{
@@ -228,8 +253,65 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
-	for i := 0; i < N; i++ {
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart1(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	C := ws.dims.C
+	logits := in.Logits
+	lse := ws.lse
+	for i := lo; i < hi; i++ {
+		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
+	}
+}
+
+// backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	C := ws.dims.C
+	adjLogits := grad.Logits
+	if adjLogits == nil {
+		adjLogits = ws.adjLogits
+	}
+	adjLse := ws.adjLse
+	for i := lo; i < hi; i++ {
 		lossrt.AddScaled(adjLogits[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
+	}
+}
+
+// parts32 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts32 struct {
+	ws              *Workspace32
+	in              Inputs32
+	grad            Grads32
+	scale           float32
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts32) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.backwardPart1(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -29,17 +29,19 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	lse         []float64 // lse[N], spec line 8
-	lossSum2    []float64 // loss_sum2[N], spec line 9
-	lossSum     []float64 // loss_sum[], spec line 9
-	loss        []float64 // loss[], spec line 9
-	adjLogits   []float64 // stands in for a nil gradient slice of logits
-	adjLse      []float64 // adjoint of lse
-	adjLossSum2 []float64 // adjoint of loss_sum2
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
-	lseExp      []float64 // exp(z − max) of each row of lse, kept for the backward pass
-	lseNorm     []float64 // 1 / Σ exp(z − max) of each row of lse
+	lse         []float64    // lse[N], spec line 8
+	lossSum2    []float64    // loss_sum2[N], spec line 9
+	lossSum     []float64    // loss_sum[], spec line 9
+	loss        []float64    // loss[], spec line 9
+	adjLogits   []float64    // stands in for a nil gradient slice of logits
+	adjLse      []float64    // adjoint of lse
+	adjLossSum2 []float64    // adjoint of loss_sum2
+	adjLossSum  []float64    // adjoint of loss_sum
+	adjLoss     []float64    // adjoint of loss
+	lseExp      []float64    // exp(z − max) of each row of lse, kept for the backward pass
+	lseNorm     []float64    // 1 / Σ exp(z − max) of each row of lse
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts64      // the parallel group being run
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -62,12 +64,23 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.lseExp = make([]float64, d.N*d.C)
 	ws.lseNorm = make([]float64, d.N)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace64) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -163,13 +176,20 @@ func (ws *Workspace64) forward(in Inputs64) {
 	loss := ws.loss
 	// cross_entropy_ls.loss:8: lse[i] = logsumexp(j: logits[i, j])
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
-	for i := 0; i < N; i++ {
-		{
-			lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		{
-			lossSum2[i] = lossrt.Sum(logits[i*C:][:C])
-		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	{
@@ -253,7 +273,49 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// cross_entropy_ls.loss:9: loss   = mean(i: lse[i] - (1 - eps) * logits[i, labels[i]] - eps / C * sum(j: logits[i, j]))
 	// cross_entropy_ls.loss:8: lse[i] = logsumexp(j: logits[i, j])
-	for i := 0; i < N; i++ {
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart1(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	logits := in.Logits
+	lse := ws.lse
+	lossSum2 := ws.lossSum2
+	for i := lo; i < hi; i++ {
+		{
+			lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
+		}
+		{
+			lossSum2[i] = lossrt.Sum(logits[i*C:][:C])
+		}
+	}
+}
+
+// backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	adjLogits := grad.Logits
+	if adjLogits == nil {
+		adjLogits = ws.adjLogits
+	}
+	adjLse := ws.adjLse
+	adjLossSum2 := ws.adjLossSum2
+	for i := lo; i < hi; i++ {
 		{
 			if rowScale := adjLossSum2[i]; rowScale != 0 {
 				lossrt.AddConst(adjLogits[i*C:][:C], rowScale)
@@ -262,6 +324,28 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		{
 			lossrt.AddScaled(adjLogits[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 		}
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.backwardPart1(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -32,22 +32,24 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	nv          []float64 // nv[U], spec line 17
-	nt          []float64 // nt[U], spec line 18
-	c1Sum       []float64 // c1_sum[U, D], spec line 19
-	c1Count     []float64 // c1_count[U], spec line 19
-	c1          []float64 // c1[U, D], spec line 19
-	c2Sum       []float64 // c2_sum[U, D], spec line 20
-	c2Count     []float64 // c2_count[U], spec line 20
-	c2          []float64 // c2[U, D], spec line 20
-	loss        []float64 // loss[], spec line 21
-	adjV        []float32 // stands in for a nil gradient slice of v
-	adjT        []float32 // stands in for a nil gradient slice of t
-	adjC1Sum    []float64 // adjoint of c1_sum
-	adjC1       []float64 // adjoint of c1
-	adjC2Sum    []float64 // adjoint of c2_sum
-	adjC2       []float64 // adjoint of c2
-	adjLoss     []float64 // adjoint of loss
+	nv          []float64    // nv[U], spec line 17
+	nt          []float64    // nt[U], spec line 18
+	c1Sum       []float64    // c1_sum[U, D], spec line 19
+	c1Count     []float64    // c1_count[U], spec line 19
+	c1          []float64    // c1[U, D], spec line 19
+	c2Sum       []float64    // c2_sum[U, D], spec line 20
+	c2Count     []float64    // c2_count[U], spec line 20
+	c2          []float64    // c2[U, D], spec line 20
+	loss        []float64    // loss[], spec line 21
+	adjV        []float32    // stands in for a nil gradient slice of v
+	adjT        []float32    // stands in for a nil gradient slice of t
+	adjC1Sum    []float64    // adjoint of c1_sum
+	adjC1       []float64    // adjoint of c1
+	adjC2Sum    []float64    // adjoint of c2_sum
+	adjC2       []float64    // adjoint of c2
+	adjLoss     []float64    // adjoint of loss
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts32      // the parallel group being run
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -75,12 +77,23 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjC2Sum = make([]float64, d.U*d.D)
 	ws.adjC2 = make([]float64, d.U*d.D)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace32) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -231,10 +244,20 @@ func (ws *Workspace32) forward(in Inputs32) {
 		c1Count[u]++
 	}
 	// hetero_center.loss:19: c1[u in U, k] = mean(j | vl[j] == u: v[j, k])
-	for u := 0; u < U; u++ {
-		for k := 0; k < D; k++ {
-			c1[u*D+k] = c1Sum[u*D+k] / lossrt.Max(c1Count[u], 1)
+	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 0,
+			in:    in,
+			n:     U,
+			parts: min(ws.pool.Workers(), U),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart0(in, Grads32{}, 0, 0, U)
 	}
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
 	clear(c2Sum)
@@ -257,10 +280,20 @@ func (ws *Workspace32) forward(in Inputs32) {
 		c2Count[u]++
 	}
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
-	for u := 0; u < U; u++ {
-		for k := 0; k < D; k++ {
-			c2[u*D+k] = c2Sum[u*D+k] / lossrt.Max(c2Count[u], 1)
+	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 1,
+			in:    in,
+			n:     U,
+			parts: min(ws.pool.Workers(), U),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart1(in, Grads32{}, 0, 0, U)
 	}
 	// hetero_center.loss:21: loss          = sum(u in U, k | nv[u] > 0 && nt[u] > 0: (c1[u, k] - c2[u, k])^2)
 	{
@@ -288,9 +321,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	tl := in.Tl
 	nv := ws.nv
 	nt := ws.nt
-	c1Count := ws.c1Count
 	c1 := ws.c1
-	c2Count := ws.c2Count
 	c2 := ws.c2
 	adjV := grad.V
 	if adjV == nil {
@@ -324,10 +355,20 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
-	for u := 0; u < U; u++ {
-		for k := 0; k < D; k++ {
-			adjC2Sum[u*D+k] += adjC2[u*D+k] / lossrt.Max(c2Count[u], 1)
+	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 2,
+			in:    in,
+			n:     U,
+			parts: min(ws.pool.Workers(), U),
+			scale: scale,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart2(in, grad, scale, 0, U)
 	}
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
 	for j := 0; j < M; j++ {
@@ -340,10 +381,20 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// hetero_center.loss:19: c1[u in U, k] = mean(j | vl[j] == u: v[j, k])
-	for u := 0; u < U; u++ {
-		for k := 0; k < D; k++ {
-			adjC1Sum[u*D+k] += adjC1[u*D+k] / lossrt.Max(c1Count[u], 1)
+	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 3,
+			in:    in,
+			n:     U,
+			parts: min(ws.pool.Workers(), U),
+			scale: scale,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart3(in, grad, scale, 0, U)
 	}
 	// hetero_center.loss:19: c1[u in U, k] = mean(j | vl[j] == u: v[j, k])
 	for j := 0; j < N; j++ {
@@ -354,6 +405,84 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		for k := 0; k < D; k++ {
 			adjV[j*D+k] += float32(adjC1Sum[u*D+k])
 		}
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	c1Sum := ws.c1Sum
+	c1Count := ws.c1Count
+	c1 := ws.c1
+	for u := lo; u < hi; u++ {
+		for k := 0; k < D; k++ {
+			c1[u*D+k] = c1Sum[u*D+k] / lossrt.Max(c1Count[u], 1)
+		}
+	}
+}
+
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	c2Sum := ws.c2Sum
+	c2Count := ws.c2Count
+	c2 := ws.c2
+	for u := lo; u < hi; u++ {
+		for k := 0; k < D; k++ {
+			c2[u*D+k] = c2Sum[u*D+k] / lossrt.Max(c2Count[u], 1)
+		}
+	}
+}
+
+// backwardPart2 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	c2Count := ws.c2Count
+	adjC2Sum := ws.adjC2Sum
+	adjC2 := ws.adjC2
+	for u := lo; u < hi; u++ {
+		for k := 0; k < D; k++ {
+			adjC2Sum[u*D+k] += adjC2[u*D+k] / lossrt.Max(c2Count[u], 1)
+		}
+	}
+}
+
+// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	c1Count := ws.c1Count
+	adjC1Sum := ws.adjC1Sum
+	adjC1 := ws.adjC1
+	for u := lo; u < hi; u++ {
+		for k := 0; k < D; k++ {
+			adjC1Sum[u*D+k] += adjC1[u*D+k] / lossrt.Max(c1Count[u], 1)
+		}
+	}
+}
+
+// parts32 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts32 struct {
+	ws              *Workspace32
+	in              Inputs32
+	grad            Grads32
+	scale           float32
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts32) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.backwardPart2(p.in, p.grad, p.scale, lo, hi)
+	case 3:
+		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -32,17 +32,19 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	dap         []float64 // dap[N], spec line 11
-	dan         []float64 // dan[N], spec line 12
-	lossSum     []float64 // loss_sum[], spec line 13
-	loss        []float64 // loss[], spec line 13
-	adjAnchor   []float64 // stands in for a nil gradient slice of anchor
-	adjPositive []float64 // stands in for a nil gradient slice of positive
-	adjNegative []float64 // stands in for a nil gradient slice of negative
-	adjDap      []float64 // adjoint of dap
-	adjDan      []float64 // adjoint of dan
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	dap         []float64    // dap[N], spec line 11
+	dan         []float64    // dan[N], spec line 12
+	lossSum     []float64    // loss_sum[], spec line 13
+	loss        []float64    // loss[], spec line 13
+	adjAnchor   []float64    // stands in for a nil gradient slice of anchor
+	adjPositive []float64    // stands in for a nil gradient slice of positive
+	adjNegative []float64    // stands in for a nil gradient slice of negative
+	adjDap      []float64    // adjoint of dap
+	adjDan      []float64    // adjoint of dan
+	adjLossSum  []float64    // adjoint of loss_sum
+	adjLoss     []float64    // adjoint of loss
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts64      // the parallel group being run
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -65,12 +67,23 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjDan = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace64) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -182,18 +195,26 @@ func (ws *Workspace64) forward(in Inputs64) {
 	tau1 := ws.Params.Tau1
 	tau2 := ws.Params.Tau2
 	beta := ws.Params.Beta
-	anchor := in.Anchor
-	positive := in.Positive
-	negative := in.Negative
 	dap := ws.dap
 	dan := ws.dan
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// improved_triplet.loss:11: dap[i] = sum(k: (anchor[i, k] - positive[i, k])^2)
 	// improved_triplet.loss:12: dan[i] = sum(k: (anchor[i, k] - negative[i, k])^2)
-	for i := 0; i < N; i++ {
-		dap[i] = lossrt.SqDist(anchor[i*D:][:D], positive[i*D:][:D])
-		dan[i] = lossrt.SqDist(anchor[i*D:][:D], negative[i*D:][:D])
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// improved_triplet.loss:13: loss   = mean(i: max(dap[i] - dan[i], tau1) + beta * max(dap[i], tau2))
 	{
@@ -232,23 +253,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	tau1 := ws.Params.Tau1
 	tau2 := ws.Params.Tau2
 	beta := ws.Params.Beta
-	anchor := in.Anchor
-	positive := in.Positive
-	negative := in.Negative
 	dap := ws.dap
 	dan := ws.dan
-	adjAnchor := grad.Anchor
-	if adjAnchor == nil {
-		adjAnchor = ws.adjAnchor
-	}
-	adjPositive := grad.Positive
-	if adjPositive == nil {
-		adjPositive = ws.adjPositive
-	}
-	adjNegative := grad.Negative
-	if adjNegative == nil {
-		adjNegative = ws.adjNegative
-	}
 	adjDap := ws.adjDap
 	adjDan := ws.adjDan
 	adjLossSum := ws.adjLossSum
@@ -300,13 +306,86 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	// improved_triplet.loss:12: dan[i] = sum(k: (anchor[i, k] - negative[i, k])^2)
 	// improved_triplet.loss:11: dap[i] = sum(k: (anchor[i, k] - positive[i, k])^2)
-	for i := 0; i < N; i++ {
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart1(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	anchor := in.Anchor
+	positive := in.Positive
+	negative := in.Negative
+	dap := ws.dap
+	dan := ws.dan
+	for i := lo; i < hi; i++ {
+		dap[i] = lossrt.SqDist(anchor[i*D:][:D], positive[i*D:][:D])
+		dan[i] = lossrt.SqDist(anchor[i*D:][:D], negative[i*D:][:D])
+	}
+}
+
+// backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	anchor := in.Anchor
+	positive := in.Positive
+	negative := in.Negative
+	adjAnchor := grad.Anchor
+	if adjAnchor == nil {
+		adjAnchor = ws.adjAnchor
+	}
+	adjPositive := grad.Positive
+	if adjPositive == nil {
+		adjPositive = ws.adjPositive
+	}
+	adjNegative := grad.Negative
+	if adjNegative == nil {
+		adjNegative = ws.adjNegative
+	}
+	adjDap := ws.adjDap
+	adjDan := ws.adjDan
+	for i := lo; i < hi; i++ {
 		if rowScale := adjDan[i] * 2; rowScale != 0 {
 			lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjNegative[i*D:][:D], rowScale, anchor[i*D:][:D], negative[i*D:][:D])
 		}
 		if rowScale := adjDap[i] * 2; rowScale != 0 {
 			lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjPositive[i*D:][:D], rowScale, anchor[i*D:][:D], positive[i*D:][:D])
 		}
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.backwardPart1(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

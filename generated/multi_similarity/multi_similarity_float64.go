@@ -58,6 +58,8 @@ type Workspace64 struct {
 	adjNeg      []float64             // adjoint of neg
 	adjLossSum  []float64             // adjoint of loss_sum
 	adjLoss     []float64             // adjoint of loss
+	pool        *lossrt.Pool          // the goroutines large groups and products are split among
+	parts       parts64               // the parallel group being run
 	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
@@ -99,7 +101,9 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjNeg = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	ws.gemm = lossrt.NewGemm[float64]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -108,12 +112,15 @@ func (ws *Workspace64) Dims() Dims {
 	return ws.dims
 }
 
-// SetWorkers sets how many goroutines the workspace's large matrix products
-// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
-// default. Results are bit-identical for every n. SetWorkers(1) suits callers
-// that already run one workspace per core. It allocates: call it once.
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
 func (ws *Workspace64) SetWorkers(n int) {
-	ws.gemm.SetWorkers(n)
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -189,43 +196,48 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	alpha := ws.Params.Alpha
-	beta := ws.Params.Beta
-	lambda := ws.Params.Lambda
-	eps := ws.Params.Eps
 	x := in.X
-	labels := in.Labels
-	normSum := ws.normSum
-	norm := ws.norm
 	sSum := ws.sSum
-	s := ws.s
-	minpos := ws.minpos
-	minposArg := ws.minposArg
-	maxneg := ws.maxneg
-	maxnegArg := ws.maxnegArg
-	posSum := ws.posSum
 	pos := ws.pos
-	negSum := ws.negSum
 	neg := ws.neg
 	np := ws.np
 	nn := ws.nn
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// multi_similarity.loss:16: norm[i]   = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
-		{
-			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// multi_similarity.loss:17: s[i, j]   = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
 	clear(sSum)
 	ws.gemm.NT(N, N, D, x, D, x, D, sSum, N)
 	// multi_similarity.loss:17: s[i, j]   = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			s[i*N+j] = sSum[i*N+j] / (norm[i] * norm[j])
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart1(in, Grads64{}, 0, 0, N)
 	}
 	// multi_similarity.loss:18: minpos[i] = min(j | labels[j] == labels[i] && j != i: s[i, j])
 	// multi_similarity.loss:19: maxneg[i] = max(j | labels[j] != labels[i]: s[i, j])
@@ -233,73 +245,20 @@ func (ws *Workspace64) forward(in Inputs64) {
 	// multi_similarity.loss:21: neg[i]    = log1p(sum(j | labels[j] != labels[i] && s[i, j] + eps > minpos[i]: exp(beta * (s[i, j] - lambda)))) / beta
 	// multi_similarity.loss:22: np[i]     = count(j | labels[j] == labels[i] && j != i)
 	// multi_similarity.loss:23: nn[i]     = count(j | labels[j] != labels[i])
-	for i := 0; i < N; i++ {
-		{
-			var best float64
-			arg := -1
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i {
-					v := s[i*N+j]
-					if arg < 0 || v < best || v != v {
-						best, arg = v, j
-					}
-				}
-			}
-			minpos[i] = best
-			minposArg[i] = arg
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		{
-			var best float64
-			arg := -1
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
-					v := s[i*N+j]
-					if arg < 0 || v > best || v != v {
-						best, arg = v, j
-					}
-				}
-			}
-			maxneg[i] = best
-			maxnegArg[i] = arg
-		}
-		{
-			var acc0 float64
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i && s[i*N+j]-eps < maxneg[i] {
-					acc0 += lossrt.Exp(-(alpha * (s[i*N+j] - lambda)))
-				}
-			}
-			posSum[i] = acc0
-		}
-		pos[i] = lossrt.Log1p(posSum[i]) / alpha
-		{
-			var acc1 float64
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] && s[i*N+j]+eps > minpos[i] {
-					acc1 += lossrt.Exp(beta * (s[i*N+j] - lambda))
-				}
-			}
-			negSum[i] = acc1
-		}
-		neg[i] = lossrt.Log1p(negSum[i]) / beta
-		{
-			cnt := 0
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i {
-					cnt++
-				}
-			}
-			np[i] = float64(cnt)
-		}
-		{
-			cnt := 0
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
-					cnt++
-				}
-			}
-			nn[i] = float64(cnt)
-		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart2(in, Grads64{}, 0, 0, N)
 	}
 	// multi_similarity.loss:24: loss      = mean(i: where(np[i] > 0 && nn[i] > 0, pos[i] + neg[i], 0))
 	{
@@ -334,21 +293,9 @@ func (ws *Workspace64) forward(in Inputs64) {
 func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	alpha := ws.Params.Alpha
-	beta := ws.Params.Beta
-	lambda := ws.Params.Lambda
-	eps := ws.Params.Eps
 	x := in.X
-	labels := in.Labels
-	normSum := ws.normSum
 	norm := ws.norm
 	s := ws.s
-	minpos := ws.minpos
-	minposArg := ws.minposArg
-	maxneg := ws.maxneg
-	maxnegArg := ws.maxnegArg
-	posSum := ws.posSum
-	negSum := ws.negSum
 	np := ws.np
 	nn := ws.nn
 	adjX := grad.X
@@ -420,39 +367,20 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	// multi_similarity.loss:20: pos[i]    = log1p(sum(j | labels[j] == labels[i] && j != i && s[i, j] - eps < maxneg[i]: exp(-alpha * (s[i, j] - lambda)))) / alpha
 	// multi_similarity.loss:19: maxneg[i] = max(j | labels[j] != labels[i]: s[i, j])
 	// multi_similarity.loss:18: minpos[i] = min(j | labels[j] == labels[i] && j != i: s[i, j])
-	for i := 0; i < N; i++ {
-		adjNegSum[i] += adjNeg[i] / beta / (1 + negSum[i])
-		{
-			h2 := adjNegSum[i]
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] && s[i*N+j]+eps > minpos[i] {
-					adjS[i*N+j] += h2 * lossrt.Exp(beta*(s[i*N+j]-lambda)) * beta
-				}
-			}
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
 		}
-		adjPosSum[i] += adjPos[i] / alpha / (1 + posSum[i])
-		{
-			h3 := adjPosSum[i]
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i && s[i*N+j]-eps < maxneg[i] {
-					adjS[i*N+j] -= h3 * lossrt.Exp(-(alpha * (s[i*N+j] - lambda))) * alpha
-				}
-			}
-		}
-		{
-			arg := maxnegArg[i]
-			if arg >= 0 {
-				j := arg
-				adjS[i*N+j] += adjMaxneg[i]
-			}
-		}
-		{
-			arg := minposArg[i]
-			if arg >= 0 {
-				j := arg
-				adjS[i*N+j] += adjMinpos[i]
-			}
-		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart3(in, grad, scale, 0, N)
 	}
 	// multi_similarity.loss:17: s[i, j]   = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
 	for i := 0; i < N; i++ {
@@ -474,7 +402,209 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.gemm.TN(N, D, N, adjSSum, N, x, D, adjX, D)
 	}
 	// multi_similarity.loss:16: norm[i]   = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 4,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart4(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	normSum := ws.normSum
+	norm := ws.norm
+	for i := lo; i < hi; i++ {
+		{
+			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+		}
+		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
+	}
+}
+
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	norm := ws.norm
+	sSum := ws.sSum
+	s := ws.s
+	for i := lo; i < hi; i++ {
+		for j := 0; j < N; j++ {
+			s[i*N+j] = sSum[i*N+j] / (norm[i] * norm[j])
+		}
+	}
+}
+
+// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	alpha := ws.Params.Alpha
+	beta := ws.Params.Beta
+	lambda := ws.Params.Lambda
+	eps := ws.Params.Eps
+	labels := in.Labels
+	s := ws.s
+	minpos := ws.minpos
+	minposArg := ws.minposArg
+	maxneg := ws.maxneg
+	maxnegArg := ws.maxnegArg
+	posSum := ws.posSum
+	pos := ws.pos
+	negSum := ws.negSum
+	neg := ws.neg
+	np := ws.np
+	nn := ws.nn
+	for i := lo; i < hi; i++ {
+		{
+			var best float64
+			arg := -1
+			for j := 0; j < N; j++ {
+				if labels[j] == labels[i] && j != i {
+					v := s[i*N+j]
+					if arg < 0 || v < best || v != v {
+						best, arg = v, j
+					}
+				}
+			}
+			minpos[i] = best
+			minposArg[i] = arg
+		}
+		{
+			var best float64
+			arg := -1
+			for j := 0; j < N; j++ {
+				if labels[j] != labels[i] {
+					v := s[i*N+j]
+					if arg < 0 || v > best || v != v {
+						best, arg = v, j
+					}
+				}
+			}
+			maxneg[i] = best
+			maxnegArg[i] = arg
+		}
+		{
+			var acc0 float64
+			for j := 0; j < N; j++ {
+				if labels[j] == labels[i] && j != i && s[i*N+j]-eps < maxneg[i] {
+					acc0 += lossrt.Exp(-(alpha * (s[i*N+j] - lambda)))
+				}
+			}
+			posSum[i] = acc0
+		}
+		pos[i] = lossrt.Log1p(posSum[i]) / alpha
+		{
+			var acc1 float64
+			for j := 0; j < N; j++ {
+				if labels[j] != labels[i] && s[i*N+j]+eps > minpos[i] {
+					acc1 += lossrt.Exp(beta * (s[i*N+j] - lambda))
+				}
+			}
+			negSum[i] = acc1
+		}
+		neg[i] = lossrt.Log1p(negSum[i]) / beta
+		{
+			cnt := 0
+			for j := 0; j < N; j++ {
+				if labels[j] == labels[i] && j != i {
+					cnt++
+				}
+			}
+			np[i] = float64(cnt)
+		}
+		{
+			cnt := 0
+			for j := 0; j < N; j++ {
+				if labels[j] != labels[i] {
+					cnt++
+				}
+			}
+			nn[i] = float64(cnt)
+		}
+	}
+}
+
+// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	alpha := ws.Params.Alpha
+	beta := ws.Params.Beta
+	lambda := ws.Params.Lambda
+	eps := ws.Params.Eps
+	labels := in.Labels
+	s := ws.s
+	minpos := ws.minpos
+	minposArg := ws.minposArg
+	maxneg := ws.maxneg
+	maxnegArg := ws.maxnegArg
+	posSum := ws.posSum
+	negSum := ws.negSum
+	adjS := ws.adjS
+	adjMinpos := ws.adjMinpos
+	adjMaxneg := ws.adjMaxneg
+	adjPosSum := ws.adjPosSum
+	adjPos := ws.adjPos
+	adjNegSum := ws.adjNegSum
+	adjNeg := ws.adjNeg
+	for i := lo; i < hi; i++ {
+		adjNegSum[i] += adjNeg[i] / beta / (1 + negSum[i])
+		{
+			h1 := adjNegSum[i]
+			for j := 0; j < N; j++ {
+				if labels[j] != labels[i] && s[i*N+j]+eps > minpos[i] {
+					adjS[i*N+j] += h1 * lossrt.Exp(beta*(s[i*N+j]-lambda)) * beta
+				}
+			}
+		}
+		adjPosSum[i] += adjPos[i] / alpha / (1 + posSum[i])
+		{
+			h2 := adjPosSum[i]
+			for j := 0; j < N; j++ {
+				if labels[j] == labels[i] && j != i && s[i*N+j]-eps < maxneg[i] {
+					adjS[i*N+j] -= h2 * lossrt.Exp(-(alpha * (s[i*N+j] - lambda))) * alpha
+				}
+			}
+		}
+		{
+			arg := maxnegArg[i]
+			if arg >= 0 {
+				j := arg
+				adjS[i*N+j] += adjMaxneg[i]
+			}
+		}
+		{
+			arg := minposArg[i]
+			if arg >= 0 {
+				j := arg
+				adjS[i*N+j] += adjMinpos[i]
+			}
+		}
+	}
+}
+
+// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	normSum := ws.normSum
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
+	}
+	adjNormSum := ws.adjNormSum
+	adjNorm := ws.adjNorm
+	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
 		{
@@ -482,6 +612,34 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
+	case 3:
+		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
+	case 4:
+		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

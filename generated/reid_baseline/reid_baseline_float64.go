@@ -33,43 +33,45 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite     bool
 	dims            Dims
-	ceLse           []float64 // ce_lse[N], spec line 21
-	ceSum2          []float64 // ce_sum2[N], spec line 21
-	ceSum           []float64 // ce_sum[], spec line 21
-	ce              []float64 // ce[], spec line 21
-	triDSum         []float64 // tri_d_sum[N, N], spec line 22
-	triD            []float64 // tri_d[N, N], spec line 22
-	triHp           []float64 // tri_hp[N], spec line 22
-	triHpArg        []int     // first arg index of tri_hp, -1 for an empty set
-	triHn           []float64 // tri_hn[N], spec line 22
-	triHnArg        []int     // first arg index of tri_hn, -1 for an empty set
-	triNn           []float64 // tri_nn[N], spec line 22
-	triSum          []float64 // tri_sum[], spec line 22
-	tri             []float64 // tri[], spec line 22
-	cenSum          []float64 // cen_sum[], spec line 23
-	cen             []float64 // cen[], spec line 23
-	loss            []float64 // loss[], spec line 24
-	centersNewSum   []float64 // centers_new_sum[C, D], spec line 23
-	centersNewCount []float64 // centers_new_count[C], spec line 23
-	centersNew      []float64 // centers_new[C, D], spec line 23
-	adjLogits       []float64 // stands in for a nil gradient slice of logits
-	adjFeat         []float64 // stands in for a nil gradient slice of feat
-	adjCenters      []float64 // stands in for a nil gradient slice of centers
-	adjCeLse        []float64 // adjoint of ce_lse
-	adjCeSum2       []float64 // adjoint of ce_sum2
-	adjCeSum        []float64 // adjoint of ce_sum
-	adjCe           []float64 // adjoint of ce
-	adjTriDSum      []float64 // adjoint of tri_d_sum
-	adjTriD         []float64 // adjoint of tri_d
-	adjTriHp        []float64 // adjoint of tri_hp
-	adjTriHn        []float64 // adjoint of tri_hn
-	adjTriSum       []float64 // adjoint of tri_sum
-	adjTri          []float64 // adjoint of tri
-	adjCenSum       []float64 // adjoint of cen_sum
-	adjCen          []float64 // adjoint of cen
-	adjLoss         []float64 // adjoint of loss
-	ceLseExp        []float64 // exp(z − max) of each row of ce_lse, kept for the backward pass
-	ceLseNorm       []float64 // 1 / Σ exp(z − max) of each row of ce_lse
+	ceLse           []float64    // ce_lse[N], spec line 21
+	ceSum2          []float64    // ce_sum2[N], spec line 21
+	ceSum           []float64    // ce_sum[], spec line 21
+	ce              []float64    // ce[], spec line 21
+	triDSum         []float64    // tri_d_sum[N, N], spec line 22
+	triD            []float64    // tri_d[N, N], spec line 22
+	triHp           []float64    // tri_hp[N], spec line 22
+	triHpArg        []int        // first arg index of tri_hp, -1 for an empty set
+	triHn           []float64    // tri_hn[N], spec line 22
+	triHnArg        []int        // first arg index of tri_hn, -1 for an empty set
+	triNn           []float64    // tri_nn[N], spec line 22
+	triSum          []float64    // tri_sum[], spec line 22
+	tri             []float64    // tri[], spec line 22
+	cenSum          []float64    // cen_sum[], spec line 23
+	cen             []float64    // cen[], spec line 23
+	loss            []float64    // loss[], spec line 24
+	centersNewSum   []float64    // centers_new_sum[C, D], spec line 23
+	centersNewCount []float64    // centers_new_count[C], spec line 23
+	centersNew      []float64    // centers_new[C, D], spec line 23
+	adjLogits       []float64    // stands in for a nil gradient slice of logits
+	adjFeat         []float64    // stands in for a nil gradient slice of feat
+	adjCenters      []float64    // stands in for a nil gradient slice of centers
+	adjCeLse        []float64    // adjoint of ce_lse
+	adjCeSum2       []float64    // adjoint of ce_sum2
+	adjCeSum        []float64    // adjoint of ce_sum
+	adjCe           []float64    // adjoint of ce
+	adjTriDSum      []float64    // adjoint of tri_d_sum
+	adjTriD         []float64    // adjoint of tri_d
+	adjTriHp        []float64    // adjoint of tri_hp
+	adjTriHn        []float64    // adjoint of tri_hn
+	adjTriSum       []float64    // adjoint of tri_sum
+	adjTri          []float64    // adjoint of tri
+	adjCenSum       []float64    // adjoint of cen_sum
+	adjCen          []float64    // adjoint of cen
+	adjLoss         []float64    // adjoint of loss
+	ceLseExp        []float64    // exp(z − max) of each row of ce_lse, kept for the backward pass
+	ceLseNorm       []float64    // 1 / Σ exp(z − max) of each row of ce_lse
+	pool            *lossrt.Pool // the goroutines large groups and products are split among
+	parts           parts64      // the parallel group being run
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -118,12 +120,23 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.ceLseExp = make([]float64, d.N*d.C)
 	ws.ceLseNorm = make([]float64, d.N)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace64) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -258,12 +271,8 @@ func (ws *Workspace64) forward(in Inputs64) {
 	ceSum2 := ws.ceSum2
 	ceSum := ws.ceSum
 	ce := ws.ce
-	triDSum := ws.triDSum
-	triD := ws.triD
 	triHp := ws.triHp
-	triHpArg := ws.triHpArg
 	triHn := ws.triHn
-	triHnArg := ws.triHnArg
 	triNn := ws.triNn
 	triSum := ws.triSum
 	tri := ws.tri
@@ -271,13 +280,20 @@ func (ws *Workspace64) forward(in Inputs64) {
 	cen := ws.cen
 	loss := ws.loss
 	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
-	for i := 0; i < N; i++ {
-		{
-			ceLse[i], ws.ceLseNorm[i] = lossrt.LogSumExpKeep(ws.ceLseExp[i*C:][:C], logits[i*C:][:C])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		{
-			ceSum2[i] = lossrt.Sum(logits[i*C:][:C])
-		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	{
@@ -304,53 +320,36 @@ func (ws *Workspace64) forward(in Inputs64) {
 		ce[0] = ceSum[0] / float64(N)
 	}
 	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			{
-				triDSum[i*N+j] = lossrt.SqDist(feat[i*D:][:D], feat[j*D:][:D])
-			}
-			triD[i*N+j] = lossrt.Sqrt(triDSum[i*N+j])
+	if N*N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart1(in, Grads64{}, 0, 0, N)
 	}
 	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
-	for i := 0; i < N; i++ {
-		{
-			var best float64
-			arg := -1
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i {
-					v := triD[i*N+j]
-					if arg < 0 || v > best || v != v {
-						best, arg = v, j
-					}
-				}
-			}
-			triHp[i] = best
-			triHpArg[i] = arg
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		{
-			var best float64
-			arg := -1
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
-					v := triD[i*N+j]
-					if arg < 0 || v < best || v != v {
-						best, arg = v, j
-					}
-				}
-			}
-			triHn[i] = best
-			triHnArg[i] = arg
-		}
-		{
-			cnt := 0
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
-					cnt++
-				}
-			}
-			triNn[i] = float64(cnt)
-		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart2(in, Grads64{}, 0, 0, N)
 	}
 	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
 	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
@@ -405,9 +404,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	labels := in.Labels
 	triD := ws.triD
 	triHp := ws.triHp
-	triHpArg := ws.triHpArg
 	triHn := ws.triHn
-	triHnArg := ws.triHnArg
 	triNn := ws.triNn
 	adjLogits := grad.Logits
 	if adjLogits == nil {
@@ -501,21 +498,20 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		}
 	}
 	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
-	for i := 0; i < N; i++ {
-		{
-			arg := triHnArg[i]
-			if arg >= 0 {
-				j := arg
-				adjTriD[i*N+j] += adjTriHn[i]
-			}
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
 		}
-		{
-			arg := triHpArg[i]
-			if arg >= 0 {
-				j := arg
-				adjTriD[i*N+j] += adjTriHp[i]
-			}
-		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart3(in, grad, scale, 0, N)
 	}
 	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
 	for i := 0; i < N; i++ {
@@ -564,7 +560,143 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		}
 	}
 	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
-	for i := 0; i < N; i++ {
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 4,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart4(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	logits := in.Logits
+	ceLse := ws.ceLse
+	ceSum2 := ws.ceSum2
+	for i := lo; i < hi; i++ {
+		{
+			ceLse[i], ws.ceLseNorm[i] = lossrt.LogSumExpKeep(ws.ceLseExp[i*C:][:C], logits[i*C:][:C])
+		}
+		{
+			ceSum2[i] = lossrt.Sum(logits[i*C:][:C])
+		}
+	}
+}
+
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	feat := in.Feat
+	triDSum := ws.triDSum
+	triD := ws.triD
+	for i := lo; i < hi; i++ {
+		for j := 0; j < N; j++ {
+			{
+				triDSum[i*N+j] = lossrt.SqDist(feat[i*D:][:D], feat[j*D:][:D])
+			}
+			triD[i*N+j] = lossrt.Sqrt(triDSum[i*N+j])
+		}
+	}
+}
+
+// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	labels := in.Labels
+	triD := ws.triD
+	triHp := ws.triHp
+	triHpArg := ws.triHpArg
+	triHn := ws.triHn
+	triHnArg := ws.triHnArg
+	triNn := ws.triNn
+	for i := lo; i < hi; i++ {
+		{
+			var best float64
+			arg := -1
+			for j := 0; j < N; j++ {
+				if labels[j] == labels[i] && j != i {
+					v := triD[i*N+j]
+					if arg < 0 || v > best || v != v {
+						best, arg = v, j
+					}
+				}
+			}
+			triHp[i] = best
+			triHpArg[i] = arg
+		}
+		{
+			var best float64
+			arg := -1
+			for j := 0; j < N; j++ {
+				if labels[j] != labels[i] {
+					v := triD[i*N+j]
+					if arg < 0 || v < best || v != v {
+						best, arg = v, j
+					}
+				}
+			}
+			triHn[i] = best
+			triHnArg[i] = arg
+		}
+		{
+			cnt := 0
+			for j := 0; j < N; j++ {
+				if labels[j] != labels[i] {
+					cnt++
+				}
+			}
+			triNn[i] = float64(cnt)
+		}
+	}
+}
+
+// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	triHpArg := ws.triHpArg
+	triHnArg := ws.triHnArg
+	adjTriD := ws.adjTriD
+	adjTriHp := ws.adjTriHp
+	adjTriHn := ws.adjTriHn
+	for i := lo; i < hi; i++ {
+		{
+			arg := triHnArg[i]
+			if arg >= 0 {
+				j := arg
+				adjTriD[i*N+j] += adjTriHn[i]
+			}
+		}
+		{
+			arg := triHpArg[i]
+			if arg >= 0 {
+				j := arg
+				adjTriD[i*N+j] += adjTriHp[i]
+			}
+		}
+	}
+}
+
+// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	adjLogits := grad.Logits
+	if adjLogits == nil {
+		adjLogits = ws.adjLogits
+	}
+	adjCeLse := ws.adjCeLse
+	adjCeSum2 := ws.adjCeSum2
+	for i := lo; i < hi; i++ {
 		{
 			if rowScale := adjCeSum2[i]; rowScale != 0 {
 				lossrt.AddConst(adjLogits[i*C:][:C], rowScale)
@@ -573,6 +705,34 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		{
 			lossrt.AddScaled(adjLogits[i*C:][:C], adjCeLse[i]*ws.ceLseNorm[i], ws.ceLseExp[i*C:][:C])
 		}
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
+	case 3:
+		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
+	case 4:
+		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

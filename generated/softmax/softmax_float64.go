@@ -48,6 +48,8 @@ type Workspace64 struct {
 	adjLoss     []float64             // adjoint of loss
 	lseExp      []float64             // exp(z − max) of each row of lse, kept for the backward pass
 	lseNorm     []float64             // 1 / Σ exp(z − max) of each row of lse
+	pool        *lossrt.Pool          // the goroutines large groups and products are split among
+	parts       parts64               // the parallel group being run
 	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
@@ -75,7 +77,9 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.lseExp = make([]float64, d.N*d.C)
 	ws.lseNorm = make([]float64, d.N)
+	ws.pool = lossrt.NewPool(0, ws)
 	ws.gemm = lossrt.NewGemm[float64]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -84,12 +88,15 @@ func (ws *Workspace64) Dims() Dims {
 	return ws.dims
 }
 
-// SetWorkers sets how many goroutines the workspace's large matrix products
-// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
-// default. Results are bit-identical for every n. SetWorkers(1) suits callers
-// that already run one workspace per core. It allocates: call it once.
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
 func (ws *Workspace64) SetWorkers(n int) {
-	ws.gemm.SetWorkers(n)
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -215,7 +222,6 @@ func (ws *Workspace64) forward(in Inputs64) {
 	C := ws.dims.C
 	x := in.X
 	w := in.W
-	b := in.B
 	labels := in.Labels
 	zSum := ws.zSum
 	z := ws.z
@@ -226,14 +232,36 @@ func (ws *Workspace64) forward(in Inputs64) {
 	clear(zSum)
 	ws.gemm.NT(N, C, D, x, D, w, D, zSum, C)
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
-	for i := 0; i < N; i++ {
-		for c := 0; c < C; c++ {
-			z[i*C+c] = zSum[i*C+c] + b[c]
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
-	for i := 0; i < N; i++ {
-		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], z[i*C:][:C])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart1(in, Grads64{}, 0, 0, N)
 	}
 	// softmax.loss:11: loss    = mean(i: lse[i] - z[i, labels[i]])
 	{
@@ -319,8 +347,20 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		}
 	}
 	// softmax.loss:10: lse[i]  = logsumexp(c: z[i, c])
-	for i := 0; i < N; i++ {
-		lossrt.AddScaled(adjZ[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart2(in, grad, scale, 0, N)
 	}
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
 	for i := 0; i < N; i++ {
@@ -336,6 +376,63 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	}
 	if grad.W != nil {
 		ws.gemm.TN(C, D, N, adjZSum, C, x, D, adjW, D)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	b := in.B
+	zSum := ws.zSum
+	z := ws.z
+	for i := lo; i < hi; i++ {
+		for c := 0; c < C; c++ {
+			z[i*C+c] = zSum[i*C+c] + b[c]
+		}
+	}
+}
+
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	z := ws.z
+	lse := ws.lse
+	for i := lo; i < hi; i++ {
+		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], z[i*C:][:C])
+	}
+}
+
+// backwardPart2 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	C := ws.dims.C
+	adjZ := ws.adjZ
+	adjLse := ws.adjLse
+	for i := lo; i < hi; i++ {
+		lossrt.AddScaled(adjZ[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.backwardPart2(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

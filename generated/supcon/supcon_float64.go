@@ -49,6 +49,8 @@ type Workspace64 struct {
 	adjLp       []float64             // adjoint of lp
 	adjLossSum  []float64             // adjoint of loss_sum
 	adjLoss     []float64             // adjoint of loss
+	pool        *lossrt.Pool          // the goroutines large groups and products are split among
+	parts       parts64               // the parallel group being run
 	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
@@ -81,7 +83,9 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLp = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	ws.gemm = lossrt.NewGemm[float64]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -90,12 +94,15 @@ func (ws *Workspace64) Dims() Dims {
 	return ws.dims
 }
 
-// SetWorkers sets how many goroutines the workspace's large matrix products
-// are split among, the calling one included; n <= 0 means GOMAXPROCS, the
-// default. Results are bit-identical for every n. SetWorkers(1) suits callers
-// that already run one workspace per core. It allocates: call it once.
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
 func (ws *Workspace64) SetWorkers(n int) {
-	ws.gemm.SetWorkers(n)
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -171,39 +178,218 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	tau := ws.Params.Tau
 	x := in.X
-	labels := in.Labels
-	normSum := ws.normSum
-	norm := ws.norm
 	sSum := ws.sSum
-	s := ws.s
-	den := ws.den
-	np := ws.np
-	lpSum := ws.lpSum
 	lp := ws.lp
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// supcon.loss:10: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
-		{
-			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
 	clear(sSum)
 	ws.gemm.NT(N, N, D, x, D, x, D, sSum, N)
 	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			s[i*N+j] = sSum[i*N+j] / (norm[i] * norm[j] * tau)
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart1(in, Grads64{}, 0, 0, N)
 	}
 	// supcon.loss:12: den[i]  = logsumexp(j | j != i: s[i, j])
 	// supcon.loss:13: np[i]   = count(j | labels[j] == labels[i] && j != i)
 	// supcon.loss:14: lp[i]   = sum(j | labels[j] == labels[i] && j != i: s[i, j] - den[i]) / max(np[i], 1)
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart2(in, Grads64{}, 0, 0, N)
+	}
+	// supcon.loss:15: loss    = mean(i: -lp[i])
+	{
+		{
+			var acc0, acc1, acc2, acc3 float64
+			lpRow := lp[:N]
+			i := 0
+			for ; i+4 <= N; i += 4 {
+				lp4 := lpRow[i : i+4 : i+4]
+				acc0 += -lp4[0]
+				acc1 += -lp4[1]
+				acc2 += -lp4[2]
+				acc3 += -lp4[3]
+			}
+			for ; i < N; i++ {
+				acc0 += -lpRow[i]
+			}
+			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
+		}
+		loss[0] = lossSum[0] / float64(N)
+	}
+}
+
+// backward propagates scale·∂loss backwards through the definitions,
+// accumulating into grad; forward must have run on the same inputs.
+func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
+	N := ws.dims.N
+	D := ws.dims.D
+	tau := ws.Params.Tau
+	x := in.X
+	norm := ws.norm
+	s := ws.s
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
+	}
+	adjNormSum := ws.adjNormSum
+	adjNorm := ws.adjNorm
+	adjSSum := ws.adjSSum
+	adjS := ws.adjS
+	adjDen := ws.adjDen
+	adjLpSum := ws.adjLpSum
+	adjLp := ws.adjLp
+	adjLossSum := ws.adjLossSum
+	adjLoss := ws.adjLoss
+	clear(adjNormSum)
+	clear(adjNorm)
+	clear(adjSSum)
+	clear(adjS)
+	clear(adjDen)
+	clear(adjLpSum)
+	clear(adjLp)
+	clear(adjLossSum)
+	adjLoss[0] = scale
+	// supcon.loss:15: loss    = mean(i: -lp[i])
+	{
+		adjLossSum[0] += adjLoss[0] / float64(N)
+		{
+			if rowScale := -adjLossSum[0]; rowScale != 0 {
+				lossrt.AddConst(adjLp[:N], rowScale)
+			}
+		}
+	}
+	// supcon.loss:14: lp[i]   = sum(j | labels[j] == labels[i] && j != i: s[i, j] - den[i]) / max(np[i], 1)
+	// supcon.loss:12: den[i]  = logsumexp(j | j != i: s[i, j])
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart3(in, grad, scale, 0, N)
+	}
+	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
 	for i := 0; i < N; i++ {
+		for j := 0; j < N; j++ {
+			g1 := norm[i]
+			g2 := norm[j]
+			g3 := adjS[i*N+j] / (g1 * g2 * tau)
+			adjSSum[i*N+j] += g3
+			g4 := g3 * s[i*N+j] * tau
+			adjNorm[i] -= g4 * g2
+			adjNorm[j] -= g4 * g1
+		}
+	}
+	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
+	if grad.X != nil {
+		ws.gemm.NN(N, D, N, adjSSum, N, x, D, adjX, D)
+	}
+	if grad.X != nil {
+		ws.gemm.TN(N, D, N, adjSSum, N, x, D, adjX, D)
+	}
+	// supcon.loss:10: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 4,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart4(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	normSum := ws.normSum
+	norm := ws.norm
+	for i := lo; i < hi; i++ {
+		{
+			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
+		}
+		norm[i] = lossrt.Max(lossrt.Sqrt(normSum[i]), 1e-12)
+	}
+}
+
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	tau := ws.Params.Tau
+	norm := ws.norm
+	sSum := ws.sSum
+	s := ws.s
+	for i := lo; i < hi; i++ {
+		for j := 0; j < N; j++ {
+			s[i*N+j] = sSum[i*N+j] / (norm[i] * norm[j] * tau)
+		}
+	}
+}
+
+// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	labels := in.Labels
+	s := ws.s
+	den := ws.den
+	np := ws.np
+	lpSum := ws.lpSum
+	lp := ws.lp
+	for i := lo; i < hi; i++ {
 		{
 			mx := lossrt.Inf[float64](-1)
 			cnt := 0
@@ -250,75 +436,20 @@ func (ws *Workspace64) forward(in Inputs64) {
 		}
 		lp[i] = lpSum[i] / lossrt.Max(np[i], 1)
 	}
-	// supcon.loss:15: loss    = mean(i: -lp[i])
-	{
-		{
-			var acc0, acc1, acc2, acc3 float64
-			lpRow := lp[:N]
-			i := 0
-			for ; i+4 <= N; i += 4 {
-				lp4 := lpRow[i : i+4 : i+4]
-				acc0 += -lp4[0]
-				acc1 += -lp4[1]
-				acc2 += -lp4[2]
-				acc3 += -lp4[3]
-			}
-			for ; i < N; i++ {
-				acc0 += -lpRow[i]
-			}
-			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
-		}
-		loss[0] = lossSum[0] / float64(N)
-	}
 }
 
-// backward propagates scale·∂loss backwards through the definitions,
-// accumulating into grad; forward must have run on the same inputs.
-func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
+// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	D := ws.dims.D
-	tau := ws.Params.Tau
-	x := in.X
 	labels := in.Labels
-	normSum := ws.normSum
-	norm := ws.norm
 	s := ws.s
 	den := ws.den
 	np := ws.np
-	adjX := grad.X
-	if adjX == nil {
-		adjX = ws.adjX
-	}
-	adjNormSum := ws.adjNormSum
-	adjNorm := ws.adjNorm
-	adjSSum := ws.adjSSum
 	adjS := ws.adjS
 	adjDen := ws.adjDen
 	adjLpSum := ws.adjLpSum
 	adjLp := ws.adjLp
-	adjLossSum := ws.adjLossSum
-	adjLoss := ws.adjLoss
-	clear(adjNormSum)
-	clear(adjNorm)
-	clear(adjSSum)
-	clear(adjS)
-	clear(adjDen)
-	clear(adjLpSum)
-	clear(adjLp)
-	clear(adjLossSum)
-	adjLoss[0] = scale
-	// supcon.loss:15: loss    = mean(i: -lp[i])
-	{
-		adjLossSum[0] += adjLoss[0] / float64(N)
-		{
-			if rowScale := -adjLossSum[0]; rowScale != 0 {
-				lossrt.AddConst(adjLp[:N], rowScale)
-			}
-		}
-	}
-	// supcon.loss:14: lp[i]   = sum(j | labels[j] == labels[i] && j != i: s[i, j] - den[i]) / max(np[i], 1)
-	// supcon.loss:12: den[i]  = logsumexp(j | j != i: s[i, j])
-	for i := 0; i < N; i++ {
+	for i := lo; i < hi; i++ {
 		adjLpSum[i] += adjLp[i] / lossrt.Max(np[i], 1)
 		{
 			g1 := adjLpSum[i]
@@ -339,27 +470,20 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			}
 		}
 	}
-	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			g1 := norm[i]
-			g2 := norm[j]
-			g3 := adjS[i*N+j] / (g1 * g2 * tau)
-			adjSSum[i*N+j] += g3
-			g4 := g3 * s[i*N+j] * tau
-			adjNorm[i] -= g4 * g2
-			adjNorm[j] -= g4 * g1
-		}
+}
+
+// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	normSum := ws.normSum
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
 	}
-	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
-	if grad.X != nil {
-		ws.gemm.NN(N, D, N, adjSSum, N, x, D, adjX, D)
-	}
-	if grad.X != nil {
-		ws.gemm.TN(N, D, N, adjSSum, N, x, D, adjX, D)
-	}
-	// supcon.loss:10: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	for i := 0; i < N; i++ {
+	adjNormSum := ws.adjNormSum
+	adjNorm := ws.adjNorm
+	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
 		{
@@ -367,6 +491,34 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 				lossrt.AddScaled(adjX[i*D:][:D], rowScale, x[i*D:][:D])
 			}
 		}
+	}
+}
+
+// parts64 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts64 struct {
+	ws              *Workspace64
+	in              Inputs64
+	grad            Grads64
+	scale           float64
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts64) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
+	case 3:
+		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
+	case 4:
+		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -32,21 +32,23 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	dapSum      []float64 // dap_sum[N], spec line 9
-	dap         []float64 // dap[N], spec line 9
-	danSum      []float64 // dan_sum[N], spec line 10
-	dan         []float64 // dan[N], spec line 10
-	lossSum     []float64 // loss_sum[], spec line 11
-	loss        []float64 // loss[], spec line 11
-	adjAnchor   []float32 // stands in for a nil gradient slice of anchor
-	adjPositive []float32 // stands in for a nil gradient slice of positive
-	adjNegative []float32 // stands in for a nil gradient slice of negative
-	adjDapSum   []float64 // adjoint of dap_sum
-	adjDap      []float64 // adjoint of dap
-	adjDanSum   []float64 // adjoint of dan_sum
-	adjDan      []float64 // adjoint of dan
-	adjLossSum  []float64 // adjoint of loss_sum
-	adjLoss     []float64 // adjoint of loss
+	dapSum      []float64    // dap_sum[N], spec line 9
+	dap         []float64    // dap[N], spec line 9
+	danSum      []float64    // dan_sum[N], spec line 10
+	dan         []float64    // dan[N], spec line 10
+	lossSum     []float64    // loss_sum[], spec line 11
+	loss        []float64    // loss[], spec line 11
+	adjAnchor   []float32    // stands in for a nil gradient slice of anchor
+	adjPositive []float32    // stands in for a nil gradient slice of positive
+	adjNegative []float32    // stands in for a nil gradient slice of negative
+	adjDapSum   []float64    // adjoint of dap_sum
+	adjDap      []float64    // adjoint of dap
+	adjDanSum   []float64    // adjoint of dan_sum
+	adjDan      []float64    // adjoint of dan
+	adjLossSum  []float64    // adjoint of loss_sum
+	adjLoss     []float64    // adjoint of loss
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts32      // the parallel group being run
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -73,12 +75,23 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjDan = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace32) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -188,24 +201,26 @@ func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	margin := ws.Params.Margin
-	anchor := in.Anchor
-	positive := in.Positive
-	negative := in.Negative
-	dapSum := ws.dapSum
 	dap := ws.dap
-	danSum := ws.danSum
 	dan := ws.dan
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
 	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
-	for i := 0; i < N; i++ {
-		{
-			dapSum[i] = lossrt.SqDist(anchor[i*D:][:D], positive[i*D:][:D])
-			danSum[i] = lossrt.SqDist(anchor[i*D:][:D], negative[i*D:][:D])
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
 		}
-		dap[i] = lossrt.Sqrt(dapSum[i])
-		dan[i] = lossrt.Sqrt(danSum[i])
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart0(in, Grads32{}, 0, 0, N)
 	}
 	// triplet.loss:11: loss   = mean(i: relu(dap[i] - dan[i] + margin))
 	{
@@ -237,23 +252,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	margin := ws.Params.Margin
-	anchor := in.Anchor
-	positive := in.Positive
-	negative := in.Negative
 	dap := ws.dap
 	dan := ws.dan
-	adjAnchor := grad.Anchor
-	if adjAnchor == nil {
-		adjAnchor = ws.adjAnchor
-	}
-	adjPositive := grad.Positive
-	if adjPositive == nil {
-		adjPositive = ws.adjPositive
-	}
-	adjNegative := grad.Negative
-	if adjNegative == nil {
-		adjNegative = ws.adjNegative
-	}
 	adjDapSum := ws.adjDapSum
 	adjDap := ws.adjDap
 	adjDanSum := ws.adjDanSum
@@ -305,7 +305,68 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	}
 	// triplet.loss:10: dan[i] = sqrt(sum(k: (anchor[i, k] - negative[i, k])^2))
 	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
-	for i := 0; i < N; i++ {
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart1(in, grad, scale, 0, N)
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	anchor := in.Anchor
+	positive := in.Positive
+	negative := in.Negative
+	dapSum := ws.dapSum
+	dap := ws.dap
+	danSum := ws.danSum
+	dan := ws.dan
+	for i := lo; i < hi; i++ {
+		{
+			dapSum[i] = lossrt.SqDist(anchor[i*D:][:D], positive[i*D:][:D])
+			danSum[i] = lossrt.SqDist(anchor[i*D:][:D], negative[i*D:][:D])
+		}
+		dap[i] = lossrt.Sqrt(dapSum[i])
+		dan[i] = lossrt.Sqrt(danSum[i])
+	}
+}
+
+// backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	anchor := in.Anchor
+	positive := in.Positive
+	negative := in.Negative
+	dap := ws.dap
+	dan := ws.dan
+	adjAnchor := grad.Anchor
+	if adjAnchor == nil {
+		adjAnchor = ws.adjAnchor
+	}
+	adjPositive := grad.Positive
+	if adjPositive == nil {
+		adjPositive = ws.adjPositive
+	}
+	adjNegative := grad.Negative
+	if adjNegative == nil {
+		adjNegative = ws.adjNegative
+	}
+	adjDapSum := ws.adjDapSum
+	adjDap := ws.adjDap
+	adjDanSum := ws.adjDanSum
+	adjDan := ws.adjDan
+	for i := lo; i < hi; i++ {
 		adjDanSum[i] += lossrt.SqrtAdj(adjDan[i], dan[i])
 		adjDapSum[i] += lossrt.SqrtAdj(adjDap[i], dap[i])
 		{
@@ -316,6 +377,28 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 				lossrt.AddScaledDiff(adjAnchor[i*D:][:D], adjPositive[i*D:][:D], rowScale, anchor[i*D:][:D], positive[i*D:][:D])
 			}
 		}
+	}
+}
+
+// parts32 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts32 struct {
+	ws              *Workspace32
+	in              Inputs32
+	grad            Grads32
+	scale           float32
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts32) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.backwardPart1(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 
