@@ -240,7 +240,7 @@ func (f *fn) forwardInner(op *ir.Op) []jen.Code {
 	case op.Red == "max" || op.Red == "min":
 		return f.extremumForward(op)
 	case op.Red == "logsumexp":
-		if ld, ok := lseRowOf(op); ok {
+		if ld, skip, ok := lseRowOf(op); ok && (skip == nil || f.g.keep[op].exp != "") {
 			return f.lseRowForward(op, ld)
 		}
 		return f.lseForward(op)

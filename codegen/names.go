@@ -15,7 +15,7 @@ var reserved = map[string]bool{
 	"ws": true, "in": true, "grad": true, "scale": true, "err": true,
 	"math": true, "lossrt": true, "fmt": true, "testing": true,
 	"best": true, "arg": true, "mx": true, "sumExp": true, "cnt": true, "v": true,
-	"rowScale": true, "rowAcc": true, "lo": true, "hi": true, "parts": true,
+	"rowScale": true, "rowAcc": true, "rowAdj": true, "rowExp": true, "lo": true, "hi": true, "parts": true,
 	"len": true, "cap": true, "make": true, "new": true, "append": true, "copy": true,
 	"clear": true, "delete": true, "panic": true, "print": true, "println": true,
 	"max": true, "min": true, "real": true, "imag": true, "complex": true, "close": true,

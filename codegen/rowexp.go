@@ -50,13 +50,48 @@ func dependsOn(e ir.Expr, k *ir.Var) bool {
 	return dep
 }
 
-// lseRowOf recognises a logsumexp that can run as a row kernel.
-func lseRowOf(op *ir.Op) (*ir.Load, bool) {
-	if op.Kind != ir.Reduce || op.Red != "logsumexp" || op.Filter != nil || len(op.RVars) != 1 ||
+// lseRowOf recognises a logsumexp that can run as a row kernel: over the
+// whole row, or (skip != nil) over the row but its element at index skip,
+// the filter j != i of a softmax over the other samples of a batch.
+func lseRowOf(op *ir.Op) (ld *ir.Load, skip *ir.Var, ok bool) {
+	if op.Kind != ir.Reduce || op.Red != "logsumexp" || len(op.RVars) != 1 ||
 		op.Body == nil || len(op.Body.Stmts) != 0 {
+		return nil, nil, false
+	}
+	k := op.RVars[0]
+	if op.Filter != nil {
+		skip, ok = skipOf(op.Filter, k, op.Index)
+		if !ok {
+			return nil, nil, false
+		}
+	}
+	ld, ok = lseRow(op.Body.Result, k)
+	return ld, skip, ok
+}
+
+// skipOf matches the filter k != v (or v != k) with v one of the target's
+// index variables over the same range as k.
+func skipOf(filter ir.Expr, k *ir.Var, index []*ir.Var) (*ir.Var, bool) {
+	b, ok := filter.(*ir.Binary)
+	if !ok || b.Op != "!=" {
 		return nil, false
 	}
-	return lseRow(op.Body.Result, op.RVars[0])
+	x, ok1 := b.X.(*ir.VarVal)
+	y, ok2 := b.Y.(*ir.VarVal)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	v := y.Var
+	if x.Var != k {
+		if y.Var != k {
+			return nil, false
+		}
+		v = x.Var
+	}
+	if v == k || v.Range != k.Range || !contains(index, v) {
+		return nil, false
+	}
+	return v, true
 }
 
 // rowSlice renders the row of t (or of its adjoint) at the given leading
@@ -81,8 +116,13 @@ func (f *fn) rowSlice(t *ir.Tensor, adj bool, prefix []ir.Expr) jen.Code {
 // exponentials for the backward pass, target, norm = LogSumExpKeep(kept, row).
 func (f *fn) lseRowForward(op *ir.Op, ld *ir.Load) []jen.Code {
 	row := f.rowSlice(ld.Tensor, false, ld.Index[:len(ld.Index)-1])
+	_, skip, _ := lseRowOf(op)
 	if kb, ok := f.g.keep[op]; ok {
 		norm := jen.Id("ws").Dot(kb.norm).Index(f.flat(op.Target, vals(op.Index)))
+		if skip != nil {
+			sk, _ := f.varCode(skip)
+			return []jen.Code{jen.List(f.target(op), norm).Op("=").Qual(rtPath, "LogSumExpKeepSkip").Call(f.keptRow(op, kb), row, sk)}
+		}
 		return []jen.Code{jen.List(f.target(op), norm).Op("=").Qual(rtPath, "LogSumExpKeep").Call(f.keptRow(op, kb), row)}
 	}
 	return []jen.Code{f.target(op).Op("=").Qual(rtPath, "LogSumExp").Call(row)}
@@ -92,7 +132,7 @@ func (f *fn) lseRowForward(op *ir.Op, ld *ir.Load) []jen.Code {
 // adj(z[.., k]) += s · exp(z[.., k] − u) with s and u independent of k.
 func lseRowAdjoint(adj *ir.AdjointOp) (ld *ir.Load, scale, shift ir.Expr, ok bool) {
 	op := adj.Fwd
-	ld, ok = lseRowOf(op)
+	ld, _, ok = lseRowOf(op)
 	if !ok || len(adj.Block.Stmts) != 1 {
 		return nil, nil, nil, false
 	}
@@ -133,12 +173,27 @@ func (f *fn) lseRowBackward(adj *ir.AdjointOp) ([]jen.Code, bool) {
 		return nil, false
 	}
 	prefix := ld.Index[:len(ld.Index)-1]
+	_, skip, _ := lseRowOf(adj.Fwd)
 	if kb, ok := f.g.keep[adj.Fwd]; ok {
 		op := adj.Fwd
 		norm := jen.Id("ws").Dot(kb.norm).Index(f.flat(op.Target, vals(op.Index)))
 		s := jen.Add(f.operand(scale, prec("*"), false)).Op("*").Add(norm)
-		return []jen.Code{jen.Qual(rtPath, "AddScaled").Call(
-			f.rowSlice(ld.Tensor, true, prefix), s, f.keptRow(op, kb))}, true
+		if skip == nil {
+			return []jen.Code{jen.Qual(rtPath, "AddScaled").Call(
+				f.rowSlice(ld.Tensor, true, prefix), s, f.keptRow(op, kb))}, true
+		}
+		// The skipped element gets nothing: the two pieces around it.
+		sk, _ := f.varCode(skip)
+		return []jen.Code{jen.Block(
+			jen.Id("rowAdj").Op(":=").Add(f.rowSlice(ld.Tensor, true, prefix)),
+			jen.Id("rowExp").Op(":=").Add(f.keptRow(op, kb)),
+			jen.Id("rowScale").Op(":=").Add(s),
+			jen.Qual(rtPath, "AddScaled").Call(jen.Id("rowAdj").Index(jen.Op(":").Add(sk)), jen.Id("rowScale"), jen.Id("rowExp").Index(jen.Op(":").Add(sk))),
+			jen.Qual(rtPath, "AddScaled").Call(jen.Id("rowAdj").Index(jen.Add(sk).Op("+").Lit(1).Op(":")), jen.Id("rowScale"), jen.Id("rowExp").Index(jen.Add(sk).Op("+").Lit(1).Op(":"))),
+		)}, true
+	}
+	if skip != nil {
+		return nil, false
 	}
 	return []jen.Code{jen.Qual(rtPath, "AddScaledExp").Call(
 		f.rowSlice(ld.Tensor, true, prefix), f.rowSlice(ld.Tensor, false, prefix), f.expr(scale), f.expr(shift))}, true

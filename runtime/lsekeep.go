@@ -31,3 +31,36 @@ func LogSumExpKeep[T Float](e, x []T) (lse, norm float64) {
 	s := Sum(e)
 	return m + math.Log(s), 1 / s
 }
+
+// LogSumExpKeepSkip is LogSumExpKeep over the row without its element at
+// index skip (a softmax over the other samples of a batch, j ≠ i): that
+// element is neither in the maximum nor in the sum, and e[skip] is 0. A row
+// with nothing left (length 1) is the empty set, whose logsumexp is 0 by
+// lossgen's convention, with norm 0 so no gradient flows. It panics if
+// len(e) != len(x) or skip is not an index of x.
+func LogSumExpKeepSkip[T Float](e, x []T, skip int) (lse, norm float64) {
+	if len(e) != len(x) {
+		panic("lossrt.LogSumExpKeepSkip: len(e) != len(x)")
+	}
+	if skip < 0 || skip >= len(x) {
+		panic("lossrt.LogSumExpKeepSkip: skip out of range")
+	}
+	clear(e)
+	if len(x) == 1 {
+		return 0, 0
+	}
+	a, b := x[:skip], x[skip+1:]
+	var m float64
+	if isFloat32[T]() {
+		m = float64(max(rowMax32(asFloat32s(a)), rowMax32(asFloat32s(b))))
+	} else {
+		m = max(rowMax64(asFloat64s(a)), rowMax64(asFloat64s(b)))
+	}
+	if !(m > math.Inf(-1)) {
+		return m, math.NaN()
+	}
+	AddScaledExp(e[:skip], a, 1, m)
+	AddScaledExp(e[skip+1:], b, 1, m)
+	s := Sum(e) // e[skip] is +0, which changes no sum of non-negative terms
+	return m + math.Log(s), 1 / s
+}

@@ -93,3 +93,60 @@ func TestLogSumExpKeep(t *testing.T) {
 	t.Run("float64", testLogSumExpKeep[float64])
 	t.Run("float32", testLogSumExpKeep[float32])
 }
+
+// Skipping an element is the same as leaving it out of the row.
+func testLogSumExpKeepSkip[T Float](t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for _, n := range []int{2, 3, 9, 33, 256} {
+		x := make([]T, n)
+		for j := range x {
+			x[j] = T(r.NormFloat64() * 5)
+		}
+		for _, skip := range []int{0, n / 2, n - 1} {
+			// The skipped element is the largest and even NaN: it must
+			// not matter.
+			x[skip] = T(math.NaN())
+			e := make([]T, n)
+			lse, norm := LogSumExpKeepSkip(e, x, skip)
+			rest := append(append([]T{}, x[:skip]...), x[skip+1:]...)
+			er := make([]T, n-1)
+			wantLse, wantNorm := LogSumExpKeep(er, rest)
+			if math.Abs(lse-wantLse) > 1e-14*math.Max(1, math.Abs(wantLse)) || math.Abs(norm-wantNorm) > 1e-14*wantNorm {
+				t.Fatalf("n=%d skip=%d: (%v, %v), without the element (%v, %v)", n, skip, lse, norm, wantLse, wantNorm)
+			}
+			if e[skip] != 0 {
+				t.Fatalf("n=%d skip=%d: e[skip] = %v", n, skip, e[skip])
+			}
+			for j, v := range er {
+				k := j
+				if j >= skip {
+					k++
+				}
+				if e[k] != v {
+					t.Fatalf("n=%d skip=%d: e[%d] = %v, want %v", n, skip, k, e[k], v)
+				}
+			}
+			x[skip] = 0
+		}
+	}
+	// Nothing left: the empty set.
+	e := []T{7}
+	if lse, norm := LogSumExpKeepSkip(e, []T{3}, 0); lse != 0 || norm != 0 || e[0] != 0 {
+		t.Fatalf("single element skipped: (%v, %v), e %v", lse, norm, e)
+	}
+	for _, skip := range []int{-1, 2} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Fatalf("skip %d did not panic", skip)
+				}
+			}()
+			LogSumExpKeepSkip(make([]T, 2), make([]T, 2), skip)
+		}()
+	}
+}
+
+func TestLogSumExpKeepSkip(t *testing.T) {
+	t.Run("float64", testLogSumExpKeepSkip[float64])
+	t.Run("float32", testLogSumExpKeepSkip[float32])
+}

@@ -49,6 +49,8 @@ type Workspace64 struct {
 	adjLp       []float64             // adjoint of lp
 	adjLossSum  []float64             // adjoint of loss_sum
 	adjLoss     []float64             // adjoint of loss
+	denExp      []float64             // exp(z − max) of each row of den, kept for the backward pass
+	denNorm     []float64             // 1 / Σ exp(z − max) of each row of den
 	pool        *lossrt.Pool          // the goroutines large groups and products are split among
 	parts       parts64               // the parallel group being run
 	gemm        *lossrt.Gemm[float64] // packing buffers of the matrix products
@@ -83,6 +85,8 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLp = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.denExp = make([]float64, d.N*d.N)
+	ws.denNorm = make([]float64, d.N)
 	ws.pool = lossrt.NewPool(0, ws)
 	ws.gemm = lossrt.NewGemm[float64]()
 	ws.gemm.SetPool(ws.pool)
@@ -391,30 +395,7 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 	lp := ws.lp
 	for i := lo; i < hi; i++ {
 		{
-			mx := lossrt.Inf[float64](-1)
-			cnt := 0
-			for j := 0; j < N; j++ {
-				if j != i {
-					v := s[i*N+j]
-					if v > mx {
-						mx = v
-					}
-					cnt++
-				}
-			}
-			if cnt == 0 {
-				den[i] = 0
-			} else if mx > lossrt.Inf[float64](-1) {
-				var sumExp float64
-				for j := 0; j < N; j++ {
-					if j != i {
-						sumExp += lossrt.Exp(s[i*N+j] - mx)
-					}
-				}
-				den[i] = mx + lossrt.Log(sumExp)
-			} else {
-				den[i] = mx
-			}
+			den[i], ws.denNorm[i] = lossrt.LogSumExpKeepSkip(ws.denExp[i*N:][:N], s[i*N:][:N], i)
 		}
 		{
 			cnt := 0
@@ -442,8 +423,6 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	labels := in.Labels
-	s := ws.s
-	den := ws.den
 	np := ws.np
 	adjS := ws.adjS
 	adjDen := ws.adjDen
@@ -461,12 +440,12 @@ func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, l
 			}
 		}
 		{
-			h1 := adjDen[i]
-			h2 := den[i]
-			for j := 0; j < N; j++ {
-				if j != i {
-					adjS[i*N+j] += h1 * lossrt.Exp(s[i*N+j]-h2)
-				}
+			{
+				rowAdj := adjS[i*N:][:N]
+				rowExp := ws.denExp[i*N:][:N]
+				rowScale := adjDen[i] * ws.denNorm[i]
+				lossrt.AddScaled(rowAdj[:i], rowScale, rowExp[:i])
+				lossrt.AddScaled(rowAdj[i+1:], rowScale, rowExp[i+1:])
 			}
 		}
 	}
