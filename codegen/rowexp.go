@@ -103,13 +103,18 @@ func (f *fn) rowSlice(t *ir.Tensor, adj bool, prefix []ir.Expr) jen.Code {
 	} else {
 		f.useTensor(t)
 	}
-	size := jen.Id(f.useSize(t.Shape[len(t.Shape)-1]))
-	var from jen.Code = jen.Id(src)
+	return f.rowOf(jen.Id(src), t, prefix, f.useSize(t.Shape[len(t.Shape)-1]))
+}
+
+// rowOf renders buf[off:][:size], off being the flat position of prefix in
+// t's leading dimensions times size.
+func (f *fn) rowOf(buf *jen.Statement, t *ir.Tensor, prefix []ir.Expr, size string) jen.Code {
+	from := buf
 	if len(prefix) > 0 {
-		off := jen.Add(f.operand(flatPrefix(f, t, prefix), prec("*"), false)).Op("*").Add(size)
-		from = jen.Id(src).Index(jen.Add(off).Op(":"))
+		off := jen.Add(f.operand(flatPrefix(t, prefix), prec("*"), false)).Op("*").Id(size)
+		from = buf.Clone().Index(jen.Add(off).Op(":"))
 	}
-	return jen.Add(from).Index(jen.Op(":").Add(size))
+	return jen.Add(from).Index(jen.Op(":").Id(size))
 }
 
 // lseRowForward emits target = lossrt.LogSumExp(row), or, keeping the
@@ -244,23 +249,7 @@ func inForward(p *ir.Program, op *ir.Op) bool {
 
 // keptRow renders the kept exponentials of the current row of op.
 func (f *fn) keptRow(op *ir.Op, kb keepBufs) jen.Code {
-	k := op.RVars[0]
-	size := jen.Id(f.useSize(k.Range))
-	var from jen.Code = jen.Id("ws").Dot(kb.exp)
-	if len(op.Index) > 0 {
-		off := jen.Add(f.operand(flatIndex(op.Target, vals(op.Index)), prec("*"), false)).Op("*").Add(size)
-		from = jen.Id("ws").Dot(kb.exp).Index(jen.Add(off).Op(":"))
-	}
-	return jen.Add(from).Index(jen.Op(":").Add(size))
-}
-
-// flatIndex returns the flat position of idx in t as an IR expression.
-func flatIndex(t *ir.Tensor, idx []ir.Expr) ir.Expr {
-	e := idx[0]
-	for k := 1; k < len(idx); k++ {
-		e = &ir.Binary{Op: "+", Int: true, X: &ir.Binary{Op: "*", Int: true, X: e, Y: &ir.SizeVal{Size: t.Shape[k], Int: true}}, Y: idx[k]}
-	}
-	return e
+	return f.rowOf(jen.Id("ws").Dot(kb.exp), op.Target, vals(op.Index), f.useSize(op.RVars[0].Range))
 }
 
 // sameIndex reports whether two index lists are the same variables.

@@ -131,26 +131,14 @@ func (f *fn) findRows(k string, stmts []ir.Stmt, results []ir.Expr) *rowState {
 func (f *fn) rowDecls(rs *rowState) []jen.Code {
 	var out []jen.Code
 	for _, r := range rs.order {
-		src := f.g.names.tensor[r.tensor]
-		if r.adj {
-			src = f.useAdj(r.tensor)
-		} else {
-			f.useTensor(r.tensor)
-		}
-		size := jen.Id(f.useSize(r.tensor.Shape[len(r.tensor.Shape)-1]))
-		var from jen.Code = jen.Id(src)
-		if len(r.prefix) > 0 {
-			off := jen.Add(f.operand(flatPrefix(f, r.tensor, r.prefix), prec("*"), false)).Op("*").Add(size)
-			from = jen.Id(src).Index(jen.Add(off).Op(":"))
-		}
-		out = append(out, jen.Id(r.name).Op(":=").Add(from).Index(jen.Op(":").Add(size)))
+		out = append(out, jen.Id(r.name).Op(":=").Add(f.rowSlice(r.tensor, r.adj, r.prefix)))
 	}
 	return out
 }
 
 // flatPrefix returns the row index of prefix as an IR expression, so that
 // operand() can parenthesise it.
-func flatPrefix(f *fn, t *ir.Tensor, prefix []ir.Expr) ir.Expr {
+func flatPrefix(t *ir.Tensor, prefix []ir.Expr) ir.Expr {
 	e := prefix[0]
 	for k := 1; k < len(prefix); k++ {
 		e = &ir.Binary{Op: "+", Int: true, X: &ir.Binary{Op: "*", Int: true, X: e, Y: &ir.SizeVal{Size: t.Shape[k], Int: true}}, Y: prefix[k]}
