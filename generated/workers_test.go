@@ -7,7 +7,9 @@ package generated_test
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -103,4 +105,39 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 			sameBits(t, "grad x", g1.X, g.X)
 		}
 	})
+}
+
+// A workspace's goroutines end with the workspace: dropping it (after it ran
+// a product and a parallel loop, so its pool has started) must not leak them.
+func TestDroppedWorkspaceStopsItsGoroutines(t *testing.T) {
+	const n, d, c = 67, 131, 301
+	r := rand.New(rand.NewPCG(8, 8))
+	// Let the goroutines of earlier tests' dropped workspaces end first.
+	before := runtime.NumGoroutine()
+	for settle := time.Now().Add(5 * time.Second); time.Now().Before(settle); {
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+		n := runtime.NumGoroutine()
+		if n == before {
+			break
+		}
+		before = n
+	}
+	func() {
+		ws, err := softmax.NewWorkspace32(softmax.Dims{N: n, D: d, C: c})
+		require.NoError(t, err)
+		ws.SetWorkers(3)
+		in := softmax.Inputs32{X: randReals[float32](r, n*d), W: randReals[float32](r, c*d), B: randReals[float32](r, c), Labels: randLabels(r, n, c)}
+		_, err = ws.Grad(in, softmax.Grads32{X: make([]float32, n*d)})
+		require.NoError(t, err)
+		require.Greater(t, runtime.NumGoroutine(), before, "the pool started no goroutine")
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines left after the workspace was dropped", runtime.NumGoroutine()-before)
+		}
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
 }
