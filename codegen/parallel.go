@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dave/jennifer/jen"
 
@@ -61,21 +62,12 @@ func parallelOuter(group []unit) bool {
 				return false
 			case !seen:
 				pos[k] = ps[0]
-			case !containsInt(ps, prev):
+			case !slices.Contains(ps, prev):
 				return false
 			}
 		}
 	}
 	return true
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // parallelGroup emits a splittable group of forward or backward as a

@@ -34,14 +34,14 @@ type rowCtx struct {
 	vals map[*ir.Local]ir.Expr
 }
 
-func newRowCtx(k *ir.Var, stmts []ir.Stmt) (*rowCtx, bool) {
+func newRowCtx(k *ir.Var, stmts []ir.Stmt) *rowCtx {
 	c := &rowCtx{k: k, vals: map[*ir.Local]ir.Expr{}}
 	for _, s := range stmts {
 		if a, ok := s.(*ir.Assign); ok {
 			c.vals[a.Local] = c.resolve(a.Value)
 		}
 	}
-	return c, true
+	return c
 }
 
 func (c *rowCtx) resolve(e ir.Expr) ir.Expr {
@@ -102,7 +102,7 @@ func (f *fn) rowReduceOf(op *ir.Op) (rowReduce, bool) {
 	if op.Kind != ir.Reduce || op.Red != "sum" || op.Filter != nil || len(op.RVars) == 0 || op.Body == nil {
 		return rowReduce{}, false
 	}
-	c, _ := newRowCtx(op.RVars[len(op.RVars)-1], op.Body.Stmts)
+	c := newRowCtx(op.RVars[len(op.RVars)-1], op.Body.Stmts)
 	for _, s := range op.Body.Stmts {
 		if _, ok := s.(*ir.Assign); !ok {
 			return rowReduce{}, false
@@ -187,7 +187,7 @@ func (f *fn) rowUpdatesOf(adj *ir.AdjointOp) ([]rowUpdate, bool) {
 	if op.Kind != ir.Reduce || op.Red != "sum" || op.Filter != nil || len(op.RVars) == 0 {
 		return nil, false
 	}
-	c, _ := newRowCtx(op.RVars[len(op.RVars)-1], adj.Block.Stmts)
+	c := newRowCtx(op.RVars[len(op.RVars)-1], adj.Block.Stmts)
 	var out []rowUpdate
 	for _, s := range adj.Block.Stmts {
 		acc, ok := s.(*ir.Accum)

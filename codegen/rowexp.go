@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"slices"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/lossgen/lossgen/ir"
@@ -229,22 +231,13 @@ func keptExps(p *ir.Program, n *names) map[*ir.Op]keepBufs {
 		}
 		op := adj.Fwd
 		self, ok := shift.(*ir.Load)
-		if !ok || self.Tensor != op.Target || !sameIndex(self.Index, vals(op.Index)) || !inForward(p, op) {
+		if !ok || self.Tensor != op.Target || !sameIndex(self.Index, vals(op.Index)) || !slices.Contains(p.Forward, op) {
 			continue
 		}
 		base := n.tensor[op.Target]
 		out[op] = keepBufs{exp: n.local(base + "Exp"), norm: n.local(base + "Norm"), row: ld}
 	}
 	return out
-}
-
-func inForward(p *ir.Program, op *ir.Op) bool {
-	for _, o := range p.Forward {
-		if o == op {
-			return true
-		}
-	}
-	return false
 }
 
 // keptRow renders the kept exponentials of the current row of op.

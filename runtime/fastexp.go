@@ -188,15 +188,7 @@ func asFloat64s[T Float](x []T) []float64 {
 // 1 AVX2+FMA, 2 AVX-512. Tests lower it to compare the paths.
 var expMaxLevel = 2
 
-func expLevel() int {
-	if hasAVX512 && expMaxLevel >= 2 {
-		return 2
-	}
-	if hasAVX2FMA && expMaxLevel >= 1 {
-		return 1
-	}
-	return 0
-}
+func expLevel() int { return simdLevel(expMaxLevel) }
 
 // The pure-Go kernels, the definition the assembly reproduces bit for bit.
 

@@ -6,14 +6,6 @@ import (
 	"testing"
 )
 
-func parRand[T Float](r *rand.Rand, n int) []T {
-	x := make([]T, n)
-	for i := range x {
-		x[i] = T(r.Float64()*2 - 1)
-	}
-	return x
-}
-
 // The product must not change by a bit with the number of workers, whichever
 // dimension is split, for every layout.
 func testGemmWorkersAgree[T Float](t *testing.T) {
@@ -31,13 +23,13 @@ func testGemmWorkersAgree[T Float](t *testing.T) {
 			var lda, ldb int
 			switch mode {
 			case gemmNT:
-				a, lda, b, ldb = parRand[T](r, m*k), k, parRand[T](r, n*k), k
+				a, lda, b, ldb = randSlice[T](r, m*k), k, randSlice[T](r, n*k), k
 			case gemmNN:
-				a, lda, b, ldb = parRand[T](r, m*k), k, parRand[T](r, k*n), n
+				a, lda, b, ldb = randSlice[T](r, m*k), k, randSlice[T](r, k*n), n
 			default:
-				a, lda, b, ldb = parRand[T](r, k*m), m, parRand[T](r, k*n), n
+				a, lda, b, ldb = randSlice[T](r, k*m), m, randSlice[T](r, k*n), n
 			}
-			c0 := parRand[T](r, m*n)
+			c0 := randSlice[T](r, m*n)
 			var want []T
 			for _, w := range []int{1, 2, 3, 5} {
 				g := NewGemm[T]()
@@ -69,7 +61,7 @@ func TestGemmWorkersAgree(t *testing.T) {
 func TestGemmParallelAllocatesNothing(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	m, n, k := 128, 751, 256
-	a, b, c := parRand[float32](r, m*k), parRand[float32](r, n*k), make([]float32, m*n)
+	a, b, c := randSlice[float32](r, m*k), randSlice[float32](r, n*k), make([]float32, m*n)
 	g := NewGemm[float32]()
 	g.SetWorkers(2)
 	if allocs := testing.AllocsPerRun(20, func() { g.NT(m, n, k, a, k, b, k, c, n) }); allocs != 0 {

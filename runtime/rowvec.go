@@ -136,15 +136,7 @@ func asFloat64sOrNil[T Float](x []T) []float64 {
 // 0 pure Go, 1 AVX2+FMA, 2 AVX-512. Tests lower it to compare the paths.
 var rowvecMaxLevel = 2
 
-func rowvecLevel() int {
-	if hasAVX512 && rowvecMaxLevel >= 2 {
-		return 2
-	}
-	if hasAVX2FMA && rowvecMaxLevel >= 1 {
-		return 1
-	}
-	return 0
-}
+func rowvecLevel() int { return simdLevel(rowvecMaxLevel) }
 
 // combineLanes adds the partial sums pairwise: lane i and i+16, then i and
 // i+8, i and i+4, and finally (l0+l2) + (l1+l3).
