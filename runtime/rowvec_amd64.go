@@ -103,6 +103,30 @@ func addScaledDiffB32AVX512(db []float32, s float64, a, b []float32)
 //go:noescape
 func addConst32AVX512(dst []float32, v float32)
 
+//go:noescape
+func sqDistRows64AVX512(dst []float64, a, b []float64)
+
+//go:noescape
+func sqDistRows32AVX512(dst []float64, a, b []float32)
+
+func sqDistRows32(dst []float64, a, b []float32) {
+	if rowvecLevel() == 2 {
+		n := len(dst) - len(dst)%sqDistRowsBlock
+		sqDistRows32AVX512(dst[:n], a, b)
+		dst, b = dst[n:], b[n*len(a):]
+	}
+	sqDistRowsGo(dst, a, b, sqDist32)
+}
+
+func sqDistRows64(dst []float64, a, b []float64) {
+	if rowvecLevel() == 2 {
+		n := len(dst) - len(dst)%sqDistRowsBlock
+		sqDistRows64AVX512(dst[:n], a, b)
+		dst, b = dst[n:], b[n*len(a):]
+	}
+	sqDistRowsGo(dst, a, b, sqDist64)
+}
+
 func sum32(x []float32) float64 {
 	switch rowvecLevel() {
 	case 2:

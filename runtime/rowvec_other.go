@@ -16,6 +16,10 @@ func sqDist32(a, b []float32) float64 { return sqDistGo(a, b) }
 
 func sqDist64(a, b []float64) float64 { return sqDistGo(a, b) }
 
+func sqDistRows32(dst []float64, a, b []float32) { sqDistRowsGo(dst, a, b, sqDist32) }
+
+func sqDistRows64(dst []float64, a, b []float64) { sqDistRowsGo(dst, a, b, sqDist64) }
+
 func addScaled32(dst []float32, s float64, x []float32) { addScaledGo(dst, s, x) }
 
 func addScaled64(dst []float64, s float64, x []float64) { addScaledGo(dst, s, x) }

@@ -276,6 +276,144 @@ def red_avx512(op, t):
     w("\tRET")
     w()
 
+# ---------------- row blocks of SqDist ----------------
+# sqDistRows{t}AVX512(dst []float64, a, b []float{t}) sets
+# dst[j] = SqDist(a, b[j*len(a):][:len(a)]) for every j, R rows of b at a
+# time against the one row a, which is loaded (and, for float32, widened)
+# once per R rows. Each row keeps its own 32 lanes (Z4r..Z4r+3), in the
+# order of red_avx512, so every dst[j] is bit-identical to SqDist. The
+# caller passes a multiple of R rows. Row r of a block is addressed from
+# R12 (rows 0-2) or R13 (rows 3-5), plus 0, 1 or 2 times the row stride
+# R10.
+SQDIST_ROWS = 6
+
+def sqdist_rows_avx512(t, R):
+    name = "sqDistRows%dAVX512" % t
+    es = t // 8
+    sig = "func %s(dst []float64, a, b []float%d)" % (name, t)
+    L = name
+    def row(r, off):
+        base = "R12" if r < 3 else "R13"
+        idx = ["", "(R10*1)", "(R10*2)"][r % 3]
+        return "%d(%s)%s" % (off, base, idx)
+    def one(g, off, mask):
+        K = "K%d" % (g + 1)
+        if t == 64:
+            if mask:
+                w("\tVMOVUPD.Z   %d(R11), %s, Z28" % (off, K))
+            else:
+                w("\tVMOVUPD     %d(R11), Z28" % off)
+        else:
+            if mask:
+                w("\tVMOVUPS.Z   %d(R11), %s, Y28" % (off, K))
+                w("\tVCVTPS2PD   Y28, Z28")
+            else:
+                w("\tVCVTPS2PD   %d(R11), Z28" % off)
+        for r in range(R):
+            tr = "Z%d" % (29 + r % 3)
+            if t == 64:
+                if mask:
+                    w("\tVMOVUPD.Z   %s, %s, %s" % (row(r, off), K, tr))
+                    w("\tVSUBPD      %s, Z28, %s" % (tr, tr))
+                else:
+                    w("\tVSUBPD      %s, Z28, %s" % (row(r, off), tr))
+            else:
+                if mask:
+                    w("\tVMOVUPS.Z   %s, %s, Y%d" % (row(r, off), K, 29 + r % 3))
+                    w("\tVCVTPS2PD   Y%d, %s" % (29 + r % 3, tr))
+                else:
+                    w("\tVCVTPS2PD   %s, %s" % (row(r, off), tr))
+                w("\tVSUBPD      %s, Z28, %s" % (tr, tr))
+            acc = "Z%d" % (4 * r + g)
+            if mask:
+                w("\tVFMADD231PD %s, %s, %s, %s" % (tr, tr, K, acc))
+            else:
+                w("\tVFMADD231PD %s, %s, %s" % (tr, tr, acc))
+    w("// " + sig)
+    w("// len(dst) must be a multiple of %d and len(b) at least len(dst)*len(a)." % R)
+    w("TEXT ·%s(SB), NOSPLIT, $0-72" % name)
+    w("\tMOVQ dst_base+0(FP), R8")
+    w("\tMOVQ dst_len+8(FP), BX")
+    w("\tMOVQ a_base+24(FP), SI")
+    w("\tMOVQ a_len+32(FP), CX")
+    w("\tMOVQ b_base+48(FP), R12")
+    w("\tLEAQ (CX*%d), R10" % es)
+    w("\t// r = R9 = len(a) mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.")
+    w("\tMOVQ     CX, R9")
+    w("\tANDQ     $31, R9")
+    w("\tMOVL     $1, AX")
+    w("\tMOVQ     R9, CX")
+    w("\tSHLL     CX, AX")
+    w("\tDECL     AX")
+    w("\tKMOVD    AX, K1")
+    w("\tKSHIFTRD $8, K1, K2")
+    w("\tKSHIFTRD $16, K1, K3")
+    w("\tKSHIFTRD $24, K1, K4")
+    w("\tMOVQ     a_len+32(FP), CX")
+    w("\tSHRQ     $5, CX")
+    w()
+    w("%s_block:" % L)
+    w("\tCMPQ BX, $%d" % R)
+    w("\tJB   %s_done" % L)
+    w("\tLEAQ (R12)(R10*2), R13")
+    w("\tADDQ R10, R13")
+    for k in range(4 * R):
+        w("\tVPXORQ Z%d, Z%d, Z%d" % (k, k, k))
+    w("\tMOVQ SI, R11")
+    w("\tMOVQ CX, DX")
+    w("\tTESTQ DX, DX")
+    w("\tJZ   %s_tail" % L)
+    w()
+    w("%s_loop:" % L)
+    for g in range(4):
+        one(g, g * 8 * es, None)
+    w("\tADDQ $%d, R11" % (32 * es))
+    w("\tADDQ $%d, R12" % (32 * es))
+    w("\tADDQ $%d, R13" % (32 * es))
+    w("\tDECQ DX")
+    w("\tJNZ  %s_loop" % L)
+    w()
+    w("%s_tail:" % L)
+    w("\tTESTQ R9, R9")
+    w("\tJZ   %s_reduce" % L)
+    for g in range(4):
+        if g > 0:
+            w("\tCMPQ R9, $%d" % (8 * g))
+            w("\tJLE  %s_reduce" % L)
+        one(g, g * 8 * es, "K")
+    w()
+    w("%s_reduce:" % L)
+    w("\t// Row r's lanes Z4r..Z4r+3 combine as combineLanes does; row 0 in place,")
+    w("\t// the others moved to Z0 first (the VEX forms below reach only X0-X15).")
+    for r in range(R):
+        a0, a1, a2, a3 = ["Z%d" % (4 * r + k) for k in range(4)]
+        w("\tVADDPD        %s, %s, %s" % (a2, a0, a0))
+        w("\tVADDPD        %s, %s, %s" % (a3, a1, a1))
+        w("\tVADDPD        %s, %s, Z0" % (a1, a0))
+        w("\tVEXTRACTF64X4 $1, Z0, Y1")
+        w("\tVADDPD        Y1, Y0, Y0")
+        w("\tVEXTRACTF128  $1, Y0, X1")
+        w("\tVADDPD        X1, X0, X0")
+        w("\tVPERMILPD     $1, X0, X1")
+        w("\tVADDSD        X1, X0, X0")
+        w("\tVMOVSD        X0, %d(R8)" % (8 * r))
+    w("\t// Next block: R12 moves from the end of row 0 to the start of row %d." % R)
+    w("\tMOVQ a_len+32(FP), AX")
+    w("\tANDQ $-32, AX")
+    w("\tSHLQ $%d, AX" % (es.bit_length() - 1))
+    w("\tSUBQ AX, R12")
+    for k in (8, 4, 2, 1):
+        if R & k:
+            w("\tLEAQ (R12)(R10*%d), R12" % k)
+    w("\tADDQ $%d, R8" % (8 * R))
+    w("\tSUBQ $%d, BX" % R)
+    w("\tJMP  %s_block" % L)
+    w()
+    w("%s_done:" % L)
+    w("\tVZEROUPPER")
+    w("\tRET")
+    w()
+
 # ---------------- element-wise ----------------
 # Each kernel is described by: signature, arg loads, and a body(g, isa, mask)
 # emitting code for one vector of elements at element offset g*W.
@@ -458,6 +596,10 @@ w()
 for op in ["sum", "dot", "sqdist"]:
     for t in [64, 32]:
         red_avx512(op, t)
+w("// ---- row blocks of SqDist, AVX-512 ----")
+w()
+for t in [64, 32]:
+    sqdist_rows_avx512(t, SQDIST_ROWS)
 for isa in ["AVX2", "AVX512"]:
     w("// ---- element-wise kernels, %s ----" % ("AVX2" if isa == "AVX2" else "AVX-512"))
     w()
