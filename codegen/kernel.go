@@ -108,38 +108,43 @@ func (f *fn) groups(units []unit) []jen.Code {
 	return out
 }
 
-// loopGroup emits a fused group as one loop nest over its index space.
+// loopGroup emits a fused group as one loop nest over its index space,
+// after the pairwise distance matrices that can run ahead of it.
 func (f *fn) loopGroup(group []unit) []jen.Code {
 	var out []jen.Code
-	first := group[0].op()
-	{
-		f.bindVars(first.Index)
-		for _, u := range group[1:] {
-			for p, v := range u.op().Index {
-				f.aliasVar(v, first.Index[p])
-			}
+	hoisted, rest := f.pairDists(group)
+	for _, p := range hoisted {
+		out = append(out, f.pairDistCall(p, group[0].op().Index[0]))
+	}
+	if len(rest) == 0 {
+		return out
+	}
+	first := rest[0].op()
+	f.bindVars(first.Index)
+	for _, u := range rest[1:] {
+		for p, v := range u.op().Index {
+			f.aliasVar(v, first.Index[p])
 		}
-		var inner []jen.Code
-		rs := runs(group)
-		for _, run := range rs {
-			code := f.run(run)
-			if len(rs) > 1 && run[0].op().Kind == ir.Reduce {
-				// Each reduction's scratch (row slices, its loop variable,
-				// best, arg, ...) lives in a block of its own.
-				code = []jen.Code{jen.Block(code...)}
-			}
-			inner = append(inner, code...)
-		}
-		code := f.loops(first.Index, inner)
-		f.release(first.Index)
-		if len(first.Index) == 0 {
-			// A block keeps the accumulators of one scalar group from
-			// colliding with the next one's.
+	}
+	var inner []jen.Code
+	rs := runs(rest)
+	for _, run := range rs {
+		code := f.run(run)
+		if len(rs) > 1 && run[0].op().Kind == ir.Reduce {
+			// Each reduction's scratch (row slices, its loop variable,
+			// best, arg, ...) lives in a block of its own.
 			code = []jen.Code{jen.Block(code...)}
 		}
-		out = append(out, code...)
+		inner = append(inner, code...)
 	}
-	return out
+	code := f.loops(first.Index, inner)
+	f.release(first.Index)
+	if len(first.Index) == 0 {
+		// A block keeps the accumulators of one scalar group from
+		// colliding with the next one's.
+		code = []jen.Code{jen.Block(code...)}
+	}
+	return append(out, code...)
 }
 
 // run emits the code of one run inside its group's loops.

@@ -333,11 +333,9 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 	x := in.X
 	dSum := ws.dSum
 	d := ws.d
-	for i := lo; i < hi; i++ {
+	lossrt.SqDistMatrix(dSum, N, x, x, D, lo, hi)
+	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
-			{
-				dSum[i*N+j] = lossrt.SqDist(x[i*D:][:D], x[j*D:][:D])
-			}
 			d[i*N+j] = lossrt.Sqrt(dSum[i*N+j])
 		}
 	}

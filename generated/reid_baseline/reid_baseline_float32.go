@@ -600,11 +600,9 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 	feat := in.Feat
 	triDSum := ws.triDSum
 	triD := ws.triD
-	for i := lo; i < hi; i++ {
+	lossrt.SqDistMatrix(triDSum, N, feat, feat, D, lo, hi)
+	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
-			{
-				triDSum[i*N+j] = lossrt.SqDist(feat[i*D:][:D], feat[j*D:][:D])
-			}
 			triD[i*N+j] = lossrt.Sqrt(triDSum[i*N+j])
 		}
 	}

@@ -265,3 +265,48 @@ func TestCheckContractionLayouts(t *testing.T) {
 		}
 	}
 }
+
+// Pairwise distance matrices become SqDistMatrix calls (a matrix against
+// itself either way round, against another, transposed) and keep their
+// values and gradients; the sizes cover whole and partial blocks of six
+// rows and of 32 lanes.
+func TestCheckPairDistances(t *testing.T) {
+	needGo(t)
+	const spec = "testdata/pair_distances.loss"
+	src, err := os.ReadFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := compiler.Compile(spec, src, compiler.Options{Types: []string{"float64"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	for _, f := range files {
+		if strings.HasSuffix(f.Name, "_float64.go") {
+			code = string(f.Content)
+		}
+	}
+	for _, want := range []string{
+		"lossrt.SqDistMatrix(self, N, x, x, D, lo, hi)",
+		"lossrt.SqDistMatrix(swap, N, x, x, D, lo, hi)",
+		"lossrt.SqDistMatrix(cross, M, x, y, D, lo, hi)",
+		"lossrt.SqDistMatrix(crossT, N, y, x, D, lo, hi)",
+	} {
+		if !strings.Contains(code, want) {
+			t.Errorf("generated code lacks %s", want)
+		}
+	}
+	if strings.Contains(code, "lossrt.SqDist(") {
+		t.Errorf("a pairwise distance is still one SqDist call per pair")
+	}
+	for _, args := range [][]string{
+		{"-dims", "N=7,D=37,M=5", spec},
+		{"-type", "float32", "-dims", "N=13,D=70,M=8", "-seed", "5", spec},
+	} {
+		code, stdout, stderr := checkMain(t, args...)
+		if code != 0 || !strings.Contains(stdout, "ok: every checked gradient element matches") {
+			t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+}
