@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	lossrt "github.com/lossgen/lossgen/runtime"
@@ -52,22 +51,7 @@ func benchGemm[T lossrt.Float](s matmulShape, workers int, minTime time.Duration
 	g := lossrt.NewGemm[T]()
 	g.SetWorkers(workers)
 	call := func() { g.NT(s.M, s.N, s.K, a, s.K, b, s.K, c, s.N) }
-	call()
-	start := time.Now()
-	call()
-	per := time.Since(start)
-	batch := max(1, int(10*time.Millisecond/max(per, time.Microsecond)))
-	var times []float64
-	begin := time.Now()
-	for len(times) < 3 || time.Since(begin) < minTime {
-		t := time.Now()
-		for range batch {
-			call()
-		}
-		times = append(times, float64(time.Since(t).Nanoseconds())/float64(batch))
-	}
-	slices.Sort(times)
-	return times[len(times)/2], g.Kernel()
+	return medianNs(call, minTime), g.Kernel()
 }
 
 // matmulRun measures every shape and type on both sides.

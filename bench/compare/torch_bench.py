@@ -139,6 +139,19 @@ def matmul_step(job):
     return step
 
 
+def cdist_step(job):
+    """torch.cdist of an N×D matrix with itself (forward only)."""
+    s = job["cdist"]
+    dt = torch.float32 if job["type"] == "float32" else torch.float64
+    g = torch.Generator().manual_seed(job["seed"])
+    x = torch.rand(s["N"], s["D"], dtype=dt, generator=g) * 2 - 1
+
+    def step():
+        torch.cdist(x, x)
+
+    return step
+
+
 def median_ns(step, time_s):
     """Warm up, then time batches of about 10ms for at least time_s."""
     t0 = time.perf_counter()
@@ -169,13 +182,14 @@ def main():
         job = json.loads(line)
         ans = {"torch": torch.__version__}
         try:
-            if job.get("matmul"):
+            if job.get("matmul") or job.get("cdist"):
+                make = matmul_step if job.get("matmul") else cdist_step
                 ans["ns"] = {}
                 for threads in job["threads"]:
                     torch.set_num_threads(threads)
                     if set_blas_threads is not None:
                         set_blas_threads(threads)
-                    ans["ns"][str(threads)] = median_ns(matmul_step(job), job["time_s"])
+                    ans["ns"][str(threads)] = median_ns(make(job), job["time_s"])
                 print(json.dumps(ans), flush=True)
                 continue
             step = make_step(job)
