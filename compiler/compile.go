@@ -25,7 +25,8 @@ func Compile(filename string, src []byte, opts Options) ([]File, error) {
 	return codegen.Generate(p, opts)
 }
 
-// Build parses, checks, lowers and differentiates a spec.
+// Build parses, checks, lowers and differentiates a spec, with the scalar
+// reductions split for the workers (ir.SplitScalarReductions).
 func Build(filename string, src []byte) (*ir.Program, error) {
 	prog, err := dsl.Load(filename, src)
 	if err != nil {
@@ -35,6 +36,7 @@ func Build(filename string, src []byte) (*ir.Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	ir.SplitScalarReductions(p)
 	if err := autodiff.Differentiate(p); err != nil {
 		return nil, err
 	}

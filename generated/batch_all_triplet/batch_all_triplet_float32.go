@@ -27,20 +27,23 @@ type Workspace32 struct {
 	// CheckFinite makes every call first scan the real inputs and return a
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
-	CheckFinite bool
-	dims        Dims
-	dSum        []float64    // d_sum[N, N], spec line 11
-	d           []float64    // d[N, N], spec line 11
-	total       []float64    // total[], spec line 12
-	active      []float64    // active[], spec line 13
-	loss        []float64    // loss[], spec line 14
-	adjX        []float32    // stands in for a nil gradient slice of x
-	adjDSum     []float64    // adjoint of d_sum
-	adjD        []float64    // adjoint of d
-	adjTotal    []float64    // adjoint of total
-	adjLoss     []float64    // adjoint of loss
-	pool        *lossrt.Pool // the goroutines large groups and products are split among
-	parts       parts32      // the parallel group being run
+	CheckFinite  bool
+	dims         Dims
+	dSum         []float64    // d_sum[N, N], spec line 11
+	d            []float64    // d[N, N], spec line 11
+	totalPart    []float64    // total_part[N], spec line 12
+	total        []float64    // total[], spec line 12
+	activePart   []float64    // active_part[N], spec line 13
+	active       []float64    // active[], spec line 13
+	loss         []float64    // loss[], spec line 14
+	adjX         []float32    // stands in for a nil gradient slice of x
+	adjDSum      []float64    // adjoint of d_sum
+	adjD         []float64    // adjoint of d
+	adjTotalPart []float64    // adjoint of total_part
+	adjTotal     []float64    // adjoint of total
+	adjLoss      []float64    // adjoint of loss
+	pool         *lossrt.Pool // the goroutines large groups and products are split among
+	parts        parts32      // the parallel group being run
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -54,12 +57,15 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	}
 	ws.dSum = make([]float64, d.N*d.N)
 	ws.d = make([]float64, d.N*d.N)
+	ws.totalPart = make([]float64, d.N)
 	ws.total = make([]float64, 1)
+	ws.activePart = make([]float64, d.N)
 	ws.active = make([]float64, 1)
 	ws.loss = make([]float64, 1)
 	ws.adjX = make([]float32, d.N*d.D)
 	ws.adjDSum = make([]float64, d.N*d.N)
 	ws.adjD = make([]float64, d.N*d.N)
+	ws.adjTotalPart = make([]float64, d.N)
 	ws.adjTotal = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
 	ws.pool = lossrt.NewPool(0, ws)
@@ -154,10 +160,9 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
-	margin := ws.Params.Margin
-	labels := in.Labels
-	d := ws.d
+	totalPart := ws.totalPart
 	total := ws.total
+	activePart := ws.activePart
 	active := ws.active
 	loss := ws.loss
 	// batch_all_triplet.loss:11: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
@@ -177,34 +182,46 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.forwardPart0(in, Grads32{}, 0, 0, N)
 	}
 	// batch_all_triplet.loss:12: total   = sum(a, p, n | labels[p] == labels[a] && p != a && labels[n] != labels[a]: relu(d[a, p] - d[a, n] + margin))
+	if N*N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart1(in, Grads32{}, 0, 0, N)
+	}
+	// batch_all_triplet.loss:12: total   = sum(a, p, n | labels[p] == labels[a] && p != a && labels[n] != labels[a]: relu(d[a, p] - d[a, n] + margin))
+	{
+		total[0] = lossrt.Sum(totalPart[:N])
+	}
+	// batch_all_triplet.loss:13: active  = count(a, p, n | labels[p] == labels[a] && p != a && labels[n] != labels[a] && d[a, p] - d[a, n] + margin > 0)
+	if N*N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart2(in, Grads32{}, 0, 0, N)
+	}
 	// batch_all_triplet.loss:13: active  = count(a, p, n | labels[p] == labels[a] && p != a && labels[n] != labels[a] && d[a, p] - d[a, n] + margin > 0)
 	// batch_all_triplet.loss:14: loss    = total / max(active, 1)
 	{
 		{
-			var acc0 float64
-			for a := 0; a < N; a++ {
-				for p := 0; p < N; p++ {
-					for n := 0; n < N; n++ {
-						if labels[p] == labels[a] && p != a && labels[n] != labels[a] {
-							acc0 += lossrt.Relu(d[a*N+p] - d[a*N+n] + margin)
-						}
-					}
-				}
-			}
-			total[0] = acc0
-		}
-		{
-			cnt := 0
-			for a := 0; a < N; a++ {
-				for p := 0; p < N; p++ {
-					for n := 0; n < N; n++ {
-						if labels[p] == labels[a] && p != a && labels[n] != labels[a] && d[a*N+p]-d[a*N+n]+margin > 0 {
-							cnt++
-						}
-					}
-				}
-			}
-			active[0] = float64(cnt)
+			active[0] = lossrt.Sum(activePart[:N])
 		}
 		loss[0] = total[0] / lossrt.Max(active[0], 1)
 	}
@@ -215,9 +232,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	D := ws.dims.D
-	margin := ws.Params.Margin
 	x := in.X
-	labels := in.Labels
 	d := ws.d
 	active := ws.active
 	adjX := grad.X
@@ -226,10 +241,12 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	}
 	adjDSum := ws.adjDSum
 	adjD := ws.adjD
+	adjTotalPart := ws.adjTotalPart
 	adjTotal := ws.adjTotal
 	adjLoss := ws.adjLoss
 	clear(adjDSum)
 	clear(adjD)
+	clear(adjTotalPart)
 	clear(adjTotal)
 	adjLoss[0] = float64(scale)
 	// batch_all_triplet.loss:14: loss    = total / max(active, 1)
@@ -237,19 +254,26 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	{
 		adjTotal[0] += adjLoss[0] / lossrt.Max(active[0], 1)
 		{
-			h1 := adjTotal[0]
-			for a := 0; a < N; a++ {
-				for p := 0; p < N; p++ {
-					for n := 0; n < N; n++ {
-						if labels[p] == labels[a] && p != a && labels[n] != labels[a] {
-							g1 := lossrt.Select(d[a*N+p]-d[a*N+n]+margin > 0, h1, 0)
-							adjD[a*N+p] += g1
-							adjD[a*N+n] -= g1
-						}
-					}
-				}
+			if rowScale := adjTotal[0]; rowScale != 0 {
+				lossrt.AddConst(adjTotalPart[:N], rowScale)
 			}
 		}
+	}
+	// batch_all_triplet.loss:12: total   = sum(a, p, n | labels[p] == labels[a] && p != a && labels[n] != labels[a]: relu(d[a, p] - d[a, n] + margin))
+	if N*N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart3(in, grad, scale, 0, N)
 	}
 	// batch_all_triplet.loss:11: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
 	for i := 0; i < N; i++ {
@@ -279,6 +303,68 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
+// forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	margin := ws.Params.Margin
+	labels := in.Labels
+	d := ws.d
+	totalPart := ws.totalPart
+	for a := lo; a < hi; a++ {
+		var acc0 float64
+		for p := 0; p < N; p++ {
+			for n := 0; n < N; n++ {
+				if labels[p] == labels[a] && p != a && labels[n] != labels[a] {
+					acc0 += lossrt.Relu(d[a*N+p] - d[a*N+n] + margin)
+				}
+			}
+		}
+		totalPart[a] = acc0
+	}
+}
+
+// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	margin := ws.Params.Margin
+	labels := in.Labels
+	d := ws.d
+	activePart := ws.activePart
+	for a := lo; a < hi; a++ {
+		cnt := 0
+		for p := 0; p < N; p++ {
+			for n := 0; n < N; n++ {
+				if labels[p] == labels[a] && p != a && labels[n] != labels[a] && d[a*N+p]-d[a*N+n]+margin > 0 {
+					cnt++
+				}
+			}
+		}
+		activePart[a] = float64(cnt)
+	}
+}
+
+// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	margin := ws.Params.Margin
+	labels := in.Labels
+	d := ws.d
+	adjD := ws.adjD
+	adjTotalPart := ws.adjTotalPart
+	for a := lo; a < hi; a++ {
+		h1 := adjTotalPart[a]
+		for p := 0; p < N; p++ {
+			for n := 0; n < N; n++ {
+				if labels[p] == labels[a] && p != a && labels[n] != labels[a] {
+					g1 := lossrt.Select(d[a*N+p]-d[a*N+n]+margin > 0, h1, 0)
+					adjD[a*N+p] += g1
+					adjD[a*N+n] -= g1
+				}
+			}
+		}
+	}
+}
+
 // parts32 is the task the workspace's pool runs: the outer range [0, n) of a
 // parallel group, cut into parts equal ranges. It lives in the workspace, so
 // handing it to the pool allocates nothing.
@@ -296,6 +382,12 @@ func (p *parts32) RunPart(part int) {
 	switch p.group {
 	case 0:
 		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
+	case 1:
+		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
+	case 2:
+		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
+	case 3:
+		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

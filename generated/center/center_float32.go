@@ -31,15 +31,19 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite     bool
 	dims            Dims
-	lossSum         []float64 // loss_sum[], spec line 11
-	loss            []float64 // loss[], spec line 11
-	centersNewSum   []float64 // centers_new_sum[C, D], spec line 13
-	centersNewCount []float64 // centers_new_count[C], spec line 13
-	centersNew      []float64 // centers_new[C, D], spec line 13
-	adjX            []float32 // stands in for a nil gradient slice of x
-	adjCenters      []float32 // stands in for a nil gradient slice of centers
-	adjLossSum      []float64 // adjoint of loss_sum
-	adjLoss         []float64 // adjoint of loss
+	lossSumPart     []float64    // loss_sum_part[N], spec line 11
+	lossSum         []float64    // loss_sum[], spec line 11
+	loss            []float64    // loss[], spec line 11
+	centersNewSum   []float64    // centers_new_sum[C, D], spec line 13
+	centersNewCount []float64    // centers_new_count[C], spec line 13
+	centersNew      []float64    // centers_new[C, D], spec line 13
+	adjX            []float32    // stands in for a nil gradient slice of x
+	adjCenters      []float32    // stands in for a nil gradient slice of centers
+	adjLossSumPart  []float64    // adjoint of loss_sum_part
+	adjLossSum      []float64    // adjoint of loss_sum
+	adjLoss         []float64    // adjoint of loss
+	pool            *lossrt.Pool // the goroutines large groups and products are split among
+	parts           parts32      // the parallel group being run
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -51,6 +55,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 		Params: DefaultParams(),
 		dims:   d,
 	}
+	ws.lossSumPart = make([]float64, d.N)
 	ws.lossSum = make([]float64, 1)
 	ws.loss = make([]float64, 1)
 	ws.centersNewSum = make([]float64, d.C*d.D)
@@ -58,14 +63,26 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.centersNew = make([]float64, d.C*d.D)
 	ws.adjX = make([]float32, d.N*d.D)
 	ws.adjCenters = make([]float32, d.C*d.D)
+	ws.adjLossSumPart = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
 }
 
 // Dims returns the sizes the workspace was made for.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// SetWorkers sets how many goroutines the workspace's large loops and matrix
+// products are split among, the calling one included; n <= 0 means
+// GOMAXPROCS, the default. Results are bit-identical for every n.
+// SetWorkers(1) suits callers that already run one workspace per core. It
+// allocates: call it once, not per step.
+func (ws *Workspace32) SetWorkers(n int) {
+	ws.pool.Close()
+	ws.pool = lossrt.NewPool(n, ws)
 }
 
 // Loss computes the loss only.
@@ -170,21 +187,29 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
-	x := in.X
-	centers := in.Centers
-	labels := in.Labels
+	lossSumPart := ws.lossSumPart
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// center.loss:11: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 0,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart0(in, Grads32{}, 0, 0, N)
+	}
+	// center.loss:11: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
 	{
 		{
-			{
-				var rowAcc float64
-				for i := 0; i < N; i++ {
-					rowAcc += lossrt.SqDist(x[i*D:][:D], centers[labels[i]*D:][:D])
-				}
-				lossSum[0] = rowAcc
-			}
+			lossSum[0] = lossrt.Sum(lossSumPart[:N])
 		}
 		loss[0] = lossSum[0] / (2 * float64(N))
 	}
@@ -206,20 +231,58 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if adjCenters == nil {
 		adjCenters = ws.adjCenters
 	}
+	adjLossSumPart := ws.adjLossSumPart
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
+	clear(adjLossSumPart)
 	clear(adjLossSum)
 	adjLoss[0] = float64(scale)
 	// center.loss:11: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
 	{
 		adjLossSum[0] += adjLoss[0] / (2 * float64(N))
 		{
-			for i := 0; i < N; i++ {
-				if rowScale := adjLossSum[0] * 2; rowScale != 0 {
-					lossrt.AddScaledDiff(adjX[i*D:][:D], adjCenters[labels[i]*D:][:D], rowScale, x[i*D:][:D], centers[labels[i]*D:][:D])
-				}
+			if rowScale := adjLossSum[0]; rowScale != 0 {
+				lossrt.AddConst(adjLossSumPart[:N], rowScale)
 			}
 		}
+	}
+	// center.loss:11: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
+	for i := 0; i < N; i++ {
+		if rowScale := adjLossSumPart[i] * 2; rowScale != 0 {
+			lossrt.AddScaledDiff(adjX[i*D:][:D], adjCenters[labels[i]*D:][:D], rowScale, x[i*D:][:D], centers[labels[i]*D:][:D])
+		}
+	}
+}
+
+// forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	x := in.X
+	centers := in.Centers
+	labels := in.Labels
+	lossSumPart := ws.lossSumPart
+	for i := lo; i < hi; i++ {
+		lossSumPart[i] = lossrt.SqDist(x[i*D:][:D], centers[labels[i]*D:][:D])
+	}
+}
+
+// parts32 is the task the workspace's pool runs: the outer range [0, n) of a
+// parallel group, cut into parts equal ranges. It lives in the workspace, so
+// handing it to the pool allocates nothing.
+type parts32 struct {
+	ws              *Workspace32
+	in              Inputs32
+	grad            Grads32
+	scale           float32
+	group, n, parts int
+}
+
+// RunPart runs one part of the group.
+func (p *parts32) RunPart(part int) {
+	lo, hi := part*p.n/p.parts, (part+1)*p.n/p.parts
+	switch p.group {
+	case 0:
+		p.ws.forwardPart0(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -40,6 +40,7 @@ type Workspace32 struct {
 	c2Sum       []float64    // c2_sum[U, D], spec line 20
 	c2Count     []float64    // c2_count[U], spec line 20
 	c2          []float64    // c2[U, D], spec line 20
+	lossPart    []float64    // loss_part[U], spec line 21
 	loss        []float64    // loss[], spec line 21
 	adjV        []float32    // stands in for a nil gradient slice of v
 	adjT        []float32    // stands in for a nil gradient slice of t
@@ -47,6 +48,7 @@ type Workspace32 struct {
 	adjC1       []float64    // adjoint of c1
 	adjC2Sum    []float64    // adjoint of c2_sum
 	adjC2       []float64    // adjoint of c2
+	adjLossPart []float64    // adjoint of loss_part
 	adjLoss     []float64    // adjoint of loss
 	pool        *lossrt.Pool // the goroutines large groups and products are split among
 	parts       parts32      // the parallel group being run
@@ -69,6 +71,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.c2Sum = make([]float64, d.U*d.D)
 	ws.c2Count = make([]float64, d.U)
 	ws.c2 = make([]float64, d.U*d.D)
+	ws.lossPart = make([]float64, d.U)
 	ws.loss = make([]float64, 1)
 	ws.adjV = make([]float32, d.N*d.D)
 	ws.adjT = make([]float32, d.M*d.D)
@@ -76,6 +79,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjC1 = make([]float64, d.U*d.D)
 	ws.adjC2Sum = make([]float64, d.U*d.D)
 	ws.adjC2 = make([]float64, d.U*d.D)
+	ws.adjLossPart = make([]float64, d.U)
 	ws.adjLoss = make([]float64, 1)
 	ws.pool = lossrt.NewPool(0, ws)
 	return ws, nil
@@ -200,10 +204,9 @@ func (ws *Workspace32) forward(in Inputs32) {
 	nt := ws.nt
 	c1Sum := ws.c1Sum
 	c1Count := ws.c1Count
-	c1 := ws.c1
 	c2Sum := ws.c2Sum
 	c2Count := ws.c2Count
-	c2 := ws.c2
+	lossPart := ws.lossPart
 	loss := ws.loss
 	// hetero_center.loss:17: nv[u in U]    = count(j | vl[j] == u)
 	clear(nv)
@@ -296,17 +299,24 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.forwardPart1(in, Grads32{}, 0, 0, U)
 	}
 	// hetero_center.loss:21: loss          = sum(u in U, k | nv[u] > 0 && nt[u] > 0: (c1[u, k] - c2[u, k])^2)
-	{
-		var acc0 float64
-		for u := 0; u < U; u++ {
-			for k := 0; k < D; k++ {
-				if nv[u] > 0 && nt[u] > 0 {
-					t1 := c1[u*D+k] - c2[u*D+k]
-					acc0 += t1 * t1
-				}
-			}
+	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 2,
+			in:    in,
+			n:     U,
+			parts: min(ws.pool.Workers(), U),
+			scale: 0,
+			ws:    ws,
 		}
-		loss[0] = acc0
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart2(in, Grads32{}, 0, 0, U)
+	}
+	// hetero_center.loss:21: loss          = sum(u in U, k | nv[u] > 0 && nt[u] > 0: (c1[u, k] - c2[u, k])^2)
+	{
+		loss[0] = lossrt.Sum(lossPart[:U])
 	}
 }
 
@@ -319,10 +329,6 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	M := ws.dims.M
 	vl := in.Vl
 	tl := in.Tl
-	nv := ws.nv
-	nt := ws.nt
-	c1 := ws.c1
-	c2 := ws.c2
 	adjV := grad.V
 	if adjV == nil {
 		adjV = ws.adjV
@@ -335,30 +341,25 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjC1 := ws.adjC1
 	adjC2Sum := ws.adjC2Sum
 	adjC2 := ws.adjC2
+	adjLossPart := ws.adjLossPart
 	adjLoss := ws.adjLoss
 	clear(adjC1Sum)
 	clear(adjC1)
 	clear(adjC2Sum)
 	clear(adjC2)
+	clear(adjLossPart)
 	adjLoss[0] = float64(scale)
 	// hetero_center.loss:21: loss          = sum(u in U, k | nv[u] > 0 && nt[u] > 0: (c1[u, k] - c2[u, k])^2)
 	{
-		h1 := adjLoss[0] * 2
-		for u := 0; u < U; u++ {
-			for k := 0; k < D; k++ {
-				if nv[u] > 0 && nt[u] > 0 {
-					g1 := h1 * (c1[u*D+k] - c2[u*D+k])
-					adjC1[u*D+k] += g1
-					adjC2[u*D+k] -= g1
-				}
-			}
+		if rowScale := adjLoss[0]; rowScale != 0 {
+			lossrt.AddConst(adjLossPart[:U], rowScale)
 		}
 	}
-	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
+	// hetero_center.loss:21: loss          = sum(u in U, k | nv[u] > 0 && nt[u] > 0: (c1[u, k] - c2[u, k])^2)
 	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 2,
+			group: 3,
 			in:    in,
 			n:     U,
 			parts: min(ws.pool.Workers(), U),
@@ -368,7 +369,23 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart2(in, grad, scale, 0, U)
+		ws.backwardPart3(in, grad, scale, 0, U)
+	}
+	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
+	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 4,
+			in:    in,
+			n:     U,
+			parts: min(ws.pool.Workers(), U),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart4(in, grad, scale, 0, U)
 	}
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
 	for j := 0; j < M; j++ {
@@ -384,7 +401,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 3,
+			group: 5,
 			in:    in,
 			n:     U,
 			parts: min(ws.pool.Workers(), U),
@@ -394,7 +411,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart3(in, grad, scale, 0, U)
+		ws.backwardPart5(in, grad, scale, 0, U)
 	}
 	// hetero_center.loss:19: c1[u in U, k] = mean(j | vl[j] == u: v[j, k])
 	for j := 0; j < N; j++ {
@@ -434,8 +451,50 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// backwardPart2 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	nv := ws.nv
+	nt := ws.nt
+	c1 := ws.c1
+	c2 := ws.c2
+	lossPart := ws.lossPart
+	for u := lo; u < hi; u++ {
+		var acc0 float64
+		for k := 0; k < D; k++ {
+			if nv[u] > 0 && nt[u] > 0 {
+				t1 := c1[u*D+k] - c2[u*D+k]
+				acc0 += t1 * t1
+			}
+		}
+		lossPart[u] = acc0
+	}
+}
+
+// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	nv := ws.nv
+	nt := ws.nt
+	c1 := ws.c1
+	c2 := ws.c2
+	adjC1 := ws.adjC1
+	adjC2 := ws.adjC2
+	adjLossPart := ws.adjLossPart
+	for u := lo; u < hi; u++ {
+		h1 := adjLossPart[u] * 2
+		for k := 0; k < D; k++ {
+			if nv[u] > 0 && nt[u] > 0 {
+				g1 := h1 * (c1[u*D+k] - c2[u*D+k])
+				adjC1[u*D+k] += g1
+				adjC2[u*D+k] -= g1
+			}
+		}
+	}
+}
+
+// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	c2Count := ws.c2Count
 	adjC2Sum := ws.adjC2Sum
@@ -447,8 +506,8 @@ func (ws *Workspace32) backwardPart2(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	c1Count := ws.c1Count
 	adjC1Sum := ws.adjC1Sum
@@ -480,9 +539,13 @@ func (p *parts32) RunPart(part int) {
 	case 1:
 		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
 	case 2:
-		p.ws.backwardPart2(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
 	case 3:
 		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
+	case 4:
+		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
+	case 5:
+		p.ws.backwardPart5(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

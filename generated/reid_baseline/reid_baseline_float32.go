@@ -46,6 +46,7 @@ type Workspace32 struct {
 	triNn           []float64    // tri_nn[N], spec line 22
 	triSum          []float64    // tri_sum[], spec line 22
 	tri             []float64    // tri[], spec line 22
+	cenSumPart      []float64    // cen_sum_part[N], spec line 23
 	cenSum          []float64    // cen_sum[], spec line 23
 	cen             []float64    // cen[], spec line 23
 	loss            []float64    // loss[], spec line 24
@@ -65,6 +66,7 @@ type Workspace32 struct {
 	adjTriHn        []float64    // adjoint of tri_hn
 	adjTriSum       []float64    // adjoint of tri_sum
 	adjTri          []float64    // adjoint of tri
+	adjCenSumPart   []float64    // adjoint of cen_sum_part
 	adjCenSum       []float64    // adjoint of cen_sum
 	adjCen          []float64    // adjoint of cen
 	adjLoss         []float64    // adjoint of loss
@@ -96,6 +98,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.triNn = make([]float64, d.N)
 	ws.triSum = make([]float64, 1)
 	ws.tri = make([]float64, 1)
+	ws.cenSumPart = make([]float64, d.N)
 	ws.cenSum = make([]float64, 1)
 	ws.cen = make([]float64, 1)
 	ws.loss = make([]float64, 1)
@@ -115,6 +118,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjTriHn = make([]float64, d.N)
 	ws.adjTriSum = make([]float64, 1)
 	ws.adjTri = make([]float64, 1)
+	ws.adjCenSumPart = make([]float64, d.N)
 	ws.adjCenSum = make([]float64, 1)
 	ws.adjCen = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
@@ -264,8 +268,6 @@ func (ws *Workspace32) forward(in Inputs32) {
 	eps := ws.Params.Eps
 	margin := ws.Params.Margin
 	logits := in.Logits
-	feat := in.Feat
-	centers := in.Centers
 	labels := in.Labels
 	ceLse := ws.ceLse
 	ceSum2 := ws.ceSum2
@@ -276,6 +278,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	triNn := ws.triNn
 	triSum := ws.triSum
 	tri := ws.tri
+	cenSumPart := ws.cenSumPart
 	cenSum := ws.cenSum
 	cen := ws.cen
 	loss := ws.loss
@@ -352,8 +355,6 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.forwardPart2(in, Grads32{}, 0, 0, N)
 	}
 	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
-	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
-	// reid_baseline.loss:24: loss = ce + tri + center_weight * cen
 	{
 		{
 			var acc0, acc1, acc2, acc3 float64
@@ -376,14 +377,28 @@ func (ws *Workspace32) forward(in Inputs32) {
 			triSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
 		tri[0] = triSum[0] / float64(N)
+	}
+	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart3(in, Grads32{}, 0, 0, N)
+	}
+	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
+	// reid_baseline.loss:24: loss = ce + tri + center_weight * cen
+	{
 		{
-			{
-				var rowAcc float64
-				for i := 0; i < N; i++ {
-					rowAcc += lossrt.SqDist(feat[i*D:][:D], centers[labels[i]*D:][:D])
-				}
-				cenSum[0] = rowAcc
-			}
+			cenSum[0] = lossrt.Sum(cenSumPart[:N])
 		}
 		cen[0] = cenSum[0] / (2 * float64(N))
 		loss[0] = ce[0] + tri[0] + centerWeight*cen[0]
@@ -428,6 +443,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjTriHn := ws.adjTriHn
 	adjTriSum := ws.adjTriSum
 	adjTri := ws.adjTri
+	adjCenSumPart := ws.adjCenSumPart
 	adjCenSum := ws.adjCenSum
 	adjCen := ws.adjCen
 	adjLoss := ws.adjLoss
@@ -441,12 +457,12 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjTriHn)
 	clear(adjTriSum)
 	clear(adjTri)
+	clear(adjCenSumPart)
 	clear(adjCenSum)
 	clear(adjCen)
 	adjLoss[0] = float64(scale)
 	// reid_baseline.loss:24: loss = ce + tri + center_weight * cen
 	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
-	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
 	{
 		g1 := adjLoss[0]
 		adjCe[0] += g1
@@ -454,12 +470,19 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		adjCen[0] += g1 * centerWeight
 		adjCenSum[0] += adjCen[0] / (2 * float64(N))
 		{
-			for i := 0; i < N; i++ {
-				if rowScale := adjCenSum[0] * 2; rowScale != 0 {
-					lossrt.AddScaledDiff(adjFeat[i*D:][:D], adjCenters[labels[i]*D:][:D], rowScale, feat[i*D:][:D], centers[labels[i]*D:][:D])
-				}
+			if rowScale := adjCenSum[0]; rowScale != 0 {
+				lossrt.AddConst(adjCenSumPart[:N], rowScale)
 			}
 		}
+	}
+	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
+	for i := 0; i < N; i++ {
+		if rowScale := adjCenSumPart[i] * 2; rowScale != 0 {
+			lossrt.AddScaledDiff(adjFeat[i*D:][:D], adjCenters[labels[i]*D:][:D], rowScale, feat[i*D:][:D], centers[labels[i]*D:][:D])
+		}
+	}
+	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
+	{
 		adjTriSum[0] += adjTri[0] / float64(N)
 		{
 			h1 := adjTriSum[0]
@@ -476,23 +499,23 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 					triNn4 := triNnRow[i : i+4 : i+4]
 					adjTriHp4 := adjTriHpRow[i : i+4 : i+4]
 					adjTriHn4 := adjTriHnRow[i : i+4 : i+4]
-					g1b := lossrt.Select(triHp4[0]-triHn4[0]+margin > 0, lossrt.Select(triNn4[0] > 0, h1, 0), 0)
-					adjTriHp4[0] += g1b
-					adjTriHn4[0] -= g1b
-					g1b_1 := lossrt.Select(triHp4[1]-triHn4[1]+margin > 0, lossrt.Select(triNn4[1] > 0, h1, 0), 0)
-					adjTriHp4[1] += g1b_1
-					adjTriHn4[1] -= g1b_1
-					g1b_2 := lossrt.Select(triHp4[2]-triHn4[2]+margin > 0, lossrt.Select(triNn4[2] > 0, h1, 0), 0)
-					adjTriHp4[2] += g1b_2
-					adjTriHn4[2] -= g1b_2
-					g1b_3 := lossrt.Select(triHp4[3]-triHn4[3]+margin > 0, lossrt.Select(triNn4[3] > 0, h1, 0), 0)
-					adjTriHp4[3] += g1b_3
-					adjTriHn4[3] -= g1b_3
+					g1 := lossrt.Select(triHp4[0]-triHn4[0]+margin > 0, lossrt.Select(triNn4[0] > 0, h1, 0), 0)
+					adjTriHp4[0] += g1
+					adjTriHn4[0] -= g1
+					g1_1 := lossrt.Select(triHp4[1]-triHn4[1]+margin > 0, lossrt.Select(triNn4[1] > 0, h1, 0), 0)
+					adjTriHp4[1] += g1_1
+					adjTriHn4[1] -= g1_1
+					g1_2 := lossrt.Select(triHp4[2]-triHn4[2]+margin > 0, lossrt.Select(triNn4[2] > 0, h1, 0), 0)
+					adjTriHp4[2] += g1_2
+					adjTriHn4[2] -= g1_2
+					g1_3 := lossrt.Select(triHp4[3]-triHn4[3]+margin > 0, lossrt.Select(triNn4[3] > 0, h1, 0), 0)
+					adjTriHp4[3] += g1_3
+					adjTriHn4[3] -= g1_3
 				}
 				for ; i < N; i++ {
-					g1b := lossrt.Select(triHpRow[i]-triHnRow[i]+margin > 0, lossrt.Select(triNnRow[i] > 0, h1, 0), 0)
-					adjTriHpRow[i] += g1b
-					adjTriHnRow[i] -= g1b
+					g1 := lossrt.Select(triHpRow[i]-triHnRow[i]+margin > 0, lossrt.Select(triNnRow[i] > 0, h1, 0), 0)
+					adjTriHpRow[i] += g1
+					adjTriHnRow[i] -= g1
 				}
 			}
 		}
@@ -501,7 +524,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 3,
+			group: 4,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -511,7 +534,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart3(in, grad, scale, 0, N)
+		ws.backwardPart4(in, grad, scale, 0, N)
 	}
 	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
 	for i := 0; i < N; i++ {
@@ -563,7 +586,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 4,
+			group: 5,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -573,7 +596,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart4(in, grad, scale, 0, N)
+		ws.backwardPart5(in, grad, scale, 0, N)
 	}
 }
 
@@ -659,8 +682,20 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	feat := in.Feat
+	centers := in.Centers
+	labels := in.Labels
+	cenSumPart := ws.cenSumPart
+	for i := lo; i < hi; i++ {
+		cenSumPart[i] = lossrt.SqDist(feat[i*D:][:D], centers[labels[i]*D:][:D])
+	}
+}
+
+// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	triHpArg := ws.triHpArg
 	triHnArg := ws.triHnArg
@@ -685,8 +720,8 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	C := ws.dims.C
 	adjLogits := grad.Logits
 	if adjLogits == nil {
@@ -728,9 +763,11 @@ func (p *parts32) RunPart(part int) {
 	case 2:
 		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
 	case 3:
-		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart3(p.in, p.grad, p.scale, lo, hi)
 	case 4:
 		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
+	case 5:
+		p.ws.backwardPart5(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -77,6 +77,7 @@ func Load(filename string, src []byte) (*Explanation, error) {
 	if err != nil {
 		return nil, err
 	}
+	ir.SplitScalarReductions(prog)
 	if err := autodiff.Differentiate(prog); err != nil {
 		return nil, err
 	}

@@ -146,7 +146,7 @@ func TestSpecialCases(t *testing.T) {
 		{"circle", "relu(stopgrad(s[i,j] + m))"},
 		{"circle", "for each i, j with labels[j] ≠ labels[i]:"},
 		{"center", "centers[c,k] ← centers[c,k] − (alpha·Σ_{i | labels[i] = c} (centers[c,k] − x[i,k])) / (1 + #{i | labels[i] = c})"},
-		{"center", "∂L/∂centers[labels[i],k] += −2·∂L/∂loss_sum·(x[i,k] − centers[labels[i],k])"},
+		{"center", "∂L/∂centers[labels[i],k] += −2·∂L/∂loss_sum_part[i]·(x[i,k] − centers[labels[i],k])"},
 		{"reid_baseline", "tri = batch_hard_triplet(x: feat, labels: labels"},
 		{"reid_baseline", "[from batch_hard_triplet.loss:17]"},
 		{"cross_entropy_ls", "∂L/∂logits[i,j] += ∂L/∂lse[i]·exp(logits[i,j] − lse[i])"},
