@@ -268,8 +268,7 @@ func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts [
 	f.bindVars(rvars)
 	defer f.release(rvars)
 	if filter != nil {
-		inner := []jen.Code{jen.If(f.expr(filter)).Block(body()...)}
-		return f.loops(rvars, inner)
+		return f.filterLoops(rvars, filter, body())
 	}
 	if !unrolled {
 		return f.loops(rvars, body())

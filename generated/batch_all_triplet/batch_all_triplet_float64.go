@@ -313,9 +313,11 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 	for a := lo; a < hi; a++ {
 		var acc0 float64
 		for p := 0; p < N; p++ {
-			for n := 0; n < N; n++ {
-				if labels[p] == labels[a] && p != a && labels[n] != labels[a] {
-					acc0 += lossrt.Relu(d[a*N+p] - d[a*N+n] + margin)
+			if labels[p] == labels[a] && p != a {
+				for n := 0; n < N; n++ {
+					if labels[n] != labels[a] {
+						acc0 += lossrt.Relu(d[a*N+p] - d[a*N+n] + margin)
+					}
 				}
 			}
 		}
@@ -333,9 +335,11 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 	for a := lo; a < hi; a++ {
 		cnt := 0
 		for p := 0; p < N; p++ {
-			for n := 0; n < N; n++ {
-				if labels[p] == labels[a] && p != a && labels[n] != labels[a] && d[a*N+p]-d[a*N+n]+margin > 0 {
-					cnt++
+			if labels[p] == labels[a] && p != a {
+				for n := 0; n < N; n++ {
+					if labels[n] != labels[a] && d[a*N+p]-d[a*N+n]+margin > 0 {
+						cnt++
+					}
 				}
 			}
 		}
@@ -354,11 +358,13 @@ func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, l
 	for a := lo; a < hi; a++ {
 		h1 := adjTotalPart[a]
 		for p := 0; p < N; p++ {
-			for n := 0; n < N; n++ {
-				if labels[p] == labels[a] && p != a && labels[n] != labels[a] {
-					g1 := lossrt.Select(d[a*N+p]-d[a*N+n]+margin > 0, h1, 0)
-					adjD[a*N+p] += g1
-					adjD[a*N+n] -= g1
+			if labels[p] == labels[a] && p != a {
+				for n := 0; n < N; n++ {
+					if labels[n] != labels[a] {
+						g1 := lossrt.Select(d[a*N+p]-d[a*N+n]+margin > 0, h1, 0)
+						adjD[a*N+p] += g1
+						adjD[a*N+n] -= g1
+					}
 				}
 			}
 		}

@@ -461,8 +461,8 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 	lossPart := ws.lossPart
 	for u := lo; u < hi; u++ {
 		var acc0 float64
-		for k := 0; k < D; k++ {
-			if nv[u] > 0 && nt[u] > 0 {
+		if nv[u] > 0 && nt[u] > 0 {
+			for k := 0; k < D; k++ {
 				t1 := c1[u*D+k] - c2[u*D+k]
 				acc0 += t1 * t1
 			}
@@ -483,8 +483,8 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 	adjLossPart := ws.adjLossPart
 	for u := lo; u < hi; u++ {
 		h1 := adjLossPart[u] * 2
-		for k := 0; k < D; k++ {
-			if nv[u] > 0 && nt[u] > 0 {
+		if nv[u] > 0 && nt[u] > 0 {
+			for k := 0; k < D; k++ {
 				g1 := h1 * (c1[u*D+k] - c2[u*D+k])
 				adjC1[u*D+k] += g1
 				adjC2[u*D+k] -= g1

@@ -310,3 +310,39 @@ func TestCheckPairDistances(t *testing.T) {
 		}
 	}
 }
+
+// Each conjunct of a filter is tested in the outermost loop binding the
+// variables it reads, and the values and gradients do not change.
+func TestCheckFilterLevels(t *testing.T) {
+	needGo(t)
+	const spec = "testdata/filter_levels.loss"
+	src, err := os.ReadFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := compiler.Compile(spec, src, compiler.Options{Types: []string{"float64"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	for _, f := range files {
+		if strings.HasSuffix(f.Name, "_float64.go") {
+			code = string(f.Content)
+		}
+	}
+	// The nesting of a's forward loops: the test on i before the j loop,
+	// the one on j before the k loop, the rest inside.
+	nest := regexp.MustCompile(`if w\[i\] > 0 \{\s*for j := 0; j < N; j\+\+ \{\s*if labels\[j\] != labels\[i\] \{\s*for k := 0; k < D; k\+\+ \{\s*if x\[j\*D\+k\] > x\[i\*D\+k\] && k != 0 \{`)
+	if !nest.MatchString(code) {
+		t.Errorf("a's filter is not split across its loops:\n%s", code)
+	}
+	for _, args := range [][]string{
+		{"-dims", "N=9,D=7", spec},
+		{"-type", "float32", "-dims", "N=13,D=40", "-seed", "4", spec},
+	} {
+		code, stdout, stderr := checkMain(t, args...)
+		if code != 0 || !strings.Contains(stdout, "ok: every checked gradient element matches") {
+			t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+}
