@@ -119,9 +119,17 @@ func (f *fn) loopGroup(group []unit) []jen.Code {
 	if len(rest) == 0 {
 		return out
 	}
-	first := rest[0].op()
+	// The loop variables are the group's first op's, hoisted or not: a
+	// parallel part's range is over that op's outer variable (f.outer).
+	first := group[0].op()
+	if f.outer != nil && (len(first.Index) == 0 || first.Index[0] != f.outer) {
+		panic("codegen: the loops of a parallel part do not range over the part's rows")
+	}
 	f.bindVars(first.Index)
-	for _, u := range rest[1:] {
+	for _, u := range rest {
+		if u.op() == first {
+			continue
+		}
 		for p, v := range u.op().Index {
 			f.aliasVar(v, first.Index[p])
 		}

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -583,6 +584,42 @@ func TestEdgeBitIdentical(t *testing.T) {
 			}
 			require.Equal(t, first64, bits64(r64), "%s float64, run %d, GOMAXPROCS=%d", name, run, procs)
 			require.Equal(t, first32, bits32(r32), "%s float32, run %d, GOMAXPROCS=%d", name, run, procs)
+		}
+	}
+}
+
+// The same again with eight goroutines per workspace while the garbage
+// collector runs all the time: each call makes a workspace and drops it, so
+// pools start and are stopped by their cleanups around the calls.
+func TestEdgeBitIdenticalUnderGC(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.GC()
+				time.Sleep(50 * time.Microsecond)
+			}
+		}
+	}()
+	dims := map[string]int{"N": 97, "D": 1031, "C": 751}
+	for _, name := range specNames(t) {
+		s := loadSpec(t, name, dims)
+		v := s.inputs(dims, 13, 1)
+		k := kernels[name]
+		var first []uint64
+		for run := range 8 {
+			r, err := k.eval32(request32(v))
+			require.NoError(t, err)
+			if run == 0 {
+				first = bits32(r)
+				continue
+			}
+			require.Equal(t, first, bits32(r), "%s float32, run %d", name, run)
 		}
 	}
 }

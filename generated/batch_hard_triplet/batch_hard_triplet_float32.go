@@ -336,7 +336,7 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 	dSum := ws.dSum
 	d := ws.d
 	lossrt.SqDistMatrix(dSum, N, x, x, D, lo, hi)
-	for i := 0; i < N; i++ {
+	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			d[i*N+j] = lossrt.Sqrt(dSum[i*N+j])
 		}

@@ -624,7 +624,7 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 	triDSum := ws.triDSum
 	triD := ws.triD
 	lossrt.SqDistMatrix(triDSum, N, feat, feat, D, lo, hi)
-	for i := 0; i < N; i++ {
+	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			triD[i*N+j] = lossrt.Sqrt(triDSum[i*N+j])
 		}

@@ -300,6 +300,12 @@ func TestCheckPairDistances(t *testing.T) {
 	if strings.Contains(code, "lossrt.SqDist(") {
 		t.Errorf("a pairwise distance is still one SqDist call per pair")
 	}
+	// The loops after the hoisted calls cover the part's rows only: a part
+	// looping over all rows reads rows another goroutine is writing.
+	part := regexp.MustCompile(`lossrt\.SqDistMatrix\(swap, N, x, x, D, lo, hi\)\s*for i := lo; i < hi; i\+\+ \{\s*for j := 0; j < N; j\+\+ \{\s*root\[i\*N\+j\] =`)
+	if !part.MatchString(code) {
+		t.Errorf("root's loops after the SqDistMatrix calls do not run over [lo, hi):\n%s", code)
+	}
 	for _, args := range [][]string{
 		{"-dims", "N=7,D=37,M=5", spec},
 		{"-type", "float32", "-dims", "N=13,D=70,M=8", "-seed", "5", spec},
