@@ -135,7 +135,7 @@ func (g *typeGen) typeFile() *jen.File {
 	}
 	if usePool {
 		fields = append(fields, jen.Id("pool").Op("*").Qual(rtPath, "Pool").Comment("the goroutines large groups and products are split among"))
-		allocs = append(allocs, jen.Id("ws").Dot("pool").Op("=").Qual(rtPath, "NewPool").Call(jen.Lit(0), jen.Id("ws")))
+		allocs = append(allocs, jen.Id("ws").Dot("pool").Op("=").Qual(rtPath, "NewPool").Call(jen.Lit(0)))
 	}
 	if len(g.par.methods) > 0 {
 		fields = append(fields, jen.Id("parts").Id(g.id("parts")).Comment("the parallel group being run"))
@@ -169,7 +169,7 @@ func (g *typeGen) typeFile() *jen.File {
 		f.Comment("allocates: call it once, not per step.")
 		body := []jen.Code{
 			jen.Id("ws").Dot("pool").Dot("Close").Call(),
-			jen.Id("ws").Dot("pool").Op("=").Qual(rtPath, "NewPool").Call(jen.Id("n"), jen.Id("ws")),
+			jen.Id("ws").Dot("pool").Op("=").Qual(rtPath, "NewPool").Call(jen.Id("n")),
 		}
 		if g.hasContraction() {
 			body = append(body, jen.Id("ws").Dot("gemm").Dot("SetPool").Call(jen.Id("ws").Dot("pool")))

@@ -42,7 +42,7 @@ func (g *Gemm[T]) SetWorkers(n int) {
 		g.SetPool(nil)
 		return
 	}
-	g.SetPool(NewPool(n, g))
+	g.SetPool(NewPool(n))
 	g.par.own = true
 }
 

@@ -23,15 +23,26 @@ type Parts interface {
 // partition, and every part computes the same values whichever goroutine
 // runs it. Pool only decides how many parts run at once.
 //
-// A Pool is owned by one workspace and, like it, is not safe for concurrent
-// use. Its goroutines exit when the owner calls Close, or when the value
-// that owns the Pool is garbage collected (see NewPool).
+// A Pool is owned by one workspace (and shared with the workspace's Gemm)
+// and, like it, is not safe for concurrent use. Its goroutines exit when
+// the owner calls Close, or once the Pool itself is unreachable: they hold
+// only its channels (poolState), never the Pool, so the Pool is collected
+// with the last value that refers to it, and a cleanup stops them. Tying
+// the cleanup to the Pool rather than to the workspace matters: a call
+// running on the workspace's Gemm can outlive every use of the workspace
+// inside it, but not its own use of the Pool.
 type Pool struct {
 	workers int
 	start   sync.Once
+	s       *poolState
+	closed  bool
+}
+
+// poolState is what the goroutines of a Pool see.
+type poolState struct {
 	jobs    chan job
 	done    chan struct{}
-	closed  bool
+	stopped bool
 	running atomic.Int32 // goroutines started and not yet stopped, for tests
 }
 
@@ -42,17 +53,25 @@ type job struct {
 
 // NewPool returns a pool that runs up to workers parts at once, the calling
 // goroutine included; workers <= 0 means GOMAXPROCS at the time of the call.
-// If owner is not nil, the pool's goroutines are stopped once owner becomes
-// unreachable, so that dropping a workspace never leaks them.
-func NewPool[O any](workers int, owner *O) *Pool {
+func NewPool(workers int) *Pool {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	p := &Pool{workers: workers}
-	if owner != nil {
-		runtime.AddCleanup(owner, func(p *Pool) { p.Close() }, p)
-	}
+	p := &Pool{workers: workers, s: &poolState{}}
+	runtime.AddCleanup(p, (*poolState).stop, p.s)
 	return p
+}
+
+// stop ends the goroutines (if they were started). It runs once, from Close
+// or from the cleanup, never while a Run is in progress.
+func (s *poolState) stop() {
+	if s.stopped {
+		return
+	}
+	s.stopped = true
+	if s.jobs != nil {
+		close(s.jobs)
+	}
 }
 
 // Workers returns how many parts the pool runs at once: 1 for a nil or
@@ -76,10 +95,11 @@ func (p *Pool) launch() {
 	// Buffered both ways, so that neither side ever parks to hand over:
 	// a parked sender is readied onto the receiver's thread and waits
 	// there for the whole part.
-	p.jobs = make(chan job, p.workers)
-	p.done = make(chan struct{}, p.workers)
+	s := p.s
+	s.jobs = make(chan job, p.workers)
+	s.done = make(chan struct{}, p.workers)
 	for range p.workers - 1 {
-		p.running.Add(1)
+		s.running.Add(1)
 		go func(jobs <-chan job, done chan<- struct{}, running *atomic.Int32) {
 			defer running.Add(-1)
 			for {
@@ -90,7 +110,7 @@ func (p *Pool) launch() {
 				j.task.RunPart(j.part)
 				done <- struct{}{}
 			}
-		}(p.jobs, p.done, &p.running)
+		}(s.jobs, s.done, &s.running)
 	}
 }
 
@@ -133,7 +153,7 @@ func (p *Pool) Run(t Parts, n int) {
 	sent := 0
 	next := 1
 	for ; next < n && sent < p.workers-1; next++ {
-		p.jobs <- job{task: t, part: next}
+		p.s.jobs <- job{task: t, part: next}
 		sent++
 	}
 	t.RunPart(0)
@@ -141,11 +161,11 @@ func (p *Pool) Run(t Parts, n int) {
 		t.RunPart(next)
 	}
 	for range sent {
-		recvSpinning(p.done)
+		recvSpinning(p.s.done)
 	}
-	// The owner (often t itself) stays reachable until every part is done,
-	// so its cleanup cannot close the pool under a running call.
-	runtime.KeepAlive(t)
+	// The Pool stays reachable until every part is done, so its cleanup
+	// cannot stop the goroutines under a running call.
+	runtime.KeepAlive(p)
 }
 
 // Close stops the pool's goroutines. Later calls to Run run every part on
@@ -155,7 +175,5 @@ func (p *Pool) Close() {
 		return
 	}
 	p.closed = true
-	if p.jobs != nil {
-		close(p.jobs)
-	}
+	p.s.stop()
 }

@@ -20,7 +20,7 @@ func (b busy) RunPart(int) {
 // waited about spinFor for the spinner to give up. Here a call should cost
 // little more than its 50 µs parts (see ns/call).
 func BenchmarkTwoPools(b *testing.B) {
-	p, q := NewPool[int](2, nil), NewPool[int](2, nil)
+	p, q := NewPool(2), NewPool(2)
 	defer p.Close()
 	defer q.Close()
 	work := busy{50 * time.Microsecond}

@@ -74,7 +74,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjHn = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
-	ws.pool = lossrt.NewPool(0, ws)
+	ws.pool = lossrt.NewPool(0)
 	return ws, nil
 }
 
@@ -90,7 +90,7 @@ func (ws *Workspace32) Dims() Dims {
 // allocates: call it once, not per step.
 func (ws *Workspace32) SetWorkers(n int) {
 	ws.pool.Close()
-	ws.pool = lossrt.NewPool(n, ws)
+	ws.pool = lossrt.NewPool(n)
 }
 
 // Loss computes the loss only.

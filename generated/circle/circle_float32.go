@@ -81,7 +81,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjLn = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
-	ws.pool = lossrt.NewPool(0, ws)
+	ws.pool = lossrt.NewPool(0)
 	ws.gemm = lossrt.NewGemm[float32]()
 	ws.gemm.SetPool(ws.pool)
 	return ws, nil
@@ -99,7 +99,7 @@ func (ws *Workspace32) Dims() Dims {
 // allocates: call it once, not per step.
 func (ws *Workspace32) SetWorkers(n int) {
 	ws.pool.Close()
-	ws.pool = lossrt.NewPool(n, ws)
+	ws.pool = lossrt.NewPool(n)
 	ws.gemm.SetPool(ws.pool)
 }
 

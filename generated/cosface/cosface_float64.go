@@ -93,7 +93,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.lseExp = make([]float64, d.N*d.C)
 	ws.lseNorm = make([]float64, d.N)
-	ws.pool = lossrt.NewPool(0, ws)
+	ws.pool = lossrt.NewPool(0)
 	ws.gemm = lossrt.NewGemm[float64]()
 	ws.gemm.SetPool(ws.pool)
 	return ws, nil
@@ -111,7 +111,7 @@ func (ws *Workspace64) Dims() Dims {
 // allocates: call it once, not per step.
 func (ws *Workspace64) SetWorkers(n int) {
 	ws.pool.Close()
-	ws.pool = lossrt.NewPool(n, ws)
+	ws.pool = lossrt.NewPool(n)
 	ws.gemm.SetPool(ws.pool)
 }
 

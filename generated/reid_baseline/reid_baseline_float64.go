@@ -124,7 +124,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.ceLseExp = make([]float64, d.N*d.C)
 	ws.ceLseNorm = make([]float64, d.N)
-	ws.pool = lossrt.NewPool(0, ws)
+	ws.pool = lossrt.NewPool(0)
 	return ws, nil
 }
 
@@ -140,7 +140,7 @@ func (ws *Workspace64) Dims() Dims {
 // allocates: call it once, not per step.
 func (ws *Workspace64) SetWorkers(n int) {
 	ws.pool.Close()
-	ws.pool = lossrt.NewPool(n, ws)
+	ws.pool = lossrt.NewPool(n)
 }
 
 // Loss computes the loss only.
