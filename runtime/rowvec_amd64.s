@@ -1431,8 +1431,8 @@ TEXT ·sqDistRows64AVX512(SB), NOSPLIT, $0-72
 	// r = R9 = len(a) mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.
 	MOVQ     CX, R9
 	ANDQ     $31, R9
-	MOVL     $1, AX
 	MOVQ     R9, CX
+	MOVL     $1, AX
 	SHLL     CX, AX
 	DECL     AX
 	KMOVD    AX, K1
@@ -1711,8 +1711,8 @@ TEXT ·sqDistRows32AVX512(SB), NOSPLIT, $0-72
 	// r = R9 = len(a) mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.
 	MOVQ     CX, R9
 	ANDQ     $31, R9
-	MOVL     $1, AX
 	MOVQ     R9, CX
+	MOVL     $1, AX
 	SHLL     CX, AX
 	DECL     AX
 	KMOVD    AX, K1

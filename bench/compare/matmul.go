@@ -76,16 +76,23 @@ func matmulRun(shapes []matmulShape, types []string, minTime time.Duration, pyth
 			if err != nil {
 				return nil, fmt.Errorf("matmul %v: torch: %v", s, err)
 			}
-			for k, ns := range a.Ns {
-				var t int
-				fmt.Sscan(k, &t)
-				r.TorchNs[t] = ns
-			}
+			r.TorchNs = byThreads(a)
 			r.Err = a.Error
 			out = append(out, r)
 		}
 	}
 	return out, nil
+}
+
+// byThreads is a torch answer's times keyed by thread count.
+func byThreads(a torchAnswer) map[int]float64 {
+	m := map[int]float64{}
+	for k, ns := range a.Ns {
+		var t int
+		fmt.Sscan(k, &t)
+		m[t] = ns
+	}
+	return m
 }
 
 func writeMatmul(w io.Writer, rs []matmulResult) {

@@ -97,15 +97,6 @@ func pairRun(shapes []pairShape, types []string, minTime time.Duration, python s
 		return nil, err
 	}
 	defer torch.close()
-	byThreads := func(a torchAnswer) map[int]float64 {
-		m := map[int]float64{}
-		for k, ns := range a.Ns {
-			var t int
-			fmt.Sscan(k, &t)
-			m[t] = ns
-		}
-		return m
-	}
 	var out []pairResult
 	for _, typ := range types {
 		for _, s := range shapes {

@@ -218,13 +218,9 @@ func TestProbeCoords(t *testing.T) {
 	}
 }
 
-// Every contraction layout: the products must be Gemm calls (NN, TN, NT,
-// and the adjoints' forms), the one layout without a kernel (lᵀ·rᵀ) must
-// fall back to loops, and every gradient must match the interpreter, in
-// both types, at sizes that are not multiples of any tile.
-func TestCheckContractionLayouts(t *testing.T) {
-	needGo(t)
-	const spec = "testdata/contract_layouts.loss"
+// float64Code compiles a test spec for float64 and returns the kernel file.
+func float64Code(t *testing.T, spec string) string {
+	t.Helper()
 	src, err := os.ReadFile(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -233,12 +229,32 @@ func TestCheckContractionLayouts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var code string
 	for _, f := range files {
 		if strings.HasSuffix(f.Name, "_float64.go") {
-			code = string(f.Content)
+			return string(f.Content)
 		}
 	}
+	t.Fatalf("%s: no float64 kernel file", spec)
+	return ""
+}
+
+// checkMatches runs lossgen check and wants every gradient to match.
+func checkMatches(t *testing.T, args ...string) {
+	t.Helper()
+	code, stdout, stderr := checkMain(t, args...)
+	if code != 0 || !strings.Contains(stdout, "ok: every checked gradient element matches") {
+		t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
+	}
+}
+
+// Every contraction layout: the products must be Gemm calls (NN, TN, NT,
+// and the adjoints' forms), the one layout without a kernel (lᵀ·rᵀ) must
+// fall back to loops, and every gradient must match the interpreter, in
+// both types, at sizes that are not multiples of any tile.
+func TestCheckContractionLayouts(t *testing.T) {
+	needGo(t)
+	const spec = "testdata/contract_layouts.loss"
+	code := float64Code(t, spec)
 	for _, want := range []string{
 		"ws.gemm.NN(N, M, K, a, K, b, M, nn, M)",
 		"ws.gemm.TN(N, M, K, c, N, b, M, tn, M)",
@@ -259,10 +275,7 @@ func TestCheckContractionLayouts(t *testing.T) {
 		{"-dims", "N=5,K=7,M=3", spec},
 		{"-type", "float32", "-dims", "N=9,K=13,M=50", "-seed", "3", spec},
 	} {
-		code, stdout, stderr := checkMain(t, args...)
-		if code != 0 || !strings.Contains(stdout, "ok: every checked gradient element matches") {
-			t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
-		}
+		checkMatches(t, args...)
 	}
 }
 
@@ -273,20 +286,7 @@ func TestCheckContractionLayouts(t *testing.T) {
 func TestCheckPairDistances(t *testing.T) {
 	needGo(t)
 	const spec = "testdata/pair_distances.loss"
-	src, err := os.ReadFile(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := compiler.Compile(spec, src, compiler.Options{Types: []string{"float64"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var code string
-	for _, f := range files {
-		if strings.HasSuffix(f.Name, "_float64.go") {
-			code = string(f.Content)
-		}
-	}
+	code := float64Code(t, spec)
 	for _, want := range []string{
 		"lossrt.SqDistMatrix(self, N, x, x, D, lo, hi)",
 		"lossrt.SqDistMatrix(swap, N, x, x, D, lo, hi)",
@@ -310,10 +310,7 @@ func TestCheckPairDistances(t *testing.T) {
 		{"-dims", "N=7,D=37,M=5", spec},
 		{"-type", "float32", "-dims", "N=13,D=70,M=8", "-seed", "5", spec},
 	} {
-		code, stdout, stderr := checkMain(t, args...)
-		if code != 0 || !strings.Contains(stdout, "ok: every checked gradient element matches") {
-			t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
-		}
+		checkMatches(t, args...)
 	}
 }
 
@@ -322,20 +319,7 @@ func TestCheckPairDistances(t *testing.T) {
 func TestCheckFilterLevels(t *testing.T) {
 	needGo(t)
 	const spec = "testdata/filter_levels.loss"
-	src, err := os.ReadFile(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := compiler.Compile(spec, src, compiler.Options{Types: []string{"float64"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var code string
-	for _, f := range files {
-		if strings.HasSuffix(f.Name, "_float64.go") {
-			code = string(f.Content)
-		}
-	}
+	code := float64Code(t, spec)
 	// The nesting of a's forward loops: the test on i before the j loop,
 	// the one on j before the k loop, the rest inside.
 	nest := regexp.MustCompile(`if w\[i\] > 0 \{\s*for j := 0; j < N; j\+\+ \{\s*if labels\[j\] != labels\[i\] \{\s*for k := 0; k < D; k\+\+ \{\s*if x\[j\*D\+k\] > x\[i\*D\+k\] && k != 0 \{`)
@@ -346,9 +330,6 @@ func TestCheckFilterLevels(t *testing.T) {
 		{"-dims", "N=9,D=7", spec},
 		{"-type", "float32", "-dims", "N=13,D=40", "-seed", "4", spec},
 	} {
-		code, stdout, stderr := checkMain(t, args...)
-		if code != 0 || !strings.Contains(stdout, "ok: every checked gradient element matches") {
-			t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
-		}
+		checkMatches(t, args...)
 	}
 }

@@ -168,6 +168,26 @@ def red_avx2(op, t):
     w("\tRET")
     w()
 
+def fold_z0():
+    # X0 = the sum of Z0's 8 lanes, as combineLanes ends: l[i] += l[i+4],
+    # then (l0+l2) + (l1+l3).
+    w("\tVEXTRACTF64X4 $1, Z0, Y1")
+    w("\tVADDPD        Y1, Y0, Y0")
+    w("\tVEXTRACTF128  $1, Y0, X1")
+    w("\tVADDPD        X1, X0, X0")
+    w("\tVPERMILPD     $1, X0, X1")
+    w("\tVADDSD        X1, X0, X0")
+
+def tail_masks():
+    # K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^CX - 1 (CX = r < 32).
+    w("\tMOVL     $1, AX")
+    w("\tSHLL     CX, AX")
+    w("\tDECL     AX")
+    w("\tKMOVD    AX, K1")
+    w("\tKSHIFTRD $8, K1, K2")
+    w("\tKSHIFTRD $16, K1, K3")
+    w("\tKSHIFTRD $24, K1, K4")
+
 def red_avx512(op, t):
     name = {"sum": "sum", "dot": "dot", "sqdist": "sqDist"}[op] + "%dAVX512" % t
     es = t // 8
@@ -229,13 +249,7 @@ def red_avx512(op, t):
     w("\t// r = CX = len mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.")
     w("\tANDQ     $31, CX")
     w("\tJZ       %s_reduce" % L)
-    w("\tMOVL     $1, AX")
-    w("\tSHLL     CX, AX")
-    w("\tDECL     AX")
-    w("\tKMOVD    AX, K1")
-    w("\tKSHIFTRD $8, K1, K2")
-    w("\tKSHIFTRD $16, K1, K3")
-    w("\tKSHIFTRD $24, K1, K4")
+    tail_masks()
     for g in range(4):
         if g > 0:
             w("\tCMPQ CX, $%d" % (8 * g))
@@ -265,12 +279,7 @@ def red_avx512(op, t):
     w("\tVADDPD        Z2, Z0, Z0")
     w("\tVADDPD        Z3, Z1, Z1")
     w("\tVADDPD        Z1, Z0, Z0")
-    w("\tVEXTRACTF64X4 $1, Z0, Y1")
-    w("\tVADDPD        Y1, Y0, Y0")
-    w("\tVEXTRACTF128  $1, Y0, X1")
-    w("\tVADDPD        X1, X0, X0")
-    w("\tVPERMILPD     $1, X0, X1")
-    w("\tVADDSD        X1, X0, X0")
+    fold_z0()
     w("\tVZEROUPPER")
     w("\tVMOVSD        X0, %s" % ret)
     w("\tRET")
@@ -341,14 +350,8 @@ def sqdist_rows_avx512(t, R):
     w("\t// r = R9 = len(a) mod 32; K1-K4 = bits 0-7, 8-15, 16-23, 24-31 of 2^r-1.")
     w("\tMOVQ     CX, R9")
     w("\tANDQ     $31, R9")
-    w("\tMOVL     $1, AX")
     w("\tMOVQ     R9, CX")
-    w("\tSHLL     CX, AX")
-    w("\tDECL     AX")
-    w("\tKMOVD    AX, K1")
-    w("\tKSHIFTRD $8, K1, K2")
-    w("\tKSHIFTRD $16, K1, K3")
-    w("\tKSHIFTRD $24, K1, K4")
+    tail_masks()
     w("\tMOVQ     a_len+32(FP), CX")
     w("\tSHRQ     $5, CX")
     w()
@@ -390,12 +393,7 @@ def sqdist_rows_avx512(t, R):
         w("\tVADDPD        %s, %s, %s" % (a2, a0, a0))
         w("\tVADDPD        %s, %s, %s" % (a3, a1, a1))
         w("\tVADDPD        %s, %s, Z0" % (a1, a0))
-        w("\tVEXTRACTF64X4 $1, Z0, Y1")
-        w("\tVADDPD        Y1, Y0, Y0")
-        w("\tVEXTRACTF128  $1, Y0, X1")
-        w("\tVADDPD        X1, X0, X0")
-        w("\tVPERMILPD     $1, X0, X1")
-        w("\tVADDSD        X1, X0, X0")
+        fold_z0()
         w("\tVMOVSD        X0, %d(R8)" % (8 * r))
     w("\t// Next block: R12 moves from the end of row 0 to the start of row %d." % R)
     w("\tMOVQ a_len+32(FP), AX")
