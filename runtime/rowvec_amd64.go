@@ -110,21 +110,22 @@ func sqDistRows64AVX512(dst []float64, a, b []float64)
 func sqDistRows32AVX512(dst []float64, a, b []float32)
 
 func sqDistRows32(dst []float64, a, b []float32) {
-	if rowvecLevel() == 2 {
-		n := len(dst) - len(dst)%sqDistRowsBlock
-		sqDistRows32AVX512(dst[:n], a, b)
-		dst, b = dst[n:], b[n*len(a):]
-	}
-	sqDistRowsGo(dst, a, b, sqDist32)
+	sqDistRowsBlocks(dst, a, b, sqDistRows32AVX512, sqDist32)
 }
 
 func sqDistRows64(dst []float64, a, b []float64) {
+	sqDistRowsBlocks(dst, a, b, sqDistRows64AVX512, sqDist64)
+}
+
+// sqDistRowsBlocks runs the whole blocks of six rows through the AVX-512
+// kernel, when there is one, and the remaining rows one by one.
+func sqDistRowsBlocks[T Float](dst []float64, a, b []T, blocks func(dst []float64, a, b []T), one func(a, b []T) float64) {
 	if rowvecLevel() == 2 {
 		n := len(dst) - len(dst)%sqDistRowsBlock
-		sqDistRows64AVX512(dst[:n], a, b)
+		blocks(dst[:n], a, b)
 		dst, b = dst[n:], b[n*len(a):]
 	}
-	sqDistRowsGo(dst, a, b, sqDist64)
+	sqDistRowsGo(dst, a, b, one)
 }
 
 func sum32(x []float32) float64 {
