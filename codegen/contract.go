@@ -218,11 +218,14 @@ func sameOperand(idx []ir.Expr, o operand, k *ir.Var) bool {
 func (f *fn) contractionBackward(c contraction, toL, toR bool) []jen.Code {
 	i, j, k := c.op.Index[0], c.op.Index[1], c.k
 	g := jen.Id(f.useAdj(c.op.Target)) // [i, j], leading dimension j
-	l, r := jen.Id(f.useTensor(c.l.t)), jen.Id(f.useTensor(c.r.t))
 	_, lcols := c.l.layout(k)
 	_, rcols := c.r.layout(k)
 	var out []jen.Code
+	// Each half reads only the other operand: mark an operand used only
+	// where a product reads it, or the function declares a slice it never
+	// reads (an operand whose partner takes no gradient).
 	if toL {
+		r := jen.Id(f.useTensor(c.r.t))
 		dl := jen.Id(f.useAdj(c.l.t))
 		switch {
 		case !c.l.trans && !c.r.trans: // dl[i,k] += g[i,j]·r[j,k]
@@ -234,6 +237,7 @@ func (f *fn) contractionBackward(c contraction, toL, toR bool) []jen.Code {
 		}
 	}
 	if toR {
+		l := jen.Id(f.useTensor(c.l.t))
 		dr := jen.Id(f.useAdj(c.r.t))
 		switch {
 		case !c.l.trans && !c.r.trans: // dr[j,k] += g[i,j]ᵀ·l[i,k]

@@ -18,6 +18,9 @@ type fn struct {
 	used     map[string]bool
 	vars     map[*ir.Var]varRender
 	varNames map[*ir.Var]string
+	// aliasOf maps a variable of a fused group's later Op to the first
+	// Op's variable it renders as (see aliasVar).
+	aliasOf map[*ir.Var]*ir.Var
 	locals   map[*ir.Local]string
 	copyNo   int             // unrolled copy being rendered; locals get a _copyNo suffix
 	rows     *rowState       // rows of the unrolled loop being rendered, or nil
@@ -41,7 +44,7 @@ type varRender struct {
 }
 
 func newFn(g *typeGen) *fn {
-	return &fn{g: g, used: map[string]bool{}, vars: map[*ir.Var]varRender{}, varNames: map[*ir.Var]string{}, active: map[string]bool{}, localBase: map[*ir.Local]string{}, usedBase: map[string]bool{}, locals: map[*ir.Local]string{}}
+	return &fn{g: g, used: map[string]bool{}, vars: map[*ir.Var]varRender{}, varNames: map[*ir.Var]string{}, aliasOf: map[*ir.Var]*ir.Var{}, active: map[string]bool{}, localBase: map[*ir.Local]string{}, usedBase: map[string]bool{}, locals: map[*ir.Local]string{}}
 }
 
 func (f *fn) useSize(s *dsl.Size) string {
@@ -121,6 +124,7 @@ func (f *fn) bindVar(v *ir.Var) string {
 		name += "_"
 	}
 	f.active[name] = true
+	delete(f.aliasOf, v) // bound on its own now, no longer rendered as another
 	f.vars[v] = varRender{code: jen.Id(name), prec: precAtom}
 	f.varNames[v] = name
 	return name

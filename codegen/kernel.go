@@ -217,6 +217,20 @@ func (f *fn) bindVars(vars []*ir.Var) {
 func (f *fn) aliasVar(v, to *ir.Var) {
 	f.vars[v] = f.vars[to]
 	f.varNames[v] = f.varNames[to]
+	f.aliasOf[v] = to
+}
+
+// renderVar sets how v renders, and so every variable aliased to it: an
+// unrolled copy renders its innermost variable as k+u, and the fused Ops
+// whose variables alias it must read the same element (copy u of a
+// backward group's second Op once read row k for every u).
+func (f *fn) renderVar(v *ir.Var, r varRender) {
+	f.vars[v] = r
+	for w, to := range f.aliasOf {
+		if to == v {
+			f.vars[w] = r
+		}
+	}
 }
 
 // release ends the scope of loop variables, so their names can be reused.
@@ -296,15 +310,15 @@ func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts [
 	for u := 0; u < unroll; u++ {
 		f.copyNo = u
 		if u == 0 {
-			f.vars[last] = varRender{code: jen.Id(k), prec: precAtom}
+			f.renderVar(last, varRender{code: jen.Id(k), prec: precAtom})
 		} else {
-			f.vars[last] = varRender{code: jen.Id(k).Op("+").Lit(u), prec: prec("+")}
+			f.renderVar(last, varRender{code: jen.Id(k).Op("+").Lit(u), prec: prec("+")})
 		}
 		main = append(main, body()...)
 	}
 	rs.inMain = false
 	f.copyNo = 0
-	f.vars[last] = varRender{code: jen.Id(k), prec: precAtom}
+	f.renderVar(last, varRender{code: jen.Id(k), prec: precAtom})
 	rest := body()
 	inner := append(append(before, f.rowDecls(rs)...),
 		jen.Id(k).Op(":=").Lit(0),

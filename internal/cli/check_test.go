@@ -333,3 +333,37 @@ func TestCheckFilterLevels(t *testing.T) {
 		checkMatches(t, args...)
 	}
 }
+
+// A fused backward loop unrolls every Op of its group in step: the second
+// Op's variables alias the first's, and each unrolled copy must read its own
+// row (copy u of the second Op once read row i for every u, so the gradient
+// of x in covariance-like sums over i was wrong while y's was right).
+func TestCheckFusedUnrolledCopies(t *testing.T) {
+	needGo(t)
+	const spec = "testdata/fused_unroll.loss"
+	code := float64Code(t, spec)
+	if !strings.Contains(code, "x[(i+1)*D+b]") || !strings.Contains(code, "y[(i+1)*D+b]") {
+		t.Errorf("the fused group does not unroll both Ops over i:\n%s", code)
+	}
+	for _, args := range [][]string{
+		{"-dims", "N=9,D=7", spec},
+		{"-type", "float32", "-dims", "N=13,D=6", "-seed", "3", spec},
+	} {
+		checkMatches(t, args...)
+	}
+}
+
+// A contraction whose one operand takes no gradient emits one adjoint
+// product, and declares only the slices that product reads (the query slice
+// q, read only by the other half, was declared and unused: Go refused the
+// package).
+func TestCheckContractionHalfAdjoint(t *testing.T) {
+	needGo(t)
+	const spec = "testdata/half_adjoint.loss"
+	for _, args := range [][]string{
+		{"-dims", "N=9,D=7,Q=5", spec},
+		{"-type", "float32", "-dims", "N=5,D=33,Q=11", "-seed", "2", spec},
+	} {
+		checkMatches(t, args...)
+	}
+}
