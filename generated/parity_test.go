@@ -23,24 +23,38 @@ import (
 	"github.com/lossgen/lossgen/dsl/interp"
 	lossrt "github.com/lossgen/lossgen/runtime"
 
+	"github.com/lossgen/lossgen/generated/align_uniform"
+	"github.com/lossgen/lossgen/generated/angular"
 	"github.com/lossgen/lossgen/generated/arcface"
+	"github.com/lossgen/lossgen/generated/barlow_twins"
 	"github.com/lossgen/lossgen/generated/batch_all_triplet"
 	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
 	"github.com/lossgen/lossgen/generated/batch_hard_triplet_soft"
 	"github.com/lossgen/lossgen/generated/center"
 	"github.com/lossgen/lossgen/generated/circle"
+	"github.com/lossgen/lossgen/generated/clip"
 	"github.com/lossgen/lossgen/generated/contrastive"
+	"github.com/lossgen/lossgen/generated/cos_triplet"
 	"github.com/lossgen/lossgen/generated/cosface"
 	"github.com/lossgen/lossgen/generated/cross_entropy"
 	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
 	"github.com/lossgen/lossgen/generated/focal"
+	"github.com/lossgen/lossgen/generated/hap2s"
 	"github.com/lossgen/lossgen/generated/hetero_center"
 	"github.com/lossgen/lossgen/generated/improved_triplet"
+	"github.com/lossgen/lossgen/generated/kd"
+	"github.com/lossgen/lossgen/generated/moco"
 	"github.com/lossgen/lossgen/generated/multi_similarity"
+	"github.com/lossgen/lossgen/generated/ntxent"
+	"github.com/lossgen/lossgen/generated/proxy_nca"
+	"github.com/lossgen/lossgen/generated/ranked_list"
 	"github.com/lossgen/lossgen/generated/reid_baseline"
 	"github.com/lossgen/lossgen/generated/softmax"
+	"github.com/lossgen/lossgen/generated/softtriple"
 	"github.com/lossgen/lossgen/generated/supcon"
 	"github.com/lossgen/lossgen/generated/triplet"
+	"github.com/lossgen/lossgen/generated/vicreg"
+	"github.com/lossgen/lossgen/generated/xbm"
 )
 
 // kernel is one generated package seen through its dynamic entry points.
@@ -51,24 +65,38 @@ type kernel struct {
 
 // kernels lists every shipped spec; TestEverySpecHasKernel keeps it complete.
 var kernels = map[string]kernel{
+	"align_uniform":           {align_uniform.Eval64, align_uniform.Eval32},
+	"angular":                 {angular.Eval64, angular.Eval32},
 	"arcface":                 {arcface.Eval64, arcface.Eval32},
+	"barlow_twins":            {barlow_twins.Eval64, barlow_twins.Eval32},
 	"batch_all_triplet":       {batch_all_triplet.Eval64, batch_all_triplet.Eval32},
 	"batch_hard_triplet":      {batch_hard_triplet.Eval64, batch_hard_triplet.Eval32},
 	"batch_hard_triplet_soft": {batch_hard_triplet_soft.Eval64, batch_hard_triplet_soft.Eval32},
 	"center":                  {center.Eval64, center.Eval32},
 	"circle":                  {circle.Eval64, circle.Eval32},
+	"clip":                    {clip.Eval64, clip.Eval32},
 	"contrastive":             {contrastive.Eval64, contrastive.Eval32},
+	"cos_triplet":             {cos_triplet.Eval64, cos_triplet.Eval32},
 	"cosface":                 {cosface.Eval64, cosface.Eval32},
 	"cross_entropy":           {cross_entropy.Eval64, cross_entropy.Eval32},
 	"cross_entropy_ls":        {cross_entropy_ls.Eval64, cross_entropy_ls.Eval32},
 	"focal":                   {focal.Eval64, focal.Eval32},
+	"hap2s":                   {hap2s.Eval64, hap2s.Eval32},
 	"hetero_center":           {hetero_center.Eval64, hetero_center.Eval32},
 	"improved_triplet":        {improved_triplet.Eval64, improved_triplet.Eval32},
+	"kd":                      {kd.Eval64, kd.Eval32},
+	"moco":                    {moco.Eval64, moco.Eval32},
 	"multi_similarity":        {multi_similarity.Eval64, multi_similarity.Eval32},
+	"ntxent":                  {ntxent.Eval64, ntxent.Eval32},
+	"proxy_nca":               {proxy_nca.Eval64, proxy_nca.Eval32},
+	"ranked_list":             {ranked_list.Eval64, ranked_list.Eval32},
 	"reid_baseline":           {reid_baseline.Eval64, reid_baseline.Eval32},
 	"softmax":                 {softmax.Eval64, softmax.Eval32},
+	"softtriple":              {softtriple.Eval64, softtriple.Eval32},
 	"supcon":                  {supcon.Eval64, supcon.Eval32},
 	"triplet":                 {triplet.Eval64, triplet.Eval32},
+	"vicreg":                  {vicreg.Eval64, vicreg.Eval32},
+	"xbm":                     {xbm.Eval64, xbm.Eval32},
 }
 
 func specNames(t *testing.T) []string {
@@ -93,11 +121,12 @@ func TestEverySpecHasKernel(t *testing.T) {
 // sizeSets are the sizes every spec is checked at: tiny, odd sizes that
 // leave a remainder after unrolling by four, and ReID-like sizes
 // (C = 751 identities) that are not multiples of the unroll factor either.
-// M (a second batch) and U (identities) are hetero_center's.
+// M (a second batch) and U (identities) are hetero_center's, K (centres per
+// class) softtriple's, Q (a queue or memory) moco's and xbm's.
 var sizeSets = []map[string]int{
-	{"N": 1, "D": 1, "C": 1, "M": 1, "U": 1},
-	{"N": 5, "D": 7, "C": 11, "M": 6, "U": 2},
-	{"N": 33, "D": 131, "C": 751, "M": 29, "U": 3},
+	{"N": 1, "D": 1, "C": 1, "M": 1, "U": 1, "K": 1, "Q": 1},
+	{"N": 5, "D": 7, "C": 11, "M": 6, "U": 2, "K": 2, "Q": 6},
+	{"N": 33, "D": 131, "C": 751, "M": 29, "U": 3, "K": 3, "Q": 40},
 }
 
 // spec is a shipped spec with what the test needs to make valid inputs.

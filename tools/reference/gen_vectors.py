@@ -345,6 +345,191 @@ def hetero_center(v, t, vl, tl, U):
     return total
 
 
+# ---------------------------------------------------------------------------
+# The new-variant suite: losses written from their papers after the shipped
+# ones, by someone who had not tuned the compiler for them.
+
+def onehot_mask(labels, c):
+    return torch.zeros(labels.shape[0], c, dtype=torch.bool).scatter_(1, labels[:, None], True)
+
+
+def proxy_nca(x, proxies, labels):
+    # Movshovitz-Attias et al. 2017: normalised features and proxies, squared
+    # Euclidean distances; -log(exp(-d_y) / sum_{z != y} exp(-d_z)).
+    d = ((l2_normalize(x)[:, None, :] - l2_normalize(proxies)[None, :, :]) ** 2).sum(2)
+    target = onehot_mask(labels, proxies.shape[0])
+    d_y = d.gather(1, labels[:, None])[:, 0]
+    return (d_y + masked_logsumexp(-d, ~target)).mean()
+
+
+def ntxent(z1, z2, tau=0.5):
+    # SimCLR (Chen et al. 2020): 2N embeddings, each with its other view as
+    # the positive and every other embedding in the denominator.
+    n = z1.shape[0]
+    f = torch.cat([l2_normalize(z1), l2_normalize(z2)])
+    sim = f @ f.T / tau
+    total = torch.zeros((), dtype=F64)
+    for a in range(2 * n):
+        p = (a + n) % (2 * n)
+        others = torch.tensor([k for k in range(2 * n) if k != a])
+        total = total + torch.log(torch.exp(sim[a, others]).sum()) - sim[a, p]
+    return total / (2 * n)
+
+
+def moco(q, keys, queue, tau=0.07):
+    # MoCo (He et al. 2020): InfoNCE of q against its key (positive) and a
+    # queue of negatives; keys and queue take no gradient.
+    qn, kn = l2_normalize(q), l2_normalize(keys.detach())
+    lpos = (qn * kn).sum(1) / tau
+    lneg = qn @ queue.detach().T / tau
+    return (torch.log(torch.exp(lpos) + torch.exp(lneg).sum(1)) - lpos).mean()
+
+
+def angular(anchor, positive, negative, alpha=40.0):
+    # Wang et al. 2017, triplet form: [||a - p||^2 - 4 tan^2(alpha) ||n - c||^2]_+,
+    # c the midpoint of a and p.
+    tan2 = math.tan(alpha * math.pi / 180) ** 2
+    c = (anchor + positive) / 2
+    return relu(((anchor - positive) ** 2).sum(1) - 4 * tan2 * ((negative - c) ** 2).sum(1)).mean()
+
+
+def ranked_list(x, labels, alpha=1.2, m=0.4, t=10.0, lambda_=1.0):
+    # Wang et al. 2019, per anchor: positives beyond alpha - m, averaged;
+    # negatives inside alpha, weighted by exp(T (alpha - d)) held constant.
+    n = x.shape[0]
+    d = pdist(l2_normalize(x))
+    total = torch.zeros((), dtype=F64)
+    for i in range(n):
+        lp = torch.zeros((), dtype=F64)
+        pos = [j for j in range(n) if j != i and labels[j] == labels[i] and d[i, j] > alpha - m]
+        if pos:
+            lp = torch.stack([d[i, j] - (alpha - m) for j in pos]).mean()
+        neg = [j for j in range(n) if labels[j] != labels[i] and d[i, j] < alpha]
+        ln = torch.zeros((), dtype=F64)
+        if neg:
+            w = torch.stack([torch.exp(t * (alpha - d[i, j])).detach() for j in neg])
+            ln = (w * torch.stack([alpha - d[i, j] for j in neg])).sum() / max_first(w.sum(), 1e-12)
+        total = total + lp + lambda_ * ln
+    return total / n
+
+
+def hap2s(x, labels, sigma=0.5, margin=0.3):
+    # Yu et al. 2018, HAP2S_E: softmax-weighted point-to-set distances,
+    # exp(d/sigma) over the positives, exp(-d/sigma) over the negatives.
+    n = x.shape[0]
+    d = pdist(x)
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(n, dtype=torch.bool)
+    pos, neg = same & ~eye, ~same
+    # softmax weights over each set; exp only sees its set's entries (outside
+    # them, -inf), so the other entries cannot put inf * 0 into the gradient
+    ninf = torch.full_like(d, -math.inf)
+    wp = torch.exp(torch.where(pos, d / sigma - masked_logsumexp(d / sigma, pos)[:, None], ninf))
+    wn = torch.exp(torch.where(neg, -d / sigma - masked_logsumexp(-d / sigma, neg)[:, None], ninf))
+    dp = (wp * d).sum(1)
+    dn = (wn * d).sum(1)
+    per = relu(dp - dn + margin)
+    return torch.where(neg.any(1), per, torch.zeros_like(per)).mean()
+
+
+def align_uniform(x, y, alpha=2.0, t=2.0, lambda_=1.0):
+    # Wang & Isola 2020 on normalised features: align + lambda (uniform(x) + uniform(y)) / 2.
+    fx, fy = l2_normalize(x), l2_normalize(y)
+    n = x.shape[0]
+    align = (((fx - fy) ** 2).sum(1) ** (alpha / 2)).mean()
+
+    def uniform(f):
+        if n < 2:
+            return torch.zeros((), dtype=F64)
+        sq = ((f[:, None, :] - f[None, :, :]) ** 2).sum(2)
+        upper = torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)
+        return torch.log(torch.exp(-t * sq[upper]).mean())
+
+    return align + lambda_ * (uniform(fx) + uniform(fy)) / 2
+
+
+def barlow_twins(z1, z2, lambda_=0.0051):
+    # Zbontar et al. 2021: cross-correlation of the batch-standardised views
+    # (biased variance, eps 1e-5), on-diagonal to 1, off-diagonal to 0.
+    n = z1.shape[0]
+
+    def standardise(z):
+        m = z.mean(0)
+        return (z - m) / torch.sqrt(((z - m) ** 2).mean(0) + 1e-5)
+
+    c = standardise(z1).T @ standardise(z2) / n
+    diag = torch.eye(c.shape[0], dtype=torch.bool)
+    return ((1 - c[diag]) ** 2).sum() + lambda_ * (c[~diag] ** 2).sum()
+
+
+def vicreg(x, y, sim_coeff=25.0, std_coeff=25.0, cov_coeff=1.0):
+    # Bardes et al. 2022, as the official code: invariance, variance hinge on
+    # the unbiased std (eps 1e-4), off-diagonal covariance over D (N - 1 taken
+    # as 1 for a batch of one).
+    n, d = x.shape
+    inv = ((x - y) ** 2).mean()
+    xc, yc = x - x.mean(0), y - y.mean(0)
+    den = max(n - 1, 1)
+    std_x = torch.sqrt((xc ** 2).sum(0) / den + 0.0001)
+    std_y = torch.sqrt((yc ** 2).sum(0) / den + 0.0001)
+    var = relu(1 - std_x).mean() / 2 + relu(1 - std_y).mean() / 2
+    off = ~torch.eye(d, dtype=torch.bool)
+    cov = ((xc.T @ xc / den)[off] ** 2).sum() / d + ((yc.T @ yc / den)[off] ** 2).sum() / d
+    return sim_coeff * inv + std_coeff * var + cov_coeff * cov
+
+
+def cos_triplet(x, labels, margin=0.3):
+    # Batch-hard triplet (Hermans et al. 2017) on cosine distances 1 - cos.
+    n = x.shape[0]
+    f = l2_normalize(x)
+    d = 1 - f @ f.T
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(n, dtype=torch.bool)
+    hp = masked_extreme(d, same & ~eye, largest=True)
+    hn = masked_extreme(d, ~same, largest=False)
+    per = relu(hp - hn + margin)
+    return torch.where((~same).any(1), per, torch.zeros_like(per)).mean()
+
+
+def softtriple(x, w, labels, la=20.0, gamma=0.1, delta=0.01):
+    # Qian et al. 2019: per class the softmax(1/gamma)-weighted similarity to
+    # its K normalised centres; cross-entropy of la (s - delta [c = y]).
+    f = l2_normalize(x)
+    c, k, d = w.shape
+    wn = l2_normalize(w.reshape(c * k, d)).reshape(c, k, d)
+    sk = torch.einsum("id,ckd->ick", f, wn)
+    s = (torch.softmax(sk / gamma, 2) * sk).sum(2)
+    logits = la * (s - delta * onehot_mask(labels, c).double())
+    return cross_entropy(logits, labels)
+
+
+def xbm(x, labels, mem, mem_labels, margin=0.3):
+    # Cross-batch memory (Wang et al. 2020), batch-hard against the memory.
+    d = sqrt0(((x[:, None, :] - mem.detach()[None, :, :]) ** 2).sum(2))
+    same = labels[:, None] == mem_labels[None, :]
+    hp = masked_extreme(d, same, largest=True)
+    hn = masked_extreme(d, ~same, largest=False)
+    per = relu(hp - hn + margin)
+    return torch.where(same.any(1) & (~same).any(1), per, torch.zeros_like(per)).mean()
+
+
+def clip(img, txt, t):
+    # Radford et al. 2021: symmetric cross-entropy of exp(t) cos over the
+    # image-text pairs, matching pairs on the diagonal.
+    logits = torch.exp(t.reshape(())) * l2_normalize(img) @ l2_normalize(txt).T
+    diag = torch.diagonal(logits)
+    li = torch.logsumexp(logits, 1) - diag
+    lt = torch.logsumexp(logits, 0) - diag
+    return (li.mean() + lt.mean()) / 2
+
+
+def kd(student, teacher, temp=4.0):
+    # Hinton et al. 2015: T^2 KL(softmax(t/T) || softmax(s/T)), batch mean.
+    lt = torch.log_softmax(teacher.detach() / temp, 1)
+    ls = torch.log_softmax(student / temp, 1)
+    return temp ** 2 * (lt.exp() * (lt - ls)).sum(1).mean()
+
+
 # For each spec: the torch function, its inputs in the spec's order with their
 # shapes (size symbols), and for integer inputs the exclusive bound of values.
 SPECS = {
@@ -366,7 +551,29 @@ SPECS = {
     "supcon": (supcon, [("x", "ND"), ("labels", "N", "P")]),
     "reid_baseline": (reid_baseline, [("logits", "NC"), ("feat", "ND"), ("centers", "CD"), ("labels", "N", "C")]),
     "hetero_center": (hetero_center, [("v", "ND"), ("t", "MD"), ("vl", "N", "U"), ("tl", "M", "U")]),
+    "proxy_nca": (proxy_nca, [("x", "ND"), ("proxies", "CD"), ("labels", "N", "C")]),
+    "ntxent": (ntxent, [("z1", "ND"), ("z2", "ND")]),
+    "moco": (moco, [("q", "ND"), ("keys", "ND"), ("queue", "QD")]),
+    "angular": (angular, [("anchor", "ND"), ("positive", "ND"), ("negative", "ND")]),
+    "ranked_list": (ranked_list, [("x", "ND"), ("labels", "N", "P")]),
+    "hap2s": (hap2s, [("x", "ND"), ("labels", "N", "P")]),
+    "align_uniform": (align_uniform, [("x", "ND"), ("y", "ND")]),
+    "barlow_twins": (barlow_twins, [("z1", "ND"), ("z2", "ND")]),
+    "vicreg": (vicreg, [("x", "ND"), ("y", "ND")]),
+    "cos_triplet": (cos_triplet, [("x", "ND"), ("labels", "N", "P")]),
+    "softtriple": (softtriple, [("x", "ND"), ("w", "CKD"), ("labels", "N", "C")]),
+    "xbm": (xbm, [("x", "ND"), ("labels", "N", "P"), ("mem", "QD"), ("mem_labels", "Q", "P")]),
+    "clip": (clip, [("img", "ND"), ("txt", "ND"), ("t", "")]),
+    "kd": (kd, [("student", "NC"), ("teacher", "NC")]),
 }
+
+# Which real inputs take no gradient (nograd in the spec): their gradient is
+# not part of lossgen run's answer.
+NOGRAD = {"moco": ["keys", "queue"], "xbm": ["mem"], "kd": ["teacher"]}
+
+# Spec params whose names are Python keywords: the torch function takes them
+# with a trailing underscore.
+PARAM_ALIASES = {"lambda": "lambda_"}
 
 # Sizes a spec declares with `size` (in no input's shape): they are passed to
 # the torch function as keyword arguments.
@@ -376,7 +583,7 @@ SIZE_ARGS = {"hetero_center": ["U"]}
 # from P = max(2, N // 4) identities in the random cases (P is not a size of
 # the spec); they also get the hand-built label layouts of batch_cases.
 BATCH = ("batch_all_triplet", "batch_hard_triplet", "batch_hard_triplet_soft",
-         "circle", "multi_similarity", "supcon")
+         "circle", "multi_similarity", "supcon", "ranked_list", "hap2s", "cos_triplet")
 
 # Seeds are 1000 * (position here + 1) + case number: the first seven are the
 # original specs in their original order, so their vectors do not change
@@ -385,7 +592,9 @@ SEED_ORDER = ["center", "contrastive", "cross_entropy", "cross_entropy_ls",
               "improved_triplet", "softmax", "triplet",
               "arcface", "batch_all_triplet", "batch_hard_triplet", "batch_hard_triplet_soft",
               "circle", "cosface", "focal", "multi_similarity", "supcon", "reid_baseline",
-              "hetero_center"]
+              "hetero_center",
+              "proxy_nca", "ntxent", "moco", "angular", "ranked_list", "hap2s", "align_uniform",
+              "barlow_twins", "vicreg", "cos_triplet", "softtriple", "xbm", "clip", "kd"]
 
 
 def sizes_of(spec):
@@ -410,10 +619,12 @@ def evaluate(spec, dims, inputs, params):
         if len(inp) == 3:  # integer input
             args.append(torch.tensor(inputs[name], dtype=torch.int64).reshape(shape))
             continue
-        t = torch.tensor(inputs[name], dtype=F64).reshape(shape).requires_grad_(True)
-        reals[name] = t
+        t = torch.tensor(inputs[name], dtype=F64).reshape(shape)
+        if name not in NOGRAD.get(spec, []):
+            reals[name] = t.requires_grad_(True)
         args.append(t)
-    loss = fn(*args, **params, **{s: dims[s] for s in SIZE_ARGS.get(spec, [])})
+    kw = {PARAM_ALIASES.get(k, k): v for k, v in params.items()}
+    loss = fn(*args, **kw, **{s: dims[s] for s in SIZE_ARGS.get(spec, [])})
     if loss.requires_grad:  # a loss with no term at all is a constant 0
         loss.backward()
     grads = {k: (t.grad if t.grad is not None else torch.zeros_like(t)).reshape(-1).tolist()
@@ -436,9 +647,17 @@ def random_inputs(spec, dims, seed, scale):
             out[inp[0]] = torch.randint(0, hi, (n,), generator=g).tolist()
         else:
             u = torch.rand(n, generator=g, dtype=F64) * 2 - 1
-            s = scale[inp[0]] if isinstance(scale, dict) else scale
-            out[inp[0]] = (u * s).float().double().tolist()
+            s = scale.get(inp[0], 1.0) if isinstance(scale, dict) else scale
+            u = u * s
+            if inp[0] in UNIT_ROWS.get(spec, []):
+                # an input the spec's contract says holds unit rows
+                u = l2_normalize(u.reshape(-1, dims["D"])).reshape(-1)
+            out[inp[0]] = u.float().double().tolist()
     return out
+
+
+# Inputs whose rows the spec expects L2-normalised (moco's queue of keys).
+UNIT_ROWS = {"moco": ["queue"]}
 
 
 def pick(spec, **sizes):
@@ -451,17 +670,25 @@ def pick(spec, **sizes):
 
 # M (a second batch) and U (identities) are hetero_center's; pick() leaves
 # them out of every other spec's dims.
-TINY = dict(N=3, D=5, C=7, M=4, U=2)
-ODD = dict(N=33, D=131, C=751, M=29, U=7)
+TINY = dict(N=3, D=5, C=7, M=4, U=2, Q=4, K=2)
+ODD = dict(N=33, D=131, C=751, M=29, U=7, Q=37, K=3)
 # A C x D input at 751 x 131 would be 98k numbers per file; these specs use
 # smaller odd sizes (still not multiples of 4) to keep the vectors small.
 ODD_OVERRIDE = {"softmax": dict(N=33, D=67, C=151), "center": dict(N=33, D=131, C=151),
                 "arcface": dict(N=33, D=67, C=151), "cosface": dict(N=33, D=67, C=151),
-                "focal": dict(N=33, C=151), "reid_baseline": dict(N=33, D=131, C=151)}
-SCALED = dict(N=9, D=37, C=53, M=11, U=3)
+                "focal": dict(N=33, C=151), "reid_baseline": dict(N=33, D=131, C=151),
+                "proxy_nca": dict(N=33, D=67, C=151), "softtriple": dict(N=33, D=67, C=31, K=3),
+                "kd": dict(N=33, C=151)}
+SCALED = dict(N=9, D=37, C=53, M=11, U=3, Q=13, K=3)
 # Scale of the "scaled" case: inputs x1000, logits x1e4 (the issue's
 # "logits of +-1e4": exp would overflow without the max shift).
-SCALE = {"cross_entropy": 1e4, "cross_entropy_ls": 1e4}
+SCALE = {"cross_entropy": 1e4, "cross_entropy_ls": 1e4,
+         # clip's temperature is a log scale: exp(1000) is no input anyone trains with
+         "clip": {"img": 1e3, "txt": 1e3, "t": 1.0},
+         # moco's queue holds unit keys whatever the scale of the queries
+         "moco": {"q": 1e3, "keys": 1e3, "queue": 1.0},
+         # kd's logits as cross_entropy's: the max shift must hold at 1e4
+         "kd": 1e4}
 
 
 def random_cases(spec, seed):
@@ -625,6 +852,26 @@ def hetero_cases(spec, seed):
     yield "unequal", dict(N=9, D=D, M=5, U=3), dict(v=feats(9), t=feats(5), vl=vl, tl=tl), {}
 
 
+def xbm_cases(spec, seed):
+    """Memory layouts for xbm (D = 8): an anchor whose identity the memory
+    does not hold (no positive: it contributes 0), and a memory of a single
+    identity (no negative for the anchors of that identity)."""
+    if spec != "xbm":
+        return
+    g = torch.Generator().manual_seed(seed)
+    D = 8
+
+    def feats(n):
+        return ((torch.rand(n * D, generator=g, dtype=F64) * 2 - 1).float().double()).tolist()
+
+    # anchors of identities 0, 1, 2, 5; the memory holds 0, 1, 2 (5 has no positive)
+    yield "absent", dict(N=4, D=D, Q=9), dict(x=feats(4), labels=[0, 1, 2, 5], mem=feats(9),
+                                             mem_labels=[2, 0, 1, 1, 0, 2, 2, 0, 1]), {}
+    # the memory holds identity 3 only: every anchor of 3 lacks a negative
+    yield "one_identity", dict(N=3, D=D, Q=5), dict(x=feats(3), labels=[3, 3, 1], mem=feats(5),
+                                                   mem_labels=[3] * 5), {}
+
+
 def all_cases():
     for spec in sorted(SPECS):
         k = SEED_ORDER.index(spec)
@@ -639,6 +886,8 @@ def all_cases():
         for case, dims, inputs, params in reid_cases(spec, 1000 * (k + 1) + 700):
             yield spec, case, dims, inputs, params
         for case, dims, inputs, params in hetero_cases(spec, 1000 * (k + 1) + 500):
+            yield spec, case, dims, inputs, params
+        for case, dims, inputs, params in xbm_cases(spec, 1000 * (k + 1) + 500):
             yield spec, case, dims, inputs, params
         for case, dims, inputs, params in zero_cases(spec):
             yield spec, case, dims, inputs, params
