@@ -563,10 +563,12 @@ func bits32(r lossrt.Result[float32]) []uint64 {
 // The sizes put every spec's large loops and matrix products above the
 // thresholds at which the workspace splits them among its goroutines (one
 // goroutine at GOMAXPROCS=1, two or eight otherwise), so the split is what
-// is being compared.
+// is being compared. softtriple's K centres per class stay at 3 (its C·K·D
+// weights would be 75M numbers at K = N) and the queues of moco and xbm hold
+// Q = 131 rows.
 func TestEdgeBitIdentical(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	dims := map[string]int{"N": 97, "D": 1031, "C": 751}
+	dims := map[string]int{"N": 97, "D": 1031, "C": 751, "K": 3, "Q": 131}
 	for _, name := range specNames(t) {
 		s := loadSpec(t, name, dims)
 		v := s.inputs(dims, 11, 1)
@@ -606,7 +608,7 @@ func TestEdgeBitIdenticalUnderGC(t *testing.T) {
 			}
 		}
 	}()
-	dims := map[string]int{"N": 97, "D": 1031, "C": 751}
+	dims := map[string]int{"N": 97, "D": 1031, "C": 751, "K": 3, "Q": 131}
 	for _, name := range specNames(t) {
 		s := loadSpec(t, name, dims)
 		v := s.inputs(dims, 13, 1)
