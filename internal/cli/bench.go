@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,11 +38,23 @@ and reports the median time per call over the batches, the heap allocations
 per call (which should be 0) and the GFLOP/s, the FLOP count being read off
 the compiled IR (see compiler.Flops for the convention). One line:
 
-	triplet float32 N=256,D=2048: 312000 ns/step, 0 allocs/step, 10.1 GFLOP/s
+	triplet float32 N=256,D=2048: 312000 ns/step, 0 allocs/step, 10.1 GFLOP/s, 0.452 of the roofline
 
 With -json, one JSON object instead, with the fields spec, type, dims,
-ns_per_step, allocs_per_step, gflops (0 where unknown), flops_per_step, steps
-and loss.
+ns_per_step, allocs_per_step, gflops (0 where unknown), flops_per_step, steps,
+loss, bytes_per_step, bandwidth_gbs, peak_gflops and roofline_fraction.
+
+The roofline: bytes_per_step is the minimal memory traffic of a step (every
+input read once, every gradient written once: compiler.Bytes), and a step
+can take no less than max(bytes_per_step / bandwidth, flops_per_step / peak).
+roofline_fraction is that bound over the measured time (1 would be a kernel
+at the machine's limit). The limits are measured by the driver after the
+kernel, on as many goroutines as a workspace uses by default (GOMAXPROCS):
+bandwidth_gbs by copying a buffer of the kernel's working set (the smallest
+of 1, 4, 16, 64 MiB that holds bytes_per_step), peak_gflops as lossrt.Gemm's
+rate on a 256×768×2048 product of the kernel's type. -bandwidth and -peak
+give them instead (bench/compare passes the machine's best, OpenBLAS's
+included).
 
 Sizes not given take the ReID defaults N=256, D=2048 and C=751; a spec with
 any other size needs it in -dims. A size the spec does not have is ignored,
@@ -85,6 +98,11 @@ type benchReport struct {
 	FlopsPerStep  float64        `json:"flops_per_step"`
 	Steps         int            `json:"steps"`
 	Loss          *float64       `json:"loss"` // null if not finite
+	// The roofline (see the command's help).
+	BytesPerStep     float64 `json:"bytes_per_step"`
+	BandwidthGBs     float64 `json:"bandwidth_gbs"`
+	PeakGflops       float64 `json:"peak_gflops"`
+	RooflineFraction float64 `json:"roofline_fraction"`
 }
 
 func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
@@ -93,6 +111,8 @@ func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	minTime := fs.Duration("time", time.Second, "time the kernel for at least this `duration`")
 	seed := fs.Uint64("seed", 1, "`seed` of the random inputs")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a line of text")
+	bandwidth := fs.Float64("bandwidth", 0, "copy bandwidth in `GB/s` for the roofline (default: measured)")
+	peak := fs.Float64("peak", 0, "matrix-multiply peak in `GFLOP/s` for the roofline (default: measured)")
 	return func(args []string) error {
 		switch {
 		case *typ != "float64" && *typ != "float32":
@@ -103,16 +123,18 @@ func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 			return usagef("no spec given")
 		case len(args) > 1:
 			return usagef("one spec at a time")
+		case *bandwidth < 0 || *peak < 0 || math.IsNaN(*bandwidth) || math.IsNaN(*peak) || math.IsInf(*bandwidth, 0) || math.IsInf(*peak, 0):
+			return usagef("-bandwidth and -peak: want positive finite numbers")
 		}
 		given, err := parseDims(*dimsFlag)
 		if err != nil {
 			return err
 		}
-		return benchSpec(env, args[0], given, *typ, *minTime, *seed, *asJSON)
+		return benchSpec(env, args[0], given, *typ, *minTime, *seed, *asJSON, *bandwidth, *peak)
 	}
 }
 
-func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime time.Duration, seed uint64, asJSON bool) error {
+func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime time.Duration, seed uint64, asJSON bool, bandwidth, peak float64) error {
 	src, err := os.ReadFile(spec)
 	if err != nil {
 		return err
@@ -149,6 +171,14 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 		}
 	}
 	flops, flopsErr := compiler.Flops(prog, dims)
+	elem := 8
+	if typ == "float32" {
+		elem = 4
+	}
+	traffic, err := compiler.Bytes(prog, dims, elem)
+	if err != nil {
+		return err
+	}
 
 	// Both types are generated, as for run; the hook file makes this a
 	// cache entry of its own.
@@ -179,7 +209,9 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 	}
 	var stdout bytes.Buffer
 	cmd := exec.Command(driver, "bench", "-type", typ, "-dims", strings.Join(sizes, ","),
-		"-time", minTime.String(), "-seed", strconv.FormatUint(seed, 10))
+		"-time", minTime.String(), "-seed", strconv.FormatUint(seed, 10),
+		"-bytes", strconv.FormatFloat(traffic.Total(), 'g', -1, 64),
+		"-bandwidth", strconv.FormatFloat(bandwidth, 'g', -1, 64), "-peak", strconv.FormatFloat(peak, 'g', -1, 64))
 	cmd.Stdout, cmd.Stderr = &stdout, env.Stderr
 	err = cmd.Run()
 	var exit *exec.ExitError
@@ -194,6 +226,8 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 		AllocsPerStep uint64   `json:"allocs_per_step"`
 		Steps         int      `json:"steps"`
 		Loss          *float64 `json:"loss"`
+		BandwidthGBs  float64  `json:"bandwidth_gbs"`
+		PeakGflops    float64  `json:"peak_gflops"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || res.NsPerStep <= 0 {
 		return fmt.Errorf("internal error: reading the bench driver's answer %q: %v", stdout.String(), err)
@@ -212,6 +246,12 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 		rep.FlopsPerStep = flops.Total()
 		rep.Gflops = flops.Total() / res.NsPerStep // FLOP per ns is GFLOP/s
 	}
+	rep.BytesPerStep, rep.BandwidthGBs, rep.PeakGflops = traffic.Total(), res.BandwidthGBs, res.PeakGflops
+	if res.BandwidthGBs > 0 && res.PeakGflops > 0 {
+		// bytes over GB/s and flops over GFLOP/s are both nanoseconds
+		bound := max(traffic.Total()/res.BandwidthGBs, rep.FlopsPerStep/res.PeakGflops)
+		rep.RooflineFraction = bound / res.NsPerStep
+	}
 	if asJSON {
 		out, err := json.Marshal(rep)
 		if err != nil {
@@ -224,7 +264,7 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 	if flopsErr == nil {
 		gflops = fmt.Sprintf("%.3g GFLOP/s", rep.Gflops)
 	}
-	_, err = fmt.Fprintf(env.Stdout, "%s %s %s: %.0f ns/step, %d allocs/step, %s\n",
-		rep.Spec, typ, strings.Join(sizes, ","), rep.NsPerStep, rep.AllocsPerStep, gflops)
+	_, err = fmt.Fprintf(env.Stdout, "%s %s %s: %.0f ns/step, %d allocs/step, %s, %.3g of the roofline\n",
+		rep.Spec, typ, strings.Join(sizes, ","), rep.NsPerStep, rep.AllocsPerStep, gflops, rep.RooflineFraction)
 	return err
 }

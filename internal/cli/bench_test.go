@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -38,7 +39,7 @@ func TestBenchJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &fields); err != nil {
 			t.Fatalf("%s: %v in %q", tt.spec, err, stdout)
 		}
-		for _, f := range []string{"spec", "type", "dims", "ns_per_step", "allocs_per_step", "gflops"} {
+		for _, f := range []string{"spec", "type", "dims", "ns_per_step", "allocs_per_step", "gflops", "bytes_per_step", "roofline_fraction"} {
 			if _, ok := fields[f]; !ok {
 				t.Errorf("%s: no field %q in %s", tt.spec, f, stdout)
 			}
@@ -67,6 +68,25 @@ func TestBenchJSON(t *testing.T) {
 		if rep.Loss == nil || *rep.Loss <= 0 {
 			t.Errorf("%s: loss %v, want a positive number", tt.spec, rep.Loss)
 		}
+		// The compulsory traffic is the inputs read and the gradients
+		// written, from the IR: x[N, D] both ways and N labels for
+		// batch-hard; x, w and b both ways and N labels for softmax.
+		elem := map[string]float64{"float32": 4, "float64": 8}[tt.typ]
+		n, d, c := float64(tt.dims["N"]), float64(tt.dims["D"]), float64(tt.dims["C"])
+		want := 2*elem*n*d + 8*n
+		if tt.spec == "softmax" {
+			want = 2*elem*(n*d+c*d+c) + 8*n
+		}
+		if rep.BytesPerStep != want {
+			t.Errorf("%s: bytes_per_step %v, want %v", tt.spec, rep.BytesPerStep, want)
+		}
+		if rep.BandwidthGBs <= 0 || rep.PeakGflops <= 0 {
+			t.Errorf("%s: limits not measured: bandwidth %v GB/s, peak %v GFLOP/s", tt.spec, rep.BandwidthGBs, rep.PeakGflops)
+		}
+		bound := max(rep.BytesPerStep/rep.BandwidthGBs, rep.FlopsPerStep/rep.PeakGflops)
+		if rep.RooflineFraction <= 0 || math.Abs(rep.RooflineFraction-bound/rep.NsPerStep) > 1e-9*bound/rep.NsPerStep {
+			t.Errorf("%s: roofline_fraction %v, want %v", tt.spec, rep.RooflineFraction, bound/rep.NsPerStep)
+		}
 		if tt.spec == "batch_hard_triplet" && !strings.Contains(stderr, "-dims C=5 ignored") {
 			t.Errorf("%s: no note about the unused sizes on stderr: %q", tt.spec, stderr)
 		}
@@ -74,9 +94,22 @@ func TestBenchJSON(t *testing.T) {
 
 	// The text form is one line.
 	code, stdout, stderr := benchMain(t, "-time", "10ms", "-dims", "N=8,D=16,C=5", "../../specs/softmax.loss")
-	line := regexp.MustCompile(`^softmax float64 N=8,D=16,C=5: \d+ ns/step, 0 allocs/step, [0-9.e+]+ GFLOP/s\n$`)
+	line := regexp.MustCompile(`^softmax float64 N=8,D=16,C=5: \d+ ns/step, 0 allocs/step, [0-9.e+]+ GFLOP/s, [0-9.e+-]+ of the roofline\n$`)
 	if code != 0 || !line.MatchString(stdout) {
 		t.Errorf("text output: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+
+	// Limits given on the command line are the ones reported and used.
+	code, stdout, stderr = benchMain(t, "-json", "-time", "10ms", "-dims", "N=8,D=16,C=5", "-bandwidth", "12.5", "-peak", "300", "../../specs/softmax.loss")
+	var rep benchReport
+	if code != 0 || json.Unmarshal([]byte(stdout), &rep) != nil {
+		t.Fatalf("with -bandwidth and -peak: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if rep.BandwidthGBs != 12.5 || rep.PeakGflops != 300 {
+		t.Errorf("limits %v GB/s, %v GFLOP/s reported, want the given 12.5 and 300", rep.BandwidthGBs, rep.PeakGflops)
+	}
+	if want := max(rep.BytesPerStep/12.5, rep.FlopsPerStep/300) / rep.NsPerStep; math.Abs(rep.RooflineFraction-want) > 1e-9*want {
+		t.Errorf("roofline_fraction %v, want %v", rep.RooflineFraction, want)
 	}
 }
 
@@ -87,6 +120,7 @@ func TestBenchUsage(t *testing.T) {
 	}{
 		{nil, "no spec given"},
 		{[]string{"a.loss", "b.loss"}, "one spec at a time"},
+		{[]string{"-peak", "-3", "a.loss"}, "-bandwidth and -peak: want positive finite numbers"},
 		{[]string{"-type", "float16", "a.loss"}, `-type "float16": want float32 or float64`},
 		{[]string{"-time", "0s", "a.loss"}, "-time 0s"},
 		{[]string{"-time", "soon", "a.loss"}, "-time"},

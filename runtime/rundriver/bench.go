@@ -115,6 +115,9 @@ func runBench(args []string, stdout, stderr io.Writer, info lossrt.Info) int {
 	dimsFlag := fs.String("dims", "", "every size of the loss, as N=256,D=2048")
 	minTime := fs.Duration("time", time.Second, "time the kernel for at least this long")
 	seed := fs.Uint64("seed", 1, "seed of the random inputs")
+	bytes := fs.Float64("bytes", 0, "measure the machine's limits for a kernel moving this many bytes per step (0: do not)")
+	bandwidth := fs.Float64("bandwidth", 0, "copy bandwidth in GB/s to report instead of measuring it")
+	peak := fs.Float64("peak", 0, "matrix-multiply peak in GFLOP/s to report instead of measuring it")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -149,6 +152,20 @@ func runBench(args []string, stdout, stderr io.Writer, info lossrt.Info) int {
 		return exitFail
 	}
 	res.Type = *typ
+	if *bytes > 0 {
+		// The limits are measured after the kernel, on the same workers a
+		// workspace uses by default, so both see the same machine.
+		if *bandwidth <= 0 {
+			*bandwidth = CopyBandwidth(LadderSize(*bytes), DefaultWorkers(), 100*time.Millisecond)
+		}
+		if *peak <= 0 {
+			if *typ == "float32" {
+				*peak = GemmPeak[float32](DefaultWorkers(), 100*time.Millisecond)
+			} else {
+				*peak = GemmPeak[float64](DefaultWorkers(), 100*time.Millisecond)
+			}
+		}
+	}
 	fmt.Fprintf(stdout, `{"spec": %q, "type": %q, "dims": {`, res.Spec, res.Type)
 	for i, name := range info.Sizes {
 		if i > 0 {
@@ -164,9 +181,14 @@ func runBench(args []string, stdout, stderr io.Writer, info lossrt.Info) int {
 	if !math.IsNaN(res.Loss) && !math.IsInf(res.Loss, 0) {
 		loss = strconv.FormatFloat(res.Loss, 'g', -1, bits)
 	}
-	fmt.Fprintf(stdout, `}, "ns_per_step": %s, "allocs_per_step": %s, "steps": %d, "batches": %d, "loss": %s}`+"\n",
+	fmt.Fprintf(stdout, `}, "ns_per_step": %s, "allocs_per_step": %s, "steps": %d, "batches": %d, "loss": %s`,
 		strconv.FormatFloat(res.NsPerStep, 'f', 1, 64), strconv.FormatUint(res.AllocsPerStep, 10),
 		res.Steps, res.Batches, loss)
+	if *bandwidth > 0 && *peak > 0 {
+		fmt.Fprintf(stdout, `, "bandwidth_gbs": %s, "peak_gflops": %s`,
+			strconv.FormatFloat(*bandwidth, 'f', 2, 64), strconv.FormatFloat(*peak, 'f', 2, 64))
+	}
+	fmt.Fprintln(stdout, "}")
 	return exitOK
 }
 

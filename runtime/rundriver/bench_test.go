@@ -2,8 +2,10 @@ package rundriver
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	lossrt "github.com/lossgen/lossgen/runtime"
 )
@@ -183,4 +185,23 @@ func TestBenchCountsAllocations(t *testing.T) {
 		t.Errorf("allocating kernel: exit %d, stdout %q, stderr %q; want allocs_per_step 1", code, stdout, stderr)
 	}
 	_ = sink
+}
+
+// The machine's limits come out positive and finite, and the ladder picks
+// the smallest working set that holds a kernel's bytes.
+func TestLimits(t *testing.T) {
+	if bw := CopyBandwidth(1<<20, 2, time.Millisecond); !(bw > 0) || math.IsInf(bw, 0) {
+		t.Errorf("CopyBandwidth = %v GB/s", bw)
+	}
+	if p := GemmPeak[float32](1, time.Millisecond); !(p > 0) || math.IsInf(p, 0) {
+		t.Errorf("GemmPeak = %v GFLOP/s", p)
+	}
+	for _, tt := range []struct {
+		bytes float64
+		want  int
+	}{{1, 1 << 20}, {1 << 20, 1 << 20}, {1<<20 + 1, 4 << 20}, {20 << 20, 64 << 20}, {1 << 40, 64 << 20}} {
+		if got := LadderSize(tt.bytes); got != tt.want {
+			t.Errorf("LadderSize(%v) = %d, want %d", tt.bytes, got, tt.want)
+		}
+	}
 }
