@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	lossrt "github.com/lossgen/lossgen/runtime"
@@ -24,7 +25,7 @@ type matmulResult struct {
 	Shape   matmulShape
 	Type    string
 	GoNs    map[int]float64
-	TorchNs map[int]float64
+	TorchNs peerTimes // by OpenBLAS configuration and threads
 	Kernel  string
 	Err     string
 }
@@ -54,17 +55,13 @@ func benchGemm[T lossrt.Float](s matmulShape, workers int, minTime time.Duration
 	return medianNs(call, minTime), g.Kernel()
 }
 
-// matmulRun measures every shape and type on both sides.
-func matmulRun(shapes []matmulShape, types []string, minTime time.Duration, python string) ([]matmulResult, error) {
-	torch, err := startTorch(python)
-	if err != nil {
-		return nil, err
-	}
-	defer torch.close()
+// matmulRun measures every shape and type on both sides, PyTorch on every
+// OpenBLAS configuration of the peer.
+func matmulRun(shapes []matmulShape, types []string, minTime time.Duration, p *peer) ([]matmulResult, error) {
 	var out []matmulResult
 	for _, typ := range types {
 		for _, s := range shapes {
-			r := matmulResult{Shape: s, Type: typ, GoNs: map[int]float64{}, TorchNs: map[int]float64{}}
+			r := matmulResult{Shape: s, Type: typ, GoNs: map[int]float64{}}
 			for _, w := range []int{1, 2} {
 				if typ == "float32" {
 					r.GoNs[w], r.Kernel = benchGemm[float32](s, w, minTime)
@@ -72,11 +69,11 @@ func matmulRun(shapes []matmulShape, types []string, minTime time.Duration, pyth
 					r.GoNs[w], r.Kernel = benchGemm[float64](s, w, minTime)
 				}
 			}
-			a, err := torch.bench(torchJob{Matmul: &s, Type: typ, Seed: 1, TimeS: minTime.Seconds(), Threads: []int{1, 2}})
+			times, a, err := p.bench(torchJob{Matmul: &s, Type: typ, Seed: 1, TimeS: minTime.Seconds(), Threads: []int{1, 2}})
 			if err != nil {
 				return nil, fmt.Errorf("matmul %v: torch: %v", s, err)
 			}
-			r.TorchNs = byThreads(a)
+			r.TorchNs = times
 			r.Err = a.Error
 			out = append(out, r)
 		}
@@ -103,21 +100,22 @@ func writeMatmul(w io.Writer, rs []matmulResult) {
 
 The product C += A·Bᵀ (A is N×D, B is C×D) at the shape of softmax's fully
 connected layer: `+"`lossrt.Gemm.NT`"+`, which the generated kernels call for every
-contraction, against `+"`torch.matmul`"+` on the BLAS torch loaded (see the machine
-line), with one and two threads of torch and of the BLAS. GFLOP/s counts
-2·N·C·D. **share** is lossgen with one worker over the BLAS with one thread.
+contraction, against `+"`torch.addmm`"+` on OpenBLAS in every configuration of the
+peer (each core type, one and two threads of torch and of the BLAS).
+GFLOP/s counts 2·N·C·D.
 
-| shape N×C×D | type | lossgen kernel | lossgen 1 worker | lossgen 2 workers | BLAS 1 thread | BLAS 2 threads | share |
-|---|---|---|---:|---:|---:|---:|---:|
+| shape N×C×D | type | lossgen kernel | lossgen 1 worker | lossgen 2 workers | OpenBLAS best | its configuration | OpenBLAS, every configuration |
+|---|---|---|---:|---:|---:|---|---|
 `)
 	for _, r := range rs {
-		share := "—"
-		if r.TorchNs[1] > 0 && r.GoNs[1] > 0 {
-			share = fmt.Sprintf("%.2f", r.TorchNs[1]/r.GoNs[1])
+		cfg, ns := r.TorchNs.best()
+		var all []string
+		for _, k := range r.TorchNs.labels() {
+			all = append(all, fmt.Sprintf("%s: %.0f", k, r.gflops(r.TorchNs[k])))
 		}
-		fmt.Fprintf(w, "| %d×%d×%d | %s | %s | %.1f GFLOP/s | %.1f GFLOP/s | %.1f GFLOP/s | %.1f GFLOP/s | %s |\n",
+		fmt.Fprintf(w, "| %d×%d×%d | %s | %s | %.1f GFLOP/s | %.1f GFLOP/s | %.1f GFLOP/s | %s | %s |\n",
 			r.Shape.M, r.Shape.N, r.Shape.K, r.Type, r.Kernel, r.gflops(r.GoNs[1]), r.gflops(r.GoNs[2]),
-			r.gflops(r.TorchNs[1]), r.gflops(r.TorchNs[2]), share)
+			r.gflops(ns), cfg, strings.Join(all, "; "))
 		if r.Err != "" {
 			fmt.Fprintf(w, "\ntorch failed: %s\n\n", r.Err)
 		}

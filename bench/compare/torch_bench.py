@@ -15,9 +15,12 @@ machine load):
 
     {"ns": {"1": 412345.0, "2": 300123.0}, "loss": 0.31, "torch": "1.13.0"}
 
-(or {"error": "..."}). The losses are the ones in tools/reference/gen_vectors.py,
-unchanged; for float32 its dtype constant is switched to float32 so that no
-helper promotes to float64. Inputs are drawn exactly as lossgen bench draws
+(or {"error": "..."}); "blas" names the OpenBLAS kernel core that ran
+(openblas_get_corename: what OPENBLAS_CORETYPE, which bench/compare sets in
+this process's environment only, forced, or what OpenBLAS detected). The
+losses are PyTorch at its best, bench/compare/torch_fast.py (Gram-matrix
+distances, vectorised masks, fused built-ins), which compare checks against
+the clarity references of tools/reference/gen_vectors.py before timing. Inputs are drawn exactly as lossgen bench draws
 them (rundriver.BenchInputs: SplitMix64 over a counter), so both sides see the
 same numbers. Each thread setting gets a warm-up, then batches of steps for at
 least time_s; the answer is the median time per step over the batches.
@@ -37,6 +40,9 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools", "reference"))
 import gen_vectors as gv  # noqa: E402
+
+sys.path.insert(0, HERE)
+import torch_fast  # noqa: E402
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
@@ -81,13 +87,13 @@ def draw(job):
 def make_step(job):
     """A function running one forward+backward step, and the leaf tensors."""
     spec = job["spec"]
-    fn, decl = gv.SPECS[spec]
-    gv.F64 = torch.float32 if job["type"] == "float32" else torch.float64
+    fn = torch_fast.FAST[spec]
+    _, decl = gv.SPECS[spec]
     inputs = draw(job)
     args, leaves = [], []
     for d in decl:
         t = inputs[d[0]]
-        if len(d) == 2:  # a real input: differentiable
+        if len(d) == 2 and d[0] not in gv.NOGRAD.get(spec, []):  # differentiable
             t = t.requires_grad_(True)
             leaves.append(t)
         args.append(t)
@@ -102,6 +108,22 @@ def make_step(job):
         return loss
 
     return step
+
+
+def blas_corename():
+    """The OpenBLAS kernel core in use (e.g. "Cooperlake", "Prescott"), or ""."""
+    import ctypes
+    import re
+    for path in sorted(set(re.findall(r"/\S*/lib(?:openblas|blas)\S*\.so\S*", open("/proc/self/maps").read()))):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        fn = getattr(lib, "openblas_get_corename", None)
+        if fn is not None:
+            fn.restype = ctypes.c_char_p
+            return fn().decode()
+    return ""
 
 
 def blas_threads():
@@ -176,11 +198,15 @@ def median_ns(step, time_s):
 def main():
     torch.set_grad_enabled(True)
     set_blas_threads = blas_threads()
+    core = blas_corename()
     for line in sys.stdin:
         if not line.strip():
             continue
         job = json.loads(line)
-        ans = {"torch": torch.__version__}
+        ans = {"torch": torch.__version__, "blas": core}
+        if job.get("ping"):
+            print(json.dumps(ans), flush=True)
+            continue
         try:
             if job.get("matmul") or job.get("cdist"):
                 make = matmul_step if job.get("matmul") else cdist_step
