@@ -50,8 +50,21 @@ type torchVector struct {
 
 // torchOutput is lossgen run's output format.
 type torchOutput struct {
-	Loss  float64              `json:"loss"`
-	Grads map[string][]float64 `json:"grads"`
+	Loss  float64               `json:"loss"`
+	Grads map[string]numberList `json:"grads"`
+}
+
+// numberList is a tensor in lossgen run's JSON: an array of numbers, or a
+// bare number for a scalar input (clip's temperature) and its gradient.
+type numberList []float64
+
+func (l *numberList) UnmarshalJSON(b []byte) error {
+	var x float64
+	if err := json.Unmarshal(b, &x); err == nil {
+		*l = numberList{x}
+		return nil
+	}
+	return json.Unmarshal(b, (*[]float64)(l))
 }
 
 type torchInput struct {
@@ -104,7 +117,7 @@ func (v torchVector) request(t *testing.T) lossrt.Request[float64] {
 			require.NoError(t, json.Unmarshal(raw, &xs), "input %s", decl.Name)
 			req.Ints[decl.Name] = xs
 		} else {
-			var xs []float64
+			var xs numberList
 			require.NoError(t, json.Unmarshal(raw, &xs), "input %s", decl.Name)
 			req.Reals[decl.Name] = xs
 		}
@@ -282,7 +295,11 @@ func TestTorchVectorsCLI(t *testing.T) {
 				for _, v := range bySpec[name] {
 					for _, typ := range []string{"float64", "float32"} {
 						got := lossgenRun(t, bin, cache, typ, v)
-						e := compareTorch(t, v.Output, got.Loss, got.Grads)
+						grads := map[string][]float64{}
+						for k, g := range got.Grads {
+							grads[k] = g
+						}
+						e := compareTorch(t, v.Output, got.Loss, grads)
 						w.add(v.Spec+" "+typ+" (lossgen run)", v.Case, e)
 						tol := torchTol64
 						if typ == "float32" {

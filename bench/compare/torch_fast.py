@@ -421,6 +421,7 @@ def rel_err(want, got):
     if not math.isfinite(got["loss"]):
         return math.inf, "loss is not finite"
     for name, g in want["grads"].items():
+        g = g if isinstance(g, list) else [g]  # a scalar's gradient is a bare number
         scale = max((abs(v) for v in g), default=0.0) or 1.0
         for k, (a, b) in enumerate(zip(g, got["grads"][name])):
             e = abs(a - b) / scale if math.isfinite(b) else math.inf

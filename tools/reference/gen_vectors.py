@@ -619,7 +619,7 @@ def evaluate(spec, dims, inputs, params):
         if len(inp) == 3:  # integer input
             args.append(torch.tensor(inputs[name], dtype=torch.int64).reshape(shape))
             continue
-        t = torch.tensor(inputs[name], dtype=F64).reshape(shape)
+        t = torch.tensor(inputs[name], dtype=F64).reshape(shape)  # a bare number for a scalar
         if name not in NOGRAD.get(spec, []):
             reals[name] = t.requires_grad_(True)
         args.append(t)
@@ -629,8 +629,10 @@ def evaluate(spec, dims, inputs, params):
         loss.backward()
     grads = {k: (t.grad if t.grad is not None else torch.zeros_like(t)).reshape(-1).tolist()
              for k, t in reals.items()}
+    values = [loss.item()] + [g for gs in grads.values() for g in gs]
+    # lossgen run writes a scalar input's gradient as a bare number
+    grads = {k: (g[0] if reals[k].dim() == 0 else g) for k, g in grads.items()}
     out = {"loss": loss.item(), "grads": grads}
-    values = [out["loss"]] + [g for gs in out["grads"].values() for g in gs]
     if not all(math.isfinite(v) for v in values):
         raise SystemExit(f"{spec}: non-finite loss or gradient")
     return out
@@ -653,6 +655,8 @@ def random_inputs(spec, dims, seed, scale):
                 # an input the spec's contract says holds unit rows
                 u = l2_normalize(u.reshape(-1, dims["D"])).reshape(-1)
             out[inp[0]] = u.float().double().tolist()
+            if inp[1] == "":  # a scalar input is a bare number in lossgen run's JSON
+                out[inp[0]] = out[inp[0]][0]
     return out
 
 
