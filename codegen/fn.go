@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"go/token"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -120,7 +121,9 @@ func localSuffix(k int) string {
 // bindVar makes v render as its own Go name, avoiding spec names.
 func (f *fn) bindVar(v *ir.Var) string {
 	name := v.Name
-	for f.g.names.taken[name] || reserved[name] || f.active[name] {
+	// An index variable may be called type or range in a spec, or t1 like
+	// a scalar temporary: none of those may be a Go loop variable.
+	for f.g.names.taken[name] || reserved[name] || f.active[name] || token.IsKeyword(name) || isLocalPattern(name) {
 		name += "_"
 	}
 	f.active[name] = true

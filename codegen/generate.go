@@ -45,8 +45,10 @@ var typeInfos = map[string]typeInfo{
 func Generate(p *ir.Program, opts Options) ([]File, error) {
 	if opts.Package == "" {
 		opts.Package = p.Name
-		if token.IsKeyword(p.Name) {
-			opts.Package += "_" // loss type { ... } is package type_
+		// loss type { ... } is package type_; a package main is a command,
+		// not a library, and a package init cannot be imported.
+		if token.IsKeyword(p.Name) || p.Name == "main" || p.Name == "init" {
+			opts.Package += "_"
 		}
 	}
 	if opts.SpecPath == "" {

@@ -22,6 +22,26 @@ var reserved = map[string]bool{
 	"recover": true, "bool": true, "int": true, "string": true, "error": true,
 	"float32": true, "float64": true, "true": true, "false": true, "nil": true, "iota": true,
 	"byte": true, "rune": true, "any": true, "uint": true,
+	// Local names double as workspace fields (ws.d holds d[i, j]), so the
+	// workspace's own fields and methods, and the package's type and
+	// function names (a local would shadow them), are taken too.
+	"CheckFinite": true, "Params": true, "dims": true, "gemm": true, "pool": true,
+	"Dims": true, "Grad": true, "GradAccum": true, "Loss": true, "SetWorkers": true, "Update": true,
+	"forward": true, "backward": true, "update": true, "check": true, "checkGrads": true, "checkAlias": true,
+	"Workspace64": true, "Workspace32": true, "Inputs64": true, "Inputs32": true, "Grads64": true, "Grads32": true,
+	"NewWorkspace64": true, "NewWorkspace32": true, "Eval64": true, "Eval32": true, "parts64": true, "parts32": true,
+	"Info": true, "dimsFrom": true, "validate": true, "testCase64": true, "testCase32": true,
+}
+
+// isMethodPattern reports the names of the parallel parts' methods,
+// forwardPart3 or backwardPart12, which a workspace field must not take.
+func isMethodPattern(s string) bool {
+	for _, p := range []string{"forwardPart", "backwardPart"} {
+		if rest, ok := strings.CutPrefix(s, p); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // names assigns Go identifiers to everything a spec names, once per
@@ -30,6 +50,7 @@ var reserved = map[string]bool{
 type names struct {
 	taken      map[string]bool
 	exported   map[string]bool
+	dimFields  map[string]bool
 	tensor     map[*ir.Tensor]string // kernel-local slice variable
 	adj        map[*ir.Tensor]string // kernel-local adjoint slice
 	field      map[*ir.Tensor]string // Inputs/Grads field (inputs only)
@@ -41,13 +62,13 @@ type names struct {
 
 func newNames(p *ir.Program) *names {
 	n := &names{
-		taken: map[string]bool{}, exported: map[string]bool{},
+		taken: map[string]bool{}, exported: map[string]bool{}, dimFields: map[string]bool{},
 		tensor: map[*ir.Tensor]string{}, adj: map[*ir.Tensor]string{}, field: map[*ir.Tensor]string{},
 		size: map[*dsl.Size]string{}, dimField: map[*dsl.Size]string{}, param: map[*dsl.Param]string{}, paramField: map[*dsl.Param]string{},
 	}
 	for _, s := range p.Sizes {
 		n.size[s] = n.local(s.Name)
-		n.dimField[s] = dimField(s.Name)
+		n.dimField[s] = n.newDimField(s.Name)
 	}
 	for _, q := range p.Params {
 		n.param[q] = n.local(lowerCamel(q.Name))
@@ -70,21 +91,26 @@ func newNames(p *ir.Program) *names {
 
 func (n *names) local(base string) string {
 	name := base
-	for n.taken[name] || reserved[name] || token.IsKeyword(name) || isLocalPattern(name) {
+	for n.taken[name] || reserved[name] || token.IsKeyword(name) || isLocalPattern(name) || isMethodPattern(name) {
 		name += "_"
 	}
 	n.taken[name] = true
 	return name
 }
 
-// dimField is the Dims field of a size: its spec name, unless that is a Go
-// keyword or the name of a method of Dims. Size names are distinct, and a
-// name with a trailing underscore is not a keyword, so fields stay distinct.
-func dimField(name string) string {
-	if token.IsKeyword(name) || name == "validate" {
-		return name + "_"
+// newDimField is the Dims field of a size: its spec name, exported (a size n
+// becomes N, so another package can set it), with underscores appended
+// where two sizes would meet (n and N).
+func (n *names) newDimField(name string) string {
+	f := upperCamel(name)
+	if unicode.IsUpper(rune(name[0])) {
+		f = name // N, D, C and QueueLen stay as written
 	}
-	return name
+	for n.dimFields[f] {
+		f += "_"
+	}
+	n.dimFields[f] = true
+	return f
 }
 
 func (n *names) export(base string) string {

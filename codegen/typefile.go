@@ -201,6 +201,7 @@ func (g *typeGen) typeFile() *jen.File {
 		append(append([]jen.Code{
 			jen.If(jen.Err().Op(":=").Id("ws").Dot("check").Call(jen.Id("in")), jen.Err().Op("!=").Nil()).Block(fail()),
 			jen.If(jen.Err().Op(":=").Id("ws").Dot("checkGrads").Call(jen.Id("grad")), jen.Err().Op("!=").Nil()).Block(fail()),
+			jen.If(jen.Err().Op(":=").Id("ws").Dot("checkAlias").Call(jen.Id("in"), jen.Id("grad")), jen.Err().Op("!=").Nil()).Block(fail()),
 		}, clears...),
 			jen.Id("ws").Dot("forward").Call(jen.Id("in")),
 			jen.Id("ws").Dot("backward").Call(jen.Id("in"), jen.Id("grad"), jen.Lit(1)),
@@ -211,6 +212,7 @@ func (g *typeGen) typeFile() *jen.File {
 	f.Func().Params(recv).Id("GradAccum").Params(jen.Id("in").Id(inputs), jen.Id("grad").Id(grads), jen.Id("scale").Id(T)).Params(jen.Id(T), jen.Error()).Block(
 		jen.If(jen.Err().Op(":=").Id("ws").Dot("check").Call(jen.Id("in")), jen.Err().Op("!=").Nil()).Block(fail()),
 		jen.If(jen.Err().Op(":=").Id("ws").Dot("checkGrads").Call(jen.Id("grad")), jen.Err().Op("!=").Nil()).Block(fail()),
+		jen.If(jen.Err().Op(":=").Id("ws").Dot("checkAlias").Call(jen.Id("in"), jen.Id("grad")), jen.Err().Op("!=").Nil()).Block(fail()),
 		jen.Id("ws").Dot("forward").Call(jen.Id("in")),
 		jen.Id("ws").Dot("backward").Call(jen.Id("in"), jen.Id("grad"), jen.Id("scale")),
 		jen.Return(result, jen.Nil()))
@@ -219,6 +221,10 @@ func (g *typeGen) typeFile() *jen.File {
 	f.Func().Params(recv).Id("check").Params(jen.Id("in").Id(inputs)).Error().Block(g.checkBody()...)
 	f.Comment("checkGrads validates the length of every gradient slice that is not nil.")
 	f.Func().Params(recv).Id("checkGrads").Params(jen.Id("grad").Id(grads)).Error().Block(g.checkGradsBody()...)
+	f.Comment("checkAlias refuses a gradient slice that shares memory with an input or")
+	f.Comment("with another gradient slice: the kernel reads inputs while it writes")
+	f.Comment("gradients, so an alias would give a wrong result without an error.")
+	f.Func().Params(recv).Id("checkAlias").Params(jen.Id("in").Id(inputs), jen.Id("grad").Id(grads)).Error().Block(g.checkAliasBody()...)
 
 	f.Comment("forward evaluates the spec's definitions in order.")
 	f.Func().Params(recv).Id("forward").Params(jen.Id("in").Id(inputs)).Block(fwdBody...)
@@ -292,7 +298,7 @@ func (g *typeGen) checkBody() []jen.Code {
 	}
 	for _, gt := range g.p.Gathers {
 		field := g.names.field[gt.Index]
-		limit := jen.Id("ws").Dot("dims").Dot(gt.Range.Name)
+		limit := jen.Id("ws").Dot("dims").Dot(g.names.dimField[gt.Range])
 		out = append(out, jen.For(jen.List(jen.Id("i"), jen.Id("v")).Op(":=").Range().Id("in").Dot(field)).Block(
 			jen.If(jen.Id("v").Op("<").Lit(0).Op("||").Id("v").Op(">=").Add(limit)).Block(
 				jen.Return(jen.Op("&").Qual(rtPath, "LabelError").Values(jen.Dict{
@@ -311,6 +317,34 @@ func (g *typeGen) checkGradsBody() []jen.Code {
 		}
 		x := jen.Id("grad").Dot(g.names.field[t])
 		out = append(out, jen.If(jen.Add(x).Op("!=").Nil()).Block(g.lengthCheck("grad "+t.Name, x, t)))
+	}
+	return append(out, jen.Return(jen.Nil()))
+}
+
+func (g *typeGen) checkAliasBody() []jen.Code {
+	var out []jen.Code
+	var grads []*ir.Tensor
+	for _, t := range g.p.Inputs {
+		if t.Diff {
+			grads = append(grads, t)
+		}
+	}
+	alias := func(gt *ir.Tensor, other jen.Code, otherName string) jen.Code {
+		return jen.If(jen.Qual(rtPath, "Overlap").Call(jen.Id("grad").Dot(g.names.field[gt]), other)).Block(
+			jen.Return(jen.Op("&").Qual(rtPath, "AliasError").Values(jen.Dict{
+				jen.Id("Grad"):  jen.Lit("grad " + gt.Name),
+				jen.Id("Other"): jen.Lit(otherName),
+			})))
+	}
+	for i, gt := range grads {
+		for _, t := range g.p.Inputs {
+			if !t.Int {
+				out = append(out, alias(gt, jen.Id("in").Dot(g.names.field[t]), t.Name))
+			}
+		}
+		for _, o := range grads[i+1:] {
+			out = append(out, alias(gt, jen.Id("grad").Dot(g.names.field[o]), "grad "+o.Name))
+		}
 	}
 	return append(out, jen.Return(jen.Nil()))
 }

@@ -17,8 +17,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"hash/fnv"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,33 +94,64 @@ func FuzzCompile(f *testing.F) {
 			panic(fmt.Sprintf("Compile ran for more than %v:\n%q", compileHang, src))
 		})
 		defer timer.Stop()
-		opts := compiler.Options{SpecPath: "../../specs/fuzz_input.loss"}
-		start := time.Now()
-		files, err := compiler.Compile(file, src, opts)
-		if d := time.Since(start); d > compileSlow {
-			t.Errorf("Compile took %v", d)
-		}
-		if err != nil {
-			checkCompileError(t, err, file, src)
-			return
-		}
-		asts, err := typeCheck(files)
-		if err != nil {
-			t.Fatalf("%v\nspec:\n%s", err, src)
-		}
-		if err := checkDirectives(files, asts); err != nil {
-			t.Fatalf("%v\nspec:\n%s", err, src)
-		}
-		again, err := compiler.Compile(file, src, opts)
-		if err != nil || len(again) != len(files) {
-			t.Fatalf("second compile differs: %v", err)
-		}
-		for i := range files {
-			if files[i].Name != again[i].Name || !bytes.Equal(files[i].Content, again[i].Content) {
-				t.Fatalf("%s: second compile differs", files[i].Name)
-			}
-		}
+		// The input as it is, and with one of its names replaced by a name
+		// that generated Go must not take as it is (a keyword, a workspace
+		// member, a type of the package): the mutations the fuzzer's own
+		// byte-level ones take long to stumble on.
+		fuzzCompileOne(t, file, src)
+		fuzzCompileOne(t, file, renameOne(src))
 	})
+}
+
+func fuzzCompileOne(t *testing.T, file string, src []byte) {
+	opts := compiler.Options{SpecPath: "../../specs/fuzz_input.loss"}
+	start := time.Now()
+	files, err := compiler.Compile(file, src, opts)
+	if d := time.Since(start); d > compileSlow {
+		t.Errorf("Compile took %v", d)
+	}
+	if err != nil {
+		checkCompileError(t, err, file, src)
+		return
+	}
+	asts, err := typeCheck(files)
+	if err != nil {
+		t.Fatalf("%v\nspec:\n%s", err, src)
+	}
+	if pkg := asts[0].Name.Name; pkg == "main" || pkg == "init" {
+		t.Fatalf("package %s cannot be imported as a library\nspec:\n%s", pkg, src)
+	}
+	if err := checkDirectives(files, asts); err != nil {
+		t.Fatalf("%v\nspec:\n%s", err, src)
+	}
+	again, err := compiler.Compile(file, src, opts)
+	if err != nil || len(again) != len(files) {
+		t.Fatalf("second compile differs: %v", err)
+	}
+	for i := range files {
+		if files[i].Name != again[i].Name || !bytes.Equal(files[i].Content, again[i].Content) {
+			t.Fatalf("%s: second compile differs", files[i].Name)
+		}
+	}
+}
+
+var identPattern = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// renameOne replaces every occurrence of one identifier of src by one of
+// hostileNames, both chosen by a hash of src, so the choice is
+// reproducible from the input alone.
+func renameOne(src []byte) []byte {
+	ids := identPattern.FindAll(src, -1)
+	if len(ids) == 0 {
+		return src
+	}
+	h := fnv.New64a()
+	h.Write(src)
+	sum := h.Sum64()
+	old := ids[sum%uint64(len(ids))]
+	repl := hostileNames[(sum/uint64(len(ids)))%uint64(len(hostileNames))]
+	word := regexp.MustCompile(`\b` + regexp.QuoteMeta(string(old)) + `\b`)
+	return word.ReplaceAll(src, []byte(repl))
 }
 
 // checkCompileError requires a rejected spec to come back as diagnostics

@@ -463,6 +463,45 @@ func TestEdgeSingleClass(t *testing.T) {
 // ---------------------------------------------------------------------------
 // Invalid input: typed errors, never a panic.
 
+// A gradient slice that shares memory with an input, or with another
+// gradient slice, is refused before the kernel runs: Grad clears its
+// gradients first and reads its inputs while it writes them, so an alias
+// returned a wrong loss and gradients with a nil error. Disjoint halves of
+// one buffer are fine.
+func TestEdgeAliasing(t *testing.T) {
+	var aliasErr *lossrt.AliasError
+	ws, err := triplet.NewWorkspace64(triplet.Dims{N: 2, D: 3})
+	require.NoError(t, err)
+	buf := make([]float64, 24)
+	a, p, n := buf[0:6], buf[6:12], buf[12:18]
+	for i := range buf {
+		buf[i] = float64(i%5) - 2
+	}
+	in := triplet.Inputs64{Anchor: a, Positive: p, Negative: n}
+	before := slices.Clone(buf)
+	for _, tt := range []struct {
+		grad        triplet.Grads64
+		name, other string
+	}{
+		{triplet.Grads64{Anchor: a}, "grad anchor", "anchor"},
+		{triplet.Grads64{Positive: buf[3:9]}, "grad positive", "anchor"}, // straddles anchor and positive
+		{triplet.Grads64{Negative: make([]float64, 6), Anchor: buf[18:24], Positive: buf[18:24]}, "grad anchor", "grad positive"},
+	} {
+		_, err := ws.Grad(in, tt.grad)
+		require.True(t, errors.As(err, &aliasErr), "%+v: %v", tt.grad, err)
+		assert.Equal(t, lossrt.AliasError{Grad: tt.name, Other: tt.other}, *aliasErr)
+		_, err = ws.GradAccum(in, tt.grad, 1)
+		require.True(t, errors.As(err, &aliasErr), "GradAccum %+v: %v", tt.grad, err)
+		require.Equal(t, before, buf, "a refused call wrote into the buffers")
+	}
+	// The same buffer, split without overlap, is accepted.
+	_, err = ws.Grad(in, triplet.Grads64{Anchor: buf[18:24]})
+	require.NoError(t, err)
+	// An input passed twice (the same anchor as positive) reads only.
+	_, err = ws.Grad(triplet.Inputs64{Anchor: a, Positive: a, Negative: n}, triplet.Grads64{Anchor: make([]float64, 6)})
+	require.NoError(t, err)
+}
+
 func TestEdgeErrors(t *testing.T) {
 	var dimErr *lossrt.DimError
 	var lenErr *lossrt.LengthError

@@ -110,6 +110,9 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.X)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
@@ -123,6 +126,9 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -157,6 +163,19 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 	if grad.X != nil {
 		if len(grad.X) != ws.dims.N*ws.dims.D {
 			return lossrt.NewLengthError("grad x", []string{"N", "D"}, []int{ws.dims.N, ws.dims.D}, len(grad.X))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
+	if lossrt.Overlap(grad.X, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "x",
 		}
 	}
 	return nil

@@ -102,6 +102,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.X)
 	clear(grad.Centers)
 	ws.forward(in)
@@ -116,6 +119,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -178,6 +184,43 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.Centers != nil {
 		if len(grad.Centers) != ws.dims.C*ws.dims.D {
 			return lossrt.NewLengthError("grad centers", []string{"C", "D"}, []int{ws.dims.C, ws.dims.D}, len(grad.Centers))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.X, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.X, in.Centers) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "centers",
+		}
+	}
+	if lossrt.Overlap(grad.X, grad.Centers) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "grad centers",
+		}
+	}
+	if lossrt.Overlap(grad.Centers, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad centers",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.Centers, in.Centers) {
+		return &lossrt.AliasError{
+			Grad:  "grad centers",
+			Other: "centers",
 		}
 	}
 	return nil

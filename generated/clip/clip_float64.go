@@ -147,6 +147,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.Img)
 	clear(grad.Txt)
 	clear(grad.T)
@@ -162,6 +165,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -227,6 +233,85 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.T != nil {
 		if len(grad.T) != 1 {
 			return lossrt.NewLengthError("grad t", []string{}, []int{}, len(grad.T))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.Img, in.Img) {
+		return &lossrt.AliasError{
+			Grad:  "grad img",
+			Other: "img",
+		}
+	}
+	if lossrt.Overlap(grad.Img, in.Txt) {
+		return &lossrt.AliasError{
+			Grad:  "grad img",
+			Other: "txt",
+		}
+	}
+	if lossrt.Overlap(grad.Img, in.T) {
+		return &lossrt.AliasError{
+			Grad:  "grad img",
+			Other: "t",
+		}
+	}
+	if lossrt.Overlap(grad.Img, grad.Txt) {
+		return &lossrt.AliasError{
+			Grad:  "grad img",
+			Other: "grad txt",
+		}
+	}
+	if lossrt.Overlap(grad.Img, grad.T) {
+		return &lossrt.AliasError{
+			Grad:  "grad img",
+			Other: "grad t",
+		}
+	}
+	if lossrt.Overlap(grad.Txt, in.Img) {
+		return &lossrt.AliasError{
+			Grad:  "grad txt",
+			Other: "img",
+		}
+	}
+	if lossrt.Overlap(grad.Txt, in.Txt) {
+		return &lossrt.AliasError{
+			Grad:  "grad txt",
+			Other: "txt",
+		}
+	}
+	if lossrt.Overlap(grad.Txt, in.T) {
+		return &lossrt.AliasError{
+			Grad:  "grad txt",
+			Other: "t",
+		}
+	}
+	if lossrt.Overlap(grad.Txt, grad.T) {
+		return &lossrt.AliasError{
+			Grad:  "grad txt",
+			Other: "grad t",
+		}
+	}
+	if lossrt.Overlap(grad.T, in.Img) {
+		return &lossrt.AliasError{
+			Grad:  "grad t",
+			Other: "img",
+		}
+	}
+	if lossrt.Overlap(grad.T, in.Txt) {
+		return &lossrt.AliasError{
+			Grad:  "grad t",
+			Other: "txt",
+		}
+	}
+	if lossrt.Overlap(grad.T, in.T) {
+		return &lossrt.AliasError{
+			Grad:  "grad t",
+			Other: "t",
 		}
 	}
 	return nil

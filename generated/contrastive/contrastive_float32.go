@@ -100,6 +100,9 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.X1)
 	clear(grad.X2)
 	ws.forward(in)
@@ -114,6 +117,9 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -165,6 +171,43 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 	if grad.X2 != nil {
 		if len(grad.X2) != ws.dims.N*ws.dims.D {
 			return lossrt.NewLengthError("grad x2", []string{"N", "D"}, []int{ws.dims.N, ws.dims.D}, len(grad.X2))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
+	if lossrt.Overlap(grad.X1, in.X1) {
+		return &lossrt.AliasError{
+			Grad:  "grad x1",
+			Other: "x1",
+		}
+	}
+	if lossrt.Overlap(grad.X1, in.X2) {
+		return &lossrt.AliasError{
+			Grad:  "grad x1",
+			Other: "x2",
+		}
+	}
+	if lossrt.Overlap(grad.X1, grad.X2) {
+		return &lossrt.AliasError{
+			Grad:  "grad x1",
+			Other: "grad x2",
+		}
+	}
+	if lossrt.Overlap(grad.X2, in.X1) {
+		return &lossrt.AliasError{
+			Grad:  "grad x2",
+			Other: "x1",
+		}
+	}
+	if lossrt.Overlap(grad.X2, in.X2) {
+		return &lossrt.AliasError{
+			Grad:  "grad x2",
+			Other: "x2",
 		}
 	}
 	return nil

@@ -122,6 +122,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.X)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
@@ -135,6 +138,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -169,6 +175,19 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.X != nil {
 		if len(grad.X) != ws.dims.N*ws.dims.D {
 			return lossrt.NewLengthError("grad x", []string{"N", "D"}, []int{ws.dims.N, ws.dims.D}, len(grad.X))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.X, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "x",
 		}
 	}
 	return nil

@@ -132,6 +132,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.X)
 	clear(grad.W)
 	ws.forward(in)
@@ -146,6 +149,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -208,6 +214,43 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.W != nil {
 		if len(grad.W) != ws.dims.C*ws.dims.D {
 			return lossrt.NewLengthError("grad w", []string{"C", "D"}, []int{ws.dims.C, ws.dims.D}, len(grad.W))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.X, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.X, in.W) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "w",
+		}
+	}
+	if lossrt.Overlap(grad.X, grad.W) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "grad w",
+		}
+	}
+	if lossrt.Overlap(grad.W, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad w",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.W, in.W) {
+		return &lossrt.AliasError{
+			Grad:  "grad w",
+			Other: "w",
 		}
 	}
 	return nil

@@ -117,6 +117,9 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.V)
 	clear(grad.T)
 	ws.forward(in)
@@ -131,6 +134,9 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -185,6 +191,43 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 	if grad.T != nil {
 		if len(grad.T) != ws.dims.M*ws.dims.D {
 			return lossrt.NewLengthError("grad t", []string{"M", "D"}, []int{ws.dims.M, ws.dims.D}, len(grad.T))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
+	if lossrt.Overlap(grad.V, in.V) {
+		return &lossrt.AliasError{
+			Grad:  "grad v",
+			Other: "v",
+		}
+	}
+	if lossrt.Overlap(grad.V, in.T) {
+		return &lossrt.AliasError{
+			Grad:  "grad v",
+			Other: "t",
+		}
+	}
+	if lossrt.Overlap(grad.V, grad.T) {
+		return &lossrt.AliasError{
+			Grad:  "grad v",
+			Other: "grad t",
+		}
+	}
+	if lossrt.Overlap(grad.T, in.V) {
+		return &lossrt.AliasError{
+			Grad:  "grad t",
+			Other: "v",
+		}
+	}
+	if lossrt.Overlap(grad.T, in.T) {
+		return &lossrt.AliasError{
+			Grad:  "grad t",
+			Other: "t",
 		}
 	}
 	return nil

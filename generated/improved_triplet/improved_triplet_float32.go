@@ -103,6 +103,9 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.Anchor)
 	clear(grad.Positive)
 	clear(grad.Negative)
@@ -118,6 +121,9 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -183,6 +189,85 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 	if grad.Negative != nil {
 		if len(grad.Negative) != ws.dims.N*ws.dims.D {
 			return lossrt.NewLengthError("grad negative", []string{"N", "D"}, []int{ws.dims.N, ws.dims.D}, len(grad.Negative))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
+	if lossrt.Overlap(grad.Anchor, in.Anchor) {
+		return &lossrt.AliasError{
+			Grad:  "grad anchor",
+			Other: "anchor",
+		}
+	}
+	if lossrt.Overlap(grad.Anchor, in.Positive) {
+		return &lossrt.AliasError{
+			Grad:  "grad anchor",
+			Other: "positive",
+		}
+	}
+	if lossrt.Overlap(grad.Anchor, in.Negative) {
+		return &lossrt.AliasError{
+			Grad:  "grad anchor",
+			Other: "negative",
+		}
+	}
+	if lossrt.Overlap(grad.Anchor, grad.Positive) {
+		return &lossrt.AliasError{
+			Grad:  "grad anchor",
+			Other: "grad positive",
+		}
+	}
+	if lossrt.Overlap(grad.Anchor, grad.Negative) {
+		return &lossrt.AliasError{
+			Grad:  "grad anchor",
+			Other: "grad negative",
+		}
+	}
+	if lossrt.Overlap(grad.Positive, in.Anchor) {
+		return &lossrt.AliasError{
+			Grad:  "grad positive",
+			Other: "anchor",
+		}
+	}
+	if lossrt.Overlap(grad.Positive, in.Positive) {
+		return &lossrt.AliasError{
+			Grad:  "grad positive",
+			Other: "positive",
+		}
+	}
+	if lossrt.Overlap(grad.Positive, in.Negative) {
+		return &lossrt.AliasError{
+			Grad:  "grad positive",
+			Other: "negative",
+		}
+	}
+	if lossrt.Overlap(grad.Positive, grad.Negative) {
+		return &lossrt.AliasError{
+			Grad:  "grad positive",
+			Other: "grad negative",
+		}
+	}
+	if lossrt.Overlap(grad.Negative, in.Anchor) {
+		return &lossrt.AliasError{
+			Grad:  "grad negative",
+			Other: "anchor",
+		}
+	}
+	if lossrt.Overlap(grad.Negative, in.Positive) {
+		return &lossrt.AliasError{
+			Grad:  "grad negative",
+			Other: "positive",
+		}
+	}
+	if lossrt.Overlap(grad.Negative, in.Negative) {
+		return &lossrt.AliasError{
+			Grad:  "grad negative",
+			Other: "negative",
 		}
 	}
 	return nil

@@ -100,6 +100,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.Student)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
@@ -113,6 +116,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -156,6 +162,25 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.Student != nil {
 		if len(grad.Student) != ws.dims.N*ws.dims.C {
 			return lossrt.NewLengthError("grad student", []string{"N", "C"}, []int{ws.dims.N, ws.dims.C}, len(grad.Student))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.Student, in.Student) {
+		return &lossrt.AliasError{
+			Grad:  "grad student",
+			Other: "student",
+		}
+	}
+	if lossrt.Overlap(grad.Student, in.Teacher) {
+		return &lossrt.AliasError{
+			Grad:  "grad student",
+			Other: "teacher",
 		}
 	}
 	return nil

@@ -125,6 +125,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.Q)
 	ws.forward(in)
 	ws.backward(in, grad, 1)
@@ -138,6 +141,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -193,6 +199,31 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.Q != nil {
 		if len(grad.Q) != ws.dims.N*ws.dims.D {
 			return lossrt.NewLengthError("grad q", []string{"N", "D"}, []int{ws.dims.N, ws.dims.D}, len(grad.Q))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.Q, in.Q) {
+		return &lossrt.AliasError{
+			Grad:  "grad q",
+			Other: "q",
+		}
+	}
+	if lossrt.Overlap(grad.Q, in.Keys) {
+		return &lossrt.AliasError{
+			Grad:  "grad q",
+			Other: "keys",
+		}
+	}
+	if lossrt.Overlap(grad.Q, in.Queue) {
+		return &lossrt.AliasError{
+			Grad:  "grad q",
+			Other: "queue",
 		}
 	}
 	return nil

@@ -159,6 +159,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.Z1)
 	clear(grad.Z2)
 	ws.forward(in)
@@ -173,6 +176,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -221,6 +227,43 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.Z2 != nil {
 		if len(grad.Z2) != ws.dims.N*ws.dims.D {
 			return lossrt.NewLengthError("grad z2", []string{"N", "D"}, []int{ws.dims.N, ws.dims.D}, len(grad.Z2))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.Z1, in.Z1) {
+		return &lossrt.AliasError{
+			Grad:  "grad z1",
+			Other: "z1",
+		}
+	}
+	if lossrt.Overlap(grad.Z1, in.Z2) {
+		return &lossrt.AliasError{
+			Grad:  "grad z1",
+			Other: "z2",
+		}
+	}
+	if lossrt.Overlap(grad.Z1, grad.Z2) {
+		return &lossrt.AliasError{
+			Grad:  "grad z1",
+			Other: "grad z2",
+		}
+	}
+	if lossrt.Overlap(grad.Z2, in.Z1) {
+		return &lossrt.AliasError{
+			Grad:  "grad z2",
+			Other: "z1",
+		}
+	}
+	if lossrt.Overlap(grad.Z2, in.Z2) {
+		return &lossrt.AliasError{
+			Grad:  "grad z2",
+			Other: "z2",
 		}
 	}
 	return nil

@@ -116,6 +116,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.X)
 	clear(grad.Proxies)
 	ws.forward(in)
@@ -130,6 +133,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -192,6 +198,43 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.Proxies != nil {
 		if len(grad.Proxies) != ws.dims.C*ws.dims.D {
 			return lossrt.NewLengthError("grad proxies", []string{"C", "D"}, []int{ws.dims.C, ws.dims.D}, len(grad.Proxies))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.X, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.X, in.Proxies) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "proxies",
+		}
+	}
+	if lossrt.Overlap(grad.X, grad.Proxies) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "grad proxies",
+		}
+	}
+	if lossrt.Overlap(grad.Proxies, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad proxies",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.Proxies, in.Proxies) {
+		return &lossrt.AliasError{
+			Grad:  "grad proxies",
+			Other: "proxies",
 		}
 	}
 	return nil

@@ -160,6 +160,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.Logits)
 	clear(grad.Feat)
 	clear(grad.Centers)
@@ -175,6 +178,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -254,6 +260,85 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.Centers != nil {
 		if len(grad.Centers) != ws.dims.C*ws.dims.D {
 			return lossrt.NewLengthError("grad centers", []string{"C", "D"}, []int{ws.dims.C, ws.dims.D}, len(grad.Centers))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.Logits, in.Logits) {
+		return &lossrt.AliasError{
+			Grad:  "grad logits",
+			Other: "logits",
+		}
+	}
+	if lossrt.Overlap(grad.Logits, in.Feat) {
+		return &lossrt.AliasError{
+			Grad:  "grad logits",
+			Other: "feat",
+		}
+	}
+	if lossrt.Overlap(grad.Logits, in.Centers) {
+		return &lossrt.AliasError{
+			Grad:  "grad logits",
+			Other: "centers",
+		}
+	}
+	if lossrt.Overlap(grad.Logits, grad.Feat) {
+		return &lossrt.AliasError{
+			Grad:  "grad logits",
+			Other: "grad feat",
+		}
+	}
+	if lossrt.Overlap(grad.Logits, grad.Centers) {
+		return &lossrt.AliasError{
+			Grad:  "grad logits",
+			Other: "grad centers",
+		}
+	}
+	if lossrt.Overlap(grad.Feat, in.Logits) {
+		return &lossrt.AliasError{
+			Grad:  "grad feat",
+			Other: "logits",
+		}
+	}
+	if lossrt.Overlap(grad.Feat, in.Feat) {
+		return &lossrt.AliasError{
+			Grad:  "grad feat",
+			Other: "feat",
+		}
+	}
+	if lossrt.Overlap(grad.Feat, in.Centers) {
+		return &lossrt.AliasError{
+			Grad:  "grad feat",
+			Other: "centers",
+		}
+	}
+	if lossrt.Overlap(grad.Feat, grad.Centers) {
+		return &lossrt.AliasError{
+			Grad:  "grad feat",
+			Other: "grad centers",
+		}
+	}
+	if lossrt.Overlap(grad.Centers, in.Logits) {
+		return &lossrt.AliasError{
+			Grad:  "grad centers",
+			Other: "logits",
+		}
+	}
+	if lossrt.Overlap(grad.Centers, in.Feat) {
+		return &lossrt.AliasError{
+			Grad:  "grad centers",
+			Other: "feat",
+		}
+	}
+	if lossrt.Overlap(grad.Centers, in.Centers) {
+		return &lossrt.AliasError{
+			Grad:  "grad centers",
+			Other: "centers",
 		}
 	}
 	return nil

@@ -116,6 +116,9 @@ func (ws *Workspace32) Grad(in Inputs32, grad Grads32) (float32, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.X)
 	clear(grad.W)
 	clear(grad.B)
@@ -131,6 +134,9 @@ func (ws *Workspace32) GradAccum(in Inputs32, grad Grads32, scale float32) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -210,6 +216,85 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 	if grad.B != nil {
 		if len(grad.B) != ws.dims.C {
 			return lossrt.NewLengthError("grad b", []string{"C"}, []int{ws.dims.C}, len(grad.B))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
+	if lossrt.Overlap(grad.X, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.X, in.W) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "w",
+		}
+	}
+	if lossrt.Overlap(grad.X, in.B) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "b",
+		}
+	}
+	if lossrt.Overlap(grad.X, grad.W) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "grad w",
+		}
+	}
+	if lossrt.Overlap(grad.X, grad.B) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "grad b",
+		}
+	}
+	if lossrt.Overlap(grad.W, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad w",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.W, in.W) {
+		return &lossrt.AliasError{
+			Grad:  "grad w",
+			Other: "w",
+		}
+	}
+	if lossrt.Overlap(grad.W, in.B) {
+		return &lossrt.AliasError{
+			Grad:  "grad w",
+			Other: "b",
+		}
+	}
+	if lossrt.Overlap(grad.W, grad.B) {
+		return &lossrt.AliasError{
+			Grad:  "grad w",
+			Other: "grad b",
+		}
+	}
+	if lossrt.Overlap(grad.B, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad b",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.B, in.W) {
+		return &lossrt.AliasError{
+			Grad:  "grad b",
+			Other: "w",
+		}
+	}
+	if lossrt.Overlap(grad.B, in.B) {
+		return &lossrt.AliasError{
+			Grad:  "grad b",
+			Other: "b",
 		}
 	}
 	return nil

@@ -179,6 +179,9 @@ func (ws *Workspace64) Grad(in Inputs64, grad Grads64) (float64, error) {
 	if err := ws.checkGrads(grad); err != nil {
 		return 0, err
 	}
+	if err := ws.checkAlias(in, grad); err != nil {
+		return 0, err
+	}
 	clear(grad.X)
 	clear(grad.Y)
 	ws.forward(in)
@@ -193,6 +196,9 @@ func (ws *Workspace64) GradAccum(in Inputs64, grad Grads64, scale float64) (floa
 		return 0, err
 	}
 	if err := ws.checkGrads(grad); err != nil {
+		return 0, err
+	}
+	if err := ws.checkAlias(in, grad); err != nil {
 		return 0, err
 	}
 	ws.forward(in)
@@ -241,6 +247,43 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 	if grad.Y != nil {
 		if len(grad.Y) != ws.dims.N*ws.dims.D {
 			return lossrt.NewLengthError("grad y", []string{"N", "D"}, []int{ws.dims.N, ws.dims.D}, len(grad.Y))
+		}
+	}
+	return nil
+}
+
+// checkAlias refuses a gradient slice that shares memory with an input or
+// with another gradient slice: the kernel reads inputs while it writes
+// gradients, so an alias would give a wrong result without an error.
+func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
+	if lossrt.Overlap(grad.X, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.X, in.Y) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "y",
+		}
+	}
+	if lossrt.Overlap(grad.X, grad.Y) {
+		return &lossrt.AliasError{
+			Grad:  "grad x",
+			Other: "grad y",
+		}
+	}
+	if lossrt.Overlap(grad.Y, in.X) {
+		return &lossrt.AliasError{
+			Grad:  "grad y",
+			Other: "x",
+		}
+	}
+	if lossrt.Overlap(grad.Y, in.Y) {
+		return &lossrt.AliasError{
+			Grad:  "grad y",
+			Other: "y",
 		}
 	}
 	return nil
