@@ -22,11 +22,11 @@ type fn struct {
 	// aliasOf maps a variable of a fused group's later Op to the first
 	// Op's variable it renders as (see aliasVar).
 	aliasOf map[*ir.Var]*ir.Var
-	locals   map[*ir.Local]string
-	copyNo   int             // unrolled copy being rendered; locals get a _copyNo suffix
-	rows     *rowState       // rows of the unrolled loop being rendered, or nil
-	active   map[string]bool // loop variable names in scope
-	hoisted  int             // counter naming hoisted locals h1, h2, ...
+	locals  map[*ir.Local]string
+	copyNo  int             // unrolled copy being rendered; locals get a _copyNo suffix
+	rows    *rowState       // rows of the unrolled loop being rendered, or nil
+	active  map[string]bool // loop variable names in scope
+	hoisted int             // counter naming hoisted locals h1, h2, ...
 	// Per fused group: Go names of locals (stable across unrolled copies),
 	// the names taken, and the next free accumulator number.
 	localBase map[*ir.Local]string
