@@ -37,6 +37,12 @@ func newLoader(open func(string) ([]byte, error)) *loader {
 // maxSpecFile bounds the size of a used spec read from disk.
 const maxSpecFile = 1 << 20
 
+// ReadSpecFile reads a spec from disk as the loader reads used specs: a
+// regular file of at most 1 MiB (a FIFO, a device or a huge file is an
+// error, not a hang or an exhausted memory). Commands read the spec they
+// are given with it.
+func ReadSpecFile(path string) ([]byte, error) { return readSpecFile(path) }
+
 // readSpecFile reads a used spec from disk. It refuses anything that is not
 // a regular file (a FIFO or /dev/zero would block or never end) and files
 // larger than maxSpecFile, so a `use` can neither hang nor exhaust memory.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lossgen/lossgen/compiler"
+	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/internal/cli/runcache"
 )
 
@@ -135,7 +135,7 @@ func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 }
 
 func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime time.Duration, seed uint64, asJSON bool, bandwidth, peak float64) error {
-	src, err := os.ReadFile(spec)
+	src, err := dsl.ReadSpecFile(spec)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -160,7 +159,7 @@ type checkOptions struct {
 
 func checkSpec(env *Env, spec string, opt checkOptions) error {
 	given, seed, typ := opt.dims, opt.seed, opt.typ
-	src, err := os.ReadFile(spec)
+	src, err := dsl.ReadSpecFile(spec)
 	if err != nil {
 		return err
 	}

@@ -114,3 +114,24 @@ func TestDisplayPath(t *testing.T) {
 		}
 	}
 }
+
+// The spec a command is given is read as a used spec is: a regular file of
+// at most 1 MiB. A device or FIFO would block or never end, a huge file
+// would fill memory; each is a one-line error and exit 1, and nothing else
+// (no build) happens.
+func TestSpecReadIsBounded(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.loss")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("// comment\n"), 200000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []string{"/dev/zero", big} {
+		for _, cmd := range []string{"run", "compile", "check", "bench", "explain", "fmt"} {
+			var out, errb bytes.Buffer
+			code := Main([]string{cmd, spec}, &Env{Stdin: strings.NewReader("{}"), Stdout: &out, Stderr: &errb})
+			if code != 1 || strings.Count(errb.String(), "\n") != 1 ||
+				!(strings.Contains(errb.String(), "not a regular file") || strings.Contains(errb.String(), "larger than")) {
+				t.Errorf("lossgen %s %s: exit %d, stderr %q", cmd, spec, code, errb.String())
+			}
+		}
+	}
+}

@@ -4,11 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"go/token"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/lossgen/lossgen/compiler"
+	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/internal/cli/gendir"
 )
 
@@ -102,7 +102,7 @@ func compileSpecs(env *Env, specs, dirs []string, opts compiler.Options, check b
 	updates := make([]*gendir.Update, 0, len(specs))
 	failed := false
 	for i, spec := range specs {
-		src, err := os.ReadFile(spec)
+		src, err := dsl.ReadSpecFile(spec)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "lossgen compile: %v\n", err)
 			failed = true

@@ -3,8 +3,8 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"os"
 
+	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/internal/explain"
 )
 
@@ -67,7 +67,7 @@ func explainFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 			return usagef("one spec at a time")
 		}
 		spec := args[0]
-		src, err := os.ReadFile(spec)
+		src, err := dsl.ReadSpecFile(spec)
 		if err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ func fmtFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 
 // fmtSpec formats one spec and does what the flags ask with the result.
 func fmtSpec(env *Env, spec string, write, list, diff bool) error {
-	src, err := os.ReadFile(spec)
+	src, err := dsl.ReadSpecFile(spec)
 	if err != nil {
 		return err
 	}

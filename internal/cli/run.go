@@ -3,11 +3,11 @@ package cli
 import (
 	"errors"
 	"flag"
-	"os"
 	"os/exec"
 	"path/filepath"
 
 	"github.com/lossgen/lossgen/compiler"
+	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/internal/cli/runcache"
 )
 
@@ -54,7 +54,7 @@ func runFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 			return usagef("one spec at a time; the request is read from standard input")
 		}
 		spec := args[0]
-		src, err := os.ReadFile(spec)
+		src, err := dsl.ReadSpecFile(spec)
 		if err != nil {
 			return err
 		}

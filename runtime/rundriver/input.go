@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	lossrt "github.com/lossgen/lossgen/runtime"
 )
@@ -87,7 +88,8 @@ func decodeRequest[T lossrt.Float](data []byte, info lossrt.Info, bits int) (los
 		}
 		for _, name := range names {
 			if raw, ok := params[name]; ok {
-				if req.Params[name], err = parseFloat(raw, "params."+name, 64); err != nil {
+				// A param becomes a T in the kernel: 1e39 is no float32.
+				if req.Params[name], err = parseFloat(raw, "params."+name, bits); err != nil {
 					return req, err
 				}
 			}
@@ -163,8 +165,76 @@ func decodeObject(data []byte, field string) (map[string]json.RawMessage, error)
 	if obj == nil { // the literal null
 		return nil, errorf(field, "want a JSON object, got null")
 	}
+	if dup, ok := duplicateKey(data); ok {
+		return nil, errorf(memberField(field, dup), "appears twice in %s", field)
+	}
 	return obj, nil
 }
+
+// duplicateKey finds the first key that appears twice among the members of
+// the JSON object in data (already known to be valid): encoding/json keeps
+// the last silently, and a request with two values for one key is a
+// mistake, not a choice.
+func duplicateKey(data []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			return key, true
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// memberField names a member of an object field: dims.N, or "key" quoted
+// where the key is not a plain name (a newline or a terminal escape in a key
+// must not reach the terminal), cut to a readable length.
+func memberField(field, key string) string {
+	plain := key != "" && len(key) <= 64
+	for _, r := range key {
+		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			plain = false
+			break
+		}
+	}
+	name := key
+	if !plain {
+		name = strconv.Quote(cut(key))
+	}
+	if field == "input" {
+		return name
+	}
+	return field + "." + name
+}
+
+// maxEcho is how much of a value an error message repeats.
+const maxEcho = 40
+
+// cut shortens s to maxEcho bytes (at a rune boundary) with "..." after.
+func cut(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	i := maxEcho
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
+}
+
 
 // checkKeys rejects the first member of obj, in sorted order, that is not in
 // known, so a misspelling is caught rather than ignored.
@@ -179,9 +249,9 @@ func checkKeys(obj map[string]json.RawMessage, prefix, what string, known []stri
 		return nil
 	}
 	slices.Sort(unknown)
-	field := prefix + unknown[0]
+	field := memberField(strings.TrimSuffix(prefix, "."), unknown[0])
 	if prefix == "" {
-		field = strconv.Quote(unknown[0])
+		field = strconv.Quote(cut(unknown[0]))
 	}
 	if len(known) == 0 {
 		return errorf(field, "unknown %s (there are none)", what)
@@ -234,10 +304,10 @@ func parseInt(raw json.RawMessage, field string) (int, error) {
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil || f != math.Trunc(f) {
-		return 0, errorf(field, "%s is not an integer", text)
+		return 0, errorf(field, "%s is not an integer", cut(text))
 	}
 	if f < math.MinInt || f >= math.MaxInt {
-		return 0, errorf(field, "%s does not fit in an int", text)
+		return 0, errorf(field, "%s does not fit in an int", cut(text))
 	}
 	return int(f), nil
 }
@@ -250,7 +320,7 @@ func parseFloat(raw json.RawMessage, field string, bits int) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(string(raw), bits)
 	if err != nil {
-		return 0, errorf(field, "%s overflows float%d", raw, bits)
+		return 0, errorf(field, "%s overflows float%d", cut(string(raw)), bits)
 	}
 	return v, nil
 }
@@ -267,7 +337,11 @@ func kind(raw []byte) string {
 	case c == '[':
 		return "an array"
 	case c == '"':
-		return "a string " + string(raw)
+		var str string
+		if json.Unmarshal(raw, &str) != nil {
+			str = string(raw)
+		}
+		return "a string " + strconv.Quote(cut(str))
 	case c == 't' || c == 'f':
 		return "a boolean"
 	case c == 'n':

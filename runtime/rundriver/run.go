@@ -30,6 +30,12 @@ func Main(info lossrt.Info, eval64 Eval64, eval32 Eval32) {
 	os.Exit(Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, info, eval64, eval32))
 }
 
+// maxRequest bounds the request read from standard input: 512 MiB of JSON
+// holds some 25 million numbers, more than any batch a loss sees, and
+// reading /dev/urandom by mistake stops there instead of exhausting memory.
+// A variable only so that a test can lower it.
+var maxRequest = 512 << 20
+
 // Run is Main without the process: it returns the exit code instead of
 // exiting, so tests can drive it with fake kernels.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, info lossrt.Info, eval64 Eval64, eval32 Eval32) int {
@@ -55,9 +61,13 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, info lossrt.I
 		return exitUsage
 	}
 
-	data, err := io.ReadAll(stdin)
+	data, err := io.ReadAll(io.LimitReader(stdin, int64(maxRequest)+1))
 	if err != nil {
 		fmt.Fprintf(stderr, "lossgen run: reading standard input: %v\n", err)
+		return exitFail
+	}
+	if len(data) > maxRequest {
+		fmt.Fprintf(stderr, "lossgen run: standard input is larger than %d MiB, the most a request may be\n", maxRequest>>20)
 		return exitFail
 	}
 	switch *typ {

@@ -176,6 +176,16 @@ func TestInvalidInput(t *testing.T) {
 		{"float32 overflow", []string{"-type", "float32"}, repl(`[1, 2, 3, 0.5]`, `[1, 2, 1e39, 0.5]`), `inputs.x[2]: 1e39 overflows float32`},
 		{"float64 overflow", nil, repl(`[1, 2, 3, 0.5]`, `[1, 2, 1e309, 0.5]`), `inputs.x[2]: 1e309 overflows float64`},
 		{"kernel error", nil, repl(`[0, 1]`, `[0, 2]`), `lossgen: labels[1] = 2 is out of range [0, N=2)`},
+		// Messages quote what they repeat, cut long values, and refuse
+		// what encoding/json would pass silently.
+		{"float32 param overflow", []string{"-type", "float32"}, repl(`"inputs"`, `"params": {"scale": 1e39}, "inputs"`), `params.scale: 1e39 overflows float32`},
+		{"duplicate key", nil, repl(`"s": -1.5`, `"s": -1.5, "s": 2`), `inputs.s: appears twice in inputs`},
+		{"duplicate top key", nil, `{"dims": {"N": 2, "D": 2}, "dims": {}}`, `dims: appears twice in input`},
+		{"duplicate dim", nil, `{"dims": {"N": 2, "N": 3, "D": 2}}`, `dims.N: appears twice in dims`},
+		{"escape in key", nil, `{"dims": {"N": 2, "D": 2, "a\u001b[2Jb\nc": 1}}`, `dims."a\x1b[2Jb\nc": unknown size (want one of N, D)`},
+		{"long key", nil, `{"dims": {"N": 2, "D": 2, "` + strings.Repeat("k", 200) + `": 1}}`, `dims."` + strings.Repeat("k", 40) + `...": unknown size`},
+		{"long string", nil, `{"dims": {"N": "` + strings.Repeat("x", 5000) + `", "D": 2}}`, `dims.N: want an integer, got a string "` + strings.Repeat("x", 40) + `..."`},
+		{"long number", nil, `{"dims": {"N": 1.` + strings.Repeat("5", 5000) + `, "D": 2}}`, `dims.N: 1.` + strings.Repeat("5", 38) + `... is not an integer`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,6 +201,9 @@ func TestInvalidInput(t *testing.T) {
 			}
 			if strings.Count(stderr, "\n") != 1 {
 				t.Errorf("stderr %q is not one line", stderr)
+			}
+			if len(stderr) > 300 || strings.ContainsRune(stderr, 0x1b) {
+				t.Errorf("stderr %q: %d bytes, or a raw escape", stderr, len(stderr))
 			}
 		})
 	}
@@ -240,5 +253,21 @@ func TestKernelMustReturnEveryGradient(t *testing.T) {
 	code := Run(nil, strings.NewReader(validInput), &out, &errb, fakeInfo, noGrads, nil)
 	if code != 1 || out.Len() != 0 || !strings.Contains(errb.String(), "internal error: the kernel returned no gradient for x") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}
+
+// A request larger than the bound is refused after reading just past it,
+// whatever the source (lossgen run /dev/urandom grew to 24 GB before).
+func TestRequestBound(t *testing.T) {
+	defer func(n int) { maxRequest = n }(maxRequest)
+	maxRequest = 1 << 20
+	big := strings.NewReader(strings.Repeat(" ", 2<<20) + validInput)
+	var stdout, stderr strings.Builder
+	code := Run(nil, big, &stdout, &stderr, fakeInfo, fakeEval[float64], fakeEval[float32])
+	if code != 1 || !strings.Contains(stderr.String(), "standard input is larger than 1 MiB") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+	if big.Len() < 1<<20-1 {
+		t.Errorf("read %d bytes past the bound", 2<<20-big.Len()-(1<<20))
 	}
 }
