@@ -235,7 +235,6 @@ func cut(s string) string {
 	return s[:i] + "..."
 }
 
-
 // checkKeys rejects the first member of obj, in sorted order, that is not in
 // known, so a misspelling is caught rather than ignored.
 func checkKeys(obj map[string]json.RawMessage, prefix, what string, known []string) error {
