@@ -30,7 +30,7 @@ var reserved = map[string]bool{
 	"forward": true, "backward": true, "update": true, "check": true, "checkGrads": true, "checkAlias": true,
 	"Workspace64": true, "Workspace32": true, "Inputs64": true, "Inputs32": true, "Grads64": true, "Grads32": true,
 	"NewWorkspace64": true, "NewWorkspace32": true, "Eval64": true, "Eval32": true, "parts64": true, "parts32": true,
-	"Info": true, "dimsFrom": true, "validate": true, "testCase64": true, "testCase32": true,
+	"Info": true, "dimsFrom": true, "Workspace64Bytes": true, "Workspace32Bytes": true, "validate": true, "testCase64": true, "testCase32": true,
 }
 
 // isMethodPattern reports the names of the parallel parts' methods,

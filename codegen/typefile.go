@@ -6,6 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/ir"
 )
 
@@ -22,6 +23,14 @@ func (g *typeGen) elem(t *ir.Tensor) jen.Code {
 		return jen.Id(g.typ.name)
 	}
 	return jen.Id(calc)
+}
+
+// elemBytes is the size of one element of t's buffer, as elem types it.
+func (g *typeGen) elemBytes(t *ir.Tensor) int {
+	if t.Int || !g.stored(t) || g.typ.name == "float64" {
+		return 8
+	}
+	return 4
 }
 
 // stored reports whether real tensor t is stored in the kernel's type, so
@@ -83,6 +92,17 @@ func (g *typeGen) typeFile() *jen.File {
 		jen.Id("dims").Id("Dims"),
 	}
 	var allocs []jen.Code
+	// bytes sums, in float64 so that no size can overflow it, what each
+	// buffer allocated below takes: NewWorkspace checks it against the
+	// memory budget before it allocates anything.
+	var bytes []jen.Code
+	addBytes := func(size int, dims []*dsl.Size) {
+		term := []jen.Code{jen.Lit(float64(size))}
+		for _, s := range dims {
+			term = append(term, jen.Id("float64").Call(jen.Id("d").Dot(g.names.dimField[s])))
+		}
+		bytes = append(bytes, prod(term))
+	}
 	alloc := func(name string, t *ir.Tensor, elem jen.Code) {
 		var n jen.Code = jen.Lit(1)
 		if len(t.Shape) > 0 {
@@ -93,6 +113,7 @@ func (g *typeGen) typeFile() *jen.File {
 			n = prod(parts)
 		}
 		allocs = append(allocs, jen.Id("ws").Dot(name).Op("=").Make(jen.Index().Add(elem), n))
+		addBytes(g.elemBytes(t), t.Shape)
 	}
 	for _, t := range g.p.Temps {
 		name := g.names.tensor[t]
@@ -132,6 +153,8 @@ func (g *typeGen) typeFile() *jen.File {
 		allocs = append(allocs,
 			jen.Id("ws").Dot(kb.exp).Op("=").Make(jen.Index().Add(g.elem(kb.row.Tensor)), prod(n)),
 			jen.Id("ws").Dot(kb.norm).Op("=").Make(jen.Index().Id(calc), prod(m)))
+		addBytes(g.elemBytes(kb.row.Tensor), append(append([]*dsl.Size{}, op.Target.Shape...), k))
+		addBytes(8, op.Target.Shape)
 	}
 	if usePool {
 		fields = append(fields, jen.Id("pool").Op("*").Qual(rtPath, "Pool").Comment("the goroutines large groups and products are split among"))
@@ -150,10 +173,25 @@ func (g *typeGen) typeFile() *jen.File {
 	f.Comment("so that calls allocate nothing. It is not safe for concurrent use.")
 	f.Type().Id(ws).Struct(fields...)
 
+	var total jen.Code = jen.Lit(0.0)
+	if len(bytes) > 0 {
+		total = jen.Add(bytes[0])
+		for _, b := range bytes[1:] {
+			total = jen.Add(total).Op("+").Add(b)
+		}
+	}
+	f.Commentf("%sBytes is how many bytes the buffers of a %s for the sizes d", ws, ws)
+	f.Comment("take (the matrix products' packing buffers, about 1 MiB per worker, come")
+	f.Comment("on top). New" + ws + " refuses sizes whose bytes exceed lossrt.MemoryBudget.")
+	f.Func().Id(ws + "Bytes").Params(jen.Id("d").Id("Dims")).Float64().Block(jen.Return(total))
+
 	f.Commentf("New%s returns a workspace for the sizes d, with default parameters.", ws)
+	f.Comment("Sizes whose buffers would exceed the memory budget are a *lossrt.MemoryError,")
+	f.Comment("returned before anything is allocated.")
 	f.Func().Id("New"+ws).Params(jen.Id("d").Id("Dims")).Params(jen.Op("*").Id(ws), jen.Error()).Block(
 		append(append([]jen.Code{
 			jen.If(jen.Err().Op(":=").Id("d").Dot("validate").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			jen.If(jen.Err().Op(":=").Qual(rtPath, "CheckMemory").Call(jen.Lit(g.p.Name), jen.Id(ws+"Bytes").Call(jen.Id("d"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 			jen.Id("ws").Op(":=").Op("&").Id(ws).Values(jen.Dict{jen.Id("Params"): jen.Id("DefaultParams").Call(), jen.Id("dims"): jen.Id("d")}),
 		}, allocs...), jen.Return(jen.Id("ws"), jen.Nil()))...)
 

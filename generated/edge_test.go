@@ -21,10 +21,12 @@ import (
 
 	lossrt "github.com/lossgen/lossgen/runtime"
 
+	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
 	"github.com/lossgen/lossgen/generated/center"
 	"github.com/lossgen/lossgen/generated/contrastive"
 	"github.com/lossgen/lossgen/generated/cross_entropy"
 	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
+	"github.com/lossgen/lossgen/generated/hetero_center"
 	"github.com/lossgen/lossgen/generated/improved_triplet"
 	"github.com/lossgen/lossgen/generated/softmax"
 	"github.com/lossgen/lossgen/generated/triplet"
@@ -500,6 +502,40 @@ func TestEdgeAliasing(t *testing.T) {
 	// An input passed twice (the same anchor as positive) reads only.
 	_, err = ws.Grad(triplet.Inputs64{Anchor: a, Positive: a, Negative: n}, triplet.Grads64{Anchor: make([]float64, 6)})
 	require.NoError(t, err)
+}
+
+// Sizes whose workspace would not fit the memory budget are an error that
+// says how much they need, before anything is allocated: N = 2²⁴ for
+// batch-hard (N² distances) used to panic in make, and a size no input pins
+// (hetero_center's U) to crash out of memory. The budget can be raised.
+func TestEdgeMemoryBudget(t *testing.T) {
+	var memErr *lossrt.MemoryError
+	_, err := batch_hard_triplet.NewWorkspace64(batch_hard_triplet.Dims{N: 1 << 24, D: 1})
+	require.True(t, errors.As(err, &memErr), "%v", err)
+	assert.Equal(t, batch_hard_triplet.Workspace64Bytes(batch_hard_triplet.Dims{N: 1 << 24, D: 1}), memErr.Need)
+	assert.Greater(t, memErr.Need, 8*float64(1<<48)) // at least the N² distances
+	assert.Contains(t, err.Error(), "batch_hard_triplet workspace for these sizes needs")
+	_, err = hetero_center.NewWorkspace32(hetero_center.Dims{N: 1, M: 1, D: 1, U: 1e15})
+	require.True(t, errors.As(err, &memErr), "%v", err)
+
+	// The bytes are what the workspace allocates: a budget of exactly
+	// that passes, one byte less does not.
+	d := batch_hard_triplet.Dims{N: 64, D: 128}
+	need := batch_hard_triplet.Workspace32Bytes(d)
+	defer lossrt.SetMemoryBudget(lossrt.SetMemoryBudget(int64(need)))
+	_, err = batch_hard_triplet.NewWorkspace32(d)
+	require.NoError(t, err)
+	lossrt.SetMemoryBudget(int64(need) - 1)
+	_, err = batch_hard_triplet.NewWorkspace32(d)
+	require.True(t, errors.As(err, &memErr), "%v", err)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	lossrt.SetMemoryBudget(int64(need))
+	_, err = batch_hard_triplet.NewWorkspace32(d)
+	require.NoError(t, err)
+	runtime.ReadMemStats(&after)
+	allocated := float64(after.TotalAlloc - before.TotalAlloc)
+	assert.InDelta(t, need, allocated, need*0.05+4096, "Workspace32Bytes against what NewWorkspace32 allocated")
 }
 
 func TestEdgeErrors(t *testing.T) {

@@ -64,13 +64,17 @@
 //
 // # Run
 //
-//	lossgen run [-type float32|float64] SPEC.loss < input.json > output.json
+//	lossgen run [-type float32|float64] [-memory 4GiB] SPEC.loss < input.json > output.json
 //
 // Run evaluates a spec on a JSON request through the code compile emits,
 // built with the Go toolchain (found on PATH or in $GOROOT/bin) and cached in
 // $LOSSGEN_CACHE/run, by default lossgen/run in the user cache directory
 // (~/.cache on Linux). It works from any directory and on specs anywhere,
-// offline. -type picks the kernel (default float64).
+// offline. -type picks the kernel (default float64). -memory is the memory
+// budget of the workspace (default 4GiB, lossrt.DefaultMemoryBudget): sizes
+// whose buffers would need more are a one-line error that says how much
+// they need. The request is read up to 512 MiB, the spec as a regular file
+// of at most 1 MiB.
 //
 //	$ echo '{"dims": {"N": 2, "D": 2},
 //	         "inputs": {"anchor": [0, 0, 1, 1], "positive": [4, 0, 1, 2], "negative": [0, 1, 4, 5]}}' |
@@ -142,7 +146,8 @@
 //
 // # Bench
 //
-//	lossgen bench [-dims N=256,D=2048,C=751] [-type float32|float64] [-time 1s] [-seed S] [-json] SPEC.loss
+//	lossgen bench [-dims N=256,D=2048,C=751] [-type float32|float64] [-time 1s] [-seed S] [-json]
+//	              [-bandwidth GB/s] [-peak GFLOP/s] [-memory 4GiB] SPEC.loss
 //
 // Bench times the generated Grad (forward and backward) of a spec. It builds
 // the kernel into a driver, cached like run's, that draws seeded random
@@ -154,7 +159,7 @@
 // every shipped spec) and the GFLOP/s, counted from the compiled IR:
 //
 //	$ lossgen bench -dims N=64,D=512 specs/triplet.loss
-//	triplet float64 N=64,D=512: 88378 ns/step, 0 allocs/step, 5.94 GFLOP/s
+//	triplet float64 N=64,D=512: 88378 ns/step, 0 allocs/step, 5.94 GFLOP/s, 0.312 of the roofline
 //
 //	-dims N=256,...  Sizes; N, D and C default to 256, 2048 and 751, any other
 //	                 size of the spec must be given. A size the spec does not
@@ -164,7 +169,19 @@
 //	-seed S          Seed of the random inputs (default 1).
 //	-json            Print one JSON object with the fields spec, type, dims,
 //	                 ns_per_step, allocs_per_step, gflops (0 where unknown),
-//	                 flops_per_step, steps and loss.
+//	                 flops_per_step, steps, loss, bytes_per_step,
+//	                 bandwidth_gbs, peak_gflops and roofline_fraction.
+//	-bandwidth B     Copy bandwidth in GB/s for the roofline (default: measured).
+//	-peak P          Matrix-multiply peak in GFLOP/s for the roofline (default:
+//	                 measured, lossrt.Gemm on the workspace's workers).
+//	-memory SIZE     Memory budget of the workspace (default 4GiB).
+//
+// The roofline: bytes_per_step is a step's compulsory memory traffic (every
+// input read once, every gradient written once: compiler.Bytes), and a step
+// can take no less than max(bytes / bandwidth, flops / peak);
+// roofline_fraction is that bound over the measured time. The FLOP count is
+// the straightforward one below, so where the compiler hoists work out of a
+// loop (a division out of a matrix product) the fraction can pass 1.
 //
 // The FLOP count (compiler.Flops) takes a real +, -, *, / and every function
 // call as 1 operation, times the trip counts of the loops, forward and

@@ -48,9 +48,21 @@ type Workspace32 struct {
 	parts       parts32      // the parallel group being run
 }
 
+// Workspace32Bytes is how many bytes the buffers of a Workspace32 for the sizes d
+// take (the matrix products' packing buffers, about 1 MiB per worker, come
+// on top). NewWorkspace32 refuses sizes whose bytes exceed lossrt.MemoryBudget.
+func Workspace32Bytes(d Dims) float64 {
+	return 8.0 + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 4.0*float64(d.N)*float64(d.D) + 4.0*float64(d.N)*float64(d.D) + 4.0*float64(d.N)*float64(d.D) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0
+}
+
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
+// Sizes whose buffers would exceed the memory budget are a *lossrt.MemoryError,
+// returned before anything is allocated.
 func NewWorkspace32(d Dims) (*Workspace32, error) {
 	if err := d.validate(); err != nil {
+		return nil, err
+	}
+	if err := lossrt.CheckMemory("angular", Workspace32Bytes(d)); err != nil {
 		return nil, err
 	}
 	ws := &Workspace32{

@@ -51,9 +51,21 @@ type Workspace64 struct {
 	parts       parts64      // the parallel group being run
 }
 
+// Workspace64Bytes is how many bytes the buffers of a Workspace64 for the sizes d
+// take (the matrix products' packing buffers, about 1 MiB per worker, come
+// on top). NewWorkspace64 refuses sizes whose bytes exceed lossrt.MemoryBudget.
+func Workspace64Bytes(d Dims) float64 {
+	return 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.D) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0
+}
+
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
+// Sizes whose buffers would exceed the memory budget are a *lossrt.MemoryError,
+// returned before anything is allocated.
 func NewWorkspace64(d Dims) (*Workspace64, error) {
 	if err := d.validate(); err != nil {
+		return nil, err
+	}
+	if err := lossrt.CheckMemory("hap2s", Workspace64Bytes(d)); err != nil {
 		return nil, err
 	}
 	ws := &Workspace64{

@@ -23,7 +23,7 @@ import (
 var benchCmd = &Command{
 	Name:    "bench",
 	Summary: "time a spec's generated forward+backward pass",
-	Usage:   "lossgen bench [-dims N=256,D=2048,C=751] [-type float32|float64] [-time 1s] [-seed S] [-json] SPEC.loss",
+	Usage:   "lossgen bench [-dims N=256,D=2048,C=751] [-type float32|float64] [-time 1s] [-seed S] [-json] [-bandwidth GB/s] [-peak GFLOP/s] [-memory 4GiB] SPEC.loss",
 	Flags:   benchFlags,
 	Help: `
 Bench compiles the spec, builds the generated kernel into a driver (cached,
@@ -113,6 +113,7 @@ func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a line of text")
 	bandwidth := fs.Float64("bandwidth", 0, "copy bandwidth in `GB/s` for the roofline (default: measured)")
 	peak := fs.Float64("peak", 0, "matrix-multiply peak in `GFLOP/s` for the roofline (default: measured)")
+	memory := memoryFlag(fs)
 	return func(args []string) error {
 		switch {
 		case *typ != "float64" && *typ != "float32":
@@ -130,11 +131,11 @@ func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		if err != nil {
 			return err
 		}
-		return benchSpec(env, args[0], given, *typ, *minTime, *seed, *asJSON, *bandwidth, *peak)
+		return benchSpec(env, args[0], given, *typ, *minTime, *seed, *asJSON, *bandwidth, *peak, int64(*memory))
 	}
 }
 
-func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime time.Duration, seed uint64, asJSON bool, bandwidth, peak float64) error {
+func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime time.Duration, seed uint64, asJSON bool, bandwidth, peak float64, memory int64) error {
 	src, err := dsl.ReadSpecFile(spec)
 	if err != nil {
 		return err
@@ -211,7 +212,8 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 	cmd := exec.Command(driver, "bench", "-type", typ, "-dims", strings.Join(sizes, ","),
 		"-time", minTime.String(), "-seed", strconv.FormatUint(seed, 10),
 		"-bytes", strconv.FormatFloat(traffic.Total(), 'g', -1, 64),
-		"-bandwidth", strconv.FormatFloat(bandwidth, 'g', -1, 64), "-peak", strconv.FormatFloat(peak, 'g', -1, 64))
+		"-bandwidth", strconv.FormatFloat(bandwidth, 'g', -1, 64), "-peak", strconv.FormatFloat(peak, 'g', -1, 64),
+		"-memory", strconv.FormatInt(memory, 10))
 	cmd.Stdout, cmd.Stderr = &stdout, env.Stderr
 	err = cmd.Run()
 	var exit *exec.ExitError

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 
 	"github.com/lossgen/lossgen/compiler"
 	"github.com/lossgen/lossgen/dsl"
@@ -14,7 +15,7 @@ import (
 var runCmd = &Command{
 	Name:    "run",
 	Summary: "evaluate a spec's loss and gradients on JSON input",
-	Usage:   "lossgen run [-type float32|float64] SPEC.loss < input.json > output.json",
+	Usage:   "lossgen run [-type float32|float64] [-memory 4GiB] SPEC.loss < input.json > output.json",
 	Flags:   runFlags,
 	Help: `
 Run compiles the spec, builds the generated code with the Go toolchain (the
@@ -44,6 +45,7 @@ Example:
 
 func runFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	typ := fs.String("type", "float64", "element `TYPE` of the kernel: float32 or float64")
+	memory := memoryFlag(fs)
 	return func(args []string) error {
 		switch {
 		case *typ != "float64" && *typ != "float32":
@@ -77,7 +79,7 @@ func runFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 			return err
 		}
 
-		cmd := exec.Command(driver, "-type", *typ)
+		cmd := exec.Command(driver, "-type", *typ, "-memory", strconv.FormatInt(int64(*memory), 10))
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
 		err = cmd.Run()
 		var exit *exec.ExitError

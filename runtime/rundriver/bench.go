@@ -118,6 +118,7 @@ func runBench(args []string, stdout, stderr io.Writer, info lossrt.Info) int {
 	bytes := fs.Float64("bytes", 0, "measure the machine's limits for a kernel moving this many bytes per step (0: do not)")
 	bandwidth := fs.Float64("bandwidth", 0, "copy bandwidth in GB/s to report instead of measuring it")
 	peak := fs.Float64("peak", 0, "matrix-multiply peak in GFLOP/s to report instead of measuring it")
+	memory := fs.Int64("memory", 0, "memory budget of the workspace in bytes (0: lossrt.DefaultMemoryBudget)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -137,6 +138,7 @@ func runBench(args []string, stdout, stderr io.Writer, info lossrt.Info) int {
 		fmt.Fprintf(stderr, "lossgen bench: -time %v: want a positive duration\n", *minTime)
 		return exitUsage
 	}
+	lossrt.SetMemoryBudget(*memory)
 	var res BenchResult
 	switch *typ {
 	case "float64":

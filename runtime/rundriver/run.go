@@ -46,6 +46,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, info lossrt.I
 	fs := flag.NewFlagSet("lossgen run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	typ := fs.String("type", "float64", "element type of the kernel: float32 or float64")
+	memory := fs.Int64("memory", 0, "memory budget of the workspace in bytes (0: lossrt.DefaultMemoryBudget)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: lossgen run [-type float32|float64] SPEC.loss < input.json > output.json\n")
 		fs.PrintDefaults()
@@ -61,6 +62,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, info lossrt.I
 		return exitUsage
 	}
 
+	lossrt.SetMemoryBudget(*memory)
 	data, err := io.ReadAll(io.LimitReader(stdin, int64(maxRequest)+1))
 	if err != nil {
 		fmt.Fprintf(stderr, "lossgen run: reading standard input: %v\n", err)
