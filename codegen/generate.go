@@ -23,6 +23,12 @@ type Options struct {
 	// slash-separated. It is recorded in the header and the go:generate
 	// line, so output does not depend on where lossgen was run.
 	SpecPath string
+	// Include lists the directories, besides the spec's own tree, that its
+	// uses may reach (dsl.LoadOptions.Include), as the caller gave them;
+	// IncludePaths are the same directories relative to the output
+	// directory, slash-separated, recorded as -I in the go:generate line.
+	Include      []string
+	IncludePaths []string
 }
 
 // File is one generated Go source file.
@@ -124,6 +130,9 @@ func (g *typeGen) invocation() string {
 	}
 	if len(g.types) == 1 {
 		args = append(args, "-type", g.types[0].name)
+	}
+	for _, dir := range g.opts.IncludePaths {
+		args = append(args, "-I", dir)
 	}
 	args = append(args, "-o", ".", g.opts.SpecPath)
 	return strings.Join(args, " ")

@@ -18,7 +18,7 @@ type File = codegen.File
 // Compile turns the spec text src (named filename in diagnostics) into the
 // files of a Go package. A spec error is returned as a dsl.ErrorList.
 func Compile(filename string, src []byte, opts Options) ([]File, error) {
-	p, err := Build(filename, src)
+	p, err := BuildWith(filename, src, opts.Include)
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +28,13 @@ func Compile(filename string, src []byte, opts Options) ([]File, error) {
 // Build parses, checks, lowers and differentiates a spec, with the scalar
 // reductions split for the workers (ir.SplitScalarReductions).
 func Build(filename string, src []byte) (*ir.Program, error) {
-	prog, err := dsl.Load(filename, src)
+	return BuildWith(filename, src, nil)
+}
+
+// BuildWith is Build whose spec may use specs in the include directories
+// besides its own directory tree (dsl.LoadOptions.Include).
+func BuildWith(filename string, src []byte, include []string) (*ir.Program, error) {
+	prog, err := dsl.LoadOpts(filename, src, dsl.LoadOptions{Include: include})
 	if err != nil {
 		return nil, err
 	}

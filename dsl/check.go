@@ -52,6 +52,25 @@ func LoadWith(filename string, src []byte, open func(path string) ([]byte, error
 	return newLoader(open).load(filename, src)
 }
 
+// LoadOptions are the settings of LoadOpts.
+type LoadOptions struct {
+	// Open reads used specs, as LoadWith's open; nil reads the disk.
+	Open func(path string) ([]byte, error)
+	// Include lists directories whose trees a `use` may reach besides the
+	// directory tree of filename: a `use` that leads anywhere else (with
+	// ../ or through a symbolic link) is an error, and so is a used file
+	// whose name does not end in .loss, so that no diagnostic ever quotes
+	// a file that is not a spec.
+	Include []string
+}
+
+// LoadOpts is Load with options.
+func LoadOpts(filename string, src []byte, o LoadOptions) (*Program, error) {
+	l := newLoader(o.Open)
+	l.include = o.Include
+	return l.load(filename, src)
+}
+
 // Check type-checks a parsed spec and resolves every name, returning the
 // checked Program or an ErrorList. Used specs are read from disk, relative
 // to the directory of the file name recorded in f.

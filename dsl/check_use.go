@@ -24,6 +24,9 @@ type loader struct {
 	onDisk bool                // open reads the file system: directory listings give did-you-mean hints
 	stack  []string            // cleaned paths of the specs being checked, outermost first
 	done   map[string]*Program // checked used specs by cleaned path; nil when they have errors
+	// include lists the directories besides the root spec's whose trees a
+	// use may reach (LoadOptions.Include).
+	include []string
 }
 
 func newLoader(open func(string) ([]byte, error)) *loader {
@@ -153,6 +156,20 @@ func (c *checker) addUse(rel string) {
 // the spec was named as `use NAME`, for the wording of hints.
 func (l *loader) get(c *checker, rel string, pos Pos, bare bool) *Program {
 	full := filepath.Clean(filepath.Join(filepath.Dir(c.file), filepath.FromSlash(rel)))
+	if !strings.HasSuffix(full, ".loss") {
+		c.errorf(pos, "a used spec is a .loss file, got %s", rel)
+		return nil
+	}
+	if len(l.stack) > 0 && !l.reachable(full) {
+		msg := fmt.Sprintf("used spec %s is outside the directory of %s: use reaches only specs in that directory and below it", rel, filepath.Base(l.stack[0]))
+		if len(l.include) > 0 {
+			msg += " and in the include directories " + strings.Join(l.include, ", ")
+		} else {
+			msg += " (add its directory with -I)"
+		}
+		c.errorf(pos, "%s", msg)
+		return nil
+	}
 	for i, s := range l.stack {
 		if s == full {
 			var names []string
@@ -195,6 +212,43 @@ func (l *loader) get(c *checker, rel string, pos Pos, bare bool) *Program {
 		return nil
 	}
 	return p
+}
+
+// reachable reports whether the spec at full lies in the directory tree of
+// the root spec (the one being compiled) or of an include directory.
+func (l *loader) reachable(full string) bool {
+	if l.inside(filepath.Dir(l.stack[0]), full) {
+		return true
+	}
+	for _, dir := range l.include {
+		if l.inside(dir, full) {
+			return true
+		}
+	}
+	return false
+}
+
+// inside reports whether full lies in the tree of dir, after symbolic
+// links on disk are resolved, so that neither ../ nor a link leads out.
+func (l *loader) inside(dir, full string) bool {
+	if l.onDisk {
+		if d, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = d
+		}
+		if f, err := filepath.EvalSymlinks(full); err == nil {
+			full = f
+		} else if d, err := filepath.EvalSymlinks(filepath.Dir(full)); err == nil {
+			full = filepath.Join(d, filepath.Base(full)) // a missing file: its directory decides
+		}
+	}
+	if a, err := filepath.Abs(dir); err == nil {
+		dir = a
+	}
+	if a, err := filepath.Abs(full); err == nil {
+		full = a
+	}
+	rel, err := filepath.Rel(dir, full)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // suggestSpec proposes the .loss file closest in name to the missing one,

@@ -310,7 +310,9 @@ func TestComposeTestdata(t *testing.T) {
 	for _, file := range files {
 		src, err := os.ReadFile(file)
 		require.NoError(t, err)
-		p, err := Load(file, src)
+		// outer/double.loss uses ../reid_baseline.loss: the compose tree
+		// is its include directory.
+		p, err := LoadOpts(file, src, LoadOptions{Include: []string{"testdata/compose"}})
 		require.NoError(t, err, file)
 		require.Same(t, p.Result, p.Defs[len(p.Defs)-1])
 		checkSharedSizes(t, p)
@@ -320,4 +322,50 @@ func TestComposeTestdata(t *testing.T) {
 			seen[d.Name] = true
 		}
 	}
+}
+
+// A use reaches only the root spec's directory tree and the include
+// directories, whatever the path says (../, a symbolic link), and only .loss
+// files: `use "../../etc/passwd" as p` once printed that file's first line
+// in its parse error.
+func TestUseStaysInsideItsTree(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "proj")
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "sub"), 0o755))
+	lib := "loss half {\n    input x[N]\n    loss = sum(i: x[i]) / 2\n}\n"
+	for _, f := range []string{filepath.Join(base, "outside.loss"), filepath.Join(root, "sub", "inside.loss")} {
+		require.NoError(t, os.WriteFile(f, []byte(lib), 0o644))
+	}
+	secret := filepath.Join(base, "secret.txt")
+	require.NoError(t, os.WriteFile(secret, []byte("root:x:0:0:secret line\n"), 0o644))
+	require.NoError(t, os.Symlink(filepath.Join(base, "outside.loss"), filepath.Join(root, "link.loss")))
+	spec := func(path string) []byte {
+		return []byte("loss top {\n    use \"" + path + "\" as h\n    input x[N]\n    loss = h(x: x)\n}\n")
+	}
+	main := filepath.Join(root, "top.loss")
+	for _, tt := range []struct {
+		path, want string
+	}{
+		{"../outside.loss", "used spec ../outside.loss is outside the directory of top.loss"},
+		{"sub/../../outside.loss", "is outside the directory of top.loss"},
+		{"link.loss", "used spec link.loss is outside the directory of top.loss"},
+		{"../secret.txt", "a used spec is a .loss file, got ../secret.txt"},
+		{"../../../../../../../../etc/passwd", "a used spec is a .loss file"},
+	} {
+		_, err := Load(main, spec(tt.path))
+		require.Error(t, err, tt.path)
+		require.Contains(t, err.Error(), tt.want, tt.path)
+		require.NotContains(t, err.Error(), "secret line")
+		require.NotContains(t, err.Error(), "root:")
+	}
+	// Inside the tree, through ../ that stays inside, and from an include
+	// directory, a use works.
+	for _, path := range []string{"sub/inside.loss", "sub/../sub/inside.loss"} {
+		_, err := Load(main, spec(path))
+		require.NoError(t, err, path)
+	}
+	_, err := LoadOpts(main, spec("../outside.loss"), LoadOptions{Include: []string{base}})
+	require.NoError(t, err)
+	_, err = LoadOpts(main, spec("link.loss"), LoadOptions{Include: []string{base}})
+	require.NoError(t, err)
 }

@@ -39,6 +39,9 @@
 //	           Only with one spec.
 //	-type T    float32, float64 or both (default both): the element types
 //	           the kernels are generated for.
+//	-I DIR     A directory whose specs a use may reach besides the spec's own
+//	           directory tree (repeatable; also on run, check, bench and
+//	           explain). A use leading anywhere else is an error.
 //
 // Every spec is compiled in memory first. If any has errors, they are all
 // printed on standard error as

@@ -15,7 +15,9 @@ func loadFile(t *testing.T, file string) *dsl.Program {
 	t.Helper()
 	src, err := os.ReadFile(file)
 	require.NoError(t, err)
-	p, err := dsl.Load(file, src)
+	// outer/double.loss uses ../reid_baseline.loss: the compose tree is
+	// its include directory.
+	p, err := dsl.LoadOpts(file, src, dsl.LoadOptions{Include: []string{"../testdata/compose"}})
 	require.NoError(t, err)
 	return p
 }

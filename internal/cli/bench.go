@@ -114,6 +114,7 @@ func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	bandwidth := fs.Float64("bandwidth", 0, "copy bandwidth in `GB/s` for the roofline (default: measured)")
 	peak := fs.Float64("peak", 0, "matrix-multiply peak in `GFLOP/s` for the roofline (default: measured)")
 	memory := memoryFlag(fs)
+	inc := includeFlag(fs)
 	return func(args []string) error {
 		switch {
 		case *typ != "float64" && *typ != "float32":
@@ -131,16 +132,16 @@ func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		if err != nil {
 			return err
 		}
-		return benchSpec(env, args[0], given, *typ, *minTime, *seed, *asJSON, *bandwidth, *peak, int64(*memory))
+		return benchSpec(env, args[0], given, *typ, *minTime, *seed, *asJSON, *bandwidth, *peak, int64(*memory), *inc)
 	}
 }
 
-func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime time.Duration, seed uint64, asJSON bool, bandwidth, peak float64, memory int64) error {
+func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime time.Duration, seed uint64, asJSON bool, bandwidth, peak float64, memory int64, include []string) error {
 	src, err := dsl.ReadSpecFile(spec)
 	if err != nil {
 		return err
 	}
-	prog, err := compiler.Build(spec, src)
+	prog, err := compiler.BuildWith(spec, src, include)
 	if err != nil {
 		reportCompileError(env, spec, err)
 		return exitStatus(exitFail)
@@ -184,6 +185,7 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 	// Both types are generated, as for run; the hook file makes this a
 	// cache entry of its own.
 	files, err := compiler.Compile(spec, src, compiler.Options{
+		Include:  include,
 		Package:  runcache.KernelPackage,
 		SpecPath: filepath.ToSlash(filepath.Base(spec)),
 	})

@@ -88,6 +88,7 @@ func checkFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	seed := fs.Uint64("seed", 1, "`seed` of the random inputs")
 	typ := fs.String("type", "float64", "element `TYPE` of the kernel checked: float32 or float64")
 	probes := fs.Int("probes", 0, "check at most `K` coordinates of each input, drawn at random (0: all)")
+	inc := includeFlag(fs)
 	stopgrad := fs.String("stopgrad", "value", "`MODE`: value differentiates the loss's value, stopgrad included; hold holds stopgrad subexpressions constant")
 	return func(args []string) error {
 		switch {
@@ -106,7 +107,7 @@ func checkFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		if err != nil {
 			return err
 		}
-		return checkSpec(env, args[0], checkOptions{dims: given, seed: *seed, typ: *typ, probes: *probes, hold: *stopgrad == "hold"})
+		return checkSpec(env, args[0], checkOptions{dims: given, seed: *seed, typ: *typ, probes: *probes, hold: *stopgrad == "hold", include: *inc})
 	}
 }
 
@@ -155,6 +156,8 @@ type checkOptions struct {
 	typ    string // float32 or float64
 	probes int    // coordinates per input, 0 for all
 	hold   bool   // finite differences hold stopgrad subexpressions constant
+	// include lists the directories a use may reach (-I).
+	include []string
 }
 
 func checkSpec(env *Env, spec string, opt checkOptions) error {
@@ -163,12 +166,12 @@ func checkSpec(env *Env, spec string, opt checkOptions) error {
 	if err != nil {
 		return err
 	}
-	prog, err := dsl.Load(spec, src)
+	prog, err := dsl.LoadOpts(spec, src, dsl.LoadOptions{Include: opt.include})
 	if err != nil {
 		reportCompileError(env, spec, err)
 		return exitStatus(exitFail)
 	}
-	irProg, err := compiler.Build(spec, src)
+	irProg, err := compiler.BuildWith(spec, src, opt.include)
 	if err != nil {
 		reportCompileError(env, spec, err)
 		return exitStatus(exitFail)
@@ -199,7 +202,7 @@ func checkSpec(env *Env, spec string, opt checkOptions) error {
 	if err != nil {
 		return fmt.Errorf("interpreter: %v", err)
 	}
-	got, err := runKernel(env, spec, prog, vals, typ)
+	got, err := runKernel(env, spec, prog, vals, typ, opt.include)
 	if err != nil {
 		return err
 	}
@@ -349,7 +352,7 @@ type kernelResult struct {
 
 // runKernel evaluates the generated kernel on vals through lossgen run: the
 // same compilation, cached driver and JSON request.
-func runKernel(env *Env, spec string, prog *dsl.Program, vals interp.Values, typ string) (kernelResult, error) {
+func runKernel(env *Env, spec string, prog *dsl.Program, vals interp.Values, typ string, include []string) (kernelResult, error) {
 	inputs := map[string]any{}
 	for _, in := range prog.Inputs {
 		var x any
@@ -375,7 +378,11 @@ func runKernel(env *Env, spec string, prog *dsl.Program, vals interp.Values, typ
 	fs := flag.NewFlagSet("lossgen run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	run := runFlags(fs, &Env{Stdin: bytes.NewReader(req), Stdout: &stdout, Stderr: &stderr})
-	if err := fs.Parse([]string{"-type", typ}); err != nil {
+	args := []string{"-type", typ}
+	for _, dir := range include {
+		args = append(args, "-I", dir)
+	}
+	if err := fs.Parse(args); err != nil {
 		return kernelResult{}, err
 	}
 	err = run([]string{spec})

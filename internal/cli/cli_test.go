@@ -135,3 +135,45 @@ func TestSpecReadIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// A use outside the spec's directory tree needs -I, on every command that
+// loads a spec; with it, compile records the directory in the go:generate
+// line relative to the package, so go generate finds it again.
+func TestIncludeDirs(t *testing.T) {
+	base := t.TempDir()
+	for _, d := range []string{"lib", "proj", "out"} {
+		if err := os.MkdirAll(filepath.Join(base, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(base, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("lib/half.loss", "loss half {\n    input x[N]\n    loss = sum(i: x[i]) / 2\n}\n")
+	write("proj/top.loss", "loss top {\n    use \"../lib/half.loss\" as h\n    input x[N]\n    loss = h(x: x)\n}\n")
+	spec, lib, out := filepath.Join(base, "proj", "top.loss"), filepath.Join(base, "lib"), filepath.Join(base, "out")
+	main := func(args ...string) (int, string) {
+		var stdout, stderr bytes.Buffer
+		code := Main(args, &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+		return code, stderr.String()
+	}
+	for _, cmd := range [][]string{{"compile", "-o", out}, {"explain"}} {
+		code, stderr := main(append(cmd, spec)...)
+		if code != 1 || !strings.Contains(stderr, "used spec ../lib/half.loss is outside the directory of top.loss") || !strings.Contains(stderr, "-I") {
+			t.Errorf("%v without -I: exit %d, stderr %q", cmd, code, stderr)
+		}
+		code, stderr = main(append(append(cmd, "-I", lib), spec)...)
+		if code != 0 {
+			t.Errorf("%v -I: exit %d, stderr %q", cmd, code, stderr)
+		}
+	}
+	src, err := os.ReadFile(filepath.Join(out, "top.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "compile -I ../lib -o . ../proj/top.loss") {
+		t.Errorf("the go:generate line does not carry -I:\n%s", src)
+	}
+}

@@ -47,6 +47,7 @@ func compileFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	pkg := fs.String("pkg", "", "Go package `NAME` (default: the loss name in the spec); one spec only")
 	typ := fs.String("type", "both", "element `TYPE` to generate: float32, float64 or both")
 	check := fs.Bool("check", false, "write nothing; report out-of-date output and exit 1 if there is any")
+	inc := includeFlag(fs)
 	return func(specs []string) error {
 		types, err := parseTypes(*typ)
 		switch {
@@ -63,7 +64,7 @@ func compileFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		if err != nil {
 			return err
 		}
-		return compileSpecs(env, specs, dirs, compiler.Options{Package: *pkg, Types: types}, *check)
+		return compileSpecs(env, specs, dirs, compiler.Options{Package: *pkg, Types: types, Include: *inc}, *check)
 	}
 }
 
@@ -110,6 +111,10 @@ func compileSpecs(env *Env, specs, dirs []string, opts compiler.Options, check b
 		}
 		o := opts
 		o.SpecPath = specPathFrom(dirs[i], spec)
+		o.IncludePaths = nil
+		for _, dir := range opts.Include {
+			o.IncludePaths = append(o.IncludePaths, specPathFrom(dirs[i], dir))
+		}
 		files, err := compiler.Compile(spec, src, o)
 		if err != nil {
 			reportCompileError(env, spec, err)

@@ -57,6 +57,7 @@ Example:
 
 func explainFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	format := fs.String("format", "text", "output `FORMAT`: text, latex or dot")
+	inc := includeFlag(fs)
 	return func(args []string) error {
 		switch {
 		case *format != "text" && *format != "latex" && *format != "dot":
@@ -71,7 +72,7 @@ func explainFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		if err != nil {
 			return err
 		}
-		x, err := explain.Load(spec, src)
+		x, err := explain.LoadWith(spec, src, *inc)
 		if err != nil {
 			reportCompileError(env, spec, err)
 			return exitStatus(exitFail)

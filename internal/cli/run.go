@@ -46,6 +46,7 @@ Example:
 func runFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	typ := fs.String("type", "float64", "element `TYPE` of the kernel: float32 or float64")
 	memory := memoryFlag(fs)
+	inc := includeFlag(fs)
 	return func(args []string) error {
 		switch {
 		case *typ != "float64" && *typ != "float32":
@@ -63,6 +64,7 @@ func runFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		// Both types are always generated, so that one cache entry serves
 		// both values of -type. The spec path only appears in comments.
 		files, err := compiler.Compile(spec, src, compiler.Options{
+			Include:  *inc,
 			Package:  runcache.KernelPackage,
 			SpecPath: filepath.ToSlash(filepath.Base(spec)),
 		})

@@ -69,7 +69,13 @@ type equation struct {
 // written. Used specs are read from disk relative to filename. A mistake
 // in the spec is returned as the dsl's diagnostics.
 func Load(filename string, src []byte) (*Explanation, error) {
-	spec, err := dsl.Load(filename, src)
+	return LoadWith(filename, src, nil)
+}
+
+// LoadWith is Load whose spec may use specs in the include directories
+// (dsl.LoadOptions.Include).
+func LoadWith(filename string, src []byte, include []string) (*Explanation, error) {
+	spec, err := dsl.LoadOpts(filename, src, dsl.LoadOptions{Include: include})
 	if err != nil {
 		return nil, err
 	}
