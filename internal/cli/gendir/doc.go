@@ -4,8 +4,14 @@
 // The rules, which lossgen compile relies on:
 //   - a file is overwritten only if its first line is a lossgen header
 //     (see Header); anything else is refused, naming the file;
-//   - each file is written to a temporary file in the same directory and
-//     renamed into place, so a reader (or a crash) never sees half a file;
+//   - the package is replaced as a whole: every changed file is written in
+//     full (and synced) to a temporary file in the same directory first, so
+//     a failure such as a full disk changes nothing; then a journal of the
+//     renames is written and the renames run. A kill during the renames
+//     leaves the journal, which the next Apply finishes before anything
+//     else; temporary files of interrupted runs are removed then too;
+//   - a replaced file keeps its mode; a new one is 0644;
+//   - a directory whose other Go files are another package is refused;
 //   - files that lossgen generated earlier from the same spec but no longer
 //     emits are removed, so a renamed output file leaves no stale duplicate
 //     declarations behind; generated files of other specs are left alone;

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io"
 	"io/fs"
 	"os"
@@ -57,6 +59,9 @@ func Prepare(dir string, files []File, specPath string) (*Update, error) {
 		return nil, err
 	case !info.IsDir():
 		return nil, fmt.Errorf("%s is not a directory; choose another -o", dir)
+	}
+	if err := checkPackage(dir, u.Files); err != nil {
+		return nil, err
 	}
 
 	for _, f := range u.Files {
@@ -117,37 +122,180 @@ func (u *Update) Changes() []string {
 	return out
 }
 
-// Apply creates the directory, writes every file atomically and removes the
-// stale ones. A file whose content is unchanged is not rewritten, so its
-// modification time stays put for make-like tools.
+// Apply creates the directory and replaces the package as a whole: every
+// changed file is first written in full to a temporary file beside it (a
+// full disk or any other failure then removes them all and leaves the old
+// package untouched); a journal naming the renames is written; then the
+// renames and removals run, and the journal is deleted. A kill during the
+// renames leaves the journal, and the next Apply in the directory finishes
+// them first (finishInterrupted), so the package is never left half old,
+// half new past the next compile.
+// A file whose content is unchanged is not rewritten (its modification
+// time stays put for make-like tools); a replaced file keeps its mode.
 func (u *Update) Apply() error {
 	if err := os.MkdirAll(u.Dir, 0o777); err != nil {
 		return err
 	}
+	// An update that a crash or a kill interrupted is finished first, and
+	// the temporary files it left are removed.
+	if err := finishInterrupted(u.Dir); err != nil {
+		return err
+	}
+	var j journal
 	for _, f := range u.Files {
 		path := filepath.Join(u.Dir, f.Name)
-		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, f.Content) {
+		old, err := os.ReadFile(path)
+		if err == nil && bytes.Equal(old, f.Content) {
 			continue
 		}
-		if err := writeAtomic(path, f.Content); err != nil {
+		mode := fs.FileMode(0o644)
+		if info, err := os.Stat(path); err == nil {
+			mode = info.Mode().Perm()
+		}
+		tmp, err := writeTemp(u.Dir, f.Name, f.Content, mode)
+		if err != nil {
+			j.discard(u.Dir)
+			return err
+		}
+		j.Renames = append(j.Renames, [2]string{tmp, f.Name})
+	}
+	j.Removes = u.Stale
+	if len(j.Renames) == 0 && len(j.Removes) == 0 {
+		return nil
+	}
+	if err := j.write(u.Dir); err != nil {
+		j.discard(u.Dir)
+		return err
+	}
+	return j.run(u.Dir)
+}
+
+// journalName is the journal of an update in progress. Like the temporary
+// files it starts with ".", so the go command ignores it.
+const journalName = ".lossgen-update"
+
+// journal lists an update's renames (temporary file, final name) and
+// removals, all base names inside the package directory.
+type journal struct {
+	Renames [][2]string
+	Removes []string
+}
+
+func (j *journal) write(dir string) error {
+	var b strings.Builder
+	for _, r := range j.Renames {
+		fmt.Fprintf(&b, "rename %s %s\n", r[0], r[1])
+	}
+	for _, name := range j.Removes {
+		fmt.Fprintf(&b, "remove %s\n", name)
+	}
+	b.WriteString("end\n") // a journal cut short by a crash has no end line: it is ignored
+	tmp, err := writeTemp(dir, journalName, []byte(b.String()), 0o644)
+	if err != nil {
+		return err
+	}
+	return os.Rename(filepath.Join(dir, tmp), filepath.Join(dir, journalName))
+}
+
+// run performs the journal's renames and removals, then deletes it. Every
+// step may already have been done (a second run after a crash).
+func (j *journal) run(dir string) error {
+	for _, r := range j.Renames {
+		err := os.Rename(filepath.Join(dir, r[0]), filepath.Join(dir, r[1]))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	}
-	for _, name := range u.Stale {
-		if err := os.Remove(filepath.Join(u.Dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	for _, name := range j.Removes {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
+		}
+	}
+	return os.Remove(filepath.Join(dir, journalName))
+}
+
+// discard removes the temporary files of an update that will not happen.
+func (j *journal) discard(dir string) {
+	for _, r := range j.Renames {
+		os.Remove(filepath.Join(dir, r[0]))
+	}
+}
+
+// readJournal reads a complete journal; ok is false if there is none, or
+// if it was cut short (then the update never started its renames).
+func readJournal(dir string) (j journal, ok bool, err error) {
+	data, err := os.ReadFile(filepath.Join(dir, journalName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return j, false, nil
+	}
+	if err != nil {
+		return j, false, err
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) == 0 || lines[len(lines)-1] != "end" {
+		return j, false, nil
+	}
+	for _, line := range lines[:len(lines)-1] {
+		f := strings.Fields(line)
+		plain := func(names ...string) bool {
+			for _, n := range names {
+				if n != filepath.Base(n) || n == "." || n == ".." {
+					return false
+				}
+			}
+			return true
+		}
+		switch {
+		case len(f) == 3 && f[0] == "rename" && plain(f[1], f[2]):
+			j.Renames = append(j.Renames, [2]string{f[1], f[2]})
+		case len(f) == 2 && f[0] == "remove" && plain(f[1]):
+			j.Removes = append(j.Removes, f[1])
+		default:
+			return j, false, fmt.Errorf("%s: unreadable line %q; delete the file and compile again", filepath.Join(dir, journalName), line)
+		}
+	}
+	return j, true, nil
+}
+
+// finishInterrupted finishes an interrupted update of dir (its journal is complete:
+// the renames had begun or were about to), or forgets one that never got
+// that far, and removes the temporary files lossgen left behind.
+func finishInterrupted(dir string) error {
+	j, ok, err := readJournal(dir)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if err := j.run(dir); err != nil {
+			return err
+		}
+	} else {
+		os.Remove(filepath.Join(dir, journalName))
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && tempPattern.MatchString(e.Name()) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// writeAtomic writes content to a hidden temporary file next to path and
-// renames it over path. The name starts with "." so that the go command
-// ignores it if a crash leaves it behind.
-func writeAtomic(path string, content []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+// tempPattern matches the temporary files writeTemp makes.
+var tempPattern = regexp.MustCompile(`^\.(.+\.go|` + regexp.QuoteMeta(journalName) + `)\.[0-9]+\.tmp$`)
+
+// writeTemp writes content, synced to disk, to a hidden temporary file next
+// to name in dir and returns its base name. The name starts with "." so
+// that the go command ignores it if a crash leaves it behind.
+func writeTemp(dir, name string, content []byte, mode fs.FileMode) (tmpName string, err error) {
+	tmp, err := os.CreateTemp(dir, "."+name+".*.tmp")
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer func() {
 		if err != nil {
@@ -156,17 +304,64 @@ func writeAtomic(path string, content []byte) (err error) {
 		}
 	}()
 	if _, err := tmp.Write(content); err != nil {
-		return err
+		return "", err
 	}
 	// CreateTemp makes the file private (0600); generated code is ordinary
-	// source that the rest of the team reads.
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
+	// source that the rest of the team reads, or keeps the mode it had.
+	if err := tmp.Chmod(mode); err != nil {
+		return "", err
+	}
+	if err := tmp.Sync(); err != nil {
+		return "", err
 	}
 	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	return filepath.Base(tmp.Name()), nil
+}
+
+// checkPackage refuses to write into a directory whose Go files, other than
+// the ones about to be replaced, belong to another package: the output would
+// break that package's build.
+func checkPackage(dir string, files []File) error {
+	want := ""
+	for _, f := range files {
+		if name, ok := packageName(f.Content); ok {
+			want = strings.TrimSuffix(name, "_test")
+			break
+		}
+	}
+	if want == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasSuffix(name, ".go") || strings.HasPrefix(name, ".") ||
+			slices.ContainsFunc(files, func(f File) bool { return f.Name == name }) {
+			continue
+		}
+		src, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if have, ok := packageName(src); ok && strings.TrimSuffix(have, "_test") != want {
+			return fmt.Errorf("refusing to write package %s into %s: %s there is package %s; choose another -o, or -pkg %s", want, dir, name, have, have)
+		}
+	}
+	return nil
+}
+
+// packageName reads the package clause of Go source.
+func packageName(src []byte) (string, bool) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly)
+	if err != nil || f.Name == nil {
+		return "", false
+	}
+	return f.Name.Name, true
 }
 
 // firstLine returns the first line of a file, without its line ending. It

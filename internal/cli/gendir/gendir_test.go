@@ -186,3 +186,107 @@ func TestRejectsBadNames(t *testing.T) {
 		t.Errorf("Prepare accepted a duplicate name")
 	}
 }
+
+// A kill between the renames of an update leaves its journal; the next
+// Apply finishes the interrupted update before its own, so the package is
+// never left half old, half new, and no temporary file stays behind.
+func TestInterruptedUpdateIsFinished(t *testing.T) {
+	dir := t.TempDir()
+	update(t, dir, gen("a.go", spec, "old a"), gen("b.go", spec, "old b"))
+	// An update of both files, killed after its first rename.
+	u, err := Prepare(dir, []File{gen("a.go", spec, "new a"), gen("b.go", spec, "new b")}, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j journal
+	for _, f := range u.Files {
+		tmp, err := writeTemp(dir, f.Name, f.Content, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.Renames = append(j.Renames, [2]string{tmp, f.Name})
+	}
+	if err := j.write(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, j.Renames[0][0]), filepath.Join(dir, "a.go")); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(read(t, filepath.Join(dir, "a.go")), "new a") || !strings.Contains(read(t, filepath.Join(dir, "b.go")), "old b") {
+		t.Fatal("the simulated kill did not leave a mixed package")
+	}
+	// A stray temporary file of an even older run, and the next compile,
+	// which writes another file.
+	write(t, filepath.Join(dir, ".c.go.123456.tmp"), "half")
+	update(t, dir, gen("a.go", spec, "new a"), gen("b.go", spec, "new b"), gen("c.go", spec, "c"))
+	if got := read(t, filepath.Join(dir, "b.go")); !strings.Contains(got, "new b") {
+		t.Errorf("b.go is %q after recovery", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !slices.Equal(names, []string{"a.go", "b.go", "c.go"}) {
+		t.Errorf("directory holds %v", names)
+	}
+}
+
+// A failure while the new files are written (a full disk; here a name too
+// long for the file system, which fails for root too) replaces nothing: the
+// old package stays whole and no temporary file is left.
+func TestFailedWriteReplacesNothing(t *testing.T) {
+	dir := t.TempDir()
+	update(t, dir, gen("a.go", spec, "old a"), gen("b.go", spec, "old b"))
+	u, err := Prepare(dir, []File{gen("a.go", spec, "new a"), gen("b.go", spec, "new b")}, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a.go's temporary file is written, then b.go's cannot be.
+	u.Files[1].Name = strings.Repeat("x", 300) + ".go"
+	if err := u.Apply(); err == nil {
+		t.Fatal("Apply succeeded")
+	}
+	if !strings.Contains(read(t, filepath.Join(dir, "a.go")), "old a") {
+		t.Error("a.go was replaced although the update failed")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("directory holds %v", names)
+	}
+}
+
+// A replaced file keeps its mode.
+func TestModeIsKept(t *testing.T) {
+	dir := t.TempDir()
+	update(t, dir, gen("a.go", spec, "one"))
+	if err := os.Chmod(filepath.Join(dir, "a.go"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	update(t, dir, gen("a.go", spec, "two"))
+	info, err := os.Stat(filepath.Join(dir, "a.go"))
+	if err != nil || info.Mode().Perm() != 0o444 || !strings.Contains(read(t, filepath.Join(dir, "a.go")), "two") {
+		t.Errorf("mode %v, err %v", info.Mode(), err)
+	}
+}
+
+// A directory whose Go files are another package is refused: writing there
+// would break that package's build.
+func TestRefusesAnotherPackage(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() {}\n")
+	_, err := Prepare(dir, []File{gen("triplet.go", spec, "package triplet\n")}, spec)
+	if err == nil || !strings.Contains(err.Error(), "refusing to write package triplet into") || !strings.Contains(err.Error(), "main.go there is package main") {
+		t.Errorf("err = %v", err)
+	}
+	// The same package, and its external test package, are fine.
+	write(t, filepath.Join(dir, "main.go"), "package triplet\n")
+	write(t, filepath.Join(dir, "x_test.go"), "package triplet_test\n")
+	if _, err := Prepare(dir, []File{gen("triplet.go", spec, "package triplet\n")}, spec); err != nil {
+		t.Errorf("same package: %v", err)
+	}
+}
