@@ -24,6 +24,9 @@
 // stays there beside the binary, for whoever wants to read what ran. An entry
 // is built in a temporary directory and renamed into place when complete, so
 // concurrent runs never see half an entry, and the loser of a race uses the
-// winner's. Entries are never evicted; deleting the cache directory is always
-// safe.
+// winner's. Each entry records the SHA-256 of its driver (driver.sha256);
+// a driver that does not match (truncated, altered, missing) is never run:
+// the entry is rebuilt in its place. Build directories left by killed runs
+// are removed once they are an hour old. Entries are never evicted;
+// deleting the cache directory is always safe.
 package runcache

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	lossrt "github.com/lossgen/lossgen/runtime"
 )
@@ -65,13 +67,14 @@ func (c *Cache) Driver(kernel map[string][]byte) (string, error) {
 	if runtime.GOOS == "windows" {
 		exe += ".exe"
 	}
-	if _, err := os.Stat(filepath.Join(final, exe)); err == nil {
+	if validEntry(final, exe) {
 		return filepath.Join(final, exe), nil
 	}
 
 	if err := os.MkdirAll(c.Dir, 0o777); err != nil {
 		return "", err
 	}
+	removeAbandonedBuilds(c.Dir)
 	tmp, err := os.MkdirTemp(c.Dir, ".build-*")
 	if err != nil {
 		return "", err
@@ -92,14 +95,79 @@ func (c *Cache) Driver(kernel map[string][]byte) (string, error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("internal error: the generated kernel does not build; please report this with the spec:\n%s", bytes.TrimSpace(out))
 	}
+	sum, err := fileHash(filepath.Join(tmp, exe))
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, hashFile), []byte(sum+"\n"), 0o644); err != nil {
+		return "", err
+	}
+	// An entry that is there but failed validEntry (a truncated or altered
+	// driver, a missing one) is replaced; the rename would fail on it.
+	if _, err := os.Stat(final); err == nil && !validEntry(final, exe) {
+		if err := os.RemoveAll(final); err != nil {
+			return "", fmt.Errorf("removing the broken cache entry %s: %v", final, err)
+		}
+	}
 	if err := os.Rename(tmp, final); err != nil {
 		// Another lossgen run finished the same entry first: use it.
-		if _, statErr := os.Stat(filepath.Join(final, exe)); statErr == nil {
+		if validEntry(final, exe) {
 			return filepath.Join(final, exe), nil
 		}
 		return "", err
 	}
 	return filepath.Join(final, exe), nil
+}
+
+// hashFile holds the SHA-256 of an entry's driver, written when it is
+// built: a driver that does not match it (truncated by a full disk, flipped
+// bits, replaced by something else) is never run, the entry is rebuilt.
+const hashFile = "driver.sha256"
+
+// validEntry reports whether the entry dir holds a driver matching its
+// recorded hash.
+func validEntry(dir, exe string) bool {
+	want, err := os.ReadFile(filepath.Join(dir, hashFile))
+	if err != nil {
+		return false
+	}
+	got, err := fileHash(filepath.Join(dir, exe))
+	return err == nil && strings.TrimSpace(string(want)) == got
+}
+
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// abandonedAge is how old a build directory must be to count as left by a
+// killed run: far longer than any build takes, so a build in progress in
+// another process is never removed under it.
+const abandonedAge = time.Hour
+
+// removeAbandonedBuilds deletes the .build-* directories of runs that were
+// killed mid-build.
+func removeAbandonedBuilds(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), ".build-") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > abandonedAge {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // moduleTree lays out the module's files by slash-separated path.

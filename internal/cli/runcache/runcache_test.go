@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // kernelFiles reads the hand-written stand-in for a generated triplet kernel.
@@ -140,5 +141,75 @@ func TestDefaultDirHonoursLOSSGEN_CACHE(t *testing.T) {
 	t.Setenv("LOSSGEN_CACHE", "/tmp/lc")
 	if dir, err := DefaultDir(); err != nil || dir != filepath.FromSlash("/tmp/lc/run") {
 		t.Errorf("DefaultDir() = %q, %v", dir, err)
+	}
+}
+
+// A broken entry is rebuilt, never run: a driver truncated, emptied, with a
+// flipped bit, replaced by a script, or deleted (whose rebuild once failed
+// with "rename: file exists" forever). A build directory left by a killed
+// run is removed once it is old.
+func TestBrokenEntryIsRebuilt(t *testing.T) {
+	c := newCache(t)
+	files := kernelFiles(t)
+	exe, err := c.Driver(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := func(path string) bool {
+		var stdout bytes.Buffer
+		cmd := exec.Command(path)
+		cmd.Stdin, cmd.Stdout = strings.NewReader(input), &stdout
+		return cmd.Run() == nil && stdout.String() == output
+	}
+	for _, tt := range []struct {
+		name   string
+		spoil func()
+	}{
+		{"truncated", func() { os.WriteFile(exe, good[:len(good)/2], 0o755) }},
+		{"empty", func() { os.WriteFile(exe, nil, 0o755) }},
+		{"bit flip", func() {
+			b := bytes.Clone(good)
+			b[len(b)/3] ^= 0x10
+			os.WriteFile(exe, b, 0o755)
+		}},
+		{"script", func() { os.WriteFile(exe, []byte("#!/bin/sh\necho '{\"loss\": 0}'\n"), 0o755) }},
+		{"deleted", func() { os.Remove(exe) }},
+		{"hash deleted", func() { os.Remove(filepath.Join(filepath.Dir(exe), hashFile)) }},
+	} {
+		tt.spoil()
+		again, err := c.Driver(files)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if again != exe || !runs(again) {
+			t.Errorf("%s: the rebuilt driver %s does not give the answer", tt.name, again)
+		}
+	}
+
+	old := filepath.Join(c.Dir, ".build-123")
+	fresh := filepath.Join(c.Dir, ".build-456")
+	for _, d := range []string{old, fresh} {
+		if err := os.MkdirAll(filepath.Join(d, "runtime"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := time.Now().Add(-2 * abandonedAge)
+	if err := os.Chtimes(old, past, past); err != nil {
+		t.Fatal(err)
+	}
+	changed := maps.Clone(files)
+	changed["extra.go"] = []byte("package kernel\n")
+	if _, err := c.Driver(changed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("the abandoned build directory is still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a build directory of a run that may be in progress was removed: %v", err)
 	}
 }
