@@ -166,7 +166,7 @@ func TestBrokenEntryIsRebuilt(t *testing.T) {
 		return cmd.Run() == nil && stdout.String() == output
 	}
 	for _, tt := range []struct {
-		name   string
+		name  string
 		spoil func()
 	}{
 		{"truncated", func() { os.WriteFile(exe, good[:len(good)/2], 0o755) }},
