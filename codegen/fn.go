@@ -31,7 +31,9 @@ type fn struct {
 	// the names taken, and the next free accumulator number.
 	localBase map[*ir.Local]string
 	usedBase  map[string]bool
-	accNext   int
+	// nextSuffix is, per base name, where bindLocal's probing resumes.
+	nextSuffix map[string]int
+	accNext    int
 	// phase is "forward" or "backward" for the kernels that may run
 	// groups in parallel (see parallel.go), "" elsewhere; outer is the
 	// variable whose loop runs from lo to hi in a parallel part.
@@ -45,7 +47,7 @@ type varRender struct {
 }
 
 func newFn(g *typeGen) *fn {
-	return &fn{g: g, used: map[string]bool{}, vars: map[*ir.Var]varRender{}, varNames: map[*ir.Var]string{}, aliasOf: map[*ir.Var]*ir.Var{}, active: map[string]bool{}, localBase: map[*ir.Local]string{}, usedBase: map[string]bool{}, locals: map[*ir.Local]string{}}
+	return &fn{g: g, used: map[string]bool{}, vars: map[*ir.Var]varRender{}, varNames: map[*ir.Var]string{}, aliasOf: map[*ir.Var]*ir.Var{}, active: map[string]bool{}, localBase: map[*ir.Local]string{}, usedBase: map[string]bool{}, nextSuffix: map[string]int{}, locals: map[*ir.Local]string{}}
 }
 
 func (f *fn) useSize(s *dsl.Size) string {
@@ -94,10 +96,18 @@ func (f *fn) bindLocal(l *ir.Local) string {
 	if !ok {
 		// Locals of different Ops in one fused loop get distinct names:
 		// g1, then g1b, g1c, ... g1z, g1z25, g1z26, ...
+		// Probing starts after the last suffix this base name took, so n
+		// locals of one name cost n probes, not n²/2 (a spec of 10000
+		// definitions once spent most of its compile time here).
 		name = l.Name
-		for k := 0; f.g.names.taken[name] || f.usedBase[name]; k++ {
+		k := f.nextSuffix[l.Name]
+		if k > 0 {
+			name = l.Name + localSuffix(k-1)
+		}
+		for ; f.g.names.taken[name] || f.usedBase[name]; k++ {
 			name = l.Name + localSuffix(k)
 		}
+		f.nextSuffix[l.Name] = k
 		f.usedBase[name] = true
 		f.localBase[l] = name
 	}

@@ -85,7 +85,7 @@ func (f *fn) groups(units []unit) []jen.Code {
 			}
 		}
 		first := group[0].op()
-		f.usedBase, f.accNext = map[string]bool{}, 0
+		f.usedBase, f.nextSuffix, f.accNext = map[string]bool{}, map[string]int{}, 0
 		if sc, ok := scatterOf(first); ok {
 			// Always a group of its own: see schedule.
 			if group[0].fwd != nil {

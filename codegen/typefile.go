@@ -173,17 +173,17 @@ func (g *typeGen) typeFile() *jen.File {
 	f.Comment("so that calls allocate nothing. It is not safe for concurrent use.")
 	f.Type().Id(ws).Struct(fields...)
 
-	var total jen.Code = jen.Lit(0.0)
-	if len(bytes) > 0 {
-		total = jen.Add(bytes[0])
-		for _, b := range bytes[1:] {
-			total = jen.Add(total).Op("+").Add(b)
-		}
+	// One statement per buffer: a single sum of thousands of terms would
+	// make gofmt's printer quadratic in the number of definitions.
+	body := []jen.Code{jen.Id("b").Op(":=").Lit(0.0)}
+	for _, b := range bytes {
+		body = append(body, jen.Id("b").Op("+=").Add(b))
 	}
+	body = append(body, jen.Return(jen.Id("b")))
 	f.Commentf("%sBytes is how many bytes the buffers of a %s for the sizes d", ws, ws)
 	f.Comment("take (the matrix products' packing buffers, about 1 MiB per worker, come")
 	f.Comment("on top). New" + ws + " refuses sizes whose bytes exceed lossrt.MemoryBudget.")
-	f.Func().Id(ws + "Bytes").Params(jen.Id("d").Id("Dims")).Float64().Block(jen.Return(total))
+	f.Func().Id(ws + "Bytes").Params(jen.Id("d").Id("Dims")).Float64().Block(body...)
 
 	f.Commentf("New%s returns a workspace for the sizes d, with default parameters.", ws)
 	f.Comment("Sizes whose buffers would exceed the memory budget are a *lossrt.MemoryError,")
@@ -360,31 +360,31 @@ func (g *typeGen) checkGradsBody() []jen.Code {
 }
 
 func (g *typeGen) checkAliasBody() []jen.Code {
-	var out []jen.Code
-	var grads []*ir.Tensor
+	// Tables on the stack and one runtime loop keep the code linear in
+	// the number of inputs (a check per pair was quadratic in the source).
+	var reals, realNames, grads, gradNames []jen.Code
 	for _, t := range g.p.Inputs {
+		if t.Int {
+			continue
+		}
+		reals = append(reals, jen.Id("in").Dot(g.names.field[t]))
+		realNames = append(realNames, jen.Lit(t.Name))
 		if t.Diff {
-			grads = append(grads, t)
+			grads = append(grads, jen.Id("grad").Dot(g.names.field[t]))
+			gradNames = append(gradNames, jen.Lit(t.Name))
 		}
 	}
-	alias := func(gt *ir.Tensor, other jen.Code, otherName string) jen.Code {
-		return jen.If(jen.Qual(rtPath, "Overlap").Call(jen.Id("grad").Dot(g.names.field[gt]), other)).Block(
-			jen.Return(jen.Op("&").Qual(rtPath, "AliasError").Values(jen.Dict{
-				jen.Id("Grad"):  jen.Lit("grad " + gt.Name),
-				jen.Id("Other"): jen.Lit(otherName),
-			})))
+	if len(grads) == 0 {
+		return []jen.Code{jen.Return(jen.Nil())}
 	}
-	for i, gt := range grads {
-		for _, t := range g.p.Inputs {
-			if !t.Int {
-				out = append(out, alias(gt, jen.Id("in").Dot(g.names.field[t]), t.Name))
-			}
-		}
-		for _, o := range grads[i+1:] {
-			out = append(out, alias(gt, jen.Id("grad").Dot(g.names.field[o]), "grad "+o.Name))
-		}
+	T := jen.Id(g.typ.name)
+	return []jen.Code{
+		jen.Id("reals").Op(":=").Index(jen.Op("...")).Index().Add(T).Values(reals...),
+		jen.Id("grads").Op(":=").Index(jen.Op("...")).Index().Add(T).Values(grads...),
+		jen.Return(jen.Qual(rtPath, "CheckAlias").Call(
+			jen.Id("reals").Index(jen.Op(":")), jen.Index().String().Values(realNames...),
+			jen.Id("grads").Index(jen.Op(":")), jen.Index().String().Values(gradNames...))),
 	}
-	return append(out, jen.Return(jen.Nil()))
 }
 
 // evalFunc emits EvalNN, the dynamically typed entry point for tools.

@@ -75,6 +75,8 @@ type lowerer struct {
 	// owner names the definition or update being lowered, for the names
 	// of lifted tensors.
 	owner string
+	// lines is the spec's source split into lines, once (line).
+	lines []string
 }
 
 // env maps the index variables in scope to their lowered values: a loop
@@ -142,9 +144,12 @@ func sameVars(a, b []*dsl.IndexVar) bool {
 
 // line returns the spec source line containing pos, trimmed, for comments.
 func (l *lowerer) line(pos dsl.Pos) string {
-	lines := strings.Split(string(l.src.Source), "\n")
-	if pos.Line >= 1 && pos.Line <= len(lines) {
-		return strings.TrimSpace(lines[pos.Line-1])
+	if l.lines == nil {
+		// Split once: a split per definition made lowering quadratic.
+		l.lines = strings.Split(string(l.src.Source), "\n")
+	}
+	if pos.Line >= 1 && pos.Line <= len(l.lines) {
+		return strings.TrimSpace(l.lines[pos.Line-1])
 	}
 	return ""
 }

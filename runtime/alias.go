@@ -30,3 +30,23 @@ func Overlap[T Float](a, b []T) bool {
 	pb := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	return pa < pb+uintptr(len(b))*size && pb < pa+uintptr(len(a))*size
 }
+
+// CheckAlias returns an *AliasError for the first gradient slice that
+// overlaps an input or a later gradient slice (names gives each slice's
+// spec name), nil if none does. Generated kernels call it with arrays on
+// their stack: it allocates only to report an error.
+func CheckAlias[T Float](inputs [][]T, inputNames []string, grads [][]T, gradNames []string) error {
+	for i, g := range grads {
+		for j, x := range inputs {
+			if Overlap(g, x) {
+				return &AliasError{Grad: "grad " + gradNames[i], Other: inputNames[j]}
+			}
+		}
+		for j := i + 1; j < len(grads); j++ {
+			if Overlap(g, grads[j]) {
+				return &AliasError{Grad: "grad " + gradNames[i], Other: "grad " + gradNames[j]}
+			}
+		}
+	}
+	return nil
+}

@@ -68,7 +68,38 @@ type Workspace32 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace32 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace32Bytes(d Dims) float64 {
-	return 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0 + 8.0*float64(d.D) + 8.0 + 8.0 + 4.0*float64(d.N)*float64(d.D) + 4.0*float64(d.N)*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0 + 8.0*float64(d.D) + 8.0 + 8.0
+	b := 0.0
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0
+	b += 8.0 * float64(d.D)
+	b += 8.0
+	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0
+	b += 8.0 * float64(d.D)
+	b += 8.0
+	b += 8.0
+	return b
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -228,37 +259,9 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
-	if lossrt.Overlap(grad.Z1, in.Z1) {
-		return &lossrt.AliasError{
-			Grad:  "grad z1",
-			Other: "z1",
-		}
-	}
-	if lossrt.Overlap(grad.Z1, in.Z2) {
-		return &lossrt.AliasError{
-			Grad:  "grad z1",
-			Other: "z2",
-		}
-	}
-	if lossrt.Overlap(grad.Z1, grad.Z2) {
-		return &lossrt.AliasError{
-			Grad:  "grad z1",
-			Other: "grad z2",
-		}
-	}
-	if lossrt.Overlap(grad.Z2, in.Z1) {
-		return &lossrt.AliasError{
-			Grad:  "grad z2",
-			Other: "z1",
-		}
-	}
-	if lossrt.Overlap(grad.Z2, in.Z2) {
-		return &lossrt.AliasError{
-			Grad:  "grad z2",
-			Other: "z2",
-		}
-	}
-	return nil
+	reals := [...][]float32{in.Z1, in.Z2}
+	grads := [...][]float32{grad.Z1, grad.Z2}
+	return lossrt.CheckAlias(reals[:], []string{"z1", "z2"}, grads[:], []string{"z1", "z2"})
 }
 
 // forward evaluates the spec's definitions in order.

@@ -72,7 +72,39 @@ type Workspace64 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace64 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace64Bytes(d Dims) float64 {
-	return 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.D) + 8.0*float64(d.N)*float64(d.D) + 8.0 + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N)
+	b := 0.0
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.N) * float64(d.D)
+	b += 8.0
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	return b
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -254,79 +286,9 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
-	if lossrt.Overlap(grad.Img, in.Img) {
-		return &lossrt.AliasError{
-			Grad:  "grad img",
-			Other: "img",
-		}
-	}
-	if lossrt.Overlap(grad.Img, in.Txt) {
-		return &lossrt.AliasError{
-			Grad:  "grad img",
-			Other: "txt",
-		}
-	}
-	if lossrt.Overlap(grad.Img, in.T) {
-		return &lossrt.AliasError{
-			Grad:  "grad img",
-			Other: "t",
-		}
-	}
-	if lossrt.Overlap(grad.Img, grad.Txt) {
-		return &lossrt.AliasError{
-			Grad:  "grad img",
-			Other: "grad txt",
-		}
-	}
-	if lossrt.Overlap(grad.Img, grad.T) {
-		return &lossrt.AliasError{
-			Grad:  "grad img",
-			Other: "grad t",
-		}
-	}
-	if lossrt.Overlap(grad.Txt, in.Img) {
-		return &lossrt.AliasError{
-			Grad:  "grad txt",
-			Other: "img",
-		}
-	}
-	if lossrt.Overlap(grad.Txt, in.Txt) {
-		return &lossrt.AliasError{
-			Grad:  "grad txt",
-			Other: "txt",
-		}
-	}
-	if lossrt.Overlap(grad.Txt, in.T) {
-		return &lossrt.AliasError{
-			Grad:  "grad txt",
-			Other: "t",
-		}
-	}
-	if lossrt.Overlap(grad.Txt, grad.T) {
-		return &lossrt.AliasError{
-			Grad:  "grad txt",
-			Other: "grad t",
-		}
-	}
-	if lossrt.Overlap(grad.T, in.Img) {
-		return &lossrt.AliasError{
-			Grad:  "grad t",
-			Other: "img",
-		}
-	}
-	if lossrt.Overlap(grad.T, in.Txt) {
-		return &lossrt.AliasError{
-			Grad:  "grad t",
-			Other: "txt",
-		}
-	}
-	if lossrt.Overlap(grad.T, in.T) {
-		return &lossrt.AliasError{
-			Grad:  "grad t",
-			Other: "t",
-		}
-	}
-	return nil
+	reals := [...][]float64{in.Img, in.Txt, in.T}
+	grads := [...][]float64{grad.Img, grad.Txt, grad.T}
+	return lossrt.CheckAlias(reals[:], []string{"img", "txt", "t"}, grads[:], []string{"img", "txt", "t"})
 }
 
 // forward evaluates the spec's definitions in order.

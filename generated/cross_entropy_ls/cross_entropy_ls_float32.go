@@ -48,7 +48,19 @@ type Workspace32 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace32 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace32Bytes(d Dims) float64 {
-	return 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 4.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 4.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N)
+	b := 0.0
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	return b
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -185,13 +197,9 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
-	if lossrt.Overlap(grad.Logits, in.Logits) {
-		return &lossrt.AliasError{
-			Grad:  "grad logits",
-			Other: "logits",
-		}
-	}
-	return nil
+	reals := [...][]float32{in.Logits}
+	grads := [...][]float32{grad.Logits}
+	return lossrt.CheckAlias(reals[:], []string{"logits"}, grads[:], []string{"logits"})
 }
 
 // forward evaluates the spec's definitions in order.

@@ -48,7 +48,19 @@ type Workspace64 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace64 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace64Bytes(d Dims) float64 {
-	return 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N)
+	b := 0.0
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	return b
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -185,13 +197,9 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
-	if lossrt.Overlap(grad.Logits, in.Logits) {
-		return &lossrt.AliasError{
-			Grad:  "grad logits",
-			Other: "logits",
-		}
-	}
-	return nil
+	reals := [...][]float64{in.Logits}
+	grads := [...][]float64{grad.Logits}
+	return lossrt.CheckAlias(reals[:], []string{"logits"}, grads[:], []string{"logits"})
 }
 
 // forward evaluates the spec's definitions in order.

@@ -55,7 +55,26 @@ type Workspace64 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace64 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace64Bytes(d Dims) float64 {
-	return 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.D) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0
+	b := 0.0
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	return b
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -188,13 +207,9 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
-	if lossrt.Overlap(grad.X, in.X) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "x",
-		}
-	}
-	return nil
+	reals := [...][]float64{in.X}
+	grads := [...][]float64{grad.X}
+	return lossrt.CheckAlias(reals[:], []string{"x"}, grads[:], []string{"x"})
 }
 
 // forward evaluates the spec's definitions in order.

@@ -58,7 +58,26 @@ type Workspace32 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace32 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace32Bytes(d Dims) float64 {
-	return 8.0*float64(d.U) + 8.0*float64(d.U) + 8.0*float64(d.U)*float64(d.D) + 8.0*float64(d.U) + 8.0*float64(d.U)*float64(d.D) + 8.0*float64(d.U)*float64(d.D) + 8.0*float64(d.U) + 8.0*float64(d.U)*float64(d.D) + 8.0*float64(d.U) + 8.0 + 4.0*float64(d.N)*float64(d.D) + 4.0*float64(d.M)*float64(d.D) + 8.0*float64(d.U)*float64(d.D) + 8.0*float64(d.U)*float64(d.D) + 8.0*float64(d.U)*float64(d.D) + 8.0*float64(d.U)*float64(d.D) + 8.0*float64(d.U) + 8.0
+	b := 0.0
+	b += 8.0 * float64(d.U)
+	b += 8.0 * float64(d.U)
+	b += 8.0 * float64(d.U) * float64(d.D)
+	b += 8.0 * float64(d.U)
+	b += 8.0 * float64(d.U) * float64(d.D)
+	b += 8.0 * float64(d.U) * float64(d.D)
+	b += 8.0 * float64(d.U)
+	b += 8.0 * float64(d.U) * float64(d.D)
+	b += 8.0 * float64(d.U)
+	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.M) * float64(d.D)
+	b += 8.0 * float64(d.U) * float64(d.D)
+	b += 8.0 * float64(d.U) * float64(d.D)
+	b += 8.0 * float64(d.U) * float64(d.D)
+	b += 8.0 * float64(d.U) * float64(d.D)
+	b += 8.0 * float64(d.U)
+	b += 8.0
+	return b
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -212,37 +231,9 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
-	if lossrt.Overlap(grad.V, in.V) {
-		return &lossrt.AliasError{
-			Grad:  "grad v",
-			Other: "v",
-		}
-	}
-	if lossrt.Overlap(grad.V, in.T) {
-		return &lossrt.AliasError{
-			Grad:  "grad v",
-			Other: "t",
-		}
-	}
-	if lossrt.Overlap(grad.V, grad.T) {
-		return &lossrt.AliasError{
-			Grad:  "grad v",
-			Other: "grad t",
-		}
-	}
-	if lossrt.Overlap(grad.T, in.V) {
-		return &lossrt.AliasError{
-			Grad:  "grad t",
-			Other: "v",
-		}
-	}
-	if lossrt.Overlap(grad.T, in.T) {
-		return &lossrt.AliasError{
-			Grad:  "grad t",
-			Other: "t",
-		}
-	}
-	return nil
+	reals := [...][]float32{in.V, in.T}
+	grads := [...][]float32{grad.V, grad.T}
+	return lossrt.CheckAlias(reals[:], []string{"v", "t"}, grads[:], []string{"v", "t"})
 }
 
 // forward evaluates the spec's definitions in order.

@@ -60,7 +60,29 @@ type Workspace32 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace32 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace32Bytes(d Dims) float64 {
-	return 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 4.0*float64(d.N)*float64(d.Q) + 8.0*float64(d.N)*float64(d.Q) + 8.0*float64(d.N) + 8.0 + 8.0 + 4.0*float64(d.N)*float64(d.D) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 4.0*float64(d.N)*float64(d.Q) + 8.0*float64(d.N)*float64(d.Q) + 8.0*float64(d.N) + 8.0 + 8.0
+	b := 0.0
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 4.0 * float64(d.N) * float64(d.Q)
+	b += 8.0 * float64(d.N) * float64(d.Q)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 4.0 * float64(d.N) * float64(d.Q)
+	b += 8.0 * float64(d.N) * float64(d.Q)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	return b
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -220,25 +242,9 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
-	if lossrt.Overlap(grad.Q, in.Q) {
-		return &lossrt.AliasError{
-			Grad:  "grad q",
-			Other: "q",
-		}
-	}
-	if lossrt.Overlap(grad.Q, in.Keys) {
-		return &lossrt.AliasError{
-			Grad:  "grad q",
-			Other: "keys",
-		}
-	}
-	if lossrt.Overlap(grad.Q, in.Queue) {
-		return &lossrt.AliasError{
-			Grad:  "grad q",
-			Other: "queue",
-		}
-	}
-	return nil
+	reals := [...][]float32{in.Q, in.Keys, in.Queue}
+	grads := [...][]float32{grad.Q}
+	return lossrt.CheckAlias(reals[:], []string{"q", "keys", "queue"}, grads[:], []string{"q"})
 }
 
 // forward evaluates the spec's definitions in order.

@@ -57,7 +57,26 @@ type Workspace32 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace32 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace32Bytes(d Dims) float64 {
-	return 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.C) + 8.0*float64(d.C) + 8.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N) + 8.0 + 8.0 + 4.0*float64(d.N)*float64(d.D) + 4.0*float64(d.C)*float64(d.D) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.C) + 8.0*float64(d.C) + 8.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N) + 8.0 + 8.0
+	b := 0.0
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.C)
+	b += 8.0 * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.C) * float64(d.D)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.C)
+	b += 8.0 * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	return b
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -219,37 +238,9 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
-	if lossrt.Overlap(grad.X, in.X) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "x",
-		}
-	}
-	if lossrt.Overlap(grad.X, in.Proxies) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "proxies",
-		}
-	}
-	if lossrt.Overlap(grad.X, grad.Proxies) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "grad proxies",
-		}
-	}
-	if lossrt.Overlap(grad.Proxies, in.X) {
-		return &lossrt.AliasError{
-			Grad:  "grad proxies",
-			Other: "x",
-		}
-	}
-	if lossrt.Overlap(grad.Proxies, in.Proxies) {
-		return &lossrt.AliasError{
-			Grad:  "grad proxies",
-			Other: "proxies",
-		}
-	}
-	return nil
+	reals := [...][]float32{in.X, in.Proxies}
+	grads := [...][]float32{grad.X, grad.Proxies}
+	return lossrt.CheckAlias(reals[:], []string{"x", "proxies"}, grads[:], []string{"x", "proxies"})
 }
 
 // forward evaluates the spec's definitions in order.

@@ -80,7 +80,47 @@ type Workspace64 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace64 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace64Bytes(d Dims) float64 {
-	return 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0 + 8.0*float64(d.C)*float64(d.D) + 8.0*float64(d.C) + 8.0*float64(d.C)*float64(d.D) + 8.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N)*float64(d.D) + 8.0*float64(d.C)*float64(d.D) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N)*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N)
+	b := 0.0
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.C) * float64(d.D)
+	b += 8.0 * float64(d.C)
+	b += 8.0 * float64(d.C) * float64(d.D)
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.C) * float64(d.D)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	return b
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -281,79 +321,9 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
-	if lossrt.Overlap(grad.Logits, in.Logits) {
-		return &lossrt.AliasError{
-			Grad:  "grad logits",
-			Other: "logits",
-		}
-	}
-	if lossrt.Overlap(grad.Logits, in.Feat) {
-		return &lossrt.AliasError{
-			Grad:  "grad logits",
-			Other: "feat",
-		}
-	}
-	if lossrt.Overlap(grad.Logits, in.Centers) {
-		return &lossrt.AliasError{
-			Grad:  "grad logits",
-			Other: "centers",
-		}
-	}
-	if lossrt.Overlap(grad.Logits, grad.Feat) {
-		return &lossrt.AliasError{
-			Grad:  "grad logits",
-			Other: "grad feat",
-		}
-	}
-	if lossrt.Overlap(grad.Logits, grad.Centers) {
-		return &lossrt.AliasError{
-			Grad:  "grad logits",
-			Other: "grad centers",
-		}
-	}
-	if lossrt.Overlap(grad.Feat, in.Logits) {
-		return &lossrt.AliasError{
-			Grad:  "grad feat",
-			Other: "logits",
-		}
-	}
-	if lossrt.Overlap(grad.Feat, in.Feat) {
-		return &lossrt.AliasError{
-			Grad:  "grad feat",
-			Other: "feat",
-		}
-	}
-	if lossrt.Overlap(grad.Feat, in.Centers) {
-		return &lossrt.AliasError{
-			Grad:  "grad feat",
-			Other: "centers",
-		}
-	}
-	if lossrt.Overlap(grad.Feat, grad.Centers) {
-		return &lossrt.AliasError{
-			Grad:  "grad feat",
-			Other: "grad centers",
-		}
-	}
-	if lossrt.Overlap(grad.Centers, in.Logits) {
-		return &lossrt.AliasError{
-			Grad:  "grad centers",
-			Other: "logits",
-		}
-	}
-	if lossrt.Overlap(grad.Centers, in.Feat) {
-		return &lossrt.AliasError{
-			Grad:  "grad centers",
-			Other: "feat",
-		}
-	}
-	if lossrt.Overlap(grad.Centers, in.Centers) {
-		return &lossrt.AliasError{
-			Grad:  "grad centers",
-			Other: "centers",
-		}
-	}
-	return nil
+	reals := [...][]float64{in.Logits, in.Feat, in.Centers}
+	grads := [...][]float64{grad.Logits, grad.Feat, grad.Centers}
+	return lossrt.CheckAlias(reals[:], []string{"logits", "feat", "centers"}, grads[:], []string{"logits", "feat", "centers"})
 }
 
 // forward evaluates the spec's definitions in order.

@@ -57,7 +57,23 @@ type Workspace32 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace32 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace32Bytes(d Dims) float64 {
-	return 4.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N) + 8.0 + 8.0 + 4.0*float64(d.N)*float64(d.D) + 4.0*float64(d.C)*float64(d.D) + 4.0*float64(d.C) + 4.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.C) + 8.0*float64(d.N)
+	b := 0.0
+	b += 4.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.C) * float64(d.D)
+	b += 4.0 * float64(d.C)
+	b += 4.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	return b
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -237,79 +253,9 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
-	if lossrt.Overlap(grad.X, in.X) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "x",
-		}
-	}
-	if lossrt.Overlap(grad.X, in.W) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "w",
-		}
-	}
-	if lossrt.Overlap(grad.X, in.B) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "b",
-		}
-	}
-	if lossrt.Overlap(grad.X, grad.W) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "grad w",
-		}
-	}
-	if lossrt.Overlap(grad.X, grad.B) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "grad b",
-		}
-	}
-	if lossrt.Overlap(grad.W, in.X) {
-		return &lossrt.AliasError{
-			Grad:  "grad w",
-			Other: "x",
-		}
-	}
-	if lossrt.Overlap(grad.W, in.W) {
-		return &lossrt.AliasError{
-			Grad:  "grad w",
-			Other: "w",
-		}
-	}
-	if lossrt.Overlap(grad.W, in.B) {
-		return &lossrt.AliasError{
-			Grad:  "grad w",
-			Other: "b",
-		}
-	}
-	if lossrt.Overlap(grad.W, grad.B) {
-		return &lossrt.AliasError{
-			Grad:  "grad w",
-			Other: "grad b",
-		}
-	}
-	if lossrt.Overlap(grad.B, in.X) {
-		return &lossrt.AliasError{
-			Grad:  "grad b",
-			Other: "x",
-		}
-	}
-	if lossrt.Overlap(grad.B, in.W) {
-		return &lossrt.AliasError{
-			Grad:  "grad b",
-			Other: "w",
-		}
-	}
-	if lossrt.Overlap(grad.B, in.B) {
-		return &lossrt.AliasError{
-			Grad:  "grad b",
-			Other: "b",
-		}
-	}
-	return nil
+	reals := [...][]float32{in.X, in.W, in.B}
+	grads := [...][]float32{grad.X, grad.W, grad.B}
+	return lossrt.CheckAlias(reals[:], []string{"x", "w", "b"}, grads[:], []string{"x", "w", "b"})
 }
 
 // forward evaluates the spec's definitions in order.

@@ -55,7 +55,23 @@ type Workspace64 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace64 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace64Bytes(d Dims) float64 {
-	return 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.N)*float64(d.D) + 8.0*float64(d.N)*float64(d.D) + 8.0*float64(d.N)*float64(d.D) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0*float64(d.N) + 8.0 + 8.0
+	b := 0.0
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	return b
 }
 
 // NewWorkspace64 returns a workspace for the sizes d, with default parameters.
@@ -218,79 +234,9 @@ func (ws *Workspace64) checkGrads(grad Grads64) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
-	if lossrt.Overlap(grad.Anchor, in.Anchor) {
-		return &lossrt.AliasError{
-			Grad:  "grad anchor",
-			Other: "anchor",
-		}
-	}
-	if lossrt.Overlap(grad.Anchor, in.Positive) {
-		return &lossrt.AliasError{
-			Grad:  "grad anchor",
-			Other: "positive",
-		}
-	}
-	if lossrt.Overlap(grad.Anchor, in.Negative) {
-		return &lossrt.AliasError{
-			Grad:  "grad anchor",
-			Other: "negative",
-		}
-	}
-	if lossrt.Overlap(grad.Anchor, grad.Positive) {
-		return &lossrt.AliasError{
-			Grad:  "grad anchor",
-			Other: "grad positive",
-		}
-	}
-	if lossrt.Overlap(grad.Anchor, grad.Negative) {
-		return &lossrt.AliasError{
-			Grad:  "grad anchor",
-			Other: "grad negative",
-		}
-	}
-	if lossrt.Overlap(grad.Positive, in.Anchor) {
-		return &lossrt.AliasError{
-			Grad:  "grad positive",
-			Other: "anchor",
-		}
-	}
-	if lossrt.Overlap(grad.Positive, in.Positive) {
-		return &lossrt.AliasError{
-			Grad:  "grad positive",
-			Other: "positive",
-		}
-	}
-	if lossrt.Overlap(grad.Positive, in.Negative) {
-		return &lossrt.AliasError{
-			Grad:  "grad positive",
-			Other: "negative",
-		}
-	}
-	if lossrt.Overlap(grad.Positive, grad.Negative) {
-		return &lossrt.AliasError{
-			Grad:  "grad positive",
-			Other: "grad negative",
-		}
-	}
-	if lossrt.Overlap(grad.Negative, in.Anchor) {
-		return &lossrt.AliasError{
-			Grad:  "grad negative",
-			Other: "anchor",
-		}
-	}
-	if lossrt.Overlap(grad.Negative, in.Positive) {
-		return &lossrt.AliasError{
-			Grad:  "grad negative",
-			Other: "positive",
-		}
-	}
-	if lossrt.Overlap(grad.Negative, in.Negative) {
-		return &lossrt.AliasError{
-			Grad:  "grad negative",
-			Other: "negative",
-		}
-	}
-	return nil
+	reals := [...][]float64{in.Anchor, in.Positive, in.Negative}
+	grads := [...][]float64{grad.Anchor, grad.Positive, grad.Negative}
+	return lossrt.CheckAlias(reals[:], []string{"anchor", "positive", "negative"}, grads[:], []string{"anchor", "positive", "negative"})
 }
 
 // forward evaluates the spec's definitions in order.

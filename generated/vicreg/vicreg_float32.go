@@ -88,7 +88,58 @@ type Workspace32 struct {
 // take (the matrix products' packing buffers, about 1 MiB per worker, come
 // on top). NewWorkspace32 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace32Bytes(d Dims) float64 {
-	return 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0 + 8.0 + 8.0 + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D) + 8.0 + 8.0*float64(d.D) + 8.0 + 8.0 + 8.0 + 4.0*float64(d.N)*float64(d.D) + 4.0*float64(d.N)*float64(d.D) + 8.0*float64(d.N) + 8.0 + 8.0 + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0*float64(d.D) + 8.0 + 8.0 + 8.0 + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D)*float64(d.D) + 8.0*float64(d.D) + 8.0 + 8.0*float64(d.D) + 8.0 + 8.0 + 8.0
+	b := 0.0
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0
+	b += 8.0 * float64(d.D)
+	b += 8.0
+	b += 8.0
+	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.N)
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0
+	b += 8.0
+	b += 8.0
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 8.0 * float64(d.D)
+	b += 8.0
+	b += 8.0 * float64(d.D)
+	b += 8.0
+	b += 8.0
+	b += 8.0
+	return b
 }
 
 // NewWorkspace32 returns a workspace for the sizes d, with default parameters.
@@ -268,37 +319,9 @@ func (ws *Workspace32) checkGrads(grad Grads32) error {
 // with another gradient slice: the kernel reads inputs while it writes
 // gradients, so an alias would give a wrong result without an error.
 func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
-	if lossrt.Overlap(grad.X, in.X) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "x",
-		}
-	}
-	if lossrt.Overlap(grad.X, in.Y) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "y",
-		}
-	}
-	if lossrt.Overlap(grad.X, grad.Y) {
-		return &lossrt.AliasError{
-			Grad:  "grad x",
-			Other: "grad y",
-		}
-	}
-	if lossrt.Overlap(grad.Y, in.X) {
-		return &lossrt.AliasError{
-			Grad:  "grad y",
-			Other: "x",
-		}
-	}
-	if lossrt.Overlap(grad.Y, in.Y) {
-		return &lossrt.AliasError{
-			Grad:  "grad y",
-			Other: "y",
-		}
-	}
-	return nil
+	reals := [...][]float32{in.X, in.Y}
+	grads := [...][]float32{grad.X, grad.Y}
+	return lossrt.CheckAlias(reals[:], []string{"x", "y"}, grads[:], []string{"x", "y"})
 }
 
 // forward evaluates the spec's definitions in order.
