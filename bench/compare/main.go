@@ -38,6 +38,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -623,9 +624,10 @@ input, forward and backward, on the same seeded inputs on both sides.
 
 // summary is a table's geometric mean and worst ratio.
 type summary struct {
-	Geomean float64
-	Worst   result
-	Cells   int
+	Geomean   float64
+	Worst     result
+	Cells     int
+	AtMostOne int // cells where lossgen is at least as fast
 }
 
 func summarize(rs []result) summary {
@@ -638,6 +640,9 @@ func summarize(rs []result) summary {
 		}
 		logSum += math.Log(q)
 		s.Cells++
+		if q <= 1 {
+			s.AtMostOne++
+		}
 		if q > s.Worst.ratio() {
 			s.Worst = r
 		}
@@ -670,8 +675,15 @@ func writeTable(w io.Writer, title, what string, rs []result) {
 	}
 	s := summarize(rs)
 	if s.Cells > 0 {
-		fmt.Fprintf(w, "\n**%s: geometric mean of the ratio %.2f over %d cells; worst %.2f (%s %s %s).**\n\n",
-			title, s.Geomean, s.Cells, s.Worst.ratio(), s.Worst.Spec, s.Worst.Type, dimsString(s.Worst.Sizes, s.Worst.Dims))
+		fmt.Fprintf(w, "\n**%s: geometric mean of the ratio %.2f over %d cells; worst %.2f (%s %s %s); %d cells at or below 1.0.**\n\n",
+			title, s.Geomean, s.Cells, s.Worst.ratio(), s.Worst.Spec, s.Worst.Type, dimsString(s.Worst.Sizes, s.Worst.Dims), s.AtMostOne)
+		sorted := slices.Clone(rs)
+		slices.SortStableFunc(sorted, func(a, b result) int { return cmp.Compare(b.ratio(), a.ratio()) })
+		var worst []string
+		for _, r := range sorted[:min(5, len(sorted))] {
+			worst = append(worst, fmt.Sprintf("%s %s %s (%.2f)", r.Spec, r.Type, dimsString(r.Sizes, r.Dims), r.ratio()))
+		}
+		fmt.Fprintf(w, "The five worst cells: %s.\n\n", strings.Join(worst, "; "))
 	}
 }
 

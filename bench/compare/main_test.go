@@ -93,8 +93,9 @@ func TestMarkdown(t *testing.T) {
 		"| triplet | float32 | N=32,D=128 | 1000 | 0 | 2000 | Haswell, 2 threads | 0.50 | 0.250 | ✓ |",
 		"| triplet | float32 | N=64,D=128 | 3000 | 0 | 2000 | Haswell, 1 thread | **1.50** |",
 		// geometric mean of 0.5 and 1.5
-		"**The shipped specs: geometric mean of the ratio 0.87 over 2 cells; worst 1.50 (triplet float32 N=64,D=128).**",
-		"**The new-variant suite: geometric mean of the ratio 8.00 over 1 cells; worst 8.00 (moco float64 N=64,D=128,Q=4096).**",
+		"**The shipped specs: geometric mean of the ratio 0.87 over 2 cells; worst 1.50 (triplet float32 N=64,D=128); 1 cells at or below 1.0.**",
+		"The five worst cells: triplet float32 N=64,D=128 (1.50); triplet float32 N=32,D=128 (0.50).",
+		"**The new-variant suite: geometric mean of the ratio 8.00 over 1 cells; worst 8.00 (moco float64 N=64,D=128,Q=4096); 0 cells at or below 1.0.**",
 		"| Haswell, 1 thread | 1 |",
 		// 2·256·751·2048 flops in 4 ms: 196.9 GFLOP/s, and the peak that gives
 		"| 256×751×2048 | float32 | avx512 8x48 | 196.9 GFLOP/s | 393.7 GFLOP/s | 196.9 GFLOP/s | Cooperlake, 2 threads |",

@@ -54,7 +54,7 @@ func TestFmt(t *testing.T) {
 			"+    input x[N]\n+    // the result\n+    loss = sum(i: x[i] * 2) // trailing\n }\n", ""},
 		{[]string{"-l", bad, ugly}, 1, ugly + "\n", "bad.loss:3:1: unexpected \"}\" (expected expression)"},
 		{[]string{bad}, 1, "", "bad.loss:3:1"},
-		{[]string{filepath.Join(dir, "missing.loss")}, 1, "", "lossgen fmt: open "},
+		{[]string{filepath.Join(dir, "missing.loss")}, 1, "", "lossgen fmt: stat "},
 		{[]string{}, 2, "", "no spec given"},
 		{[]string{"-x", ugly}, 2, "", "flag provided but not defined"},
 		{[]string{"-h"}, 0, "*", ""},
