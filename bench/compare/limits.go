@@ -10,11 +10,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"time"
 
-	"github.com/lossgen/lossgen/compiler"
 	"github.com/lossgen/lossgen/runtime/rundriver"
 )
 
@@ -67,31 +64,6 @@ func (l machineLimits) bandwidthFor(bytes float64) float64 {
 		best = max(best, row.GBs[2])
 	}
 	return best
-}
-
-// specBytes is compiler.Bytes for a spec file and a dims string.
-func specBytes(path, dims string, elem float64) (float64, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return 0, err
-	}
-	p, err := compiler.Build(path, src)
-	if err != nil {
-		return 0, err
-	}
-	m := map[string]int{}
-	for _, kv := range strings.Split(dims, ",") {
-		var k string
-		var v int
-		name, val, _ := strings.Cut(kv, "=")
-		k = name
-		if _, err := fmt.Sscan(val, &v); err != nil {
-			return 0, fmt.Errorf("dims %q: %v", dims, err)
-		}
-		m[k] = v
-	}
-	t, err := compiler.Bytes(p, m, int(elem))
-	return t.Total(), err
 }
 
 func writeLimits(w io.Writer, l machineLimits) {

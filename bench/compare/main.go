@@ -115,6 +115,7 @@ type specInfo struct {
 	Path   string
 	Sizes  []string
 	Inputs []inputDesc
+	Prog   *ir.Program // the built spec, for its compulsory traffic
 }
 
 // inputDesc describes an input to the Python side, which draws it the way
@@ -136,7 +137,7 @@ func loadSpec(path string) (specInfo, error) {
 	if err != nil {
 		return specInfo{}, err
 	}
-	info := specInfo{Name: p.Name, Path: path}
+	info := specInfo{Name: p.Name, Path: path, Prog: p}
 	for _, s := range p.Sizes {
 		info.Sizes = append(info.Sizes, s.Name)
 	}
@@ -309,7 +310,7 @@ func run(g grid, specGlob string, minTime time.Duration, python, out string, qui
 			for _, dims := range cells(info.Sizes, g) {
 				ds := dimsString(info.Sizes, dims)
 				r := result{Spec: info.Name, Type: typ, New: newSuite[info.Name], Dims: dims, Sizes: info.Sizes}
-				rep, err := lossgenBench(path, typ, ds, minTime, lim)
+				rep, err := lossgenBench(info, typ, dims, minTime, lim)
 				if err != nil {
 					return fmt.Errorf("%s %s %s: %v", info.Name, typ, ds, err)
 				}
@@ -390,22 +391,22 @@ type benchReport struct {
 }
 
 // lossgenBench runs lossgen bench -json on one cell, with the machine's
-// limits for the roofline: two-core copy bandwidth at the kernel's working
-// set (known only after a first run tells its bytes per step: the traffic
-// depends on sizes alone, so a short run gives it) and the type's GEMM peak.
-func lossgenBench(spec, typ, dims string, minTime time.Duration, lim machineLimits) (benchReport, error) {
-	elem := 8.0
+// limits for the roofline: the copy bandwidth at the kernel's working set
+// (its compulsory traffic, compiler.Bytes, depends on the sizes alone) and
+// the type's GEMM peak.
+func lossgenBench(info specInfo, typ string, dims map[string]int, minTime time.Duration, lim machineLimits) (benchReport, error) {
+	elem := 8
 	if typ == "float32" {
 		elem = 4
 	}
-	bytesPerStep, err := specBytes(spec, dims, elem)
+	traffic, err := compiler.Bytes(info.Prog, dims, elem)
 	if err != nil {
 		return benchReport{}, err
 	}
 	var stdout, stderr bytes.Buffer
-	code := cli.Main([]string{"bench", "-json", "-type", typ, "-dims", dims, "-time", minTime.String(),
-		"-bandwidth", strconv.FormatFloat(lim.bandwidthFor(bytesPerStep), 'g', -1, 64),
-		"-peak", strconv.FormatFloat(lim.Peak[typ], 'g', -1, 64), spec},
+	code := cli.Main([]string{"bench", "-json", "-type", typ, "-dims", dimsString(info.Sizes, dims), "-time", minTime.String(),
+		"-bandwidth", strconv.FormatFloat(lim.bandwidthFor(traffic.Total()), 'g', -1, 64),
+		"-peak", strconv.FormatFloat(lim.Peak[typ], 'g', -1, 64), info.Path},
 		&cli.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
 	if code != 0 {
 		return benchReport{}, fmt.Errorf("lossgen bench: exit %d: %s", code, strings.TrimSpace(stderr.String()))
@@ -508,25 +509,17 @@ type machine struct {
 
 func describeMachine(python string) machine {
 	m := machine{CPU: "unknown", Go: runtime.Version(), Torch: "unknown", BLAS: "unknown", Cores: runtime.NumCPU()}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			k, v, ok := strings.Cut(line, ":")
-			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-			switch {
-			case !ok:
-			case k == "model name" && m.CPU == "unknown":
-				m.CPU = v
-			case k == "flags" && m.Flags == "":
-				var simd []string
-				for _, f := range strings.Fields(v) {
-					if slices.Contains([]string{"sse4_2", "avx", "avx2", "fma", "avx512f", "avx512vl", "avx512_bf16"}, f) {
-						simd = append(simd, f)
-					}
-				}
-				m.Flags = strings.Join(simd, " ")
-			}
+	cpu := readCPUInfo()
+	if cpu.Model != "" {
+		m.CPU = cpu.Model
+	}
+	var simd []string
+	for _, f := range []string{"sse4_2", "avx", "avx2", "fma", "avx512f", "avx512vl", "avx512_bf16"} {
+		if cpu.Flags[f] {
+			simd = append(simd, f)
 		}
 	}
+	m.Flags = strings.Join(simd, " ")
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
 		if f := strings.Fields(string(b)); len(f) >= 3 {
 			m.Load = strings.Join(f[:3], " ")

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -54,28 +53,35 @@ func coreCandidates(flags map[string]bool, vendor string) []string {
 	return out
 }
 
-// cpuFlags reads the first processor's flags and vendor from /proc/cpuinfo.
-func cpuFlags() (map[string]bool, string) {
-	flags := map[string]bool{}
-	vendor := ""
+// cpuInfo is what /proc/cpuinfo says of the first processor.
+type cpuInfo struct {
+	Model, Vendor string
+	Flags         map[string]bool
+}
+
+// readCPUInfo reads /proc/cpuinfo (empty where there is none).
+func readCPUInfo() cpuInfo {
+	c := cpuInfo{Flags: map[string]bool{}}
 	b, err := os.ReadFile("/proc/cpuinfo")
 	if err != nil {
-		return flags, vendor
+		return c
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		k, v, ok := strings.Cut(line, ":")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		switch {
 		case !ok:
-		case k == "vendor_id" && vendor == "":
-			vendor = v
-		case k == "flags" && len(flags) == 0:
+		case k == "model name" && c.Model == "":
+			c.Model = v
+		case k == "vendor_id" && c.Vendor == "":
+			c.Vendor = v
+		case k == "flags" && len(c.Flags) == 0:
 			for _, f := range strings.Fields(v) {
-				flags[f] = true
+				c.Flags[f] = true
 			}
 		}
 	}
-	return flags, vendor
+	return c
 }
 
 // peer is the set of torch processes, one per configuration.
@@ -99,8 +105,8 @@ func startPeer(python string) (*peer, error) {
 	}
 	p.cores = append(p.cores, blasCore{Name: a.BLAS})
 	p.workers = append(p.workers, detected)
-	flags, vendor := cpuFlags()
-	for _, force := range coreCandidates(flags, vendor) {
+	cpu := readCPUInfo()
+	for _, force := range coreCandidates(cpu.Flags, cpu.Vendor) {
 		if strings.EqualFold(force, a.BLAS) {
 			continue // the same kernels as the detected configuration
 		}
@@ -183,13 +189,8 @@ func (p *peer) bench(job torchJob) (peerTimes, torchAnswer, error) {
 
 // best is the fastest configuration and its time ("", 0 if none ran).
 func (t peerTimes) best() (string, float64) {
-	keys := make([]string, 0, len(t))
-	for k := range t {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // ties go to the first label, so the choice is stable
 	bestK, bestNs := "", 0.0
-	for _, k := range keys {
+	for _, k := range t.labels() { // sorted: ties go to the first label
 		if ns := t[k]; ns > 0 && (bestNs == 0 || ns < bestNs) {
 			bestK, bestNs = k, ns
 		}

@@ -110,8 +110,9 @@ def make_step(job):
     return step
 
 
-def blas_corename():
-    """The OpenBLAS kernel core in use (e.g. "Cooperlake", "Prescott"), or ""."""
+def blas_symbol(*names):
+    """The first of the named functions exported by a BLAS library this
+    process has loaded (found in /proc/self/maps), or None."""
     import ctypes
     import re
     for path in sorted(set(re.findall(r"/\S*/lib(?:openblas|blas)\S*\.so\S*", open("/proc/self/maps").read()))):
@@ -119,11 +120,21 @@ def blas_corename():
             lib = ctypes.CDLL(path)
         except OSError:
             continue
-        fn = getattr(lib, "openblas_get_corename", None)
-        if fn is not None:
-            fn.restype = ctypes.c_char_p
-            return fn().decode()
-    return ""
+        for name in names:
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                return fn
+    return None
+
+
+def blas_corename():
+    """The OpenBLAS kernel core in use (e.g. "Cooperlake", "Prescott"), or ""."""
+    import ctypes
+    fn = blas_symbol("openblas_get_corename")
+    if fn is None:
+        return ""
+    fn.restype = ctypes.c_char_p
+    return fn().decode()
 
 
 def blas_threads():
@@ -132,18 +143,7 @@ def blas_threads():
     torch.set_num_threads sets torch's intra-op pool, but OpenBLAS keeps a
     pool of its own (one thread per core by default), so without this the
     "1 thread" column would run its matrix products on every core."""
-    import ctypes
-    import re
-    for path in sorted(set(re.findall(r"/\S*/lib(?:openblas|blas)\S*\.so\S*", open("/proc/self/maps").read()))):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for name in ("openblas_set_num_threads", "openblas_set_num_threads64_"):
-            fn = getattr(lib, name, None)
-            if fn is not None:
-                return fn
-    return None
+    return blas_symbol("openblas_set_num_threads", "openblas_set_num_threads64_")
 
 
 def matmul_step(job):

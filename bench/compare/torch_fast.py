@@ -384,7 +384,7 @@ def check(cases_per_spec=3, tol=1e-6):
                 n = dims["N"]
                 inputs["labels"] = [i % max(2, n // 3) for i in range(n)]
             want = gv.evaluate(spec, dims, inputs, {})
-            got = evaluate_fast(spec, dims, inputs)
+            got = gv.evaluate(spec, dims, inputs, {}, fn=FAST[spec])
             worst, what = rel_err(want, got)
             status = "ok" if worst <= tol else "MISMATCH"
             print(f"{spec:24s} case {c}: worst relative error {worst:.2e} ({what}) {status}", file=sys.stderr)
@@ -393,37 +393,19 @@ def check(cases_per_spec=3, tol=1e-6):
     return failures
 
 
-def evaluate_fast(spec, dims, inputs):
-    fn = FAST[spec]
-    _, decl = gv.SPECS[spec]
-    args, reals = [], {}
-    for inp in decl:
-        name, shape = inp[0], [dims[s] for s in inp[1]]
-        if len(inp) == 3:
-            args.append(torch.tensor(inputs[name], dtype=torch.int64).reshape(shape))
-            continue
-        t = torch.tensor(inputs[name], dtype=torch.float64).reshape(shape)
-        if name not in gv.NOGRAD.get(spec, []):
-            reals[name] = t.requires_grad_(True)
-        args.append(t)
-    loss = fn(*args, **{s: dims[s] for s in gv.SIZE_ARGS.get(spec, [])})
-    if loss.requires_grad:
-        loss.backward()
-    grads = {k: (t.grad if t.grad is not None else torch.zeros_like(t)).reshape(-1).tolist()
-             for k, t in reals.items()}
-    return {"loss": loss.item(), "grads": grads}
-
-
 def rel_err(want, got):
     """The largest error of got against want: relative to max(1, |loss|) for
     the loss and to the largest magnitude of each gradient (1 if it is 0)."""
     worst, what = abs(got["loss"] - want["loss"]) / max(1.0, abs(want["loss"])), "loss"
     if not math.isfinite(got["loss"]):
         return math.inf, "loss is not finite"
+    def flat(g):
+        return g if isinstance(g, list) else [g]  # a scalar's gradient is a bare number
+
     for name, g in want["grads"].items():
-        g = g if isinstance(g, list) else [g]  # a scalar's gradient is a bare number
+        g = flat(g)
         scale = max((abs(v) for v in g), default=0.0) or 1.0
-        for k, (a, b) in enumerate(zip(g, got["grads"][name])):
+        for k, (a, b) in enumerate(zip(g, flat(got["grads"][name]))):
             e = abs(a - b) / scale if math.isfinite(b) else math.inf
             if e > worst:
                 worst, what = e, f"d/d {name}[{k}]"
