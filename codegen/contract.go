@@ -23,16 +23,20 @@ import (
 // contract), so results do not depend on blocking or on the machine's vector
 // width.
 
-// operand is one factor of a contraction: a 2-D input read at [outer, k]
-// (trans false) or [k, outer] (trans true).
+// operand is one factor of a contraction: a real tensor read at
+// [outer..., k] (trans false) or [k, outer...] (trans true). Its outer
+// variables are a contiguous group of the target's indices, in the same
+// order, so as a matrix the operand is the product of their sizes by k's:
+// a rank-3 w[c, q, d] read at [c, q, d] against x[i, d] is a C·Q × D matrix
+// (softtriple's centres), and the product is one matrix product.
 type operand struct {
 	t     *ir.Tensor
-	outer *ir.Var
+	outer []*ir.Var
 	trans bool
 }
 
-// contraction describes z[i, j] = sum(k: l * r) where l's outer index is i
-// and r's is j.
+// contraction describes z[I, J] = sum(k: l[I, k] * r[J, k]), I being l's
+// outer variables and J r's, the target's indices I followed by J.
 type contraction struct {
 	op   *ir.Op
 	k    *ir.Var
@@ -42,7 +46,7 @@ type contraction struct {
 // contractionOf recognises the contraction form.
 func contractionOf(op *ir.Op) (contraction, bool) {
 	if op.Kind != ir.Reduce || op.Red != "sum" || op.Filter != nil || len(op.RVars) != 1 ||
-		len(op.Index) != 2 || op.Body == nil || len(op.Body.Stmts) != 0 {
+		len(op.Index) < 2 || op.Body == nil || len(op.Body.Stmts) != 0 {
 		return contraction{}, false
 	}
 	b, ok := op.Body.Result.(*ir.Binary)
@@ -55,39 +59,65 @@ func contractionOf(op *ir.Op) (contraction, bool) {
 	if !ok1 || !ok2 {
 		return contraction{}, false
 	}
-	i, j := op.Index[0], op.Index[1]
 	c := contraction{op: op, k: k, l: x, r: y}
-	if y.outer == i && x.outer == j {
+	if sameVarList(op.Index, append(append([]*ir.Var{}, y.outer...), x.outer...)) {
 		c.l, c.r = y, x
-	} else if x.outer != i || y.outer != j {
+	} else if !sameVarList(op.Index, append(append([]*ir.Var{}, x.outer...), y.outer...)) {
 		return contraction{}, false
 	}
-	// l[k, i]·r[j, k] would need lᵀ·rᵀ, which no kernel computes; no spec
-	// has needed it, and the loops handle it.
+	// l[k, I]·r[J, k] would need lᵀ·rᵀ, which no kernel computes;
+	// ir.Canonicalize stores an operand the other way round instead.
 	if c.l.trans && !c.r.trans {
 		return contraction{}, false
 	}
 	return c, true
 }
 
-// factorOf matches a load of a 2-D real input at [v, k] or [k, v], v != k.
+func sameVarList(a, b []*ir.Var) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for p := range a {
+		if a[p] != b[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// factorOf matches a load of a whole real tensor, an input or an
+// intermediate (ir.Canonicalize materialises expression operands into
+// intermediates), whose subscripts are distinct variables with k first or
+// last.
 func factorOf(e ir.Expr, k *ir.Var) (operand, bool) {
 	ld, ok := e.(*ir.Load)
-	if !ok || ld.Tensor.Kind != ir.Input || ld.Tensor.Int || len(ld.Index) != 2 {
+	if !ok || ld.Tensor.Int || len(ld.Index) < 2 {
 		return operand{}, false
 	}
-	a, ok1 := ld.Index[0].(*ir.VarVal)
-	b, ok2 := ld.Index[1].(*ir.VarVal)
-	if !ok1 || !ok2 || a.Var == b.Var {
-		return operand{}, false
+	vars := make([]*ir.Var, len(ld.Index))
+	for p, x := range ld.Index {
+		v, ok := x.(*ir.VarVal)
+		if !ok || ld.Tensor.Shape[p] != v.Var.Range || containsVar(vars[:p], v.Var) {
+			return operand{}, false
+		}
+		vars[p] = v.Var
 	}
 	switch k {
-	case b.Var:
-		return operand{t: ld.Tensor, outer: a.Var}, true
-	case a.Var:
-		return operand{t: ld.Tensor, outer: b.Var, trans: true}, true
+	case vars[len(vars)-1]:
+		return operand{t: ld.Tensor, outer: vars[:len(vars)-1]}, true
+	case vars[0]:
+		return operand{t: ld.Tensor, outer: vars[1:], trans: true}, true
 	}
 	return operand{}, false
+}
+
+func containsVar(vars []*ir.Var, v *ir.Var) bool {
+	for _, w := range vars {
+		if w == v {
+			return true
+		}
+	}
+	return false
 }
 
 func isContraction(u unit) bool {
@@ -95,13 +125,43 @@ func isContraction(u unit) bool {
 	return ok
 }
 
-// contractionTargets lists the tensors written by contractions; they and
-// their adjoints are stored in the kernel's type.
-func contractionTargets(p *ir.Program) map[*ir.Tensor]bool {
+// contractionTargets lists the contractions that run as matrix products,
+// and, in narrow, the intermediates they write or read: those and their
+// adjoints are stored in the kernel's type, the type the product multiplies
+// in. An intermediate operand must be written by an elementwise map (which
+// narrows as it stores) or by another product; a contraction reading any
+// other intermediate runs as loops.
+func contractionTargets(p *ir.Program, narrow map[*ir.Tensor]bool) map[*ir.Op]bool {
+	gemms := map[*ir.Op]bool{}
+	maps := mapTargets(p)
+	for _, ops := range [][]*ir.Op{p.Forward, p.Updates} {
+		for _, op := range ops {
+			c, ok := contractionOf(op)
+			if !ok {
+				continue
+			}
+			readable := func(t *ir.Tensor) bool { return t.Kind == ir.Input || maps[t] || narrow[t] }
+			if !readable(c.l.t) || !readable(c.r.t) {
+				continue
+			}
+			gemms[op] = true
+			narrow[op.Target] = true
+			for _, o := range []operand{c.l, c.r} {
+				if o.t.Kind == ir.Temp {
+					narrow[o.t] = true
+				}
+			}
+		}
+	}
+	return gemms
+}
+
+// mapTargets lists the tensors elementwise maps write.
+func mapTargets(p *ir.Program) map[*ir.Tensor]bool {
 	out := map[*ir.Tensor]bool{}
 	for _, ops := range [][]*ir.Op{p.Forward, p.Updates} {
 		for _, op := range ops {
-			if _, ok := contractionOf(op); ok {
+			if op.Kind == ir.Map {
 				out[op.Target] = true
 			}
 		}
@@ -109,30 +169,44 @@ func contractionTargets(p *ir.Program) map[*ir.Tensor]bool {
 	return out
 }
 
-// hasContraction reports whether the kernels need a lossrt.Gemm.
-func (g *typeGen) hasContraction() bool { return len(g.narrow) > 0 }
-
-// gemmCall renders ws.gemm.<form>(m, n, k, a, lda, b, ldb, c, ldc).
-func (f *fn) gemmCall(form string, m, n, k *ir.Var, a jen.Code, lda *ir.Var, b jen.Code, ldb *ir.Var, c jen.Code, ldc *ir.Var) jen.Code {
-	size := func(v *ir.Var) jen.Code { return jen.Id(f.useSize(v.Range)) }
-	return jen.Id("ws").Dot("gemm").Dot(form).Call(size(m), size(n), size(k), a, size(lda), b, size(ldb), c, size(ldc))
+// hasContraction reports whether the kernels need a lossrt.Gemm: for a
+// contraction, or for the dense path of a pairwise-distance adjoint.
+func (g *typeGen) hasContraction() bool {
+	return len(g.pairGrad) > 0 || len(g.gemms) > 0
 }
 
-// layout returns the operand's rows and columns as stored.
-func (o operand) layout(k *ir.Var) (rows, cols *ir.Var) {
-	if o.trans {
-		return k, o.outer
+// gemmCall renders ws.gemm.<form>(m, n, k, a, lda, b, ldb, c, ldc).
+func (f *fn) gemmCall(form string, m, n, k jen.Code, a, lda, b, ldb, c, ldc jen.Code) jen.Code {
+	return jen.Id("ws").Dot("gemm").Dot(form).Call(m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// sizeOf renders the product of the variables' ranges: a group of indices
+// flattened into one matrix dimension.
+func (f *fn) sizeOf(vars ...*ir.Var) jen.Code {
+	var c *jen.Statement
+	for _, v := range vars {
+		if c == nil {
+			c = jen.Id(f.useSize(v.Range))
+		} else {
+			c = c.Op("*").Id(f.useSize(v.Range))
+		}
 	}
-	return o.outer, k
+	return c
+}
+
+// cols renders the operand's number of columns as stored: its leading
+// dimension.
+func (f *fn) cols(o operand, k *ir.Var) jen.Code {
+	if o.trans {
+		return f.sizeOf(o.outer...)
+	}
+	return f.sizeOf(k)
 }
 
 // contractionForward computes the product into the (cleared) target.
 func (f *fn) contractionForward(c contraction) []jen.Code {
-	i, j := c.op.Index[0], c.op.Index[1]
 	z := jen.Id(f.useTensor(c.op.Target))
 	a, b := jen.Id(f.useTensor(c.l.t)), jen.Id(f.useTensor(c.r.t))
-	_, lcols := c.l.layout(c.k)
-	_, rcols := c.r.layout(c.k)
 	form := "NT" // z = l·rᵀ
 	switch {
 	case !c.l.trans && c.r.trans:
@@ -140,7 +214,8 @@ func (f *fn) contractionForward(c contraction) []jen.Code {
 	case c.l.trans:
 		form = "TN" // z = lᵀ·r
 	}
-	call := f.gemmCall(form, i, j, c.k, a, lcols, b, rcols, z, j)
+	m, n := f.sizeOf(c.l.outer...), f.sizeOf(c.r.outer...)
+	call := f.gemmCall(form, m, n, f.sizeOf(c.k), a, f.cols(c.l, c.k), b, f.cols(c.r, c.k), z, f.sizeOf(c.r.outer...))
 	return []jen.Code{jen.Id("clear").Call(jen.Id(f.useTensor(c.op.Target))), call}
 }
 
@@ -200,27 +275,39 @@ func contractionAdjoint(adj *ir.AdjointOp, c contraction) (toL, toR, ok bool) {
 // sameOperand reports whether idx is the operand's index at the contraction
 // variables.
 func sameOperand(idx []ir.Expr, o operand, k *ir.Var) bool {
-	rows, cols := o.layout(k)
-	if len(idx) != 2 {
+	vars := append(append([]*ir.Var{}, o.outer...), k)
+	if o.trans {
+		vars = append([]*ir.Var{k}, o.outer...)
+	}
+	if len(idx) != len(vars) {
 		return false
 	}
-	a, ok1 := idx[0].(*ir.VarVal)
-	b, ok2 := idx[1].(*ir.VarVal)
-	return ok1 && ok2 && a.Var == rows && b.Var == cols
+	for p, x := range idx {
+		v, ok := x.(*ir.VarVal)
+		if !ok || v.Var != vars[p] {
+			return false
+		}
+	}
+	return true
 }
 
 // contractionBackward accumulates both halves of the adjoint:
 //
-//	adj(l)[i, k] += Σ_j adj(z)[i, j] · r[j, k]
-//	adj(r)[j, k] += Σ_i adj(z)[i, j] · l[i, k]
+//	adj(l)[I, k] += Σ_J adj(z)[I, J] · r[J, k]
+//	adj(r)[J, k] += Σ_I adj(z)[I, J] · l[I, k]
 //
 // each as one matrix product in the layout the operands are stored in.
 func (f *fn) contractionBackward(c contraction, toL, toR bool) []jen.Code {
-	i, j, k := c.op.Index[0], c.op.Index[1], c.k
-	g := jen.Id(f.useAdj(c.op.Target)) // [i, j], leading dimension j
-	_, lcols := c.l.layout(k)
-	_, rcols := c.r.layout(k)
+	i, j, k := f.sizeOf(c.l.outer...), f.sizeOf(c.r.outer...), f.sizeOf(c.k)
+	g := jen.Id(f.useAdj(c.op.Target)) // [I, J], leading dimension J
+	lcols, rcols := f.cols(c.l, c.k), f.cols(c.r, c.k)
 	var out []jen.Code
+	if f.g.typ.name == "float32" {
+		// The adjoint was narrowed to float32 element by element (a
+		// softmax's probabilities among them): no subnormal may reach
+		// the products.
+		out = append(out, jen.Qual(rtPath, "FlushSubnormals").Call(g))
+	}
 	// Each half reads only the other operand: mark an operand used only
 	// where a product reads it, or the function declares a slice it never
 	// reads (an operand whose partner takes no gradient).
@@ -228,11 +315,11 @@ func (f *fn) contractionBackward(c contraction, toL, toR bool) []jen.Code {
 		r := jen.Id(f.useTensor(c.r.t))
 		dl := jen.Id(f.useAdj(c.l.t))
 		switch {
-		case !c.l.trans && !c.r.trans: // dl[i,k] += g[i,j]·r[j,k]
+		case !c.l.trans && !c.r.trans: // dl[I,k] += g[I,J]·r[J,k]
 			out = append(out, f.wanted(c.l.t, f.gemmCall("NN", i, k, j, g, j, r, rcols, dl, lcols)))
-		case !c.l.trans && c.r.trans: // dl[i,k] += g[i,j]·r[k,j]
+		case !c.l.trans && c.r.trans: // dl[I,k] += g[I,J]·r[k,J]
 			out = append(out, f.wanted(c.l.t, f.gemmCall("NT", i, k, j, g, j, r, rcols, dl, lcols)))
-		default: // l[k,i], r[k,j]: dl[k,i] += r[k,j]·g[i,j]
+		default: // l[k,I], r[k,J]: dl[k,I] += r[k,J]·g[I,J]
 			out = append(out, f.wanted(c.l.t, f.gemmCall("NT", k, i, j, r, rcols, g, j, dl, lcols)))
 		}
 	}
@@ -240,11 +327,11 @@ func (f *fn) contractionBackward(c contraction, toL, toR bool) []jen.Code {
 		l := jen.Id(f.useTensor(c.l.t))
 		dr := jen.Id(f.useAdj(c.r.t))
 		switch {
-		case !c.l.trans && !c.r.trans: // dr[j,k] += g[i,j]ᵀ·l[i,k]
+		case !c.l.trans && !c.r.trans: // dr[J,k] += g[I,J]ᵀ·l[I,k]
 			out = append(out, f.wanted(c.r.t, f.gemmCall("TN", j, k, i, g, j, l, lcols, dr, rcols)))
-		case !c.l.trans && c.r.trans: // dr[k,j] += l[i,k]ᵀ·g[i,j]
+		case !c.l.trans && c.r.trans: // dr[k,J] += l[I,k]ᵀ·g[I,J]
 			out = append(out, f.wanted(c.r.t, f.gemmCall("TN", k, j, i, l, lcols, g, j, dr, rcols)))
-		default: // l[k,i], r[k,j]: dr[k,j] += l[k,i]·g[i,j]
+		default: // l[k,I], r[k,J]: dr[k,J] += l[k,I]·g[I,J]
 			out = append(out, f.wanted(c.r.t, f.gemmCall("NN", k, j, i, l, lcols, g, j, dr, rcols)))
 		}
 	}
@@ -255,6 +342,9 @@ func (f *fn) contractionBackward(c contraction, toL, toR bool) []jen.Code {
 // the caller's slice: a nil slice means the gradient is not wanted, and a
 // matrix product into the stand-in buffer would be work thrown away.
 func (f *fn) wanted(t *ir.Tensor, call jen.Code) jen.Code {
+	if t.Kind != ir.Input {
+		return call // an intermediate's adjoint is always needed
+	}
 	return jen.If(jen.Id("grad").Dot(f.g.names.field[t]).Op("!=").Nil()).Block(call)
 }
 
@@ -263,7 +353,7 @@ func (f *fn) wanted(t *ir.Tensor, call jen.Code) jen.Code {
 // block, say, is not the one recognised), and the loops handle it.
 func (f *fn) contractionGroup(u unit) (code []jen.Code, ok bool) {
 	c, ok := contractionOf(u.op())
-	if !ok {
+	if !ok || !f.g.gemms[u.op()] {
 		return nil, false
 	}
 	if u.fwd != nil {

@@ -76,7 +76,10 @@ func Generate(p *ir.Program, opts Options) ([]File, error) {
 		return nil, fmt.Errorf("codegen: no float type among %v (want float64 and/or float32)", types)
 	}
 	n := newNames(p)
-	base := &typeGen{p: p, names: n, opts: opts, types: infos, narrow: contractionTargets(p), keep: keptExps(p, n)}
+	narrow := map[*ir.Tensor]bool{}
+	gemms := contractionTargets(p, narrow)
+	pairwiseOperands(p, narrow)
+	base := &typeGen{p: p, names: n, opts: opts, types: infos, narrow: narrow, gemms: gemms, keep: keptExps(p, n), pairGrad: pairGrads(p, n)}
 	var files []File
 	add := func(name string, f *jen.File) error {
 		var buf bytes.Buffer
@@ -110,8 +113,14 @@ type typeGen struct {
 	types []typeInfo
 	typ   typeInfo
 	// narrow holds the intermediates stored in the kernel's type rather
-	// than in float64: the targets of contractions (see contract.go).
+	// than in float64: what contractions write and read (see contract.go)
+	// and the rows of pairwise distances (see pairgrad.go).
 	narrow map[*ir.Tensor]bool
+	// gemms holds the contractions that run as matrix products.
+	gemms map[*ir.Op]bool
+	// pairGrad names the lossrt.SqDistGrad of each pairwise-distance
+	// adjoint (see pairgrad.go).
+	pairGrad map[*ir.AdjointOp]string
 	// keep holds the row logsumexps whose exponentials the forward pass
 	// keeps for the backward pass (see rowexp.go).
 	keep map[*ir.Op]keepBufs

@@ -99,6 +99,10 @@ func (f *fn) groups(units []unit) []jen.Code {
 			out = append(out, code...)
 			continue
 		}
+		if code, ok := f.pairGradGroup(group[0]); ok {
+			out = append(out, code...)
+			continue
+		}
 		if code, ok := f.parallelGroup(group); ok {
 			out = append(out, code...)
 			continue
@@ -261,7 +265,14 @@ func (f *fn) target(op *ir.Op) *jen.Statement {
 func (f *fn) forwardInner(op *ir.Op) []jen.Code {
 	switch {
 	case op.Kind == ir.Map:
-		return append(f.block(op.Body), f.target(op).Op("=").Add(f.expr(op.Body.Result)))
+		stmts := f.block(op.Body) // binds the locals the result reads
+		val := f.expr(op.Body.Result)
+		if f.g.stored(op.Target) && f.g.typ.name != calc {
+			// An operand of a matrix product, stored in float32 with
+			// subnormals flushed (see lossrt.FlushSubnormals).
+			val = jen.Qual(rtPath, "Narrow32").Call(val)
+		}
+		return append(stmts, f.target(op).Op("=").Add(val))
 	case op.Red == "sum":
 		return f.sumForward([]*ir.Op{op})
 	case op.Red == "max" || op.Red == "min":

@@ -174,9 +174,10 @@ func (g *groupAccess) add(c accessCache, u unit) {
 func canJoin(c accessCache, group []unit, acc *groupAccess, b unit) bool {
 	// Scatter-form reductions loop over their reduction variables
 	// outermost, so they share no loop with anything.
-	// Contractions are whole matrix products, one call each.
+	// Contractions are whole matrix products, one call each; a pairwise
+	// distance's adjoint reads all of adj(d) at once.
 	if !sameSpace(group[0].op().Index, b.op().Index) || isScatter(group[0]) || isScatter(b) ||
-		isContraction(group[0]) || isContraction(b) {
+		isContraction(group[0]) || isContraction(b) || isPairwiseAdjoint(group[0]) || isPairwiseAdjoint(b) {
 		return false
 	}
 	for _, r := range c.reads(b) {

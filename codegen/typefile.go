@@ -156,6 +156,24 @@ func (g *typeGen) typeFile() *jen.File {
 		addBytes(g.elemBytes(kb.row.Tensor), append(append([]*dsl.Size{}, op.Target.Shape...), k))
 		addBytes(8, op.Target.Shape)
 	}
+	for _, adj := range g.p.Backward {
+		name, ok := g.pairGrad[adj]
+		if !ok {
+			continue
+		}
+		d := adj.Fwd.Target
+		n, m := jen.Id("d").Dot(g.names.dimField[d.Shape[0]]), jen.Id("d").Dot(g.names.dimField[d.Shape[1]])
+		fields = append(fields, jen.Id(name).Op("*").Qual(rtPath, "SqDistGrad").Types(jen.Id(T)).Comment("buffers of the adjoint of "+d.Name+"'s pairwise distances"))
+		allocs = append(allocs, jen.Id("ws").Dot(name).Op("=").Qual(rtPath, "NewSqDistGrad").Types(jen.Id(T)).Call(n, m))
+		elem := 8
+		if T == "float32" {
+			elem = 4
+		}
+		addBytes(elem, d.Shape)  // lossrt.SqDistGradBytes: the
+		addBytes(8, d.Shape[:1]) // n×m adjoint in T and its row
+		addBytes(8, d.Shape[1:]) // and column sums
+
+	}
 	if usePool {
 		fields = append(fields, jen.Id("pool").Op("*").Qual(rtPath, "Pool").Comment("the goroutines large groups and products are split among"))
 		allocs = append(allocs, jen.Id("ws").Dot("pool").Op("=").Qual(rtPath, "NewPool").Call(jen.Lit(0)))

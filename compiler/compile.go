@@ -3,7 +3,6 @@ package compiler
 import (
 	"errors"
 
-	"github.com/lossgen/lossgen/autodiff"
 	"github.com/lossgen/lossgen/codegen"
 	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/ir"
@@ -25,8 +24,9 @@ func Compile(filename string, src []byte, opts Options) ([]File, error) {
 	return codegen.Generate(p, opts)
 }
 
-// Build parses, checks, lowers and differentiates a spec, with the scalar
-// reductions split for the workers (ir.SplitScalarReductions).
+// Build parses, checks and lowers a spec and runs the middle end on it
+// (Passes: canonical forms, scalar reductions split for the workers,
+// derivatives).
 func Build(filename string, src []byte) (*ir.Program, error) {
 	return BuildWith(filename, src, nil)
 }
@@ -42,8 +42,7 @@ func BuildWith(filename string, src []byte, include []string) (*ir.Program, erro
 	if err != nil {
 		return nil, err
 	}
-	ir.SplitScalarReductions(p)
-	if err := autodiff.Differentiate(p); err != nil {
+	if err := Middle(p); err != nil {
 		return nil, err
 	}
 	return p, nil

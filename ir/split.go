@@ -1,10 +1,6 @@
 package ir
 
-import (
-	"fmt"
-
-	"github.com/lossgen/lossgen/dsl"
-)
+import "github.com/lossgen/lossgen/dsl"
 
 // SplitScalarReductions rewrites every forward scalar sum or count over
 // several variables,
@@ -26,24 +22,7 @@ import (
 // shows the computation as compiled. Update rules are not touched: they
 // are not differentiated and run once per step.
 func SplitScalarReductions(p *Program) {
-	names := map[string]bool{}
-	for _, s := range p.Sizes {
-		names[s.Name] = true
-	}
-	for _, t := range p.Inputs {
-		names[t.Name] = true
-	}
-	for _, t := range p.Temps {
-		names[t.Name] = true
-	}
-	fresh := func(base string) string {
-		name := base
-		for n := 2; names[name]; n++ {
-			name = fmt.Sprintf("%s%d", base, n)
-		}
-		names[name] = true
-		return name
-	}
+	fresh := newNamer(p).fresh
 	var fwd []*Op
 	added := map[*Tensor]*Tensor{} // total -> total_part
 	for _, op := range p.Forward {

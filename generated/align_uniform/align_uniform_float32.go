@@ -30,46 +30,53 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite  bool
 	dims         Dims
-	nxSum        []float64    // nx_sum[N], spec line 14
-	nx           []float64    // nx[N], spec line 14
-	nySum        []float64    // ny_sum[N], spec line 15
-	ny           []float64    // ny[N], spec line 15
-	alignSum2    []float64    // align_sum2[N], spec line 16
-	alignSum     []float64    // align_sum[], spec line 16
-	align        []float64    // align[], spec line 16
-	uxSum2       []float64    // ux_sum2[N, N], spec line 17
-	uxSumPart    []float64    // ux_sum_part[N], spec line 17
-	uxSum        []float64    // ux_sum[], spec line 17
-	uxCountPart  []float64    // ux_count_part[N], spec line 17
-	uxCount      []float64    // ux_count[], spec line 17
-	ux           []float64    // ux[], spec line 17
-	uySum2       []float64    // uy_sum2[N, N], spec line 18
-	uySumPart    []float64    // uy_sum_part[N], spec line 18
-	uySum        []float64    // uy_sum[], spec line 18
-	uyCountPart  []float64    // uy_count_part[N], spec line 18
-	uyCount      []float64    // uy_count[], spec line 18
-	uy           []float64    // uy[], spec line 18
-	loss         []float64    // loss[], spec line 19
-	adjX         []float32    // stands in for a nil gradient slice of x
-	adjY         []float32    // stands in for a nil gradient slice of y
-	adjNxSum     []float64    // adjoint of nx_sum
-	adjNx        []float64    // adjoint of nx
-	adjNySum     []float64    // adjoint of ny_sum
-	adjNy        []float64    // adjoint of ny
-	adjAlignSum2 []float64    // adjoint of align_sum2
-	adjAlignSum  []float64    // adjoint of align_sum
-	adjAlign     []float64    // adjoint of align
-	adjUxSum2    []float64    // adjoint of ux_sum2
-	adjUxSumPart []float64    // adjoint of ux_sum_part
-	adjUxSum     []float64    // adjoint of ux_sum
-	adjUx        []float64    // adjoint of ux
-	adjUySum2    []float64    // adjoint of uy_sum2
-	adjUySumPart []float64    // adjoint of uy_sum_part
-	adjUySum     []float64    // adjoint of uy_sum
-	adjUy        []float64    // adjoint of uy
-	adjLoss      []float64    // adjoint of loss
-	pool         *lossrt.Pool // the goroutines large groups and products are split among
-	parts        parts32      // the parallel group being run
+	nxSum        []float64                   // nx_sum[N], spec line 14
+	nx           []float64                   // nx[N], spec line 14
+	nySum        []float64                   // ny_sum[N], spec line 15
+	ny           []float64                   // ny[N], spec line 15
+	uxSum2Lhs    []float32                   // ux_sum2_lhs[N, D], spec line 17
+	uySum2Lhs    []float32                   // uy_sum2_lhs[N, D], spec line 18
+	alignSum2    []float64                   // align_sum2[N], spec line 16
+	alignSum     []float64                   // align_sum[], spec line 16
+	align        []float64                   // align[], spec line 16
+	uxSum2       []float64                   // ux_sum2[N, N], spec line 17
+	uxSumPart    []float64                   // ux_sum_part[N], spec line 17
+	uxSum        []float64                   // ux_sum[], spec line 17
+	uxCountPart  []float64                   // ux_count_part[N], spec line 17
+	uxCount      []float64                   // ux_count[], spec line 17
+	ux           []float64                   // ux[], spec line 17
+	uySum2       []float64                   // uy_sum2[N, N], spec line 18
+	uySumPart    []float64                   // uy_sum_part[N], spec line 18
+	uySum        []float64                   // uy_sum[], spec line 18
+	uyCountPart  []float64                   // uy_count_part[N], spec line 18
+	uyCount      []float64                   // uy_count[], spec line 18
+	uy           []float64                   // uy[], spec line 18
+	loss         []float64                   // loss[], spec line 19
+	adjX         []float32                   // stands in for a nil gradient slice of x
+	adjY         []float32                   // stands in for a nil gradient slice of y
+	adjNxSum     []float64                   // adjoint of nx_sum
+	adjNx        []float64                   // adjoint of nx
+	adjNySum     []float64                   // adjoint of ny_sum
+	adjNy        []float64                   // adjoint of ny
+	adjUxSum2Lhs []float32                   // adjoint of ux_sum2_lhs
+	adjUySum2Lhs []float32                   // adjoint of uy_sum2_lhs
+	adjAlignSum2 []float64                   // adjoint of align_sum2
+	adjAlignSum  []float64                   // adjoint of align_sum
+	adjAlign     []float64                   // adjoint of align
+	adjUxSum2    []float64                   // adjoint of ux_sum2
+	adjUxSumPart []float64                   // adjoint of ux_sum_part
+	adjUxSum     []float64                   // adjoint of ux_sum
+	adjUx        []float64                   // adjoint of ux
+	adjUySum2    []float64                   // adjoint of uy_sum2
+	adjUySumPart []float64                   // adjoint of uy_sum_part
+	adjUySum     []float64                   // adjoint of uy_sum
+	adjUy        []float64                   // adjoint of uy
+	adjLoss      []float64                   // adjoint of loss
+	uySum2Grad   *lossrt.SqDistGrad[float32] // buffers of the adjoint of uy_sum2's pairwise distances
+	uxSum2Grad   *lossrt.SqDistGrad[float32] // buffers of the adjoint of ux_sum2's pairwise distances
+	pool         *lossrt.Pool                // the goroutines large groups and products are split among
+	parts        parts32                     // the parallel group being run
+	gemm         *lossrt.Gemm[float32]       // packing buffers of the matrix products
 }
 
 // Workspace32Bytes is how many bytes the buffers of a Workspace32 for the sizes d
@@ -81,6 +88,8 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
@@ -103,6 +112,8 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
@@ -115,6 +126,12 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0
 	b += 8.0
 	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 4.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
 	return b
 }
 
@@ -136,6 +153,8 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.nx = make([]float64, d.N)
 	ws.nySum = make([]float64, d.N)
 	ws.ny = make([]float64, d.N)
+	ws.uxSum2Lhs = make([]float32, d.N*d.D)
+	ws.uySum2Lhs = make([]float32, d.N*d.D)
 	ws.alignSum2 = make([]float64, d.N)
 	ws.alignSum = make([]float64, 1)
 	ws.align = make([]float64, 1)
@@ -158,6 +177,8 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjNx = make([]float64, d.N)
 	ws.adjNySum = make([]float64, d.N)
 	ws.adjNy = make([]float64, d.N)
+	ws.adjUxSum2Lhs = make([]float32, d.N*d.D)
+	ws.adjUySum2Lhs = make([]float32, d.N*d.D)
 	ws.adjAlignSum2 = make([]float64, d.N)
 	ws.adjAlignSum = make([]float64, 1)
 	ws.adjAlign = make([]float64, 1)
@@ -170,7 +191,11 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjUySum = make([]float64, 1)
 	ws.adjUy = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.uySum2Grad = lossrt.NewSqDistGrad[float32](d.N, d.N)
+	ws.uxSum2Grad = lossrt.NewSqDistGrad[float32](d.N, d.N)
 	ws.pool = lossrt.NewPool(0)
+	ws.gemm = lossrt.NewGemm[float32]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -187,6 +212,7 @@ func (ws *Workspace32) Dims() Dims {
 func (ws *Workspace32) SetWorkers(n int) {
 	ws.pool.Close()
 	ws.pool = lossrt.NewPool(n)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -310,7 +336,6 @@ func (ws *Workspace32) forward(in Inputs32) {
 	loss := ws.loss
 	// align_uniform.loss:14: nx[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	// align_uniform.loss:15: ny[i] = max(sqrt(sum(k: y[i, k]^2)), 1e-12)
-	// align_uniform.loss:16: align = mean(i: sum(k: (x[i, k] / nx[i] - y[i, k] / ny[i])^2)^(alpha / 2))
 	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
@@ -325,6 +350,39 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.parts = parts32{}
 	} else {
 		ws.forwardPart0(in, Grads32{}, 0, 0, N)
+	}
+	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
+	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart1(in, Grads32{}, 0, 0, N)
+	}
+	// align_uniform.loss:16: align = mean(i: sum(k: (x[i, k] / nx[i] - y[i, k] / ny[i])^2)^(alpha / 2))
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 2,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart2(in, Grads32{}, 0, 0, N)
 	}
 	// align_uniform.loss:16: align = mean(i: sum(k: (x[i, k] / nx[i] - y[i, k] / ny[i])^2)^(alpha / 2))
 	{
@@ -350,42 +408,6 @@ func (ws *Workspace32) forward(in Inputs32) {
 	if N*N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
-			group: 1,
-			in:    in,
-			n:     N,
-			parts: min(ws.pool.Workers(), N),
-			scale: 0,
-			ws:    ws,
-		}
-		ws.pool.Run(&ws.parts, ws.parts.parts)
-		ws.parts = parts32{}
-	} else {
-		ws.forwardPart1(in, Grads32{}, 0, 0, N)
-	}
-	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
-	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
-		ws.parts = parts32{
-			grad:  Grads32{},
-			group: 2,
-			in:    in,
-			n:     N,
-			parts: min(ws.pool.Workers(), N),
-			scale: 0,
-			ws:    ws,
-		}
-		ws.pool.Run(&ws.parts, ws.parts.parts)
-		ws.parts = parts32{}
-	} else {
-		ws.forwardPart2(in, Grads32{}, 0, 0, N)
-	}
-	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
-	{
-		uxSum[0] = lossrt.Sum(uxSumPart[:N])
-	}
-	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
-	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
-		ws.parts = parts32{
-			grad:  Grads32{},
 			group: 3,
 			in:    in,
 			n:     N,
@@ -399,14 +421,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.forwardPart3(in, Grads32{}, 0, 0, N)
 	}
 	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
-	{
-		{
-			uxCount[0] = lossrt.Sum(uxCountPart[:N])
-		}
-		ux[0] = lossrt.Select(float64(N) > 1, lossrt.Log(uxSum[0]/lossrt.Max(uxCount[0], 1)), 0)
-	}
-	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
-	if N*N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
 			group: 4,
@@ -421,7 +436,11 @@ func (ws *Workspace32) forward(in Inputs32) {
 	} else {
 		ws.forwardPart4(in, Grads32{}, 0, 0, N)
 	}
-	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
+	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
+	{
+		uxSum[0] = lossrt.Sum(uxSumPart[:N])
+	}
+	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
@@ -437,12 +456,15 @@ func (ws *Workspace32) forward(in Inputs32) {
 	} else {
 		ws.forwardPart5(in, Grads32{}, 0, 0, N)
 	}
-	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
+	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
 	{
-		uySum[0] = lossrt.Sum(uySumPart[:N])
+		{
+			uxCount[0] = lossrt.Sum(uxCountPart[:N])
+		}
+		ux[0] = lossrt.Select(float64(N) > 1, lossrt.Log(uxSum[0]/lossrt.Max(uxCount[0], 1)), 0)
 	}
 	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
-	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+	if N*N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
 			group: 6,
@@ -456,6 +478,42 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.parts = parts32{}
 	} else {
 		ws.forwardPart6(in, Grads32{}, 0, 0, N)
+	}
+	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 7,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart7(in, Grads32{}, 0, 0, N)
+	}
+	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
+	{
+		uySum[0] = lossrt.Sum(uySumPart[:N])
+	}
+	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 8,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart8(in, Grads32{}, 0, 0, N)
 	}
 	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
 	// align_uniform.loss:19: loss  = align + lambda * (ux + uy) / 2
@@ -475,27 +533,19 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	D := ws.dims.D
 	alpha := ws.Params.Alpha
 	lambda := ws.Params.Lambda
-	x := in.X
-	y := in.Y
-	nx := ws.nx
-	ny := ws.ny
+	uxSum2Lhs := ws.uxSum2Lhs
+	uySum2Lhs := ws.uySum2Lhs
 	alignSum2 := ws.alignSum2
 	uxSum := ws.uxSum
 	uxCount := ws.uxCount
 	uySum := ws.uySum
 	uyCount := ws.uyCount
-	adjX := grad.X
-	if adjX == nil {
-		adjX = ws.adjX
-	}
-	adjY := grad.Y
-	if adjY == nil {
-		adjY = ws.adjY
-	}
 	adjNxSum := ws.adjNxSum
 	adjNx := ws.adjNx
 	adjNySum := ws.adjNySum
 	adjNy := ws.adjNy
+	adjUxSum2Lhs := ws.adjUxSum2Lhs
+	adjUySum2Lhs := ws.adjUySum2Lhs
 	adjAlignSum2 := ws.adjAlignSum2
 	adjAlignSum := ws.adjAlignSum
 	adjAlign := ws.adjAlign
@@ -512,6 +562,8 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjNx)
 	clear(adjNySum)
 	clear(adjNy)
+	clear(adjUxSum2Lhs)
+	clear(adjUySum2Lhs)
 	clear(adjAlignSum2)
 	clear(adjAlignSum)
 	clear(adjAlign)
@@ -544,7 +596,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 7,
+			group: 9,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -554,76 +606,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart7(in, grad, scale, 0, N)
+		ws.backwardPart9(in, grad, scale, 0, N)
 	}
 	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			g1 := ny[i]
-			g3 := ny[j]
-			h1 := adjUySum2[i*N+j] * 2
-			if h1 != 0 {
-				yRow := y[i*D:][:D]
-				yRow2 := y[j*D:][:D]
-				adjYRow := adjY[i*D:][:D]
-				adjYRow4 := adjY[j*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					y4 := yRow[k : k+4 : k+4]
-					y4_2 := yRow2[k : k+4 : k+4]
-					adjY4 := adjYRow[k : k+4 : k+4]
-					adjY4_4 := adjYRow4[k : k+4 : k+4]
-					g2 := float64(y4[0]) / g1
-					g4 := float64(y4_2[0]) / g3
-					g5 := h1 * (g2 - g4)
-					g6 := g5 / g1
-					adjY4[0] += float32(g6)
-					adjNy[i] -= g6 * g2
-					g7 := -g5 / g3
-					adjY4_4[0] += float32(g7)
-					adjNy[j] -= g7 * g4
-					g2_1 := float64(y4[1]) / g1
-					g4_1 := float64(y4_2[1]) / g3
-					g5_1 := h1 * (g2_1 - g4_1)
-					g6_1 := g5_1 / g1
-					adjY4[1] += float32(g6_1)
-					adjNy[i] -= g6_1 * g2_1
-					g7_1 := -g5_1 / g3
-					adjY4_4[1] += float32(g7_1)
-					adjNy[j] -= g7_1 * g4_1
-					g2_2 := float64(y4[2]) / g1
-					g4_2 := float64(y4_2[2]) / g3
-					g5_2 := h1 * (g2_2 - g4_2)
-					g6_2 := g5_2 / g1
-					adjY4[2] += float32(g6_2)
-					adjNy[i] -= g6_2 * g2_2
-					g7_2 := -g5_2 / g3
-					adjY4_4[2] += float32(g7_2)
-					adjNy[j] -= g7_2 * g4_2
-					g2_3 := float64(y4[3]) / g1
-					g4_3 := float64(y4_2[3]) / g3
-					g5_3 := h1 * (g2_3 - g4_3)
-					g6_3 := g5_3 / g1
-					adjY4[3] += float32(g6_3)
-					adjNy[i] -= g6_3 * g2_3
-					g7_3 := -g5_3 / g3
-					adjY4_4[3] += float32(g7_3)
-					adjNy[j] -= g7_3 * g4_3
-				}
-				for ; k < D; k++ {
-					g2 := float64(yRow[k]) / g1
-					g4 := float64(yRow2[k]) / g3
-					g5 := h1 * (g2 - g4)
-					g6 := g5 / g1
-					adjYRow[k] += float32(g6)
-					adjNy[i] -= g6 * g2
-					g7 := -g5 / g3
-					adjYRow4[k] += float32(g7)
-					adjNy[j] -= g7 * g4
-				}
-			}
-		}
-	}
+	ws.uySum2Grad.Accumulate(ws.gemm, adjUySum2Lhs, adjUySum2Lhs, 2.0, adjUySum2, N, uySum2Lhs, uySum2Lhs, D)
 	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
 	{
 		g1 := lossrt.Max(uxCount[0], 1)
@@ -638,7 +624,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 8,
+			group: 10,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -648,83 +634,17 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart8(in, grad, scale, 0, N)
+		ws.backwardPart10(in, grad, scale, 0, N)
 	}
 	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			g1 := nx[i]
-			g3 := nx[j]
-			h2 := adjUxSum2[i*N+j] * 2
-			if h2 != 0 {
-				xRow := x[i*D:][:D]
-				xRow2 := x[j*D:][:D]
-				adjXRow := adjX[i*D:][:D]
-				adjXRow4 := adjX[j*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					x4_2 := xRow2[k : k+4 : k+4]
-					adjX4 := adjXRow[k : k+4 : k+4]
-					adjX4_4 := adjXRow4[k : k+4 : k+4]
-					g2 := float64(x4[0]) / g1
-					g4 := float64(x4_2[0]) / g3
-					g5 := h2 * (g2 - g4)
-					g6 := g5 / g1
-					adjX4[0] += float32(g6)
-					adjNx[i] -= g6 * g2
-					g7 := -g5 / g3
-					adjX4_4[0] += float32(g7)
-					adjNx[j] -= g7 * g4
-					g2_1 := float64(x4[1]) / g1
-					g4_1 := float64(x4_2[1]) / g3
-					g5_1 := h2 * (g2_1 - g4_1)
-					g6_1 := g5_1 / g1
-					adjX4[1] += float32(g6_1)
-					adjNx[i] -= g6_1 * g2_1
-					g7_1 := -g5_1 / g3
-					adjX4_4[1] += float32(g7_1)
-					adjNx[j] -= g7_1 * g4_1
-					g2_2 := float64(x4[2]) / g1
-					g4_2 := float64(x4_2[2]) / g3
-					g5_2 := h2 * (g2_2 - g4_2)
-					g6_2 := g5_2 / g1
-					adjX4[2] += float32(g6_2)
-					adjNx[i] -= g6_2 * g2_2
-					g7_2 := -g5_2 / g3
-					adjX4_4[2] += float32(g7_2)
-					adjNx[j] -= g7_2 * g4_2
-					g2_3 := float64(x4[3]) / g1
-					g4_3 := float64(x4_2[3]) / g3
-					g5_3 := h2 * (g2_3 - g4_3)
-					g6_3 := g5_3 / g1
-					adjX4[3] += float32(g6_3)
-					adjNx[i] -= g6_3 * g2_3
-					g7_3 := -g5_3 / g3
-					adjX4_4[3] += float32(g7_3)
-					adjNx[j] -= g7_3 * g4_3
-				}
-				for ; k < D; k++ {
-					g2 := float64(xRow[k]) / g1
-					g4 := float64(xRow2[k]) / g3
-					g5 := h2 * (g2 - g4)
-					g6 := g5 / g1
-					adjXRow[k] += float32(g6)
-					adjNx[i] -= g6 * g2
-					g7 := -g5 / g3
-					adjXRow4[k] += float32(g7)
-					adjNx[j] -= g7 * g4
-				}
-			}
-		}
-	}
+	ws.uxSum2Grad.Accumulate(ws.gemm, adjUxSum2Lhs, adjUxSum2Lhs, 2.0, adjUxSum2, N, uxSum2Lhs, uxSum2Lhs, D)
 	// align_uniform.loss:16: align = mean(i: sum(k: (x[i, k] / nx[i] - y[i, k] / ny[i])^2)^(alpha / 2))
 	{
 		adjAlignSum[0] += adjAlign[0] / float64(N)
 		{
 			g1 := alpha / 2
-			h3 := adjAlignSum[0]
-			h4 := g1 - 1
+			h1 := adjAlignSum[0]
+			h2 := g1 - 1
 			if g1 != 0 {
 				adjAlignSum2Row := adjAlignSum2[:N]
 				alignSum2Row := alignSum2[:N]
@@ -732,24 +652,22 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 				for ; i+4 <= N; i += 4 {
 					adjAlignSum24 := adjAlignSum2Row[i : i+4 : i+4]
 					alignSum24 := alignSum2Row[i : i+4 : i+4]
-					adjAlignSum24[0] += h3 * (g1 * lossrt.Pow(alignSum24[0], h4))
-					adjAlignSum24[1] += h3 * (g1 * lossrt.Pow(alignSum24[1], h4))
-					adjAlignSum24[2] += h3 * (g1 * lossrt.Pow(alignSum24[2], h4))
-					adjAlignSum24[3] += h3 * (g1 * lossrt.Pow(alignSum24[3], h4))
+					adjAlignSum24[0] += h1 * (g1 * lossrt.Pow(alignSum24[0], h2))
+					adjAlignSum24[1] += h1 * (g1 * lossrt.Pow(alignSum24[1], h2))
+					adjAlignSum24[2] += h1 * (g1 * lossrt.Pow(alignSum24[2], h2))
+					adjAlignSum24[3] += h1 * (g1 * lossrt.Pow(alignSum24[3], h2))
 				}
 				for ; i < N; i++ {
-					adjAlignSum2Row[i] += h3 * (g1 * lossrt.Pow(alignSum2Row[i], h4))
+					adjAlignSum2Row[i] += h1 * (g1 * lossrt.Pow(alignSum2Row[i], h2))
 				}
 			}
 		}
 	}
 	// align_uniform.loss:16: align = mean(i: sum(k: (x[i, k] / nx[i] - y[i, k] / ny[i])^2)^(alpha / 2))
-	// align_uniform.loss:15: ny[i] = max(sqrt(sum(k: y[i, k]^2)), 1e-12)
-	// align_uniform.loss:14: nx[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 9,
+			group: 11,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -759,7 +677,41 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart9(in, grad, scale, 0, N)
+		ws.backwardPart11(in, grad, scale, 0, N)
+	}
+	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
+	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 12,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart12(in, grad, scale, 0, N)
+	}
+	// align_uniform.loss:15: ny[i] = max(sqrt(sum(k: y[i, k]^2)), 1e-12)
+	// align_uniform.loss:14: nx[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 13,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart13(in, grad, scale, 0, N)
 	}
 }
 
@@ -772,7 +724,6 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 	nx := ws.nx
 	nySum := ws.nySum
 	ny := ws.ny
-	alignSum2 := ws.alignSum2
 	for i := lo; i < hi; i++ {
 		{
 			nxSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
@@ -780,72 +731,48 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 		}
 		nx[i] = lossrt.Max(lossrt.Sqrt(nxSum[i]), 1e-12)
 		ny[i] = lossrt.Max(lossrt.Sqrt(nySum[i]), 1e-12)
-		{
-			h1 := nx[i]
-			h2 := ny[i]
-			var acc0, acc1, acc2, acc3 float64
-			xRow := x[i*D:][:D]
-			yRow := y[i*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x4 := xRow[k : k+4 : k+4]
-				y4 := yRow[k : k+4 : k+4]
-				t1 := float64(x4[0])/h1 - float64(y4[0])/h2
-				acc0 += t1 * t1
-				t1_1 := float64(x4[1])/h1 - float64(y4[1])/h2
-				acc1 += t1_1 * t1_1
-				t1_2 := float64(x4[2])/h1 - float64(y4[2])/h2
-				acc2 += t1_2 * t1_2
-				t1_3 := float64(x4[3])/h1 - float64(y4[3])/h2
-				acc3 += t1_3 * t1_3
-			}
-			for ; k < D; k++ {
-				t1 := float64(xRow[k])/h1 - float64(yRow[k])/h2
-				acc0 += t1 * t1
-			}
-			alignSum2[i] = (acc0 + acc1) + (acc2 + acc3)
-		}
 	}
 }
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
-	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
+	y := in.Y
 	nx := ws.nx
-	uxSum2 := ws.uxSum2
+	ny := ws.ny
+	uxSum2Lhs := ws.uxSum2Lhs
+	uySum2Lhs := ws.uySum2Lhs
 	for i := lo; i < hi; i++ {
-		for j := 0; j < N; j++ {
-			h1 := nx[i]
-			h2 := nx[j]
-			var acc0, acc1, acc2, acc3 float64
-			xRow := x[i*D:][:D]
-			xRow2 := x[j*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x4 := xRow[k : k+4 : k+4]
-				x4_2 := xRow2[k : k+4 : k+4]
-				t1 := float64(x4[0])/h1 - float64(x4_2[0])/h2
-				acc0 += t1 * t1
-				t1_1 := float64(x4[1])/h1 - float64(x4_2[1])/h2
-				acc1 += t1_1 * t1_1
-				t1_2 := float64(x4[2])/h1 - float64(x4_2[2])/h2
-				acc2 += t1_2 * t1_2
-				t1_3 := float64(x4[3])/h1 - float64(x4_2[3])/h2
-				acc3 += t1_3 * t1_3
-			}
-			for ; k < D; k++ {
-				t1 := float64(xRow[k])/h1 - float64(xRow2[k])/h2
-				acc0 += t1 * t1
-			}
-			uxSum2[i*N+j] = (acc0 + acc1) + (acc2 + acc3)
+		for k := 0; k < D; k++ {
+			uxSum2Lhs[i*D+k] = lossrt.Narrow32(float64(x[i*D+k]) / nx[i])
+			uySum2Lhs[i*D+k] = lossrt.Narrow32(float64(y[i*D+k]) / ny[i])
 		}
 	}
 }
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	uxSum2Lhs := ws.uxSum2Lhs
+	uySum2Lhs := ws.uySum2Lhs
+	alignSum2 := ws.alignSum2
+	for i := lo; i < hi; i++ {
+		alignSum2[i] = lossrt.SqDist(uxSum2Lhs[i*D:][:D], uySum2Lhs[i*D:][:D])
+	}
+}
+
+// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	uxSum2Lhs := ws.uxSum2Lhs
+	uxSum2 := ws.uxSum2
+	lossrt.SqDistMatrix(uxSum2, N, uxSum2Lhs, uxSum2Lhs, D, lo, hi)
+}
+
+// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
 	uxSum2 := ws.uxSum2
@@ -861,8 +788,8 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
-func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	uxCountPart := ws.uxCountPart
 	for i := lo; i < hi; i++ {
@@ -876,44 +803,17 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
-func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// forwardPart6 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
-	y := in.Y
-	ny := ws.ny
+	uySum2Lhs := ws.uySum2Lhs
 	uySum2 := ws.uySum2
-	for i := lo; i < hi; i++ {
-		for j := 0; j < N; j++ {
-			h1 := ny[i]
-			h2 := ny[j]
-			var acc0, acc1, acc2, acc3 float64
-			yRow := y[i*D:][:D]
-			yRow2 := y[j*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				y4 := yRow[k : k+4 : k+4]
-				y4_2 := yRow2[k : k+4 : k+4]
-				t1 := float64(y4[0])/h1 - float64(y4_2[0])/h2
-				acc0 += t1 * t1
-				t1_1 := float64(y4[1])/h1 - float64(y4_2[1])/h2
-				acc1 += t1_1 * t1_1
-				t1_2 := float64(y4[2])/h1 - float64(y4_2[2])/h2
-				acc2 += t1_2 * t1_2
-				t1_3 := float64(y4[3])/h1 - float64(y4_2[3])/h2
-				acc3 += t1_3 * t1_3
-			}
-			for ; k < D; k++ {
-				t1 := float64(yRow[k])/h1 - float64(yRow2[k])/h2
-				acc0 += t1 * t1
-			}
-			uySum2[i*N+j] = (acc0 + acc1) + (acc2 + acc3)
-		}
-	}
+	lossrt.SqDistMatrix(uySum2, N, uySum2Lhs, uySum2Lhs, D, lo, hi)
 }
 
-// forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
-func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// forwardPart7 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart7(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
 	uySum2 := ws.uySum2
@@ -929,8 +829,8 @@ func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// forwardPart6 runs a group of the forward pass on the outer range [lo, hi).
-func (ws *Workspace32) forwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// forwardPart8 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart8(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	uyCountPart := ws.uyCountPart
 	for i := lo; i < hi; i++ {
@@ -944,8 +844,8 @@ func (ws *Workspace32) forwardPart6(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart7(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
 	uySum2 := ws.uySum2
@@ -961,8 +861,8 @@ func (ws *Workspace32) backwardPart7(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart10 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart10(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
 	uxSum2 := ws.uxSum2
@@ -978,15 +878,59 @@ func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart11 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart11(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	uxSum2Lhs := ws.uxSum2Lhs
+	uySum2Lhs := ws.uySum2Lhs
+	adjUxSum2Lhs := ws.adjUxSum2Lhs
+	adjUySum2Lhs := ws.adjUySum2Lhs
+	adjAlignSum2 := ws.adjAlignSum2
+	for i := lo; i < hi; i++ {
+		if rowScale := adjAlignSum2[i] * 2; rowScale != 0 {
+			lossrt.AddScaledDiff(adjUxSum2Lhs[i*D:][:D], adjUySum2Lhs[i*D:][:D], rowScale, uxSum2Lhs[i*D:][:D], uySum2Lhs[i*D:][:D])
+		}
+	}
+}
+
+// backwardPart12 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart12(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	nx := ws.nx
+	ny := ws.ny
+	uxSum2Lhs := ws.uxSum2Lhs
+	uySum2Lhs := ws.uySum2Lhs
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
+	}
+	adjY := grad.Y
+	if adjY == nil {
+		adjY = ws.adjY
+	}
+	adjNx := ws.adjNx
+	adjNy := ws.adjNy
+	adjUxSum2Lhs := ws.adjUxSum2Lhs
+	adjUySum2Lhs := ws.adjUySum2Lhs
+	for i := lo; i < hi; i++ {
+		for k := 0; k < D; k++ {
+			g1 := float64(adjUySum2Lhs[i*D+k]) / ny[i]
+			adjY[i*D+k] += float32(g1)
+			adjNy[i] -= g1 * float64(uySum2Lhs[i*D+k])
+			g1b := float64(adjUxSum2Lhs[i*D+k]) / nx[i]
+			adjX[i*D+k] += float32(g1b)
+			adjNx[i] -= g1b * float64(uxSum2Lhs[i*D+k])
+		}
+	}
+}
+
+// backwardPart13 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart13(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	x := in.X
 	y := in.Y
 	nxSum := ws.nxSum
-	nx := ws.nx
 	nySum := ws.nySum
-	ny := ws.ny
 	adjX := grad.X
 	if adjX == nil {
 		adjX = ws.adjX
@@ -999,77 +943,11 @@ func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, l
 	adjNx := ws.adjNx
 	adjNySum := ws.adjNySum
 	adjNy := ws.adjNy
-	adjAlignSum2 := ws.adjAlignSum2
 	for i := lo; i < hi; i++ {
-		{
-			g1 := nx[i]
-			g3 := ny[i]
-			h1 := adjAlignSum2[i] * 2
-			if h1 != 0 {
-				xRow := x[i*D:][:D]
-				yRow := y[i*D:][:D]
-				adjXRow := adjX[i*D:][:D]
-				adjYRow := adjY[i*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					y4 := yRow[k : k+4 : k+4]
-					adjX4 := adjXRow[k : k+4 : k+4]
-					adjY4 := adjYRow[k : k+4 : k+4]
-					g2 := float64(x4[0]) / g1
-					g4 := float64(y4[0]) / g3
-					g5 := h1 * (g2 - g4)
-					g6 := g5 / g1
-					adjX4[0] += float32(g6)
-					adjNx[i] -= g6 * g2
-					g7 := -g5 / g3
-					adjY4[0] += float32(g7)
-					adjNy[i] -= g7 * g4
-					g2_1 := float64(x4[1]) / g1
-					g4_1 := float64(y4[1]) / g3
-					g5_1 := h1 * (g2_1 - g4_1)
-					g6_1 := g5_1 / g1
-					adjX4[1] += float32(g6_1)
-					adjNx[i] -= g6_1 * g2_1
-					g7_1 := -g5_1 / g3
-					adjY4[1] += float32(g7_1)
-					adjNy[i] -= g7_1 * g4_1
-					g2_2 := float64(x4[2]) / g1
-					g4_2 := float64(y4[2]) / g3
-					g5_2 := h1 * (g2_2 - g4_2)
-					g6_2 := g5_2 / g1
-					adjX4[2] += float32(g6_2)
-					adjNx[i] -= g6_2 * g2_2
-					g7_2 := -g5_2 / g3
-					adjY4[2] += float32(g7_2)
-					adjNy[i] -= g7_2 * g4_2
-					g2_3 := float64(x4[3]) / g1
-					g4_3 := float64(y4[3]) / g3
-					g5_3 := h1 * (g2_3 - g4_3)
-					g6_3 := g5_3 / g1
-					adjX4[3] += float32(g6_3)
-					adjNx[i] -= g6_3 * g2_3
-					g7_3 := -g5_3 / g3
-					adjY4[3] += float32(g7_3)
-					adjNy[i] -= g7_3 * g4_3
-				}
-				for ; k < D; k++ {
-					g2 := float64(xRow[k]) / g1
-					g4 := float64(yRow[k]) / g3
-					g5 := h1 * (g2 - g4)
-					g6 := g5 / g1
-					adjXRow[k] += float32(g6)
-					adjNx[i] -= g6 * g2
-					g7 := -g5 / g3
-					adjYRow[k] += float32(g7)
-					adjNy[i] -= g7 * g4
-				}
-			}
-		}
-		g1b := lossrt.Sqrt(nySum[i])
-		adjNySum[i] += lossrt.SqrtAdj(lossrt.Select(g1b >= 1e-12, adjNy[i], 0), g1b)
-		g1c := lossrt.Sqrt(nxSum[i])
-		adjNxSum[i] += lossrt.SqrtAdj(lossrt.Select(g1c >= 1e-12, adjNx[i], 0), g1c)
+		g1 := lossrt.Sqrt(nySum[i])
+		adjNySum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNy[i], 0), g1)
+		g1b := lossrt.Sqrt(nxSum[i])
+		adjNxSum[i] += lossrt.SqrtAdj(lossrt.Select(g1b >= 1e-12, adjNx[i], 0), g1b)
 		{
 			if rowScale := adjNySum[i] * 2; rowScale != 0 {
 				lossrt.AddScaled(adjY[i*D:][:D], rowScale, y[i*D:][:D])
@@ -1111,11 +989,19 @@ func (p *parts32) RunPart(part int) {
 	case 6:
 		p.ws.forwardPart6(p.in, p.grad, p.scale, lo, hi)
 	case 7:
-		p.ws.backwardPart7(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart7(p.in, p.grad, p.scale, lo, hi)
 	case 8:
-		p.ws.backwardPart8(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart8(p.in, p.grad, p.scale, lo, hi)
 	case 9:
 		p.ws.backwardPart9(p.in, p.grad, p.scale, lo, hi)
+	case 10:
+		p.ws.backwardPart10(p.in, p.grad, p.scale, lo, hi)
+	case 11:
+		p.ws.backwardPart11(p.in, p.grad, p.scale, lo, hi)
+	case 12:
+		p.ws.backwardPart12(p.in, p.grad, p.scale, lo, hi)
+	case 13:
+		p.ws.backwardPart13(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -81,7 +81,7 @@ func (d Dims) validate() error {
 	if _, err := lossrt.Size("m1_sum", []string{"D"}, d.D); err != nil {
 		return err
 	}
-	if _, err := lossrt.Size("c_sum", []string{"D", "D"}, d.D, d.D); err != nil {
+	if _, err := lossrt.Size("c_sum_unscaled", []string{"D", "D"}, d.D, d.D); err != nil {
 		return err
 	}
 	return nil

@@ -30,38 +30,45 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite     bool
 	dims            Dims
-	m1Sum           []float64    // m1_sum[D], spec line 10
-	m1              []float64    // m1[D], spec line 10
-	m2Sum           []float64    // m2_sum[D], spec line 11
-	m2              []float64    // m2[D], spec line 11
-	s1Sum           []float64    // s1_sum[D], spec line 12
-	s1              []float64    // s1[D], spec line 12
-	s2Sum           []float64    // s2_sum[D], spec line 13
-	s2              []float64    // s2[D], spec line 13
-	cSum            []float64    // c_sum[D, D], spec line 14
-	c               []float64    // c[D, D], spec line 14
-	lossSum         []float64    // loss_sum[], spec line 15
-	lossSum2Part    []float64    // loss_sum2_part[D], spec line 15
-	lossSum2        []float64    // loss_sum2[], spec line 15
-	loss            []float64    // loss[], spec line 15
-	adjZ1           []float32    // stands in for a nil gradient slice of z1
-	adjZ2           []float32    // stands in for a nil gradient slice of z2
-	adjM1Sum        []float64    // adjoint of m1_sum
-	adjM1           []float64    // adjoint of m1
-	adjM2Sum        []float64    // adjoint of m2_sum
-	adjM2           []float64    // adjoint of m2
-	adjS1Sum        []float64    // adjoint of s1_sum
-	adjS1           []float64    // adjoint of s1
-	adjS2Sum        []float64    // adjoint of s2_sum
-	adjS2           []float64    // adjoint of s2
-	adjCSum         []float64    // adjoint of c_sum
-	adjC            []float64    // adjoint of c
-	adjLossSum      []float64    // adjoint of loss_sum
-	adjLossSum2Part []float64    // adjoint of loss_sum2_part
-	adjLossSum2     []float64    // adjoint of loss_sum2
-	adjLoss         []float64    // adjoint of loss
-	pool            *lossrt.Pool // the goroutines large groups and products are split among
-	parts           parts32      // the parallel group being run
+	m1Sum           []float64             // m1_sum[D], spec line 10
+	m1              []float64             // m1[D], spec line 10
+	m2Sum           []float64             // m2_sum[D], spec line 11
+	m2              []float64             // m2[D], spec line 11
+	s1Sum           []float64             // s1_sum[D], spec line 12
+	s1              []float64             // s1[D], spec line 12
+	s2Sum           []float64             // s2_sum[D], spec line 13
+	s2              []float64             // s2[D], spec line 13
+	cSumLhs         []float32             // c_sum_lhs[N, D], spec line 14
+	cSumRhs         []float32             // c_sum_rhs[N, D], spec line 14
+	cSumUnscaled    []float32             // c_sum_unscaled[D, D], spec line 14
+	cSum            []float64             // c_sum[D, D], spec line 14
+	c               []float64             // c[D, D], spec line 14
+	lossSum         []float64             // loss_sum[], spec line 15
+	lossSum2Part    []float64             // loss_sum2_part[D], spec line 15
+	lossSum2        []float64             // loss_sum2[], spec line 15
+	loss            []float64             // loss[], spec line 15
+	adjZ1           []float32             // stands in for a nil gradient slice of z1
+	adjZ2           []float32             // stands in for a nil gradient slice of z2
+	adjM1Sum        []float64             // adjoint of m1_sum
+	adjM1           []float64             // adjoint of m1
+	adjM2Sum        []float64             // adjoint of m2_sum
+	adjM2           []float64             // adjoint of m2
+	adjS1Sum        []float64             // adjoint of s1_sum
+	adjS1           []float64             // adjoint of s1
+	adjS2Sum        []float64             // adjoint of s2_sum
+	adjS2           []float64             // adjoint of s2
+	adjCSumLhs      []float32             // adjoint of c_sum_lhs
+	adjCSumRhs      []float32             // adjoint of c_sum_rhs
+	adjCSumUnscaled []float32             // adjoint of c_sum_unscaled
+	adjCSum         []float64             // adjoint of c_sum
+	adjC            []float64             // adjoint of c
+	adjLossSum      []float64             // adjoint of loss_sum
+	adjLossSum2Part []float64             // adjoint of loss_sum2_part
+	adjLossSum2     []float64             // adjoint of loss_sum2
+	adjLoss         []float64             // adjoint of loss
+	pool            *lossrt.Pool          // the goroutines large groups and products are split among
+	parts           parts32               // the parallel group being run
+	gemm            *lossrt.Gemm[float32] // packing buffers of the matrix products
 }
 
 // Workspace32Bytes is how many bytes the buffers of a Workspace32 for the sizes d
@@ -77,6 +84,9 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.D)
 	b += 8.0 * float64(d.D)
 	b += 8.0 * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
 	b += 8.0
@@ -93,6 +103,9 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.D)
 	b += 8.0 * float64(d.D)
 	b += 8.0 * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
 	b += 8.0
@@ -124,6 +137,9 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.s1 = make([]float64, d.D)
 	ws.s2Sum = make([]float64, d.D)
 	ws.s2 = make([]float64, d.D)
+	ws.cSumLhs = make([]float32, d.N*d.D)
+	ws.cSumRhs = make([]float32, d.N*d.D)
+	ws.cSumUnscaled = make([]float32, d.D*d.D)
 	ws.cSum = make([]float64, d.D*d.D)
 	ws.c = make([]float64, d.D*d.D)
 	ws.lossSum = make([]float64, 1)
@@ -140,6 +156,9 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjS1 = make([]float64, d.D)
 	ws.adjS2Sum = make([]float64, d.D)
 	ws.adjS2 = make([]float64, d.D)
+	ws.adjCSumLhs = make([]float32, d.N*d.D)
+	ws.adjCSumRhs = make([]float32, d.N*d.D)
+	ws.adjCSumUnscaled = make([]float32, d.D*d.D)
 	ws.adjCSum = make([]float64, d.D*d.D)
 	ws.adjC = make([]float64, d.D*d.D)
 	ws.adjLossSum = make([]float64, 1)
@@ -147,6 +166,8 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjLossSum2 = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
 	ws.pool = lossrt.NewPool(0)
+	ws.gemm = lossrt.NewGemm[float32]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -163,6 +184,7 @@ func (ws *Workspace32) Dims() Dims {
 func (ws *Workspace32) SetWorkers(n int) {
 	ws.pool.Close()
 	ws.pool = lossrt.NewPool(n)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -269,6 +291,9 @@ func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	lambda := ws.Params.Lambda
+	cSumLhs := ws.cSumLhs
+	cSumRhs := ws.cSumRhs
+	cSumUnscaled := ws.cSumUnscaled
 	c := ws.c
 	lossSum := ws.lossSum
 	lossSum2Part := ws.lossSum2Part
@@ -294,10 +319,29 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.forwardPart0(in, Grads32{}, 0, 0, D)
 	}
 	// barlow_twins.loss:14: c[a, b] = sum(i: (z1[i, a] - m1[a]) / s1[a] * ((z2[i, b] - m2[b]) / s2[b])) / N
-	if D*D*N >= 65536 && D > 1 && ws.pool.Workers() > 1 {
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
 			group: 1,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart1(in, Grads32{}, 0, 0, N)
+	}
+	// barlow_twins.loss:14: c[a, b] = sum(i: (z1[i, a] - m1[a]) / s1[a] * ((z2[i, b] - m2[b]) / s2[b])) / N
+	clear(cSumUnscaled)
+	ws.gemm.TN(D, D, N, cSumLhs, D, cSumRhs, D, cSumUnscaled, D)
+	// barlow_twins.loss:14: c[a, b] = sum(i: (z1[i, a] - m1[a]) / s1[a] * ((z2[i, b] - m2[b]) / s2[b])) / N
+	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 2,
 			in:    in,
 			n:     D,
 			parts: min(ws.pool.Workers(), D),
@@ -307,7 +351,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.forwardPart1(in, Grads32{}, 0, 0, D)
+		ws.forwardPart2(in, Grads32{}, 0, 0, D)
 	}
 	// barlow_twins.loss:15: loss    = sum(a: (1 - c[a, a])^2) + lambda * sum(a, b | a != b: c[a, b]^2)
 	{
@@ -333,7 +377,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
-			group: 2,
+			group: 3,
 			in:    in,
 			n:     D,
 			parts: min(ws.pool.Workers(), D),
@@ -343,7 +387,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.forwardPart2(in, Grads32{}, 0, 0, D)
+		ws.forwardPart3(in, Grads32{}, 0, 0, D)
 	}
 	// barlow_twins.loss:15: loss    = sum(a: (1 - c[a, a])^2) + lambda * sum(a, b | a != b: c[a, b]^2)
 	{
@@ -360,12 +404,12 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	lambda := ws.Params.Lambda
-	z1 := in.Z1
-	z2 := in.Z2
-	m1 := ws.m1
-	m2 := ws.m2
 	s1 := ws.s1
 	s2 := ws.s2
+	cSumLhs := ws.cSumLhs
+	cSumRhs := ws.cSumRhs
+	cSumUnscaled := ws.cSumUnscaled
+	cSum := ws.cSum
 	c := ws.c
 	adjZ1 := grad.Z1
 	if adjZ1 == nil {
@@ -383,6 +427,9 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjS1 := ws.adjS1
 	adjS2Sum := ws.adjS2Sum
 	adjS2 := ws.adjS2
+	adjCSumLhs := ws.adjCSumLhs
+	adjCSumRhs := ws.adjCSumRhs
+	adjCSumUnscaled := ws.adjCSumUnscaled
 	adjCSum := ws.adjCSum
 	adjC := ws.adjC
 	adjLossSum := ws.adjLossSum
@@ -397,6 +444,9 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjS1)
 	clear(adjS2Sum)
 	clear(adjS2)
+	clear(adjCSumLhs)
+	clear(adjCSumRhs)
+	clear(adjCSumUnscaled)
 	clear(adjCSum)
 	clear(adjC)
 	clear(adjLossSum)
@@ -418,7 +468,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 3,
+			group: 4,
 			in:    in,
 			n:     D,
 			parts: min(ws.pool.Workers(), D),
@@ -428,7 +478,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart3(in, grad, scale, 0, D)
+		ws.backwardPart4(in, grad, scale, 0, D)
 	}
 	// barlow_twins.loss:15: loss    = sum(a: (1 - c[a, a])^2) + lambda * sum(a, b | a != b: c[a, b]^2)
 	{
@@ -450,70 +500,27 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	for a := 0; a < D; a++ {
 		for b := 0; b < D; b++ {
 			adjCSum[a*D+b] += adjC[a*D+b] / float64(N)
-			{
-				g1 := adjCSum[a*D+b]
-				g2 := s2[b]
-				h2 := m2[b]
-				g4 := s1[a]
-				h3 := m1[a]
-				if g1 != 0 {
-					i := 0
-					for ; i+4 <= N; i += 4 {
-						g3 := (float64(z2[i*D+b]) - h2) / g2
-						g5 := g1 * g3 / g4
-						adjZ1[i*D+a] += float32(g5)
-						adjM1[a] -= g5
-						g6 := (float64(z1[i*D+a]) - h3) / g4
-						adjS1[a] -= g5 * g6
-						g7 := g1 * g6 / g2
-						adjZ2[i*D+b] += float32(g7)
-						adjM2[b] -= g7
-						adjS2[b] -= g7 * g3
-						g3_1 := (float64(z2[(i+1)*D+b]) - h2) / g2
-						g5_1 := g1 * g3_1 / g4
-						adjZ1[(i+1)*D+a] += float32(g5_1)
-						adjM1[a] -= g5_1
-						g6_1 := (float64(z1[(i+1)*D+a]) - h3) / g4
-						adjS1[a] -= g5_1 * g6_1
-						g7_1 := g1 * g6_1 / g2
-						adjZ2[(i+1)*D+b] += float32(g7_1)
-						adjM2[b] -= g7_1
-						adjS2[b] -= g7_1 * g3_1
-						g3_2 := (float64(z2[(i+2)*D+b]) - h2) / g2
-						g5_2 := g1 * g3_2 / g4
-						adjZ1[(i+2)*D+a] += float32(g5_2)
-						adjM1[a] -= g5_2
-						g6_2 := (float64(z1[(i+2)*D+a]) - h3) / g4
-						adjS1[a] -= g5_2 * g6_2
-						g7_2 := g1 * g6_2 / g2
-						adjZ2[(i+2)*D+b] += float32(g7_2)
-						adjM2[b] -= g7_2
-						adjS2[b] -= g7_2 * g3_2
-						g3_3 := (float64(z2[(i+3)*D+b]) - h2) / g2
-						g5_3 := g1 * g3_3 / g4
-						adjZ1[(i+3)*D+a] += float32(g5_3)
-						adjM1[a] -= g5_3
-						g6_3 := (float64(z1[(i+3)*D+a]) - h3) / g4
-						adjS1[a] -= g5_3 * g6_3
-						g7_3 := g1 * g6_3 / g2
-						adjZ2[(i+3)*D+b] += float32(g7_3)
-						adjM2[b] -= g7_3
-						adjS2[b] -= g7_3 * g3_3
-					}
-					for ; i < N; i++ {
-						g3 := (float64(z2[i*D+b]) - h2) / g2
-						g5 := g1 * g3 / g4
-						adjZ1[i*D+a] += float32(g5)
-						adjM1[a] -= g5
-						g6 := (float64(z1[i*D+a]) - h3) / g4
-						adjS1[a] -= g5 * g6
-						g7 := g1 * g6 / g2
-						adjZ2[i*D+b] += float32(g7)
-						adjM2[b] -= g7
-						adjS2[b] -= g7 * g3
-					}
-				}
-			}
+			g1 := adjCSum[a*D+b] / s2[b]
+			g2 := s1[a]
+			g3 := g1 / g2
+			adjCSumUnscaled[a*D+b] += float32(g3)
+			adjS1[a] -= g3 * (float64(cSumUnscaled[a*D+b]) / g2)
+			adjS2[b] -= g1 * cSum[a*D+b]
+		}
+	}
+	// barlow_twins.loss:14: c[a, b] = sum(i: (z1[i, a] - m1[a]) / s1[a] * ((z2[i, b] - m2[b]) / s2[b])) / N
+	lossrt.FlushSubnormals(adjCSumUnscaled)
+	ws.gemm.NT(N, D, D, cSumRhs, D, adjCSumUnscaled, D, adjCSumLhs, D)
+	ws.gemm.NN(N, D, D, cSumLhs, D, adjCSumUnscaled, D, adjCSumRhs, D)
+	// barlow_twins.loss:14: c[a, b] = sum(i: (z1[i, a] - m1[a]) / s1[a] * ((z2[i, b] - m2[b]) / s2[b])) / N
+	for i := 0; i < N; i++ {
+		for b := 0; b < D; b++ {
+			g1 := float64(adjCSumRhs[i*D+b])
+			adjZ2[i*D+b] += float32(g1)
+			adjM2[b] -= g1
+			g1b := float64(adjCSumLhs[i*D+b])
+			adjZ1[i*D+b] += float32(g1b)
+			adjM1[b] -= g1b
 		}
 	}
 	// barlow_twins.loss:13: s2[k]   = sqrt(mean(i: (z2[i, k] - m2[k])^2) + 1e-5)
@@ -523,7 +530,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if D*N >= 65536 && D > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 4,
+			group: 5,
 			in:    in,
 			n:     D,
 			parts: min(ws.pool.Workers(), D),
@@ -533,7 +540,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart4(in, grad, scale, 0, D)
+		ws.backwardPart5(in, grad, scale, 0, D)
 	}
 }
 
@@ -613,39 +620,40 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
-	N := ws.dims.N
 	D := ws.dims.D
 	z1 := in.Z1
 	z2 := in.Z2
 	m1 := ws.m1
 	m2 := ws.m2
-	s1 := ws.s1
-	s2 := ws.s2
-	cSum := ws.cSum
-	c := ws.c
-	for a := lo; a < hi; a++ {
-		for b := 0; b < D; b++ {
-			{
-				var acc0, acc1, acc2, acc3 float64
-				i := 0
-				for ; i+4 <= N; i += 4 {
-					acc0 += (float64(z1[i*D+a]) - m1[a]) / s1[a] * ((float64(z2[i*D+b]) - m2[b]) / s2[b])
-					acc1 += (float64(z1[(i+1)*D+a]) - m1[a]) / s1[a] * ((float64(z2[(i+1)*D+b]) - m2[b]) / s2[b])
-					acc2 += (float64(z1[(i+2)*D+a]) - m1[a]) / s1[a] * ((float64(z2[(i+2)*D+b]) - m2[b]) / s2[b])
-					acc3 += (float64(z1[(i+3)*D+a]) - m1[a]) / s1[a] * ((float64(z2[(i+3)*D+b]) - m2[b]) / s2[b])
-				}
-				for ; i < N; i++ {
-					acc0 += (float64(z1[i*D+a]) - m1[a]) / s1[a] * ((float64(z2[i*D+b]) - m2[b]) / s2[b])
-				}
-				cSum[a*D+b] = (acc0 + acc1) + (acc2 + acc3)
-			}
-			c[a*D+b] = cSum[a*D+b] / float64(N)
+	cSumLhs := ws.cSumLhs
+	cSumRhs := ws.cSumRhs
+	for i := lo; i < hi; i++ {
+		for a := 0; a < D; a++ {
+			cSumLhs[i*D+a] = lossrt.Narrow32(float64(z1[i*D+a]) - m1[a])
+			cSumRhs[i*D+a] = lossrt.Narrow32(float64(z2[i*D+a]) - m2[a])
 		}
 	}
 }
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	s1 := ws.s1
+	s2 := ws.s2
+	cSumUnscaled := ws.cSumUnscaled
+	cSum := ws.cSum
+	c := ws.c
+	for a := lo; a < hi; a++ {
+		for b := 0; b < D; b++ {
+			cSum[a*D+b] = float64(cSumUnscaled[a*D+b]) / s1[a] / s2[b]
+			c[a*D+b] = cSum[a*D+b] / float64(N)
+		}
+	}
+}
+
+// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	c := ws.c
 	lossSum2Part := ws.lossSum2Part
@@ -661,8 +669,8 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	c := ws.c
 	adjC := ws.adjC
@@ -677,8 +685,8 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
 	z1 := in.Z1
@@ -802,9 +810,11 @@ func (p *parts32) RunPart(part int) {
 	case 2:
 		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
 	case 3:
-		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart3(p.in, p.grad, p.scale, lo, hi)
 	case 4:
 		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
+	case 5:
+		p.ws.backwardPart5(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

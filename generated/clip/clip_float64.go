@@ -30,42 +30,46 @@ type Workspace64 struct {
 	// CheckFinite makes every call first scan the real inputs and return a
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
-	CheckFinite     bool
-	dims            Dims
-	niSum           []float64             // ni_sum[N], spec line 11
-	ni              []float64             // ni[N], spec line 11
-	ntSum           []float64             // nt_sum[N], spec line 12
-	nt              []float64             // nt[N], spec line 12
-	logitSum        []float64             // logit_sum[N, N], spec line 13
-	logit           []float64             // logit[N, N], spec line 13
-	liLogsumexp     []float64             // li_logsumexp[N], spec line 14
-	li              []float64             // li[N], spec line 14
-	ltLogsumexp     []float64             // lt_logsumexp[N], spec line 15
-	lt              []float64             // lt[N], spec line 15
-	lossSum         []float64             // loss_sum[], spec line 16
-	lossSum2        []float64             // loss_sum2[], spec line 16
-	loss            []float64             // loss[], spec line 16
-	adjImg          []float64             // stands in for a nil gradient slice of img
-	adjTxt          []float64             // stands in for a nil gradient slice of txt
-	adjT            []float64             // stands in for a nil gradient slice of t
-	adjNiSum        []float64             // adjoint of ni_sum
-	adjNi           []float64             // adjoint of ni
-	adjNtSum        []float64             // adjoint of nt_sum
-	adjNt           []float64             // adjoint of nt
-	adjLogitSum     []float64             // adjoint of logit_sum
-	adjLogit        []float64             // adjoint of logit
-	adjLiLogsumexp  []float64             // adjoint of li_logsumexp
-	adjLi           []float64             // adjoint of li
-	adjLtLogsumexp  []float64             // adjoint of lt_logsumexp
-	adjLt           []float64             // adjoint of lt
-	adjLossSum      []float64             // adjoint of loss_sum
-	adjLossSum2     []float64             // adjoint of loss_sum2
-	adjLoss         []float64             // adjoint of loss
-	liLogsumexpExp  []float64             // exp(z − max) of each row of li_logsumexp, kept for the backward pass
-	liLogsumexpNorm []float64             // 1 / Σ exp(z − max) of each row of li_logsumexp
-	pool            *lossrt.Pool          // the goroutines large groups and products are split among
-	parts           parts64               // the parallel group being run
-	gemm            *lossrt.Gemm[float64] // packing buffers of the matrix products
+	CheckFinite       bool
+	dims              Dims
+	niSum             []float64             // ni_sum[N], spec line 11
+	ni                []float64             // ni[N], spec line 11
+	ntSum             []float64             // nt_sum[N], spec line 12
+	nt                []float64             // nt[N], spec line 12
+	logitSum          []float64             // logit_sum[N, N], spec line 13
+	logit             []float64             // logit[N, N], spec line 13
+	liLogsumexp       []float64             // li_logsumexp[N], spec line 14
+	li                []float64             // li[N], spec line 14
+	ltLogsumexpArg    []float64             // lt_logsumexp_arg[N, N], spec line 15
+	ltLogsumexp       []float64             // lt_logsumexp[N], spec line 15
+	lt                []float64             // lt[N], spec line 15
+	lossSum           []float64             // loss_sum[], spec line 16
+	lossSum2          []float64             // loss_sum2[], spec line 16
+	loss              []float64             // loss[], spec line 16
+	adjImg            []float64             // stands in for a nil gradient slice of img
+	adjTxt            []float64             // stands in for a nil gradient slice of txt
+	adjT              []float64             // stands in for a nil gradient slice of t
+	adjNiSum          []float64             // adjoint of ni_sum
+	adjNi             []float64             // adjoint of ni
+	adjNtSum          []float64             // adjoint of nt_sum
+	adjNt             []float64             // adjoint of nt
+	adjLogitSum       []float64             // adjoint of logit_sum
+	adjLogit          []float64             // adjoint of logit
+	adjLiLogsumexp    []float64             // adjoint of li_logsumexp
+	adjLi             []float64             // adjoint of li
+	adjLtLogsumexpArg []float64             // adjoint of lt_logsumexp_arg
+	adjLtLogsumexp    []float64             // adjoint of lt_logsumexp
+	adjLt             []float64             // adjoint of lt
+	adjLossSum        []float64             // adjoint of loss_sum
+	adjLossSum2       []float64             // adjoint of loss_sum2
+	adjLoss           []float64             // adjoint of loss
+	liLogsumexpExp    []float64             // exp(z − max) of each row of li_logsumexp, kept for the backward pass
+	liLogsumexpNorm   []float64             // 1 / Σ exp(z − max) of each row of li_logsumexp
+	ltLogsumexpExp    []float64             // exp(z − max) of each row of lt_logsumexp, kept for the backward pass
+	ltLogsumexpNorm   []float64             // 1 / Σ exp(z − max) of each row of lt_logsumexp
+	pool              *lossrt.Pool          // the goroutines large groups and products are split among
+	parts             parts64               // the parallel group being run
+	gemm              *lossrt.Gemm[float64] // packing buffers of the matrix products
 }
 
 // Workspace64Bytes is how many bytes the buffers of a Workspace64 for the sizes d
@@ -81,6 +85,7 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N) * float64(d.N)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
 	b += 8.0
@@ -97,11 +102,14 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N) * float64(d.N)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.N)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
 	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N) * float64(d.N)
 	b += 8.0 * float64(d.N)
 	return b
@@ -129,6 +137,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.logit = make([]float64, d.N*d.N)
 	ws.liLogsumexp = make([]float64, d.N)
 	ws.li = make([]float64, d.N)
+	ws.ltLogsumexpArg = make([]float64, d.N*d.N)
 	ws.ltLogsumexp = make([]float64, d.N)
 	ws.lt = make([]float64, d.N)
 	ws.lossSum = make([]float64, 1)
@@ -145,6 +154,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLogit = make([]float64, d.N*d.N)
 	ws.adjLiLogsumexp = make([]float64, d.N)
 	ws.adjLi = make([]float64, d.N)
+	ws.adjLtLogsumexpArg = make([]float64, d.N*d.N)
 	ws.adjLtLogsumexp = make([]float64, d.N)
 	ws.adjLt = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
@@ -152,6 +162,8 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.liLogsumexpExp = make([]float64, d.N*d.N)
 	ws.liLogsumexpNorm = make([]float64, d.N)
+	ws.ltLogsumexpExp = make([]float64, d.N*d.N)
+	ws.ltLogsumexpNorm = make([]float64, d.N)
 	ws.pool = lossrt.NewPool(0)
 	ws.gemm = lossrt.NewGemm[float64]()
 	ws.gemm.SetPool(ws.pool)
@@ -340,7 +352,6 @@ func (ws *Workspace64) forward(in Inputs64) {
 		ws.forwardPart1(in, Grads64{}, 0, 0, N)
 	}
 	// clip.loss:14: li[i]       = logsumexp(j: logit[i, j]) - logit[i, i]
-	// clip.loss:15: lt[j]       = logsumexp(i: logit[i, j]) - logit[j, j]
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  Grads64{},
@@ -355,6 +366,38 @@ func (ws *Workspace64) forward(in Inputs64) {
 		ws.parts = parts64{}
 	} else {
 		ws.forwardPart2(in, Grads64{}, 0, 0, N)
+	}
+	// clip.loss:15: lt[j]       = logsumexp(i: logit[i, j]) - logit[j, j]
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart3(in, Grads64{}, 0, 0, N)
+	}
+	// clip.loss:15: lt[j]       = logsumexp(i: logit[i, j]) - logit[j, j]
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 4,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart4(in, Grads64{}, 0, 0, N)
 	}
 	// clip.loss:16: loss        = (mean(i: li[i]) + mean(j: lt[j])) / 2
 	{
@@ -378,7 +421,6 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	nt := ws.nt
 	logitSum := ws.logitSum
 	logit := ws.logit
-	ltLogsumexp := ws.ltLogsumexp
 	adjImg := grad.Img
 	if adjImg == nil {
 		adjImg = ws.adjImg
@@ -399,6 +441,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	adjLogit := ws.adjLogit
 	adjLiLogsumexp := ws.adjLiLogsumexp
 	adjLi := ws.adjLi
+	adjLtLogsumexpArg := ws.adjLtLogsumexpArg
 	adjLtLogsumexp := ws.adjLtLogsumexp
 	adjLt := ws.adjLt
 	adjLossSum := ws.adjLossSum
@@ -412,6 +455,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	clear(adjLogit)
 	clear(adjLiLogsumexp)
 	clear(adjLi)
+	clear(adjLtLogsumexpArg)
 	clear(adjLtLogsumexp)
 	clear(adjLt)
 	clear(adjLossSum)
@@ -432,24 +476,52 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		}
 	}
 	// clip.loss:15: lt[j]       = logsumexp(i: logit[i, j]) - logit[j, j]
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 5,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart5(in, grad, scale, 0, N)
+	}
+	// clip.loss:15: lt[j]       = logsumexp(i: logit[i, j]) - logit[j, j]
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 6,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart6(in, grad, scale, 0, N)
+	}
 	// clip.loss:14: li[i]       = logsumexp(j: logit[i, j]) - logit[i, i]
-	for j := 0; j < N; j++ {
-		g1 := adjLt[j]
-		adjLtLogsumexp[j] += g1
-		adjLogit[j*N+j] -= g1
-		{
-			h1 := adjLtLogsumexp[j]
-			h2 := ltLogsumexp[j]
-			for i := 0; i < N; i++ {
-				adjLogit[i*N+j] += h1 * lossrt.Exp(logit[i*N+j]-h2)
-			}
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 7,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
 		}
-		g1b := adjLi[j]
-		adjLiLogsumexp[j] += g1b
-		adjLogit[j*N+j] -= g1b
-		{
-			lossrt.AddScaled(adjLogit[j*N:][:N], adjLiLogsumexp[j]*ws.liLogsumexpNorm[j], ws.liLogsumexpExp[j*N:][:N])
-		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart7(in, grad, scale, 0, N)
 	}
 	// clip.loss:13: logit[i, j] = exp(t) * sum(k: img[i, k] * txt[j, k]) / (ni[i] * nt[j])
 	for i := 0; i < N; i++ {
@@ -477,7 +549,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  grad,
-			group: 3,
+			group: 8,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -487,7 +559,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts64{}
 	} else {
-		ws.backwardPart3(in, grad, scale, 0, N)
+		ws.backwardPart8(in, grad, scale, 0, N)
 	}
 }
 
@@ -531,37 +603,88 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 	logit := ws.logit
 	liLogsumexp := ws.liLogsumexp
 	li := ws.li
-	ltLogsumexp := ws.ltLogsumexp
-	lt := ws.lt
 	for i := lo; i < hi; i++ {
 		{
 			liLogsumexp[i], ws.liLogsumexpNorm[i] = lossrt.LogSumExpKeep(ws.liLogsumexpExp[i*N:][:N], logit[i*N:][:N])
 		}
 		li[i] = liLogsumexp[i] - logit[i*N+i]
-		{
-			mx := lossrt.Inf[float64](-1)
-			for i_ := 0; i_ < N; i_++ {
-				v := logit[i_*N+i]
-				if v > mx {
-					mx = v
-				}
-			}
-			if mx > lossrt.Inf[float64](-1) {
-				var sumExp float64
-				for i_ := 0; i_ < N; i_++ {
-					sumExp += lossrt.Exp(logit[i_*N+i] - mx)
-				}
-				ltLogsumexp[i] = mx + lossrt.Log(sumExp)
-			} else {
-				ltLogsumexp[i] = mx
-			}
-		}
-		lt[i] = ltLogsumexp[i] - logit[i*N+i]
 	}
 }
 
-// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	logit := ws.logit
+	ltLogsumexpArg := ws.ltLogsumexpArg
+	for j := lo; j < hi; j++ {
+		for i := 0; i < N; i++ {
+			ltLogsumexpArg[j*N+i] = logit[i*N+j]
+		}
+	}
+}
+
+// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	logit := ws.logit
+	ltLogsumexpArg := ws.ltLogsumexpArg
+	ltLogsumexp := ws.ltLogsumexp
+	lt := ws.lt
+	for j := lo; j < hi; j++ {
+		{
+			ltLogsumexp[j], ws.ltLogsumexpNorm[j] = lossrt.LogSumExpKeep(ws.ltLogsumexpExp[j*N:][:N], ltLogsumexpArg[j*N:][:N])
+		}
+		lt[j] = ltLogsumexp[j] - logit[j*N+j]
+	}
+}
+
+// backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	adjLogit := ws.adjLogit
+	adjLtLogsumexpArg := ws.adjLtLogsumexpArg
+	adjLtLogsumexp := ws.adjLtLogsumexp
+	adjLt := ws.adjLt
+	for j := lo; j < hi; j++ {
+		g1 := adjLt[j]
+		adjLtLogsumexp[j] += g1
+		adjLogit[j*N+j] -= g1
+		{
+			lossrt.AddScaled(adjLtLogsumexpArg[j*N:][:N], adjLtLogsumexp[j]*ws.ltLogsumexpNorm[j], ws.ltLogsumexpExp[j*N:][:N])
+		}
+	}
+}
+
+// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	adjLogit := ws.adjLogit
+	adjLtLogsumexpArg := ws.adjLtLogsumexpArg
+	for j := lo; j < hi; j++ {
+		for i := 0; i < N; i++ {
+			adjLogit[i*N+j] += adjLtLogsumexpArg[j*N+i]
+		}
+	}
+}
+
+// backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	adjLogit := ws.adjLogit
+	adjLiLogsumexp := ws.adjLiLogsumexp
+	adjLi := ws.adjLi
+	for i := lo; i < hi; i++ {
+		g1 := adjLi[i]
+		adjLiLogsumexp[i] += g1
+		adjLogit[i*N+i] -= g1
+		{
+			lossrt.AddScaled(adjLogit[i*N:][:N], adjLiLogsumexp[i]*ws.liLogsumexpNorm[i], ws.liLogsumexpExp[i*N:][:N])
+		}
+	}
+}
+
+// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
 	img := in.Img
 	txt := in.Txt
@@ -617,7 +740,17 @@ func (p *parts64) RunPart(part int) {
 	case 2:
 		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
 	case 3:
-		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart3(p.in, p.grad, p.scale, lo, hi)
+	case 4:
+		p.ws.forwardPart4(p.in, p.grad, p.scale, lo, hi)
+	case 5:
+		p.ws.backwardPart5(p.in, p.grad, p.scale, lo, hi)
+	case 6:
+		p.ws.backwardPart6(p.in, p.grad, p.scale, lo, hi)
+	case 7:
+		p.ws.backwardPart7(p.in, p.grad, p.scale, lo, hi)
+	case 8:
+		p.ws.backwardPart8(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

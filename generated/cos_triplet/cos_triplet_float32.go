@@ -415,6 +415,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// cos_triplet.loss:11: d[i, j] = 1 - sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j])
+	lossrt.FlushSubnormals(adjDSum)
 	if grad.X != nil {
 		ws.gemm.NN(N, D, N, adjDSum, N, x, D, adjX, D)
 	}

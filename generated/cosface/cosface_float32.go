@@ -472,6 +472,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// cosface.loss:14: cosv[i, c]  = sum(k: x[i, k] * w[c, k]) / (xn[i] * wn[c])
+	lossrt.FlushSubnormals(adjCosvSum)
 	if grad.X != nil {
 		ws.gemm.NN(N, D, C, adjCosvSum, C, w, D, adjX, D)
 	}

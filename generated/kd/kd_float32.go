@@ -29,17 +29,22 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
+	lsArg       []float64    // ls_arg[N, C], spec line 11
 	ls          []float64    // ls[N], spec line 11
+	ltArg       []float64    // lt_arg[N, C], spec line 12
 	lt          []float64    // lt[N], spec line 12
 	pt          []float64    // pt[N, C], spec line 13
 	lossSum2    []float64    // loss_sum2[N], spec line 14
 	lossSum     []float64    // loss_sum[], spec line 14
 	loss        []float64    // loss[], spec line 14
 	adjStudent  []float32    // stands in for a nil gradient slice of student
+	adjLsArg    []float64    // adjoint of ls_arg
 	adjLs       []float64    // adjoint of ls
 	adjLossSum2 []float64    // adjoint of loss_sum2
 	adjLossSum  []float64    // adjoint of loss_sum
 	adjLoss     []float64    // adjoint of loss
+	lsExp       []float64    // exp(z − max) of each row of ls, kept for the backward pass
+	lsNorm      []float64    // 1 / Σ exp(z − max) of each row of ls
 	pool        *lossrt.Pool // the goroutines large groups and products are split among
 	parts       parts32      // the parallel group being run
 }
@@ -49,17 +54,22 @@ type Workspace32 struct {
 // on top). NewWorkspace32 refuses sizes whose bytes exceed lossrt.MemoryBudget.
 func Workspace32Bytes(d Dims) float64 {
 	b := 0.0
+	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
 	b += 4.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
 	return b
 }
 
@@ -77,17 +87,22 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 		Params: DefaultParams(),
 		dims:   d,
 	}
+	ws.lsArg = make([]float64, d.N*d.C)
 	ws.ls = make([]float64, d.N)
+	ws.ltArg = make([]float64, d.N*d.C)
 	ws.lt = make([]float64, d.N)
 	ws.pt = make([]float64, d.N*d.C)
 	ws.lossSum2 = make([]float64, d.N)
 	ws.lossSum = make([]float64, 1)
 	ws.loss = make([]float64, 1)
 	ws.adjStudent = make([]float32, d.N*d.C)
+	ws.adjLsArg = make([]float64, d.N*d.C)
 	ws.adjLs = make([]float64, d.N)
 	ws.adjLossSum2 = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lsExp = make([]float64, d.N*d.C)
+	ws.lsNorm = make([]float64, d.N)
 	ws.pool = lossrt.NewPool(0)
 	return ws, nil
 }
@@ -209,7 +224,6 @@ func (ws *Workspace32) forward(in Inputs32) {
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// kd.loss:11: ls[i]    = logsumexp(c: student[i, c] / temp)
-	// kd.loss:12: lt[i]    = logsumexp(c: teacher[i, c] / temp)
 	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
@@ -225,7 +239,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	} else {
 		ws.forwardPart0(in, Grads32{}, 0, 0, N)
 	}
-	// kd.loss:13: pt[i, c] = exp(teacher[i, c] / temp - lt[i])
+	// kd.loss:11: ls[i]    = logsumexp(c: student[i, c] / temp)
 	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
@@ -241,7 +255,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	} else {
 		ws.forwardPart1(in, Grads32{}, 0, 0, N)
 	}
-	// kd.loss:14: loss     = temp^2 * mean(i: sum(c: pt[i, c] * (teacher[i, c] / temp - lt[i] - (student[i, c] / temp - ls[i]))))
+	// kd.loss:12: lt[i]    = logsumexp(c: teacher[i, c] / temp)
 	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
@@ -256,6 +270,54 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.parts = parts32{}
 	} else {
 		ws.forwardPart2(in, Grads32{}, 0, 0, N)
+	}
+	// kd.loss:12: lt[i]    = logsumexp(c: teacher[i, c] / temp)
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 3,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart3(in, Grads32{}, 0, 0, N)
+	}
+	// kd.loss:13: pt[i, c] = exp(teacher[i, c] / temp - lt[i])
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 4,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart4(in, Grads32{}, 0, 0, N)
+	}
+	// kd.loss:14: loss     = temp^2 * mean(i: sum(c: pt[i, c] * (teacher[i, c] / temp - lt[i] - (student[i, c] / temp - ls[i]))))
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 5,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart5(in, Grads32{}, 0, 0, N)
 	}
 	// kd.loss:14: loss     = temp^2 * mean(i: sum(c: pt[i, c] * (teacher[i, c] / temp - lt[i] - (student[i, c] / temp - ls[i]))))
 	{
@@ -272,10 +334,12 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	C := ws.dims.C
 	temp := ws.Params.Temp
+	adjLsArg := ws.adjLsArg
 	adjLs := ws.adjLs
 	adjLossSum2 := ws.adjLossSum2
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
+	clear(adjLsArg)
 	clear(adjLs)
 	clear(adjLossSum2)
 	clear(adjLossSum)
@@ -294,7 +358,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 3,
+			group: 6,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -304,7 +368,23 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart3(in, grad, scale, 0, N)
+		ws.backwardPart6(in, grad, scale, 0, N)
+	}
+	// kd.loss:11: ls[i]    = logsumexp(c: student[i, c] / temp)
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 7,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart7(in, grad, scale, 0, N)
 	}
 }
 
@@ -313,51 +393,49 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 	C := ws.dims.C
 	temp := ws.Params.Temp
 	student := in.Student
-	teacher := in.Teacher
-	ls := ws.ls
-	lt := ws.lt
+	lsArg := ws.lsArg
 	for i := lo; i < hi; i++ {
-		{
-			mx := lossrt.Inf[float64](-1)
-			for c := 0; c < C; c++ {
-				v := float64(student[i*C+c]) / temp
-				if v > mx {
-					mx = v
-				}
-			}
-			if mx > lossrt.Inf[float64](-1) {
-				var sumExp float64
-				for c := 0; c < C; c++ {
-					sumExp += lossrt.Exp(float64(student[i*C+c])/temp - mx)
-				}
-				ls[i] = mx + lossrt.Log(sumExp)
-			} else {
-				ls[i] = mx
-			}
-		}
-		{
-			mx := lossrt.Inf[float64](-1)
-			for c := 0; c < C; c++ {
-				v := float64(teacher[i*C+c]) / temp
-				if v > mx {
-					mx = v
-				}
-			}
-			if mx > lossrt.Inf[float64](-1) {
-				var sumExp float64
-				for c := 0; c < C; c++ {
-					sumExp += lossrt.Exp(float64(teacher[i*C+c])/temp - mx)
-				}
-				lt[i] = mx + lossrt.Log(sumExp)
-			} else {
-				lt[i] = mx
-			}
+		for c := 0; c < C; c++ {
+			lsArg[i*C+c] = float64(student[i*C+c]) / temp
 		}
 	}
 }
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	C := ws.dims.C
+	lsArg := ws.lsArg
+	ls := ws.ls
+	for i := lo; i < hi; i++ {
+		ls[i], ws.lsNorm[i] = lossrt.LogSumExpKeep(ws.lsExp[i*C:][:C], lsArg[i*C:][:C])
+	}
+}
+
+// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	C := ws.dims.C
+	temp := ws.Params.Temp
+	teacher := in.Teacher
+	ltArg := ws.ltArg
+	for i := lo; i < hi; i++ {
+		for c := 0; c < C; c++ {
+			ltArg[i*C+c] = float64(teacher[i*C+c]) / temp
+		}
+	}
+}
+
+// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	C := ws.dims.C
+	ltArg := ws.ltArg
+	lt := ws.lt
+	for i := lo; i < hi; i++ {
+		lt[i] = lossrt.LogSumExp(ltArg[i*C:][:C])
+	}
+}
+
+// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	C := ws.dims.C
 	temp := ws.Params.Temp
 	teacher := in.Teacher
@@ -370,8 +448,8 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
-func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	C := ws.dims.C
 	temp := ws.Params.Temp
 	student := in.Student
@@ -402,17 +480,16 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	C := ws.dims.C
 	temp := ws.Params.Temp
-	student := in.Student
-	ls := ws.ls
 	pt := ws.pt
 	adjStudent := grad.Student
 	if adjStudent == nil {
 		adjStudent = ws.adjStudent
 	}
+	adjLsArg := ws.adjLsArg
 	adjLs := ws.adjLs
 	adjLossSum2 := ws.adjLossSum2
 	for i := lo; i < hi; i++ {
@@ -446,11 +523,23 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 			}
 		}
 		{
-			h2 := adjLs[i]
-			h3 := ls[i]
-			for c := 0; c < C; c++ {
-				adjStudent[i*C+c] += float32(h2 * lossrt.Exp(float64(student[i*C+c])/temp-h3) / temp)
-			}
+			lossrt.AddScaled(adjLsArg[i*C:][:C], adjLs[i]*ws.lsNorm[i], ws.lsExp[i*C:][:C])
+		}
+	}
+}
+
+// backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart7(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	C := ws.dims.C
+	temp := ws.Params.Temp
+	adjStudent := grad.Student
+	if adjStudent == nil {
+		adjStudent = ws.adjStudent
+	}
+	adjLsArg := ws.adjLsArg
+	for i := lo; i < hi; i++ {
+		for c := 0; c < C; c++ {
+			adjStudent[i*C+c] += float32(adjLsArg[i*C+c] / temp)
 		}
 	}
 }
@@ -477,7 +566,15 @@ func (p *parts32) RunPart(part int) {
 	case 2:
 		p.ws.forwardPart2(p.in, p.grad, p.scale, lo, hi)
 	case 3:
-		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart3(p.in, p.grad, p.scale, lo, hi)
+	case 4:
+		p.ws.forwardPart4(p.in, p.grad, p.scale, lo, hi)
+	case 5:
+		p.ws.forwardPart5(p.in, p.grad, p.scale, lo, hi)
+	case 6:
+		p.ws.backwardPart6(p.in, p.grad, p.scale, lo, hi)
+	case 7:
+		p.ws.backwardPart7(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -447,6 +447,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.backwardPart4(in, grad, scale, 0, N)
 	}
 	// moco.loss:16: lneg[i, j] = sum(c: q[i, c] * queue[j, c]) / (qn[i] * tau)
+	lossrt.FlushSubnormals(adjLnegSum)
 	if grad.Q != nil {
 		ws.gemm.NN(N, D, Q, adjLnegSum, Q, queue, D, adjQ, D)
 	}

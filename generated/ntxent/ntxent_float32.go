@@ -570,6 +570,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// ntxent.loss:15: s12[i, j] = sum(k: z1[i, k] * z2[j, k]) / (n1[i] * n2[j] * tau)
+	lossrt.FlushSubnormals(adjS12Sum)
 	if grad.Z1 != nil {
 		ws.gemm.NN(N, D, N, adjS12Sum, N, z2, D, adjZ1, D)
 	}
@@ -589,6 +590,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// ntxent.loss:14: s22[i, j] = sum(k: z2[i, k] * z2[j, k]) / (n2[i] * n2[j] * tau)
+	lossrt.FlushSubnormals(adjS22Sum)
 	if grad.Z2 != nil {
 		ws.gemm.NN(N, D, N, adjS22Sum, N, z2, D, adjZ2, D)
 	}
@@ -608,6 +610,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// ntxent.loss:13: s11[i, j] = sum(k: z1[i, k] * z1[j, k]) / (n1[i] * n1[j] * tau)
+	lossrt.FlushSubnormals(adjS11Sum)
 	if grad.Z1 != nil {
 		ws.gemm.NN(N, D, N, adjS11Sum, N, z1, D, adjZ1, D)
 	}

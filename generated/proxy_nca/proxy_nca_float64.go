@@ -31,26 +31,32 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite      bool
 	dims             Dims
-	xnSum            []float64    // xn_sum[N], spec line 11
-	xn               []float64    // xn[N], spec line 11
-	pnSum            []float64    // pn_sum[C], spec line 12
-	pn               []float64    // pn[C], spec line 12
-	d                []float64    // d[N, C], spec line 13
-	lossLogsumexp    []float64    // loss_logsumexp[N], spec line 14
-	lossSum          []float64    // loss_sum[], spec line 14
-	loss             []float64    // loss[], spec line 14
-	adjX             []float64    // stands in for a nil gradient slice of x
-	adjProxies       []float64    // stands in for a nil gradient slice of proxies
-	adjXnSum         []float64    // adjoint of xn_sum
-	adjXn            []float64    // adjoint of xn
-	adjPnSum         []float64    // adjoint of pn_sum
-	adjPn            []float64    // adjoint of pn
-	adjD             []float64    // adjoint of d
-	adjLossLogsumexp []float64    // adjoint of loss_logsumexp
-	adjLossSum       []float64    // adjoint of loss_sum
-	adjLoss          []float64    // adjoint of loss
-	pool             *lossrt.Pool // the goroutines large groups and products are split among
-	parts            parts64      // the parallel group being run
+	xnSum            []float64                   // xn_sum[N], spec line 11
+	xn               []float64                   // xn[N], spec line 11
+	pnSum            []float64                   // pn_sum[C], spec line 12
+	pn               []float64                   // pn[C], spec line 12
+	dLhs             []float64                   // d_lhs[N, D], spec line 13
+	dRhs             []float64                   // d_rhs[C, D], spec line 13
+	d                []float64                   // d[N, C], spec line 13
+	lossLogsumexp    []float64                   // loss_logsumexp[N], spec line 14
+	lossSum          []float64                   // loss_sum[], spec line 14
+	loss             []float64                   // loss[], spec line 14
+	adjX             []float64                   // stands in for a nil gradient slice of x
+	adjProxies       []float64                   // stands in for a nil gradient slice of proxies
+	adjXnSum         []float64                   // adjoint of xn_sum
+	adjXn            []float64                   // adjoint of xn
+	adjPnSum         []float64                   // adjoint of pn_sum
+	adjPn            []float64                   // adjoint of pn
+	adjDLhs          []float64                   // adjoint of d_lhs
+	adjDRhs          []float64                   // adjoint of d_rhs
+	adjD             []float64                   // adjoint of d
+	adjLossLogsumexp []float64                   // adjoint of loss_logsumexp
+	adjLossSum       []float64                   // adjoint of loss_sum
+	adjLoss          []float64                   // adjoint of loss
+	dGrad            *lossrt.SqDistGrad[float64] // buffers of the adjoint of d's pairwise distances
+	pool             *lossrt.Pool                // the goroutines large groups and products are split among
+	parts            parts64                     // the parallel group being run
+	gemm             *lossrt.Gemm[float64]       // packing buffers of the matrix products
 }
 
 // Workspace64Bytes is how many bytes the buffers of a Workspace64 for the sizes d
@@ -62,6 +68,8 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.C)
 	b += 8.0 * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.C) * float64(d.D)
 	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
 	b += 8.0
@@ -72,10 +80,15 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.C)
 	b += 8.0 * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.D)
+	b += 8.0 * float64(d.C) * float64(d.D)
 	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.C)
 	return b
 }
 
@@ -97,6 +110,8 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.xn = make([]float64, d.N)
 	ws.pnSum = make([]float64, d.C)
 	ws.pn = make([]float64, d.C)
+	ws.dLhs = make([]float64, d.N*d.D)
+	ws.dRhs = make([]float64, d.C*d.D)
 	ws.d = make([]float64, d.N*d.C)
 	ws.lossLogsumexp = make([]float64, d.N)
 	ws.lossSum = make([]float64, 1)
@@ -107,11 +122,16 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjXn = make([]float64, d.N)
 	ws.adjPnSum = make([]float64, d.C)
 	ws.adjPn = make([]float64, d.C)
+	ws.adjDLhs = make([]float64, d.N*d.D)
+	ws.adjDRhs = make([]float64, d.C*d.D)
 	ws.adjD = make([]float64, d.N*d.C)
 	ws.adjLossLogsumexp = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.dGrad = lossrt.NewSqDistGrad[float64](d.N, d.C)
 	ws.pool = lossrt.NewPool(0)
+	ws.gemm = lossrt.NewGemm[float64]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -128,6 +148,7 @@ func (ws *Workspace64) Dims() Dims {
 func (ws *Workspace64) SetWorkers(n int) {
 	ws.pool.Close()
 	ws.pool = lossrt.NewPool(n)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -286,7 +307,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 		ws.forwardPart1(in, Grads64{}, 0, 0, C)
 	}
 	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
-	if N*C*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  Grads64{},
 			group: 2,
@@ -301,11 +322,27 @@ func (ws *Workspace64) forward(in Inputs64) {
 	} else {
 		ws.forwardPart2(in, Grads64{}, 0, 0, N)
 	}
-	// proxy_nca.loss:14: loss    = mean(i: d[i, labels[i]] + logsumexp(c | c != labels[i]: -d[i, c]))
-	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
+	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  Grads64{},
 			group: 3,
+			in:    in,
+			n:     C,
+			parts: min(ws.pool.Workers(), C),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart3(in, Grads64{}, 0, 0, C)
+	}
+	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
+	if N*C*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 4,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -315,7 +352,23 @@ func (ws *Workspace64) forward(in Inputs64) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts64{}
 	} else {
-		ws.forwardPart3(in, Grads64{}, 0, 0, N)
+		ws.forwardPart4(in, Grads64{}, 0, 0, N)
+	}
+	// proxy_nca.loss:14: loss    = mean(i: d[i, labels[i]] + logsumexp(c | c != labels[i]: -d[i, c]))
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 5,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart5(in, Grads64{}, 0, 0, N)
 	}
 	// proxy_nca.loss:14: loss    = mean(i: d[i, labels[i]] + logsumexp(c | c != labels[i]: -d[i, c]))
 	{
@@ -347,23 +400,15 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	C := ws.dims.C
-	x := in.X
-	proxies := in.Proxies
 	labels := in.Labels
-	xn := ws.xn
-	pn := ws.pn
-	adjX := grad.X
-	if adjX == nil {
-		adjX = ws.adjX
-	}
-	adjProxies := grad.Proxies
-	if adjProxies == nil {
-		adjProxies = ws.adjProxies
-	}
+	dLhs := ws.dLhs
+	dRhs := ws.dRhs
 	adjXnSum := ws.adjXnSum
 	adjXn := ws.adjXn
 	adjPnSum := ws.adjPnSum
 	adjPn := ws.adjPn
+	adjDLhs := ws.adjDLhs
+	adjDRhs := ws.adjDRhs
 	adjD := ws.adjD
 	adjLossLogsumexp := ws.adjLossLogsumexp
 	adjLossSum := ws.adjLossSum
@@ -372,6 +417,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	clear(adjXn)
 	clear(adjPnSum)
 	clear(adjPn)
+	clear(adjDLhs)
+	clear(adjDRhs)
 	clear(adjD)
 	clear(adjLossLogsumexp)
 	clear(adjLossSum)
@@ -408,106 +455,6 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  grad,
-			group: 4,
-			in:    in,
-			n:     N,
-			parts: min(ws.pool.Workers(), N),
-			scale: scale,
-			ws:    ws,
-		}
-		ws.pool.Run(&ws.parts, ws.parts.parts)
-		ws.parts = parts64{}
-	} else {
-		ws.backwardPart4(in, grad, scale, 0, N)
-	}
-	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
-	for i := 0; i < N; i++ {
-		for c := 0; c < C; c++ {
-			g1 := xn[i]
-			g3 := pn[c]
-			h1 := adjD[i*C+c] * 2
-			if h1 != 0 {
-				xRow := x[i*D:][:D]
-				proxiesRow := proxies[c*D:][:D]
-				adjXRow := adjX[i*D:][:D]
-				adjProxiesRow := adjProxies[c*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					proxies4 := proxiesRow[k : k+4 : k+4]
-					adjX4 := adjXRow[k : k+4 : k+4]
-					adjProxies4 := adjProxiesRow[k : k+4 : k+4]
-					g2 := x4[0] / g1
-					g4 := proxies4[0] / g3
-					g5 := h1 * (g2 - g4)
-					g6 := g5 / g1
-					adjX4[0] += g6
-					adjXn[i] -= g6 * g2
-					g7 := -g5 / g3
-					adjProxies4[0] += g7
-					adjPn[c] -= g7 * g4
-					g2_1 := x4[1] / g1
-					g4_1 := proxies4[1] / g3
-					g5_1 := h1 * (g2_1 - g4_1)
-					g6_1 := g5_1 / g1
-					adjX4[1] += g6_1
-					adjXn[i] -= g6_1 * g2_1
-					g7_1 := -g5_1 / g3
-					adjProxies4[1] += g7_1
-					adjPn[c] -= g7_1 * g4_1
-					g2_2 := x4[2] / g1
-					g4_2 := proxies4[2] / g3
-					g5_2 := h1 * (g2_2 - g4_2)
-					g6_2 := g5_2 / g1
-					adjX4[2] += g6_2
-					adjXn[i] -= g6_2 * g2_2
-					g7_2 := -g5_2 / g3
-					adjProxies4[2] += g7_2
-					adjPn[c] -= g7_2 * g4_2
-					g2_3 := x4[3] / g1
-					g4_3 := proxies4[3] / g3
-					g5_3 := h1 * (g2_3 - g4_3)
-					g6_3 := g5_3 / g1
-					adjX4[3] += g6_3
-					adjXn[i] -= g6_3 * g2_3
-					g7_3 := -g5_3 / g3
-					adjProxies4[3] += g7_3
-					adjPn[c] -= g7_3 * g4_3
-				}
-				for ; k < D; k++ {
-					g2 := xRow[k] / g1
-					g4 := proxiesRow[k] / g3
-					g5 := h1 * (g2 - g4)
-					g6 := g5 / g1
-					adjXRow[k] += g6
-					adjXn[i] -= g6 * g2
-					g7 := -g5 / g3
-					adjProxiesRow[k] += g7
-					adjPn[c] -= g7 * g4
-				}
-			}
-		}
-	}
-	// proxy_nca.loss:12: pn[c]   = max(sqrt(sum(k: proxies[c, k]^2)), 1e-12)
-	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
-		ws.parts = parts64{
-			grad:  grad,
-			group: 5,
-			in:    in,
-			n:     C,
-			parts: min(ws.pool.Workers(), C),
-			scale: scale,
-			ws:    ws,
-		}
-		ws.pool.Run(&ws.parts, ws.parts.parts)
-		ws.parts = parts64{}
-	} else {
-		ws.backwardPart5(in, grad, scale, 0, C)
-	}
-	// proxy_nca.loss:11: xn[i]   = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
-		ws.parts = parts64{
-			grad:  grad,
 			group: 6,
 			in:    in,
 			n:     N,
@@ -519,6 +466,72 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.parts = parts64{}
 	} else {
 		ws.backwardPart6(in, grad, scale, 0, N)
+	}
+	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
+	ws.dGrad.Accumulate(ws.gemm, adjDLhs, adjDRhs, 2.0, adjD, C, dLhs, dRhs, D)
+	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
+	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 7,
+			in:    in,
+			n:     C,
+			parts: min(ws.pool.Workers(), C),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart7(in, grad, scale, 0, C)
+	}
+	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 8,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart8(in, grad, scale, 0, N)
+	}
+	// proxy_nca.loss:12: pn[c]   = max(sqrt(sum(k: proxies[c, k]^2)), 1e-12)
+	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 9,
+			in:    in,
+			n:     C,
+			parts: min(ws.pool.Workers(), C),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart9(in, grad, scale, 0, C)
+	}
+	// proxy_nca.loss:11: xn[i]   = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 10,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart10(in, grad, scale, 0, N)
 	}
 }
 
@@ -553,43 +566,41 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
-	C := ws.dims.C
 	x := in.X
-	proxies := in.Proxies
 	xn := ws.xn
-	pn := ws.pn
-	d := ws.d
+	dLhs := ws.dLhs
 	for i := lo; i < hi; i++ {
-		for c := 0; c < C; c++ {
-			h1 := xn[i]
-			h2 := pn[c]
-			var acc0, acc1, acc2, acc3 float64
-			xRow := x[i*D:][:D]
-			proxiesRow := proxies[c*D:][:D]
-			k := 0
-			for ; k+4 <= D; k += 4 {
-				x4 := xRow[k : k+4 : k+4]
-				proxies4 := proxiesRow[k : k+4 : k+4]
-				t1 := x4[0]/h1 - proxies4[0]/h2
-				acc0 += t1 * t1
-				t1_1 := x4[1]/h1 - proxies4[1]/h2
-				acc1 += t1_1 * t1_1
-				t1_2 := x4[2]/h1 - proxies4[2]/h2
-				acc2 += t1_2 * t1_2
-				t1_3 := x4[3]/h1 - proxies4[3]/h2
-				acc3 += t1_3 * t1_3
-			}
-			for ; k < D; k++ {
-				t1 := xRow[k]/h1 - proxiesRow[k]/h2
-				acc0 += t1 * t1
-			}
-			d[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
+		for k := 0; k < D; k++ {
+			dLhs[i*D+k] = x[i*D+k] / xn[i]
 		}
 	}
 }
 
 // forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	proxies := in.Proxies
+	pn := ws.pn
+	dRhs := ws.dRhs
+	for c := lo; c < hi; c++ {
+		for k := 0; k < D; k++ {
+			dRhs[c*D+k] = proxies[c*D+k] / pn[c]
+		}
+	}
+}
+
+// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	C := ws.dims.C
+	dLhs := ws.dLhs
+	dRhs := ws.dRhs
+	d := ws.d
+	lossrt.SqDistMatrix(d, C, dLhs, dRhs, D, lo, hi)
+}
+
+// forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	C := ws.dims.C
 	labels := in.Labels
 	d := ws.d
@@ -622,8 +633,8 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 	}
 }
 
-// backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	C := ws.dims.C
 	labels := in.Labels
 	d := ws.d
@@ -641,8 +652,48 @@ func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, l
 	}
 }
 
-// backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	pn := ws.pn
+	dRhs := ws.dRhs
+	adjProxies := grad.Proxies
+	if adjProxies == nil {
+		adjProxies = ws.adjProxies
+	}
+	adjPn := ws.adjPn
+	adjDRhs := ws.adjDRhs
+	for c := lo; c < hi; c++ {
+		for k := 0; k < D; k++ {
+			g1 := adjDRhs[c*D+k] / pn[c]
+			adjProxies[c*D+k] += g1
+			adjPn[c] -= g1 * dRhs[c*D+k]
+		}
+	}
+}
+
+// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	xn := ws.xn
+	dLhs := ws.dLhs
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
+	}
+	adjXn := ws.adjXn
+	adjDLhs := ws.adjDLhs
+	for i := lo; i < hi; i++ {
+		for k := 0; k < D; k++ {
+			g1 := adjDLhs[i*D+k] / xn[i]
+			adjX[i*D+k] += g1
+			adjXn[i] -= g1 * dLhs[i*D+k]
+		}
+	}
+}
+
+// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart9(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
 	proxies := in.Proxies
 	pnSum := ws.pnSum
@@ -663,8 +714,8 @@ func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, l
 	}
 }
 
-// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart10 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart10(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
 	x := in.X
 	xnSum := ws.xnSum
@@ -709,11 +760,19 @@ func (p *parts64) RunPart(part int) {
 	case 3:
 		p.ws.forwardPart3(p.in, p.grad, p.scale, lo, hi)
 	case 4:
-		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart4(p.in, p.grad, p.scale, lo, hi)
 	case 5:
-		p.ws.backwardPart5(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart5(p.in, p.grad, p.scale, lo, hi)
 	case 6:
 		p.ws.backwardPart6(p.in, p.grad, p.scale, lo, hi)
+	case 7:
+		p.ws.backwardPart7(p.in, p.grad, p.scale, lo, hi)
+	case 8:
+		p.ws.backwardPart8(p.in, p.grad, p.scale, lo, hi)
+	case 9:
+		p.ws.backwardPart9(p.in, p.grad, p.scale, lo, hi)
+	case 10:
+		p.ws.backwardPart10(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -29,34 +29,38 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	normSum     []float64    // norm_sum[N], spec line 15
-	norm        []float64    // norm[N], spec line 15
-	dSum        []float64    // d_sum[N, N], spec line 16
-	d           []float64    // d[N, N], spec line 16
-	lpSum       []float64    // lp_sum[N], spec line 17
-	lpCount     []float64    // lp_count[N], spec line 17
-	lp          []float64    // lp[N], spec line 17
-	w           []float64    // w[N, N], spec line 18
-	wn          []float64    // wn[N], spec line 19
-	lnSum       []float64    // ln_sum[N], spec line 20
-	ln          []float64    // ln[N], spec line 20
-	lossSum     []float64    // loss_sum[], spec line 21
-	loss        []float64    // loss[], spec line 21
-	adjX        []float64    // stands in for a nil gradient slice of x
-	adjNormSum  []float64    // adjoint of norm_sum
-	adjNorm     []float64    // adjoint of norm
-	adjDSum     []float64    // adjoint of d_sum
-	adjD        []float64    // adjoint of d
-	adjLpSum    []float64    // adjoint of lp_sum
-	adjLp       []float64    // adjoint of lp
-	adjW        []float64    // adjoint of w
-	adjWn       []float64    // adjoint of wn
-	adjLnSum    []float64    // adjoint of ln_sum
-	adjLn       []float64    // adjoint of ln
-	adjLossSum  []float64    // adjoint of loss_sum
-	adjLoss     []float64    // adjoint of loss
-	pool        *lossrt.Pool // the goroutines large groups and products are split among
-	parts       parts64      // the parallel group being run
+	normSum     []float64                   // norm_sum[N], spec line 15
+	norm        []float64                   // norm[N], spec line 15
+	dSumLhs     []float64                   // d_sum_lhs[N, D], spec line 16
+	dSum        []float64                   // d_sum[N, N], spec line 16
+	d           []float64                   // d[N, N], spec line 16
+	lpSum       []float64                   // lp_sum[N], spec line 17
+	lpCount     []float64                   // lp_count[N], spec line 17
+	lp          []float64                   // lp[N], spec line 17
+	w           []float64                   // w[N, N], spec line 18
+	wn          []float64                   // wn[N], spec line 19
+	lnSum       []float64                   // ln_sum[N], spec line 20
+	ln          []float64                   // ln[N], spec line 20
+	lossSum     []float64                   // loss_sum[], spec line 21
+	loss        []float64                   // loss[], spec line 21
+	adjX        []float64                   // stands in for a nil gradient slice of x
+	adjNormSum  []float64                   // adjoint of norm_sum
+	adjNorm     []float64                   // adjoint of norm
+	adjDSumLhs  []float64                   // adjoint of d_sum_lhs
+	adjDSum     []float64                   // adjoint of d_sum
+	adjD        []float64                   // adjoint of d
+	adjLpSum    []float64                   // adjoint of lp_sum
+	adjLp       []float64                   // adjoint of lp
+	adjW        []float64                   // adjoint of w
+	adjWn       []float64                   // adjoint of wn
+	adjLnSum    []float64                   // adjoint of ln_sum
+	adjLn       []float64                   // adjoint of ln
+	adjLossSum  []float64                   // adjoint of loss_sum
+	adjLoss     []float64                   // adjoint of loss
+	dSumGrad    *lossrt.SqDistGrad[float64] // buffers of the adjoint of d_sum's pairwise distances
+	pool        *lossrt.Pool                // the goroutines large groups and products are split among
+	parts       parts64                     // the parallel group being run
+	gemm        *lossrt.Gemm[float64]       // packing buffers of the matrix products
 }
 
 // Workspace64Bytes is how many bytes the buffers of a Workspace64 for the sizes d
@@ -66,6 +70,7 @@ func Workspace64Bytes(d Dims) float64 {
 	b := 0.0
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.D)
 	b += 8.0 * float64(d.N) * float64(d.N)
 	b += 8.0 * float64(d.N) * float64(d.N)
 	b += 8.0 * float64(d.N)
@@ -80,6 +85,7 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N) * float64(d.D)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N) * float64(d.D)
 	b += 8.0 * float64(d.N) * float64(d.N)
 	b += 8.0 * float64(d.N) * float64(d.N)
 	b += 8.0 * float64(d.N)
@@ -90,6 +96,9 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.N)
+	b += 8.0 * float64(d.N)
+	b += 8.0 * float64(d.N)
 	return b
 }
 
@@ -109,6 +118,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	}
 	ws.normSum = make([]float64, d.N)
 	ws.norm = make([]float64, d.N)
+	ws.dSumLhs = make([]float64, d.N*d.D)
 	ws.dSum = make([]float64, d.N*d.N)
 	ws.d = make([]float64, d.N*d.N)
 	ws.lpSum = make([]float64, d.N)
@@ -123,6 +133,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjX = make([]float64, d.N*d.D)
 	ws.adjNormSum = make([]float64, d.N)
 	ws.adjNorm = make([]float64, d.N)
+	ws.adjDSumLhs = make([]float64, d.N*d.D)
 	ws.adjDSum = make([]float64, d.N*d.N)
 	ws.adjD = make([]float64, d.N*d.N)
 	ws.adjLpSum = make([]float64, d.N)
@@ -133,7 +144,10 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLn = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.dSumGrad = lossrt.NewSqDistGrad[float64](d.N, d.N)
 	ws.pool = lossrt.NewPool(0)
+	ws.gemm = lossrt.NewGemm[float64]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -150,6 +164,7 @@ func (ws *Workspace64) Dims() Dims {
 func (ws *Workspace64) SetWorkers(n int) {
 	ws.pool.Close()
 	ws.pool = lossrt.NewPool(n)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -262,7 +277,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 		ws.forwardPart0(in, Grads64{}, 0, 0, N)
 	}
 	// ranked_list.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] / norm[i] - x[j, k] / norm[j])^2))
-	if N*N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  Grads64{},
 			group: 1,
@@ -277,8 +292,8 @@ func (ws *Workspace64) forward(in Inputs64) {
 	} else {
 		ws.forwardPart1(in, Grads64{}, 0, 0, N)
 	}
-	// ranked_list.loss:17: lp[i]   = mean(j | labels[j] == labels[i] && j != i && d[i, j] > alpha - m: d[i, j] - (alpha - m))
-	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+	// ranked_list.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] / norm[i] - x[j, k] / norm[j])^2))
+	if N*N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  Grads64{},
 			group: 2,
@@ -293,7 +308,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	} else {
 		ws.forwardPart2(in, Grads64{}, 0, 0, N)
 	}
-	// ranked_list.loss:18: w[i, j] = stopgrad(exp(t * (alpha - d[i, j])))
+	// ranked_list.loss:17: lp[i]   = mean(j | labels[j] == labels[i] && j != i && d[i, j] > alpha - m: d[i, j] - (alpha - m))
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  Grads64{},
@@ -309,8 +324,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	} else {
 		ws.forwardPart3(in, Grads64{}, 0, 0, N)
 	}
-	// ranked_list.loss:19: wn[i]   = sum(j | labels[j] != labels[i] && d[i, j] < alpha: w[i, j])
-	// ranked_list.loss:20: ln[i]   = sum(j | labels[j] != labels[i] && d[i, j] < alpha: w[i, j] * (alpha - d[i, j])) / max(wn[i], 1e-12)
+	// ranked_list.loss:18: w[i, j] = stopgrad(exp(t * (alpha - d[i, j])))
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  Grads64{},
@@ -325,6 +339,23 @@ func (ws *Workspace64) forward(in Inputs64) {
 		ws.parts = parts64{}
 	} else {
 		ws.forwardPart4(in, Grads64{}, 0, 0, N)
+	}
+	// ranked_list.loss:19: wn[i]   = sum(j | labels[j] != labels[i] && d[i, j] < alpha: w[i, j])
+	// ranked_list.loss:20: ln[i]   = sum(j | labels[j] != labels[i] && d[i, j] < alpha: w[i, j] * (alpha - d[i, j])) / max(wn[i], 1e-12)
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  Grads64{},
+			group: 5,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.forwardPart5(in, Grads64{}, 0, 0, N)
 	}
 	// ranked_list.loss:21: loss    = mean(i: lp[i] + lambda * ln[i])
 	{
@@ -356,15 +387,10 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	lambda := ws.Params.Lambda
-	x := in.X
-	norm := ws.norm
-	d := ws.d
-	adjX := grad.X
-	if adjX == nil {
-		adjX = ws.adjX
-	}
+	dSumLhs := ws.dSumLhs
 	adjNormSum := ws.adjNormSum
 	adjNorm := ws.adjNorm
+	adjDSumLhs := ws.adjDSumLhs
 	adjDSum := ws.adjDSum
 	adjD := ws.adjD
 	adjLpSum := ws.adjLpSum
@@ -377,6 +403,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	adjLoss := ws.adjLoss
 	clear(adjNormSum)
 	clear(adjNorm)
+	clear(adjDSumLhs)
 	clear(adjDSum)
 	clear(adjD)
 	clear(adjLpSum)
@@ -405,93 +432,6 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  grad,
-			group: 5,
-			in:    in,
-			n:     N,
-			parts: min(ws.pool.Workers(), N),
-			scale: scale,
-			ws:    ws,
-		}
-		ws.pool.Run(&ws.parts, ws.parts.parts)
-		ws.parts = parts64{}
-	} else {
-		ws.backwardPart5(in, grad, scale, 0, N)
-	}
-	// ranked_list.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] / norm[i] - x[j, k] / norm[j])^2))
-	for i := 0; i < N; i++ {
-		for j := 0; j < N; j++ {
-			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
-			{
-				g1 := norm[i]
-				g3 := norm[j]
-				h1 := adjDSum[i*N+j] * 2
-				if h1 != 0 {
-					xRow := x[i*D:][:D]
-					xRow2 := x[j*D:][:D]
-					adjXRow := adjX[i*D:][:D]
-					adjXRow4 := adjX[j*D:][:D]
-					k := 0
-					for ; k+4 <= D; k += 4 {
-						x4 := xRow[k : k+4 : k+4]
-						x4_2 := xRow2[k : k+4 : k+4]
-						adjX4 := adjXRow[k : k+4 : k+4]
-						adjX4_4 := adjXRow4[k : k+4 : k+4]
-						g2 := x4[0] / g1
-						g4 := x4_2[0] / g3
-						g5 := h1 * (g2 - g4)
-						g6 := g5 / g1
-						adjX4[0] += g6
-						adjNorm[i] -= g6 * g2
-						g7 := -g5 / g3
-						adjX4_4[0] += g7
-						adjNorm[j] -= g7 * g4
-						g2_1 := x4[1] / g1
-						g4_1 := x4_2[1] / g3
-						g5_1 := h1 * (g2_1 - g4_1)
-						g6_1 := g5_1 / g1
-						adjX4[1] += g6_1
-						adjNorm[i] -= g6_1 * g2_1
-						g7_1 := -g5_1 / g3
-						adjX4_4[1] += g7_1
-						adjNorm[j] -= g7_1 * g4_1
-						g2_2 := x4[2] / g1
-						g4_2 := x4_2[2] / g3
-						g5_2 := h1 * (g2_2 - g4_2)
-						g6_2 := g5_2 / g1
-						adjX4[2] += g6_2
-						adjNorm[i] -= g6_2 * g2_2
-						g7_2 := -g5_2 / g3
-						adjX4_4[2] += g7_2
-						adjNorm[j] -= g7_2 * g4_2
-						g2_3 := x4[3] / g1
-						g4_3 := x4_2[3] / g3
-						g5_3 := h1 * (g2_3 - g4_3)
-						g6_3 := g5_3 / g1
-						adjX4[3] += g6_3
-						adjNorm[i] -= g6_3 * g2_3
-						g7_3 := -g5_3 / g3
-						adjX4_4[3] += g7_3
-						adjNorm[j] -= g7_3 * g4_3
-					}
-					for ; k < D; k++ {
-						g2 := xRow[k] / g1
-						g4 := xRow2[k] / g3
-						g5 := h1 * (g2 - g4)
-						g6 := g5 / g1
-						adjXRow[k] += g6
-						adjNorm[i] -= g6 * g2
-						g7 := -g5 / g3
-						adjXRow4[k] += g7
-						adjNorm[j] -= g7 * g4
-					}
-				}
-			}
-		}
-	}
-	// ranked_list.loss:15: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
-		ws.parts = parts64{
-			grad:  grad,
 			group: 6,
 			in:    in,
 			n:     N,
@@ -503,6 +443,56 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.parts = parts64{}
 	} else {
 		ws.backwardPart6(in, grad, scale, 0, N)
+	}
+	// ranked_list.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] / norm[i] - x[j, k] / norm[j])^2))
+	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 7,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart7(in, grad, scale, 0, N)
+	}
+	// ranked_list.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] / norm[i] - x[j, k] / norm[j])^2))
+	ws.dSumGrad.Accumulate(ws.gemm, adjDSumLhs, adjDSumLhs, 2.0, adjDSum, N, dSumLhs, dSumLhs, D)
+	// ranked_list.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] / norm[i] - x[j, k] / norm[j])^2))
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 8,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart8(in, grad, scale, 0, N)
+	}
+	// ranked_list.loss:15: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
+			group: 9,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart9(in, grad, scale, 0, N)
 	}
 }
 
@@ -522,46 +512,34 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
-	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
 	norm := ws.norm
-	dSum := ws.dSum
-	d := ws.d
+	dSumLhs := ws.dSumLhs
 	for i := lo; i < hi; i++ {
-		for j := 0; j < N; j++ {
-			{
-				h1 := norm[i]
-				h2 := norm[j]
-				var acc0, acc1, acc2, acc3 float64
-				xRow := x[i*D:][:D]
-				xRow2 := x[j*D:][:D]
-				k := 0
-				for ; k+4 <= D; k += 4 {
-					x4 := xRow[k : k+4 : k+4]
-					x4_2 := xRow2[k : k+4 : k+4]
-					t1 := x4[0]/h1 - x4_2[0]/h2
-					acc0 += t1 * t1
-					t1_1 := x4[1]/h1 - x4_2[1]/h2
-					acc1 += t1_1 * t1_1
-					t1_2 := x4[2]/h1 - x4_2[2]/h2
-					acc2 += t1_2 * t1_2
-					t1_3 := x4[3]/h1 - x4_2[3]/h2
-					acc3 += t1_3 * t1_3
-				}
-				for ; k < D; k++ {
-					t1 := xRow[k]/h1 - xRow2[k]/h2
-					acc0 += t1 * t1
-				}
-				dSum[i*N+j] = (acc0 + acc1) + (acc2 + acc3)
-			}
-			d[i*N+j] = lossrt.Sqrt(dSum[i*N+j])
+		for k := 0; k < D; k++ {
+			dSumLhs[i*D+k] = x[i*D+k] / norm[i]
 		}
 	}
 }
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	dSumLhs := ws.dSumLhs
+	dSum := ws.dSum
+	d := ws.d
+	lossrt.SqDistMatrix(dSum, N, dSumLhs, dSumLhs, D, lo, hi)
+	for i := lo; i < hi; i++ {
+		for j := 0; j < N; j++ {
+			d[i*N+j] = lossrt.Sqrt(dSum[i*N+j])
+		}
+	}
+}
+
+// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	alpha := ws.Params.Alpha
 	m := ws.Params.M
@@ -593,8 +571,8 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 	}
 }
 
-// forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
-func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	alpha := ws.Params.Alpha
 	t := ws.Params.T
@@ -607,8 +585,8 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 	}
 }
 
-// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
-func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace64) forwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	alpha := ws.Params.Alpha
 	labels := in.Labels
@@ -640,8 +618,8 @@ func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo
 	}
 }
 
-// backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	alpha := ws.Params.Alpha
 	m := ws.Params.M
@@ -690,8 +668,41 @@ func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, l
 	}
 }
 
-// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
+	d := ws.d
+	adjDSum := ws.adjDSum
+	adjD := ws.adjD
+	for i := lo; i < hi; i++ {
+		for j := 0; j < N; j++ {
+			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
+		}
+	}
+}
+
+// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
+	norm := ws.norm
+	dSumLhs := ws.dSumLhs
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
+	}
+	adjNorm := ws.adjNorm
+	adjDSumLhs := ws.adjDSumLhs
+	for i := lo; i < hi; i++ {
+		for k := 0; k < D; k++ {
+			g1 := adjDSumLhs[i*D+k] / norm[i]
+			adjX[i*D+k] += g1
+			adjNorm[i] -= g1 * dSumLhs[i*D+k]
+		}
+	}
+}
+
+// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart9(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
 	x := in.X
 	normSum := ws.normSum
@@ -738,9 +749,15 @@ func (p *parts64) RunPart(part int) {
 	case 4:
 		p.ws.forwardPart4(p.in, p.grad, p.scale, lo, hi)
 	case 5:
-		p.ws.backwardPart5(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart5(p.in, p.grad, p.scale, lo, hi)
 	case 6:
 		p.ws.backwardPart6(p.in, p.grad, p.scale, lo, hi)
+	case 7:
+		p.ws.backwardPart7(p.in, p.grad, p.scale, lo, hi)
+	case 8:
+		p.ws.backwardPart8(p.in, p.grad, p.scale, lo, hi)
+	case 9:
+		p.ws.backwardPart9(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -414,6 +414,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
+	lossrt.FlushSubnormals(adjZSum)
 	if grad.X != nil {
 		ws.gemm.NN(N, D, C, adjZSum, C, w, D, adjX, D)
 	}

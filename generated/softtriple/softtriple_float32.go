@@ -31,36 +31,41 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite       bool
 	dims              Dims
-	xnSum             []float64    // xn_sum[N], spec line 15
-	xn                []float64    // xn[N], spec line 15
-	wnSum             []float64    // wn_sum[C, K], spec line 16
-	wn                []float64    // wn[C, K], spec line 16
-	skSum             []float64    // sk_sum[N, C, K], spec line 17
-	sk                []float64    // sk[N, C, K], spec line 17
-	lw                []float64    // lw[N, C], spec line 18
-	s                 []float64    // s[N, C], spec line 19
-	logit             []float64    // logit[N, C], spec line 20
-	lossLogsumexp     []float64    // loss_logsumexp[N], spec line 21
-	lossSum           []float64    // loss_sum[], spec line 21
-	loss              []float64    // loss[], spec line 21
-	adjX              []float32    // stands in for a nil gradient slice of x
-	adjW              []float32    // stands in for a nil gradient slice of w
-	adjXnSum          []float64    // adjoint of xn_sum
-	adjXn             []float64    // adjoint of xn
-	adjWnSum          []float64    // adjoint of wn_sum
-	adjWn             []float64    // adjoint of wn
-	adjSkSum          []float64    // adjoint of sk_sum
-	adjSk             []float64    // adjoint of sk
-	adjLw             []float64    // adjoint of lw
-	adjS              []float64    // adjoint of s
-	adjLogit          []float64    // adjoint of logit
-	adjLossLogsumexp  []float64    // adjoint of loss_logsumexp
-	adjLossSum        []float64    // adjoint of loss_sum
-	adjLoss           []float64    // adjoint of loss
-	lossLogsumexpExp  []float64    // exp(z − max) of each row of loss_logsumexp, kept for the backward pass
-	lossLogsumexpNorm []float64    // 1 / Σ exp(z − max) of each row of loss_logsumexp
-	pool              *lossrt.Pool // the goroutines large groups and products are split among
-	parts             parts32      // the parallel group being run
+	xnSum             []float64             // xn_sum[N], spec line 15
+	xn                []float64             // xn[N], spec line 15
+	wnSum             []float64             // wn_sum[C, K], spec line 16
+	wn                []float64             // wn[C, K], spec line 16
+	skSum             []float32             // sk_sum[N, C, K], spec line 17
+	sk                []float64             // sk[N, C, K], spec line 17
+	lwArg             []float64             // lw_arg[N, C, K], spec line 18
+	lw                []float64             // lw[N, C], spec line 18
+	s                 []float64             // s[N, C], spec line 19
+	logit             []float64             // logit[N, C], spec line 20
+	lossLogsumexp     []float64             // loss_logsumexp[N], spec line 21
+	lossSum           []float64             // loss_sum[], spec line 21
+	loss              []float64             // loss[], spec line 21
+	adjX              []float32             // stands in for a nil gradient slice of x
+	adjW              []float32             // stands in for a nil gradient slice of w
+	adjXnSum          []float64             // adjoint of xn_sum
+	adjXn             []float64             // adjoint of xn
+	adjWnSum          []float64             // adjoint of wn_sum
+	adjWn             []float64             // adjoint of wn
+	adjSkSum          []float32             // adjoint of sk_sum
+	adjSk             []float64             // adjoint of sk
+	adjLwArg          []float64             // adjoint of lw_arg
+	adjLw             []float64             // adjoint of lw
+	adjS              []float64             // adjoint of s
+	adjLogit          []float64             // adjoint of logit
+	adjLossLogsumexp  []float64             // adjoint of loss_logsumexp
+	adjLossSum        []float64             // adjoint of loss_sum
+	adjLoss           []float64             // adjoint of loss
+	lwExp             []float64             // exp(z − max) of each row of lw, kept for the backward pass
+	lwNorm            []float64             // 1 / Σ exp(z − max) of each row of lw
+	lossLogsumexpExp  []float64             // exp(z − max) of each row of loss_logsumexp, kept for the backward pass
+	lossLogsumexpNorm []float64             // 1 / Σ exp(z − max) of each row of loss_logsumexp
+	pool              *lossrt.Pool          // the goroutines large groups and products are split among
+	parts             parts32               // the parallel group being run
+	gemm              *lossrt.Gemm[float32] // packing buffers of the matrix products
 }
 
 // Workspace32Bytes is how many bytes the buffers of a Workspace32 for the sizes d
@@ -72,6 +77,7 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.C) * float64(d.K)
 	b += 8.0 * float64(d.C) * float64(d.K)
+	b += 4.0 * float64(d.N) * float64(d.C) * float64(d.K)
 	b += 8.0 * float64(d.N) * float64(d.C) * float64(d.K)
 	b += 8.0 * float64(d.N) * float64(d.C) * float64(d.K)
 	b += 8.0 * float64(d.N) * float64(d.C)
@@ -86,6 +92,7 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.C) * float64(d.K)
 	b += 8.0 * float64(d.C) * float64(d.K)
+	b += 4.0 * float64(d.N) * float64(d.C) * float64(d.K)
 	b += 8.0 * float64(d.N) * float64(d.C) * float64(d.K)
 	b += 8.0 * float64(d.N) * float64(d.C) * float64(d.K)
 	b += 8.0 * float64(d.N) * float64(d.C)
@@ -94,6 +101,8 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.C) * float64(d.K)
+	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
 	return b
@@ -117,8 +126,9 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.xn = make([]float64, d.N)
 	ws.wnSum = make([]float64, d.C*d.K)
 	ws.wn = make([]float64, d.C*d.K)
-	ws.skSum = make([]float64, d.N*d.C*d.K)
+	ws.skSum = make([]float32, d.N*d.C*d.K)
 	ws.sk = make([]float64, d.N*d.C*d.K)
+	ws.lwArg = make([]float64, d.N*d.C*d.K)
 	ws.lw = make([]float64, d.N*d.C)
 	ws.s = make([]float64, d.N*d.C)
 	ws.logit = make([]float64, d.N*d.C)
@@ -131,17 +141,22 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjXn = make([]float64, d.N)
 	ws.adjWnSum = make([]float64, d.C*d.K)
 	ws.adjWn = make([]float64, d.C*d.K)
-	ws.adjSkSum = make([]float64, d.N*d.C*d.K)
+	ws.adjSkSum = make([]float32, d.N*d.C*d.K)
 	ws.adjSk = make([]float64, d.N*d.C*d.K)
+	ws.adjLwArg = make([]float64, d.N*d.C*d.K)
 	ws.adjLw = make([]float64, d.N*d.C)
 	ws.adjS = make([]float64, d.N*d.C)
 	ws.adjLogit = make([]float64, d.N*d.C)
 	ws.adjLossLogsumexp = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lwExp = make([]float64, d.N*d.C*d.K)
+	ws.lwNorm = make([]float64, d.N*d.C)
 	ws.lossLogsumexpExp = make([]float64, d.N*d.C)
 	ws.lossLogsumexpNorm = make([]float64, d.N)
 	ws.pool = lossrt.NewPool(0)
+	ws.gemm = lossrt.NewGemm[float32]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -158,6 +173,7 @@ func (ws *Workspace32) Dims() Dims {
 func (ws *Workspace32) SetWorkers(n int) {
 	ws.pool.Close()
 	ws.pool = lossrt.NewPool(n)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -279,7 +295,10 @@ func (ws *Workspace32) forward(in Inputs32) {
 	D := ws.dims.D
 	C := ws.dims.C
 	K := ws.dims.K
+	x := in.X
+	w := in.W
 	labels := in.Labels
+	skSum := ws.skSum
 	logit := ws.logit
 	lossLogsumexp := ws.lossLogsumexp
 	lossSum := ws.lossSum
@@ -317,7 +336,11 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.forwardPart1(in, Grads32{}, 0, 0, C)
 	}
 	// softtriple.loss:17: sk[i, c, k] = sum(d: x[i, d] * w[c, k, d]) / (xn[i] * wn[c, k])
-	if N*C*K*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+	clear(skSum)
+	ws.gemm.NT(N, C*K, D, x, D, w, D, skSum, C*K)
+	// softtriple.loss:17: sk[i, c, k] = sum(d: x[i, d] * w[c, k, d]) / (xn[i] * wn[c, k])
+	// softtriple.loss:18: lw[i, c]    = logsumexp(k: sk[i, c, k] / gamma)
+	if N*C*K >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
 			group: 2,
@@ -397,6 +420,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	D := ws.dims.D
 	C := ws.dims.C
 	K := ws.dims.K
+	gamma := ws.Params.Gamma
 	x := in.X
 	w := in.W
 	labels := in.Labels
@@ -417,6 +441,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjWn := ws.adjWn
 	adjSkSum := ws.adjSkSum
 	adjSk := ws.adjSk
+	adjLwArg := ws.adjLwArg
 	adjLw := ws.adjLw
 	adjS := ws.adjS
 	adjLogit := ws.adjLogit
@@ -429,6 +454,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjWn)
 	clear(adjSkSum)
 	clear(adjSk)
+	clear(adjLwArg)
 	clear(adjLw)
 	clear(adjS)
 	clear(adjLogit)
@@ -497,27 +523,29 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	} else {
 		ws.backwardPart6(in, grad, scale, 0, N)
 	}
+	// softtriple.loss:18: lw[i, c]    = logsumexp(k: sk[i, c, k] / gamma)
 	// softtriple.loss:17: sk[i, c, k] = sum(d: x[i, d] * w[c, k, d]) / (xn[i] * wn[c, k])
 	for i := 0; i < N; i++ {
 		for c := 0; c < C; c++ {
 			for k := 0; k < K; k++ {
+				adjSk[(i*C+c)*K+k] += adjLwArg[(i*C+c)*K+k] / gamma
 				g1 := xn[i]
 				g2 := wn[c*K+k]
 				g3 := adjSk[(i*C+c)*K+k] / (g1 * g2)
-				adjSkSum[(i*C+c)*K+k] += g3
+				adjSkSum[(i*C+c)*K+k] += float32(g3)
 				g4 := g3 * sk[(i*C+c)*K+k]
 				adjXn[i] -= g4 * g2
 				adjWn[c*K+k] -= g4 * g1
-				{
-					if rowScale := adjSkSum[(i*C+c)*K+k]; rowScale != 0 {
-						lossrt.AddScaled(adjX[i*D:][:D], rowScale, w[(c*K+k)*D:][:D])
-					}
-					if rowScale := adjSkSum[(i*C+c)*K+k]; rowScale != 0 {
-						lossrt.AddScaled(adjW[(c*K+k)*D:][:D], rowScale, x[i*D:][:D])
-					}
-				}
 			}
 		}
+	}
+	// softtriple.loss:17: sk[i, c, k] = sum(d: x[i, d] * w[c, k, d]) / (xn[i] * wn[c, k])
+	lossrt.FlushSubnormals(adjSkSum)
+	if grad.X != nil {
+		ws.gemm.NN(N, D, C*K, adjSkSum, C*K, w, D, adjX, D)
+	}
+	if grad.W != nil {
+		ws.gemm.TN(C*K, D, N, adjSkSum, C*K, x, D, adjW, D)
 	}
 	// softtriple.loss:16: wn[c, k]    = max(sqrt(sum(d: w[c, k, d]^2)), 1e-12)
 	if C*K*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
@@ -586,22 +614,19 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
-	D := ws.dims.D
 	C := ws.dims.C
 	K := ws.dims.K
-	x := in.X
-	w := in.W
+	gamma := ws.Params.Gamma
 	xn := ws.xn
 	wn := ws.wn
 	skSum := ws.skSum
 	sk := ws.sk
+	lwArg := ws.lwArg
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			for k := 0; k < K; k++ {
-				{
-					skSum[(i*C+c)*K+k] = lossrt.Dot(x[i*D:][:D], w[(c*K+k)*D:][:D])
-				}
-				sk[(i*C+c)*K+k] = skSum[(i*C+c)*K+k] / (xn[i] * wn[c*K+k])
+				sk[(i*C+c)*K+k] = float64(skSum[(i*C+c)*K+k]) / (xn[i] * wn[c*K+k])
+				lwArg[(i*C+c)*K+k] = sk[(i*C+c)*K+k] / gamma
 			}
 		}
 	}
@@ -616,28 +641,14 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 	delta := ws.Params.Delta
 	labels := in.Labels
 	sk := ws.sk
+	lwArg := ws.lwArg
 	lw := ws.lw
 	s := ws.s
 	logit := ws.logit
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			{
-				mx := lossrt.Inf[float64](-1)
-				for k := 0; k < K; k++ {
-					v := sk[(i*C+c)*K+k] / gamma
-					if v > mx {
-						mx = v
-					}
-				}
-				if mx > lossrt.Inf[float64](-1) {
-					var sumExp float64
-					for k := 0; k < K; k++ {
-						sumExp += lossrt.Exp(sk[(i*C+c)*K+k]/gamma - mx)
-					}
-					lw[i*C+c] = mx + lossrt.Log(sumExp)
-				} else {
-					lw[i*C+c] = mx
-				}
+				lw[i*C+c], ws.lwNorm[i*C+c] = lossrt.LogSumExpKeep(ws.lwExp[(i*C+c)*K:][:K], lwArg[(i*C+c)*K:][:K])
 			}
 			{
 				var acc0, acc1, acc2, acc3 float64
@@ -694,6 +705,7 @@ func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, l
 	sk := ws.sk
 	lw := ws.lw
 	adjSk := ws.adjSk
+	adjLwArg := ws.adjLwArg
 	adjLw := ws.adjLw
 	adjS := ws.adjS
 	adjLogit := ws.adjLogit
@@ -741,11 +753,7 @@ func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, l
 				}
 			}
 			{
-				h2 := adjLw[i*C+c]
-				h3 := lw[i*C+c]
-				for k := 0; k < K; k++ {
-					adjSk[(i*C+c)*K+k] += h2 * lossrt.Exp(sk[(i*C+c)*K+k]/gamma-h3) / gamma
-				}
+				lossrt.AddScaled(adjLwArg[(i*C+c)*K:][:K], adjLw[i*C+c]*ws.lwNorm[i*C+c], ws.lwExp[(i*C+c)*K:][:K])
 			}
 		}
 	}

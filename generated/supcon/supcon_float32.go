@@ -382,6 +382,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		}
 	}
 	// supcon.loss:11: s[i, j] = sum(k: x[i, k] * x[j, k]) / (norm[i] * norm[j] * tau)
+	lossrt.FlushSubnormals(adjSSum)
 	if grad.X != nil {
 		ws.gemm.NN(N, D, N, adjSSum, N, x, D, adjX, D)
 	}

@@ -30,58 +30,63 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite    bool
 	dims           Dims
-	invSumPart     []float64    // inv_sum_part[N], spec line 15
-	invSum         []float64    // inv_sum[], spec line 15
-	inv            []float64    // inv[], spec line 15
-	mxSum          []float64    // mx_sum[D], spec line 16
-	mx_            []float64    // mx[D], spec line 16
-	mySum          []float64    // my_sum[D], spec line 17
-	my             []float64    // my[D], spec line 17
-	vxSum          []float64    // vx_sum[D], spec line 18
-	vx             []float64    // vx[D], spec line 18
-	vySum          []float64    // vy_sum[D], spec line 19
-	vy             []float64    // vy[D], spec line 19
-	varSum         []float64    // var_sum[], spec line 20
-	varSum2        []float64    // var_sum2[], spec line 20
-	var_           []float64    // var[], spec line 20
-	cxSum          []float64    // cx_sum[D, D], spec line 21
-	cx             []float64    // cx[D, D], spec line 21
-	cySum          []float64    // cy_sum[D, D], spec line 22
-	cy             []float64    // cy[D, D], spec line 22
-	covSumPart     []float64    // cov_sum_part[D], spec line 23
-	covSum         []float64    // cov_sum[], spec line 23
-	covSum2Part    []float64    // cov_sum2_part[D], spec line 23
-	covSum2        []float64    // cov_sum2[], spec line 23
-	cov            []float64    // cov[], spec line 23
-	loss           []float64    // loss[], spec line 24
-	adjX           []float32    // stands in for a nil gradient slice of x
-	adjY           []float32    // stands in for a nil gradient slice of y
-	adjInvSumPart  []float64    // adjoint of inv_sum_part
-	adjInvSum      []float64    // adjoint of inv_sum
-	adjInv         []float64    // adjoint of inv
-	adjMxSum       []float64    // adjoint of mx_sum
-	adjMx          []float64    // adjoint of mx
-	adjMySum       []float64    // adjoint of my_sum
-	adjMy          []float64    // adjoint of my
-	adjVxSum       []float64    // adjoint of vx_sum
-	adjVx          []float64    // adjoint of vx
-	adjVySum       []float64    // adjoint of vy_sum
-	adjVy          []float64    // adjoint of vy
-	adjVarSum      []float64    // adjoint of var_sum
-	adjVarSum2     []float64    // adjoint of var_sum2
-	adjVar         []float64    // adjoint of var
-	adjCxSum       []float64    // adjoint of cx_sum
-	adjCx          []float64    // adjoint of cx
-	adjCySum       []float64    // adjoint of cy_sum
-	adjCy          []float64    // adjoint of cy
-	adjCovSumPart  []float64    // adjoint of cov_sum_part
-	adjCovSum      []float64    // adjoint of cov_sum
-	adjCovSum2Part []float64    // adjoint of cov_sum2_part
-	adjCovSum2     []float64    // adjoint of cov_sum2
-	adjCov         []float64    // adjoint of cov
-	adjLoss        []float64    // adjoint of loss
-	pool           *lossrt.Pool // the goroutines large groups and products are split among
-	parts          parts32      // the parallel group being run
+	invSumPart     []float64             // inv_sum_part[N], spec line 15
+	invSum         []float64             // inv_sum[], spec line 15
+	inv            []float64             // inv[], spec line 15
+	mxSum          []float64             // mx_sum[D], spec line 16
+	mx_            []float64             // mx[D], spec line 16
+	mySum          []float64             // my_sum[D], spec line 17
+	my             []float64             // my[D], spec line 17
+	vxSum          []float64             // vx_sum[D], spec line 18
+	vx             []float64             // vx[D], spec line 18
+	vySum          []float64             // vy_sum[D], spec line 19
+	vy             []float64             // vy[D], spec line 19
+	varSum         []float64             // var_sum[], spec line 20
+	varSum2        []float64             // var_sum2[], spec line 20
+	var_           []float64             // var[], spec line 20
+	cxSumLhs       []float32             // cx_sum_lhs[N, D], spec line 21
+	cxSum          []float32             // cx_sum[D, D], spec line 21
+	cx             []float64             // cx[D, D], spec line 21
+	cySumLhs       []float32             // cy_sum_lhs[N, D], spec line 22
+	cySum          []float32             // cy_sum[D, D], spec line 22
+	cy             []float64             // cy[D, D], spec line 22
+	covSumPart     []float64             // cov_sum_part[D], spec line 23
+	covSum         []float64             // cov_sum[], spec line 23
+	covSum2Part    []float64             // cov_sum2_part[D], spec line 23
+	covSum2        []float64             // cov_sum2[], spec line 23
+	cov            []float64             // cov[], spec line 23
+	loss           []float64             // loss[], spec line 24
+	adjX           []float32             // stands in for a nil gradient slice of x
+	adjY           []float32             // stands in for a nil gradient slice of y
+	adjInvSumPart  []float64             // adjoint of inv_sum_part
+	adjInvSum      []float64             // adjoint of inv_sum
+	adjInv         []float64             // adjoint of inv
+	adjMxSum       []float64             // adjoint of mx_sum
+	adjMx          []float64             // adjoint of mx
+	adjMySum       []float64             // adjoint of my_sum
+	adjMy          []float64             // adjoint of my
+	adjVxSum       []float64             // adjoint of vx_sum
+	adjVx          []float64             // adjoint of vx
+	adjVySum       []float64             // adjoint of vy_sum
+	adjVy          []float64             // adjoint of vy
+	adjVarSum      []float64             // adjoint of var_sum
+	adjVarSum2     []float64             // adjoint of var_sum2
+	adjVar         []float64             // adjoint of var
+	adjCxSumLhs    []float32             // adjoint of cx_sum_lhs
+	adjCxSum       []float32             // adjoint of cx_sum
+	adjCx          []float64             // adjoint of cx
+	adjCySumLhs    []float32             // adjoint of cy_sum_lhs
+	adjCySum       []float32             // adjoint of cy_sum
+	adjCy          []float64             // adjoint of cy
+	adjCovSumPart  []float64             // adjoint of cov_sum_part
+	adjCovSum      []float64             // adjoint of cov_sum
+	adjCovSum2Part []float64             // adjoint of cov_sum2_part
+	adjCovSum2     []float64             // adjoint of cov_sum2
+	adjCov         []float64             // adjoint of cov
+	adjLoss        []float64             // adjoint of loss
+	pool           *lossrt.Pool          // the goroutines large groups and products are split among
+	parts          parts32               // the parallel group being run
+	gemm           *lossrt.Gemm[float32] // packing buffers of the matrix products
 }
 
 // Workspace32Bytes is how many bytes the buffers of a Workspace32 for the sizes d
@@ -103,9 +108,11 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0
 	b += 8.0
 	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
-	b += 8.0 * float64(d.D) * float64(d.D)
-	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D)
 	b += 8.0
@@ -129,9 +136,11 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0
 	b += 8.0
 	b += 8.0
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
-	b += 8.0 * float64(d.D) * float64(d.D)
-	b += 8.0 * float64(d.D) * float64(d.D)
+	b += 4.0 * float64(d.N) * float64(d.D)
+	b += 4.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D)
 	b += 8.0
@@ -170,9 +179,11 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.varSum = make([]float64, 1)
 	ws.varSum2 = make([]float64, 1)
 	ws.var_ = make([]float64, 1)
-	ws.cxSum = make([]float64, d.D*d.D)
+	ws.cxSumLhs = make([]float32, d.N*d.D)
+	ws.cxSum = make([]float32, d.D*d.D)
 	ws.cx = make([]float64, d.D*d.D)
-	ws.cySum = make([]float64, d.D*d.D)
+	ws.cySumLhs = make([]float32, d.N*d.D)
+	ws.cySum = make([]float32, d.D*d.D)
 	ws.cy = make([]float64, d.D*d.D)
 	ws.covSumPart = make([]float64, d.D)
 	ws.covSum = make([]float64, 1)
@@ -196,9 +207,11 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjVarSum = make([]float64, 1)
 	ws.adjVarSum2 = make([]float64, 1)
 	ws.adjVar = make([]float64, 1)
-	ws.adjCxSum = make([]float64, d.D*d.D)
+	ws.adjCxSumLhs = make([]float32, d.N*d.D)
+	ws.adjCxSum = make([]float32, d.D*d.D)
 	ws.adjCx = make([]float64, d.D*d.D)
-	ws.adjCySum = make([]float64, d.D*d.D)
+	ws.adjCySumLhs = make([]float32, d.N*d.D)
+	ws.adjCySum = make([]float32, d.D*d.D)
 	ws.adjCy = make([]float64, d.D*d.D)
 	ws.adjCovSumPart = make([]float64, d.D)
 	ws.adjCovSum = make([]float64, 1)
@@ -207,6 +220,8 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjCov = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
 	ws.pool = lossrt.NewPool(0)
+	ws.gemm = lossrt.NewGemm[float32]()
+	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -223,6 +238,7 @@ func (ws *Workspace32) Dims() Dims {
 func (ws *Workspace32) SetWorkers(n int) {
 	ws.pool.Close()
 	ws.pool = lossrt.NewPool(n)
+	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -339,6 +355,10 @@ func (ws *Workspace32) forward(in Inputs32) {
 	varSum := ws.varSum
 	varSum2 := ws.varSum2
 	var_ := ws.var_
+	cxSumLhs := ws.cxSumLhs
+	cxSum := ws.cxSum
+	cySumLhs := ws.cySumLhs
+	cySum := ws.cySum
 	covSumPart := ws.covSumPart
 	covSum := ws.covSum
 	covSum2Part := ws.covSum2Part
@@ -416,23 +436,25 @@ func (ws *Workspace32) forward(in Inputs32) {
 		var_[0] = varSum[0]/float64(D)/2 + varSum2[0]/float64(D)/2
 	}
 	// vicreg.loss:21: cx[a, b] = sum(i: (x[i, a] - mx[a]) * (x[i, b] - mx[b])) / max(N - 1, 1)
-	// vicreg.loss:22: cy[a, b] = sum(i: (y[i, a] - my[a]) * (y[i, b] - my[b])) / max(N - 1, 1)
-	if D*D*N >= 65536 && D > 1 && ws.pool.Workers() > 1 {
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
 			group: 2,
 			in:    in,
-			n:     D,
-			parts: min(ws.pool.Workers(), D),
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
 			scale: 0,
 			ws:    ws,
 		}
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.forwardPart2(in, Grads32{}, 0, 0, D)
+		ws.forwardPart2(in, Grads32{}, 0, 0, N)
 	}
-	// vicreg.loss:23: cov      = sum(a, b | a != b: cx[a, b]^2) / D + sum(a, b | a != b: cy[a, b]^2) / D
+	// vicreg.loss:21: cx[a, b] = sum(i: (x[i, a] - mx[a]) * (x[i, b] - mx[b])) / max(N - 1, 1)
+	clear(cxSum)
+	ws.gemm.TN(D, D, N, cxSumLhs, D, cxSumLhs, D, cxSum, D)
+	// vicreg.loss:21: cx[a, b] = sum(i: (x[i, a] - mx[a]) * (x[i, b] - mx[b])) / max(N - 1, 1)
 	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
@@ -448,15 +470,30 @@ func (ws *Workspace32) forward(in Inputs32) {
 	} else {
 		ws.forwardPart3(in, Grads32{}, 0, 0, D)
 	}
-	// vicreg.loss:23: cov      = sum(a, b | a != b: cx[a, b]^2) / D + sum(a, b | a != b: cy[a, b]^2) / D
-	{
-		covSum[0] = lossrt.Sum(covSumPart[:D])
-	}
-	// vicreg.loss:23: cov      = sum(a, b | a != b: cx[a, b]^2) / D + sum(a, b | a != b: cy[a, b]^2) / D
-	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
+	// vicreg.loss:22: cy[a, b] = sum(i: (y[i, a] - my[a]) * (y[i, b] - my[b])) / max(N - 1, 1)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
 			group: 4,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart4(in, Grads32{}, 0, 0, N)
+	}
+	// vicreg.loss:22: cy[a, b] = sum(i: (y[i, a] - my[a]) * (y[i, b] - my[b])) / max(N - 1, 1)
+	clear(cySum)
+	ws.gemm.TN(D, D, N, cySumLhs, D, cySumLhs, D, cySum, D)
+	// vicreg.loss:22: cy[a, b] = sum(i: (y[i, a] - my[a]) * (y[i, b] - my[b])) / max(N - 1, 1)
+	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 5,
 			in:    in,
 			n:     D,
 			parts: min(ws.pool.Workers(), D),
@@ -466,7 +503,43 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.forwardPart4(in, Grads32{}, 0, 0, D)
+		ws.forwardPart5(in, Grads32{}, 0, 0, D)
+	}
+	// vicreg.loss:23: cov      = sum(a, b | a != b: cx[a, b]^2) / D + sum(a, b | a != b: cy[a, b]^2) / D
+	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 6,
+			in:    in,
+			n:     D,
+			parts: min(ws.pool.Workers(), D),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart6(in, Grads32{}, 0, 0, D)
+	}
+	// vicreg.loss:23: cov      = sum(a, b | a != b: cx[a, b]^2) / D + sum(a, b | a != b: cy[a, b]^2) / D
+	{
+		covSum[0] = lossrt.Sum(covSumPart[:D])
+	}
+	// vicreg.loss:23: cov      = sum(a, b | a != b: cx[a, b]^2) / D + sum(a, b | a != b: cy[a, b]^2) / D
+	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  Grads32{},
+			group: 7,
+			in:    in,
+			n:     D,
+			parts: min(ws.pool.Workers(), D),
+			scale: 0,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.forwardPart7(in, Grads32{}, 0, 0, D)
 	}
 	// vicreg.loss:23: cov      = sum(a, b | a != b: cx[a, b]^2) / D + sum(a, b | a != b: cy[a, b]^2) / D
 	// vicreg.loss:24: loss     = sim_coeff * inv + std_coeff * var + cov_coeff * cov
@@ -487,12 +560,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	simCoeff := ws.Params.SimCoeff
 	stdCoeff := ws.Params.StdCoeff
 	covCoeff := ws.Params.CovCoeff
-	x := in.X
-	y := in.Y
-	mx_ := ws.mx_
-	my := ws.my
 	vx := ws.vx
 	vy := ws.vy
+	cxSumLhs := ws.cxSumLhs
+	cySumLhs := ws.cySumLhs
 	adjX := grad.X
 	if adjX == nil {
 		adjX = ws.adjX
@@ -515,8 +586,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjVarSum := ws.adjVarSum
 	adjVarSum2 := ws.adjVarSum2
 	adjVar := ws.adjVar
+	adjCxSumLhs := ws.adjCxSumLhs
 	adjCxSum := ws.adjCxSum
 	adjCx := ws.adjCx
+	adjCySumLhs := ws.adjCySumLhs
 	adjCySum := ws.adjCySum
 	adjCy := ws.adjCy
 	adjCovSumPart := ws.adjCovSumPart
@@ -539,8 +612,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjVarSum)
 	clear(adjVarSum2)
 	clear(adjVar)
+	clear(adjCxSumLhs)
 	clear(adjCxSum)
 	clear(adjCx)
+	clear(adjCySumLhs)
 	clear(adjCySum)
 	clear(adjCy)
 	clear(adjCovSumPart)
@@ -569,7 +644,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 5,
+			group: 8,
 			in:    in,
 			n:     D,
 			parts: min(ws.pool.Workers(), D),
@@ -579,7 +654,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart5(in, grad, scale, 0, D)
+		ws.backwardPart8(in, grad, scale, 0, D)
 	}
 	// vicreg.loss:23: cov      = sum(a, b | a != b: cx[a, b]^2) / D + sum(a, b | a != b: cy[a, b]^2) / D
 	{
@@ -591,7 +666,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 6,
+			group: 9,
 			in:    in,
 			n:     D,
 			parts: min(ws.pool.Workers(), D),
@@ -601,89 +676,62 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart6(in, grad, scale, 0, D)
+		ws.backwardPart9(in, grad, scale, 0, D)
 	}
 	// vicreg.loss:22: cy[a, b] = sum(i: (y[i, a] - my[a]) * (y[i, b] - my[b])) / max(N - 1, 1)
+	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 10,
+			in:    in,
+			n:     D,
+			parts: min(ws.pool.Workers(), D),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart10(in, grad, scale, 0, D)
+	}
+	// vicreg.loss:22: cy[a, b] = sum(i: (y[i, a] - my[a]) * (y[i, b] - my[b])) / max(N - 1, 1)
+	lossrt.FlushSubnormals(adjCySum)
+	ws.gemm.NT(N, D, D, cySumLhs, D, adjCySum, D, adjCySumLhs, D)
+	ws.gemm.NN(N, D, D, cySumLhs, D, adjCySum, D, adjCySumLhs, D)
+	// vicreg.loss:22: cy[a, b] = sum(i: (y[i, a] - my[a]) * (y[i, b] - my[b])) / max(N - 1, 1)
+	for i := 0; i < N; i++ {
+		for a := 0; a < D; a++ {
+			g1 := float64(adjCySumLhs[i*D+a])
+			adjY[i*D+a] += float32(g1)
+			adjMy[a] -= g1
+		}
+	}
 	// vicreg.loss:21: cx[a, b] = sum(i: (x[i, a] - mx[a]) * (x[i, b] - mx[b])) / max(N - 1, 1)
-	for a := 0; a < D; a++ {
-		for b := 0; b < D; b++ {
-			adjCySum[a*D+b] += adjCy[a*D+b] / lossrt.Max(float64(N)-1, 1)
-			adjCxSum[a*D+b] += adjCx[a*D+b] / lossrt.Max(float64(N)-1, 1)
-			{
-				g1 := adjCySum[a*D+b]
-				h1 := my[b]
-				h2 := my[a]
-				g1b := adjCxSum[a*D+b]
-				h3 := mx_[b]
-				h4 := mx_[a]
-				if g1 != 0 || g1b != 0 {
-					i := 0
-					for ; i+4 <= N; i += 4 {
-						g2 := g1 * (float64(y[i*D+b]) - h1)
-						adjY[i*D+a] += float32(g2)
-						adjMy[a] -= g2
-						g3 := g1 * (float64(y[i*D+a]) - h2)
-						adjY[i*D+b] += float32(g3)
-						adjMy[b] -= g3
-						g2b := g1b * (float64(x[i*D+b]) - h3)
-						adjX[i*D+a] += float32(g2b)
-						adjMx[a] -= g2b
-						g3b := g1b * (float64(x[i*D+a]) - h4)
-						adjX[i*D+b] += float32(g3b)
-						adjMx[b] -= g3b
-						g2_1 := g1 * (float64(y[(i+1)*D+b]) - h1)
-						adjY[(i+1)*D+a] += float32(g2_1)
-						adjMy[a] -= g2_1
-						g3_1 := g1 * (float64(y[(i+1)*D+a]) - h2)
-						adjY[(i+1)*D+b] += float32(g3_1)
-						adjMy[b] -= g3_1
-						g2b_1 := g1b * (float64(x[(i+1)*D+b]) - h3)
-						adjX[(i+1)*D+a] += float32(g2b_1)
-						adjMx[a] -= g2b_1
-						g3b_1 := g1b * (float64(x[(i+1)*D+a]) - h4)
-						adjX[(i+1)*D+b] += float32(g3b_1)
-						adjMx[b] -= g3b_1
-						g2_2 := g1 * (float64(y[(i+2)*D+b]) - h1)
-						adjY[(i+2)*D+a] += float32(g2_2)
-						adjMy[a] -= g2_2
-						g3_2 := g1 * (float64(y[(i+2)*D+a]) - h2)
-						adjY[(i+2)*D+b] += float32(g3_2)
-						adjMy[b] -= g3_2
-						g2b_2 := g1b * (float64(x[(i+2)*D+b]) - h3)
-						adjX[(i+2)*D+a] += float32(g2b_2)
-						adjMx[a] -= g2b_2
-						g3b_2 := g1b * (float64(x[(i+2)*D+a]) - h4)
-						adjX[(i+2)*D+b] += float32(g3b_2)
-						adjMx[b] -= g3b_2
-						g2_3 := g1 * (float64(y[(i+3)*D+b]) - h1)
-						adjY[(i+3)*D+a] += float32(g2_3)
-						adjMy[a] -= g2_3
-						g3_3 := g1 * (float64(y[(i+3)*D+a]) - h2)
-						adjY[(i+3)*D+b] += float32(g3_3)
-						adjMy[b] -= g3_3
-						g2b_3 := g1b * (float64(x[(i+3)*D+b]) - h3)
-						adjX[(i+3)*D+a] += float32(g2b_3)
-						adjMx[a] -= g2b_3
-						g3b_3 := g1b * (float64(x[(i+3)*D+a]) - h4)
-						adjX[(i+3)*D+b] += float32(g3b_3)
-						adjMx[b] -= g3b_3
-					}
-					for ; i < N; i++ {
-						g2 := g1 * (float64(y[i*D+b]) - h1)
-						adjY[i*D+a] += float32(g2)
-						adjMy[a] -= g2
-						g3 := g1 * (float64(y[i*D+a]) - h2)
-						adjY[i*D+b] += float32(g3)
-						adjMy[b] -= g3
-						g2b := g1b * (float64(x[i*D+b]) - h3)
-						adjX[i*D+a] += float32(g2b)
-						adjMx[a] -= g2b
-						g3b := g1b * (float64(x[i*D+a]) - h4)
-						adjX[i*D+b] += float32(g3b)
-						adjMx[b] -= g3b
-					}
-				}
-			}
+	if D*D >= 65536 && D > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 11,
+			in:    in,
+			n:     D,
+			parts: min(ws.pool.Workers(), D),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart11(in, grad, scale, 0, D)
+	}
+	// vicreg.loss:21: cx[a, b] = sum(i: (x[i, a] - mx[a]) * (x[i, b] - mx[b])) / max(N - 1, 1)
+	lossrt.FlushSubnormals(adjCxSum)
+	ws.gemm.NT(N, D, D, cxSumLhs, D, adjCxSum, D, adjCxSumLhs, D)
+	ws.gemm.NN(N, D, D, cxSumLhs, D, adjCxSum, D, adjCxSumLhs, D)
+	// vicreg.loss:21: cx[a, b] = sum(i: (x[i, a] - mx[a]) * (x[i, b] - mx[b])) / max(N - 1, 1)
+	for i := 0; i < N; i++ {
+		for a := 0; a < D; a++ {
+			g1 := float64(adjCxSumLhs[i*D+a])
+			adjX[i*D+a] += float32(g1)
+			adjMx[a] -= g1
 		}
 	}
 	// vicreg.loss:20: var      = mean(k: relu(1 - sqrt(vx[k] + 0.0001))) / 2 + mean(k: relu(1 - sqrt(vy[k] + 0.0001))) / 2
@@ -692,9 +740,9 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		adjVarSum[0] += g1
 		adjVarSum2[0] += g1
 		{
-			h5 := adjVarSum2[0]
-			h6 := adjVarSum[0]
-			if h5 != 0 || h6 != 0 {
+			h1 := adjVarSum2[0]
+			h2 := adjVarSum[0]
+			if h1 != 0 || h2 != 0 {
 				vyRow := vy[:D]
 				adjVyRow := adjVy[:D]
 				vxRow := vx[:D]
@@ -706,27 +754,27 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 					vx4 := vxRow[k : k+4 : k+4]
 					adjVx4 := adjVxRow[k : k+4 : k+4]
 					g1b := lossrt.Sqrt(vy4[0] + 0.0001)
-					adjVy4[0] += lossrt.SqrtAdj(-lossrt.Select(1-g1b > 0, h5, 0), g1b)
+					adjVy4[0] += lossrt.SqrtAdj(-lossrt.Select(1-g1b > 0, h1, 0), g1b)
 					g1c := lossrt.Sqrt(vx4[0] + 0.0001)
-					adjVx4[0] += lossrt.SqrtAdj(-lossrt.Select(1-g1c > 0, h6, 0), g1c)
+					adjVx4[0] += lossrt.SqrtAdj(-lossrt.Select(1-g1c > 0, h2, 0), g1c)
 					g1b_1 := lossrt.Sqrt(vy4[1] + 0.0001)
-					adjVy4[1] += lossrt.SqrtAdj(-lossrt.Select(1-g1b_1 > 0, h5, 0), g1b_1)
+					adjVy4[1] += lossrt.SqrtAdj(-lossrt.Select(1-g1b_1 > 0, h1, 0), g1b_1)
 					g1c_1 := lossrt.Sqrt(vx4[1] + 0.0001)
-					adjVx4[1] += lossrt.SqrtAdj(-lossrt.Select(1-g1c_1 > 0, h6, 0), g1c_1)
+					adjVx4[1] += lossrt.SqrtAdj(-lossrt.Select(1-g1c_1 > 0, h2, 0), g1c_1)
 					g1b_2 := lossrt.Sqrt(vy4[2] + 0.0001)
-					adjVy4[2] += lossrt.SqrtAdj(-lossrt.Select(1-g1b_2 > 0, h5, 0), g1b_2)
+					adjVy4[2] += lossrt.SqrtAdj(-lossrt.Select(1-g1b_2 > 0, h1, 0), g1b_2)
 					g1c_2 := lossrt.Sqrt(vx4[2] + 0.0001)
-					adjVx4[2] += lossrt.SqrtAdj(-lossrt.Select(1-g1c_2 > 0, h6, 0), g1c_2)
+					adjVx4[2] += lossrt.SqrtAdj(-lossrt.Select(1-g1c_2 > 0, h2, 0), g1c_2)
 					g1b_3 := lossrt.Sqrt(vy4[3] + 0.0001)
-					adjVy4[3] += lossrt.SqrtAdj(-lossrt.Select(1-g1b_3 > 0, h5, 0), g1b_3)
+					adjVy4[3] += lossrt.SqrtAdj(-lossrt.Select(1-g1b_3 > 0, h1, 0), g1b_3)
 					g1c_3 := lossrt.Sqrt(vx4[3] + 0.0001)
-					adjVx4[3] += lossrt.SqrtAdj(-lossrt.Select(1-g1c_3 > 0, h6, 0), g1c_3)
+					adjVx4[3] += lossrt.SqrtAdj(-lossrt.Select(1-g1c_3 > 0, h2, 0), g1c_3)
 				}
 				for ; k < D; k++ {
 					g1b := lossrt.Sqrt(vyRow[k] + 0.0001)
-					adjVyRow[k] += lossrt.SqrtAdj(-lossrt.Select(1-g1b > 0, h5, 0), g1b)
+					adjVyRow[k] += lossrt.SqrtAdj(-lossrt.Select(1-g1b > 0, h1, 0), g1b)
 					g1c := lossrt.Sqrt(vxRow[k] + 0.0001)
-					adjVxRow[k] += lossrt.SqrtAdj(-lossrt.Select(1-g1c > 0, h6, 0), g1c)
+					adjVxRow[k] += lossrt.SqrtAdj(-lossrt.Select(1-g1c > 0, h2, 0), g1c)
 				}
 			}
 		}
@@ -738,7 +786,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if D*N >= 65536 && D > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 7,
+			group: 12,
 			in:    in,
 			n:     D,
 			parts: min(ws.pool.Workers(), D),
@@ -748,7 +796,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart7(in, grad, scale, 0, D)
+		ws.backwardPart12(in, grad, scale, 0, D)
 	}
 	// vicreg.loss:15: inv      = mean(i, k: (x[i, k] - y[i, k])^2)
 	{
@@ -763,7 +811,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 8,
+			group: 13,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -773,7 +821,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart8(in, grad, scale, 0, N)
+		ws.backwardPart13(in, grad, scale, 0, N)
 	}
 }
 
@@ -864,46 +912,58 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
-	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	y := in.Y
 	mx_ := ws.mx_
-	my := ws.my
-	cxSum := ws.cxSum
-	cx := ws.cx
-	cySum := ws.cySum
-	cy := ws.cy
-	for a := lo; a < hi; a++ {
-		for b := 0; b < D; b++ {
-			{
-				var acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 float64
-				i := 0
-				for ; i+4 <= N; i += 4 {
-					acc0 += (float64(x[i*D+a]) - mx_[a]) * (float64(x[i*D+b]) - mx_[b])
-					acc4 += (float64(y[i*D+a]) - my[a]) * (float64(y[i*D+b]) - my[b])
-					acc1 += (float64(x[(i+1)*D+a]) - mx_[a]) * (float64(x[(i+1)*D+b]) - mx_[b])
-					acc5 += (float64(y[(i+1)*D+a]) - my[a]) * (float64(y[(i+1)*D+b]) - my[b])
-					acc2 += (float64(x[(i+2)*D+a]) - mx_[a]) * (float64(x[(i+2)*D+b]) - mx_[b])
-					acc6 += (float64(y[(i+2)*D+a]) - my[a]) * (float64(y[(i+2)*D+b]) - my[b])
-					acc3 += (float64(x[(i+3)*D+a]) - mx_[a]) * (float64(x[(i+3)*D+b]) - mx_[b])
-					acc7 += (float64(y[(i+3)*D+a]) - my[a]) * (float64(y[(i+3)*D+b]) - my[b])
-				}
-				for ; i < N; i++ {
-					acc0 += (float64(x[i*D+a]) - mx_[a]) * (float64(x[i*D+b]) - mx_[b])
-					acc4 += (float64(y[i*D+a]) - my[a]) * (float64(y[i*D+b]) - my[b])
-				}
-				cxSum[a*D+b] = (acc0 + acc1) + (acc2 + acc3)
-				cySum[a*D+b] = (acc4 + acc5) + (acc6 + acc7)
-			}
-			cx[a*D+b] = cxSum[a*D+b] / lossrt.Max(float64(N)-1, 1)
-			cy[a*D+b] = cySum[a*D+b] / lossrt.Max(float64(N)-1, 1)
+	cxSumLhs := ws.cxSumLhs
+	for i := lo; i < hi; i++ {
+		for a := 0; a < D; a++ {
+			cxSumLhs[i*D+a] = lossrt.Narrow32(float64(x[i*D+a]) - mx_[a])
 		}
 	}
 }
 
 // forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	cxSum := ws.cxSum
+	cx := ws.cx
+	for a := lo; a < hi; a++ {
+		for b := 0; b < D; b++ {
+			cx[a*D+b] = float64(cxSum[a*D+b]) / lossrt.Max(float64(N)-1, 1)
+		}
+	}
+}
+
+// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	D := ws.dims.D
+	y := in.Y
+	my := ws.my
+	cySumLhs := ws.cySumLhs
+	for i := lo; i < hi; i++ {
+		for a := 0; a < D; a++ {
+			cySumLhs[i*D+a] = lossrt.Narrow32(float64(y[i*D+a]) - my[a])
+		}
+	}
+}
+
+// forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	cySum := ws.cySum
+	cy := ws.cy
+	for a := lo; a < hi; a++ {
+		for b := 0; b < D; b++ {
+			cy[a*D+b] = float64(cySum[a*D+b]) / lossrt.Max(float64(N)-1, 1)
+		}
+	}
+}
+
+// forwardPart6 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	cx := ws.cx
 	covSumPart := ws.covSumPart
@@ -919,8 +979,8 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
-func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// forwardPart7 runs a group of the forward pass on the outer range [lo, hi).
+func (ws *Workspace32) forwardPart7(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	cy := ws.cy
 	covSum2Part := ws.covSum2Part
@@ -936,8 +996,8 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 	}
 }
 
-// backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	cy := ws.cy
 	adjCy := ws.adjCy
@@ -952,8 +1012,8 @@ func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	cx := ws.cx
 	adjCx := ws.adjCx
@@ -968,8 +1028,34 @@ func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart7(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart10 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart10(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	adjCySum := ws.adjCySum
+	adjCy := ws.adjCy
+	for a := lo; a < hi; a++ {
+		for b := 0; b < D; b++ {
+			adjCySum[a*D+b] += float32(adjCy[a*D+b] / lossrt.Max(float64(N)-1, 1))
+		}
+	}
+}
+
+// backwardPart11 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart11(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
+	D := ws.dims.D
+	adjCxSum := ws.adjCxSum
+	adjCx := ws.adjCx
+	for a := lo; a < hi; a++ {
+		for b := 0; b < D; b++ {
+			adjCxSum[a*D+b] += float32(adjCx[a*D+b] / lossrt.Max(float64(N)-1, 1))
+		}
+	}
+}
+
+// backwardPart12 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart12(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
@@ -1069,8 +1155,8 @@ func (ws *Workspace32) backwardPart7(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart13 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart13(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	x := in.X
 	y := in.Y
@@ -1116,13 +1202,23 @@ func (p *parts32) RunPart(part int) {
 	case 4:
 		p.ws.forwardPart4(p.in, p.grad, p.scale, lo, hi)
 	case 5:
-		p.ws.backwardPart5(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart5(p.in, p.grad, p.scale, lo, hi)
 	case 6:
-		p.ws.backwardPart6(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart6(p.in, p.grad, p.scale, lo, hi)
 	case 7:
-		p.ws.backwardPart7(p.in, p.grad, p.scale, lo, hi)
+		p.ws.forwardPart7(p.in, p.grad, p.scale, lo, hi)
 	case 8:
 		p.ws.backwardPart8(p.in, p.grad, p.scale, lo, hi)
+	case 9:
+		p.ws.backwardPart9(p.in, p.grad, p.scale, lo, hi)
+	case 10:
+		p.ws.backwardPart10(p.in, p.grad, p.scale, lo, hi)
+	case 11:
+		p.ws.backwardPart11(p.in, p.grad, p.scale, lo, hi)
+	case 12:
+		p.ws.backwardPart12(p.in, p.grad, p.scale, lo, hi)
+	case 13:
+		p.ws.backwardPart13(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

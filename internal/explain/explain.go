@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/lossgen/lossgen/autodiff"
+	"github.com/lossgen/lossgen/compiler"
 	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/ir"
 )
@@ -83,8 +83,7 @@ func LoadWith(filename string, src []byte, include []string) (*Explanation, erro
 	if err != nil {
 		return nil, err
 	}
-	ir.SplitScalarReductions(prog)
-	if err := autodiff.Differentiate(prog); err != nil {
+	if err := compiler.Middle(prog); err != nil {
 		return nil, err
 	}
 	x := &Explanation{spec: spec, prog: prog, file: filepath.Base(filename), owner: map[*ir.Tensor]*dsl.Def{}, group: map[*dsl.Def]string{}}

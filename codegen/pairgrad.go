@@ -1,0 +1,195 @@
+package codegen
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/lossgen/lossgen/ir"
+)
+
+// The adjoint of pairwise squared distances. For
+//
+//	d[i, j] = sum(k: (a[i, k] - b[j, k])^2)
+//
+// autodiff derives, per pair, g := adj(d[i, j])·2·(a[i, k] − b[j, k]),
+// adj(a[i, k]) += g, adj(b[j, k]) −= g. When every pair has an adjoint (a
+// softmax or an exponential over all pairs: align-uniform, proxy-NCA) that
+// is n·m row updates; the same sum is also two matrix products and a row
+// scaling (lossrt.SqDistGrad), which the runtime picks from the number of
+// nonzero entries of adj(d) on each call. Batch-hard mining leaves two per
+// row, and keeps its row updates.
+
+// pairGrad is a recognised pairwise-distance adjoint.
+type pairGrad struct {
+	adj      *ir.AdjointOp
+	a, b     *ir.Load // rows a[i, k] and b[j, k]
+	scale    float64  // the constant times adj(d[i, j])
+	toA, toB bool     // which rows receive a gradient
+}
+
+// pairwiseRows matches the forward form: an unfiltered sum over one
+// variable k of (a[i, k] − b[j, k])², d rank 2 at [i, j], a and b whole
+// real tensors of rank 2. It is structural: it holds in every float type.
+func pairwiseRows(op *ir.Op) (a, b *ir.Load, ok bool) {
+	if op.Kind != ir.Reduce || op.Red != "sum" || op.Filter != nil || len(op.RVars) != 1 ||
+		len(op.Index) != 2 || op.Body == nil {
+		return nil, nil, false
+	}
+	c := newRowCtx(op.RVars[0], op.Body.Stmts)
+	e := c.resolve(op.Body.Result)
+	var diff ir.Expr
+	switch x := e.(type) {
+	case *ir.Binary:
+		if x.Op == "*" && exprEqual(x.X, x.Y) {
+			diff = x.X
+		}
+	case *ir.Call:
+		if x.Fn == "pow" && len(x.Args) == 2 {
+			if k, isConst := x.Args[1].(*ir.Const); isConst && k.Value == 2 {
+				diff = x.Args[0]
+			}
+		}
+	}
+	if diff == nil {
+		return nil, nil, false
+	}
+	a, b, ok = c.diff(diff)
+	if !ok || !wholeRow(a, op.Index[0], op.RVars[0]) || !wholeRow(b, op.Index[1], op.RVars[0]) {
+		return nil, nil, false
+	}
+	return a, b, true
+}
+
+// wholeRow reports whether ld reads a whole rank-2 real tensor at [v, k].
+func wholeRow(ld *ir.Load, v, k *ir.Var) bool {
+	if ld.Tensor.Int || len(ld.Index) != 2 {
+		return false
+	}
+	x, ok1 := ld.Index[0].(*ir.VarVal)
+	y, ok2 := ld.Index[1].(*ir.VarVal)
+	return ok1 && ok2 && x.Var == v && y.Var == k && ld.Tensor.Shape[0] == v.Range && ld.Tensor.Shape[1] == k.Range
+}
+
+// isPairwiseAdjoint reports whether u is the adjoint of a pairwise
+// distance: it runs as a group of its own, after adj(d) is complete.
+func isPairwiseAdjoint(u unit) bool {
+	if u.adj == nil {
+		return false
+	}
+	_, ok := pairGradOf(u.adj)
+	return ok
+}
+
+// pairGradOf recognises the adjoint block autodiff derives for the
+// pairwise form.
+func pairGradOf(adj *ir.AdjointOp) (pairGrad, bool) {
+	op := adj.Fwd
+	a, b, ok := pairwiseRows(op)
+	if !ok {
+		return pairGrad{}, false
+	}
+	p := pairGrad{adj: adj, a: a, b: b}
+	c := newRowCtx(op.RVars[0], adj.Block.Stmts)
+	// The one value accumulated: adj(d[i, j])·scale·(a − b).
+	isValue := func(e ir.Expr) bool {
+		m, ok := e.(*ir.Binary)
+		if !ok || m.Op != "*" || !exprEqual(m.Y, &ir.Binary{Op: "-", X: a, Y: b}) {
+			return false
+		}
+		s, ok := m.X.(*ir.Binary)
+		if !ok || s.Op != "*" {
+			return false
+		}
+		g, ok1 := s.X.(*ir.AdjLoad)
+		k, ok2 := s.Y.(*ir.Const)
+		if !ok1 || !ok2 || g.Tensor != op.Target || !pointwise(access{t: g.Tensor, adj: true, idx: g.Index}, op) {
+			return false
+		}
+		if p.scale != 0 && p.scale != k.Value {
+			return false
+		}
+		p.scale = k.Value
+		return true
+	}
+	for _, s := range adj.Block.Stmts {
+		acc, ok := s.(*ir.Accum)
+		if !ok {
+			continue // locals, resolved where they are read
+		}
+		v := c.resolve(acc.Value)
+		target := &ir.Load{Tensor: acc.Tensor, Index: acc.Index}
+		switch u, neg := v.(*ir.Unary); {
+		case !neg && isValue(v) && exprEqual(target, a) && !p.toA:
+			p.toA = true
+		case neg && u.Op == "-" && isValue(u.X) && exprEqual(target, b) && !p.toB:
+			p.toB = true
+		default:
+			return pairGrad{}, false
+		}
+	}
+	return p, p.toA || p.toB
+}
+
+// pairGrads names the workspace's lossrt.SqDistGrad for each pairwise
+// adjoint.
+func pairGrads(p *ir.Program, n *names) map[*ir.AdjointOp]string {
+	out := map[*ir.AdjointOp]string{}
+	for _, adj := range p.Backward {
+		if _, ok := pairGradOf(adj); ok {
+			out[adj] = n.local(n.tensor[adj.Fwd.Target] + "Grad")
+		}
+	}
+	return out
+}
+
+// pairwiseOperands lists the intermediates read as rows of a pairwise
+// distance: they are stored in the kernel's type, as inputs are, so that
+// the distance kernels and the products of the adjoint read them as they
+// are.
+//
+// Only intermediates that elementwise maps write qualify (a map narrows as
+// it stores); the rows of a distance between any other intermediate and an
+// input have two types, and that distance runs as loops.
+func pairwiseOperands(p *ir.Program, narrow map[*ir.Tensor]bool) {
+	maps := mapTargets(p)
+	for _, op := range p.Forward {
+		if a, b, ok := pairwiseRows(op); ok {
+			for _, t := range []*ir.Tensor{a.Tensor, b.Tensor} {
+				if t.Kind == ir.Temp && maps[t] {
+					narrow[t] = true
+				}
+			}
+		}
+	}
+}
+
+// pairGradGroup emits a pairwise adjoint as one lossrt.SqDistGrad call;
+// ok is false when u is not one, or when the types do not fit the call (it
+// takes adj(d) in float64 and the rows in the kernel's type).
+func (f *fn) pairGradGroup(u unit) ([]jen.Code, bool) {
+	if u.adj == nil {
+		return nil, false
+	}
+	field, ok := f.g.pairGrad[u.adj]
+	if !ok {
+		return nil, false
+	}
+	p, _ := pairGradOf(u.adj)
+	d := p.adj.Fwd.Target
+	if f.g.typ.name != calc && (f.g.stored(d) || !f.g.stored(p.a.Tensor) || !f.g.stored(p.b.Tensor)) {
+		return nil, false // adj(d) is taken in float64, the rows in the kernel's type
+	}
+	rows := func(to bool, t *ir.Tensor) jen.Code {
+		if !to {
+			return jen.Nil()
+		}
+		return jen.Id(f.useAdj(t))
+	}
+	j := p.adj.Fwd.Index[1]
+	call := jen.Id("ws").Dot(field).Dot("Accumulate").Call(
+		jen.Id("ws").Dot("gemm"),
+		rows(p.toA, p.a.Tensor), rows(p.toB, p.b.Tensor),
+		jen.Lit(p.scale), jen.Id(f.useAdj(d)), jen.Id(f.useSize(j.Range)),
+		jen.Id(f.useTensor(p.a.Tensor)), jen.Id(f.useTensor(p.b.Tensor)),
+		jen.Id(f.useSize(p.adj.Fwd.RVars[0].Range)))
+	return []jen.Code{call}, true
+}

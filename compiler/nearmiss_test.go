@@ -1,0 +1,102 @@
+package compiler_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lossgen/lossgen/compiler"
+)
+
+// kernelCall matches a call into the runtime's kernels in generated code:
+// a matrix product in one of its forms, a pairwise distance's adjoint, or a
+// lossrt function other than the constructors, checks and conversions every
+// package calls.
+var kernelCall = regexp.MustCompile(`ws\.gemm\.(?:NT|NN|TN)\b|lossrt\.([A-Z]\w*)\(|ws\.\w+\.(Accumulate)\(`)
+
+// kernels lists, sorted, the runtime kernel calls in a generated file.
+func kernels(src []byte) []string {
+	var out []string
+	for _, m := range kernelCall.FindAllSubmatch(src, -1) {
+		name := string(m[0])
+		if len(m[1]) > 0 {
+			fn := string(m[1])
+			if strings.HasPrefix(fn, "New") || strings.HasPrefix(fn, "Check") || strings.HasSuffix(fn, "Error") ||
+				fn == "Narrow32" || fn == "FlushSubnormals" {
+				continue
+			}
+		}
+		if len(m[2]) > 0 {
+			name = "SqDistGrad.Accumulate"
+		}
+		out = append(out, strings.TrimSuffix(name, "("))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nearMissFamilies holds, for each family of compiler/testdata/nearmiss
+// (the specs named <family>_<variant>.loss, the same loss spelled
+// differently), kernels every variant's float32 and float64 code must call:
+// equal kernel lists alone would also pass if every variant fell back to
+// loops alike.
+var nearMissFamilies = map[string][]string{
+	"lse_scaled":     {"lossrt.LogSumExpKeep"},
+	"scaled_product": {"ws.gemm.NT", "ws.gemm.NN", "ws.gemm.TN", "lossrt.LogSumExpKeep"},
+	"cosine":         {"ws.gemm.NT", "ws.gemm.NN", "ws.gemm.TN"},
+	"covariance":     {"ws.gemm.NT", "ws.gemm.NN", "ws.gemm.TN"},
+	"pairdist":       {"lossrt.SqDistMatrix", "SqDistGrad.Accumulate"},
+	"commuted":       {"ws.gemm.NT", "ws.gemm.NN", "ws.gemm.TN"},
+	"rank3":          {"ws.gemm.NT", "ws.gemm.NN", "ws.gemm.TN", "lossrt.LogSumExpKeep"},
+}
+
+// TestNearMissesShareKernels compiles every spelling of each near-miss
+// family and requires the same runtime kernels, in the same numbers, for
+// each: a formula must not get faster or slower because of how it is
+// written.
+func TestNearMissesShareKernels(t *testing.T) {
+	paths, err := filepath.Glob("testdata/nearmiss/*.loss")
+	require.NoError(t, err)
+	families := map[string][]string{}
+	for _, p := range paths {
+		base := strings.TrimSuffix(filepath.Base(p), ".loss")
+		fam := base[:strings.LastIndex(base, "_")]
+		families[fam] = append(families[fam], p)
+	}
+	require.Len(t, families, len(nearMissFamilies), "every family in testdata/nearmiss needs its required kernels here")
+	for fam, members := range families {
+		t.Run(fam, func(t *testing.T) {
+			required, ok := nearMissFamilies[fam]
+			require.True(t, ok, "family %s has no required kernels", fam)
+			require.GreaterOrEqual(t, len(members), 2, "a family needs two spellings")
+			for _, typ := range []string{"float32", "float64"} {
+				var first []string
+				for n, p := range members {
+					src, err := os.ReadFile(p)
+					require.NoError(t, err)
+					files, err := compiler.Compile(p, src, compiler.Options{Types: []string{typ}})
+					require.NoError(t, err)
+					var got []string
+					for _, f := range files {
+						if strings.HasSuffix(f.Name, "_"+typ+".go") {
+							got = kernels(f.Content)
+						}
+					}
+					for _, k := range required {
+						require.Contains(t, got, k, "%s (%s) does not call %s", p, typ, k)
+					}
+					if n == 0 {
+						first = got
+						continue
+					}
+					require.Equal(t, first, got, "%s and %s (%s) call different kernels", members[0], p, typ)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,33 @@
+package ir
+
+// Canonicalize rewrites the forward Ops of a lowered program into the
+// forms the code generator's kernels take, so that a formula reaches the
+// same kernel however it is written:
+//
+//  1. factors that do not depend on a sum's reduction variables are pulled
+//     out of it (factor.go);
+//  2. the operands of products, squared distances and logsumexps that are
+//     expressions rather than tensors are computed once into temporaries
+//     where they are reused (prologue.go).
+//
+// It runs after lowering and before differentiation, so the adjoint of the
+// canonical form is derived, not recognised. Update rules are not touched.
+func Canonicalize(p *Program) {
+	fresh := newNamer(p).fresh
+	var fwd []*Op
+	added := map[*Tensor][]*Tensor{}
+	for _, op := range p.Forward {
+		ops := pullFactors(op, fresh)
+		for _, o := range ops[:len(ops)-1] {
+			added[op.Target] = append(added[op.Target], o.Target)
+		}
+		fwd = append(fwd, ops...)
+	}
+	p.Forward = fwd
+	var temps []*Tensor
+	for _, t := range p.Temps {
+		temps = append(append(temps, added[t]...), t)
+	}
+	p.Temps = temps
+	materialiseOperands(p, fresh)
+}

@@ -1,0 +1,163 @@
+package ir_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lossgen/lossgen/dsl"
+	"github.com/lossgen/lossgen/ir"
+)
+
+// canonical lowers and canonicalises a spec and returns its forward Ops as
+// Dump prints them.
+func canonical(t *testing.T, src string) string {
+	t.Helper()
+	prog, err := dsl.LoadOpts("t.loss", []byte(src), dsl.LoadOptions{})
+	require.NoError(t, err)
+	p, err := ir.Lower(prog)
+	require.NoError(t, err)
+	ir.Canonicalize(p)
+	// Every forward Op's target is in Temps, in evaluation order.
+	var order []string
+	for _, op := range p.Forward {
+		order = append(order, op.Target.Name)
+	}
+	var temps []string
+	for _, tt := range p.Temps {
+		if tt.ArgOf == nil {
+			temps = append(temps, tt.Name)
+		}
+	}
+	require.Equal(t, order, temps, "Temps must list the forward targets in evaluation order")
+	return strings.TrimPrefix(ir.Dump(p), "loss t\n")
+}
+
+func TestCanonicalize(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, want string
+	}{{
+		name: "invariant factors leave a sum",
+		body: `param s = 2
+    input x[N, D]
+    input w[C, D]
+    input n[N]
+    z[i, c] = sum(k: -s * x[i, k] * w[c, k] / n[i])
+    loss = sum(i, c: z[i, c])`,
+		want: `forward z_unscaled[i,c] = sum(k)
+    = (x[i,k] * w[c,k])
+forward z[i,c] = map
+    = (-(($s * z_unscaled[i,c]) / n[i]))
+`,
+	}, {
+		name: "a filtered sum keeps its factors",
+		body: `param s = 2
+    input x[N, D]
+    z[i] = sum(k | k != 0: s * x[i, k])
+    loss = sum(i: z[i])`,
+		want: `forward z[i] = sum(k)
+    | (k != 0)
+    = ($s * x[i,k])
+`,
+	}, {
+		name: "a scalar sum keeps its factors",
+		body: `param s = 2
+    input x[N]
+    loss = sum(i: s * x[i])`,
+		want: `forward loss[] = sum(i)
+    = ($s * x[i])
+`,
+	}, {
+		name: "the sides of a product become operands, shared when equal",
+		body: `input x[N, D]
+    m[k] = mean(i: x[i, k])
+    c[a, b] = sum(i: (x[i, a] - m[a]) * (x[i, b] - m[b]))
+    loss = sum(a, b: c[a, b])`,
+		want: `forward c_lhs[i,a] = map
+    = (x[i,a] - m[a])
+forward c[a,b] = sum(i)
+    = (c_lhs[i,a] * c_lhs[i,b])
+`,
+	}, {
+		name: "a spec's own definition is an operand",
+		body: `input x[N, D]
+    m[k] = mean(i: x[i, k])
+    xc[i, k] = x[i, k] - m[k]
+    c[a, b] = sum(i: (x[i, a] - m[a]) * xc[i, b])
+    loss = sum(a, b: c[a, b])`,
+		want: `forward c[a,b] = sum(i)
+    = (xc[i,a] * xc[i,b])
+`,
+	}, {
+		name: "no kernel takes L[k, i] with R[j, k]: L is copied the other way",
+		body: `input x[D, N]
+    input w[C, D]
+    z[i, c] = sum(k: 2 * x[k, i] * w[c, k])
+    loss = sum(i, c: z[i, c])`,
+		want: `forward z_lhs[i,k] = map
+    = x[k,i]
+forward z_unscaled[i,c] = sum(k)
+    = (z_lhs[i,k] * w[c,k])
+forward z[i,c] = map
+    = (2 * z_unscaled[i,c])
+`,
+	}, {
+		name: "an expression side stored the other way",
+		body: `input x[D, N]
+    input w[C, D]
+    z[i, c] = sum(k: (x[k, i] + 1) * w[c, k])
+    loss = sum(i, c: z[i, c])`,
+		want: `forward z_lhs[i,k] = map
+    = (x[k,i] + 1)
+forward z[i,c] = sum(k)
+    = (z_lhs[i,k] * w[c,k])
+`,
+	}, {
+		name: "pairwise squared distances of expressions",
+		body: `input x[N, D]
+    input p[C, D]
+    n[i] = sqrt(sum(k: x[i, k]^2))
+    d[i, c] = sum(k: (p[c, k] - x[i, k] / n[i])^2)
+    loss = sum(i, c: d[i, c])`,
+		want: `forward d_lhs[i,k] = map
+    = (x[i,k] / n[i])
+forward d[i,c] = sum(k)
+    = pow((d_lhs[i,k] - p[c,k]), 2)
+`,
+	}, {
+		name: "a row-wise distance reads an operand materialised later in the spec",
+		body: `input x[N, D]
+    input y[N, D]
+    n[i] = sqrt(sum(k: x[i, k]^2))
+    a[i] = sum(k: (x[i, k] / n[i] - y[i, k])^2)
+    d[i, j] = sum(k: (x[i, k] / n[i] - x[j, k] / n[j])^2)
+    loss = sum(i: a[i]) + sum(i, j: d[i, j])`,
+		want: `forward d_lhs[i,k] = map
+    = (x[i,k] / n[i])
+forward a[i] = sum(k)
+    = pow((d_lhs[i,k] - y[i,k]), 2)
+`,
+	}, {
+		name: "a logsumexp's argument, under the one filter its kernel applies",
+		body: `param t = 0.1
+    input x[N, N]
+    a[i] = logsumexp(j | j != i: x[i, j] / t)
+    b[i] = logsumexp(j | j < i: x[i, j] / t)
+    loss = sum(i: a[i] + b[i])`,
+		want: `forward a_arg[i,j] = map
+    = (x[i,j] / $t)
+forward a[i] = logsumexp(j)
+    | (j != i)
+    = a_arg[i,j]
+forward b[i] = logsumexp(j)
+    | (j < i)
+    = (x[i,j] / $t)
+`,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := canonical(t, "loss t {\n    "+tc.body+"\n}\n")
+			require.Contains(t, got, tc.want)
+		})
+	}
+}
