@@ -278,7 +278,7 @@ func (f *fn) forwardInner(op *ir.Op) []jen.Code {
 	case op.Red == "max" || op.Red == "min":
 		return f.extremumForward(op)
 	case op.Red == "logsumexp":
-		if ld, skip, ok := lseRowOf(op); ok && (skip == nil || f.g.keep[op].exp != "") {
+		if ld, skip, ok := lseRowOf(op, f.g.p.Gathers); ok && (skip == nil || f.g.keep[op].exp != "") {
 			return f.lseRowForward(op, ld)
 		}
 		return f.lseForward(op)

@@ -53,16 +53,17 @@ func dependsOn(e ir.Expr, k *ir.Var) bool {
 }
 
 // lseRowOf recognises a logsumexp that can run as a row kernel: over the
-// whole row, or (skip != nil) over the row but its element at index skip,
-// the filter j != i of a softmax over the other samples of a batch.
-func lseRowOf(op *ir.Op) (ld *ir.Load, skip *ir.Var, ok bool) {
+// whole row, or (skip != nil) over the row but its element at index skip:
+// the filter j != i of a softmax over the other samples of a batch, or
+// c != labels[i] of one over the classes other than the target (NCA).
+func lseRowOf(op *ir.Op, gathers []ir.Gather) (ld *ir.Load, skip ir.Expr, ok bool) {
 	if op.Kind != ir.Reduce || op.Red != "logsumexp" || len(op.RVars) != 1 ||
 		op.Body == nil || len(op.Body.Stmts) != 0 {
 		return nil, nil, false
 	}
 	k := op.RVars[0]
 	if op.Filter != nil {
-		skip, ok = skipOf(op.Filter, k, op.Index)
+		skip, ok = skipOf(op.Filter, k, op.Index, gathers)
 		if !ok {
 			return nil, nil, false
 		}
@@ -71,29 +72,43 @@ func lseRowOf(op *ir.Op) (ld *ir.Load, skip *ir.Var, ok bool) {
 	return ld, skip, ok
 }
 
-// skipOf matches the filter k != v (or v != k) with v one of the target's
-// index variables over the same range as k.
-func skipOf(filter ir.Expr, k *ir.Var, index []*ir.Var) (*ir.Var, bool) {
+// skipOf matches the filter k != s (or s != k) where s is an index within
+// k's range on every call: one of the target's index variables over the
+// same range as k, or an integer input read at those variables that the
+// kernel validates against k's range because it also subscripts a
+// dimension of that size (d[i, labels[i]]).
+func skipOf(filter ir.Expr, k *ir.Var, index []*ir.Var, gathers []ir.Gather) (ir.Expr, bool) {
 	b, ok := filter.(*ir.Binary)
 	if !ok || b.Op != "!=" {
 		return nil, false
 	}
-	x, ok1 := b.X.(*ir.VarVal)
-	y, ok2 := b.Y.(*ir.VarVal)
-	if !ok1 || !ok2 {
-		return nil, false
-	}
-	v := y.Var
-	if x.Var != k {
-		if y.Var != k {
+	s := b.Y
+	if x, ok := b.X.(*ir.VarVal); !ok || x.Var != k {
+		if y, ok := b.Y.(*ir.VarVal); !ok || y.Var != k {
 			return nil, false
 		}
-		v = x.Var
+		s = b.X
 	}
-	if v == k || v.Range != k.Range || !contains(index, v) {
-		return nil, false
+	switch s := s.(type) {
+	case *ir.VarVal:
+		return s, s.Var != k && s.Var.Range == k.Range && contains(index, s.Var)
+	case *ir.Load:
+		if !s.Tensor.Int || s.Tensor.Kind != ir.Input {
+			return nil, false
+		}
+		for _, x := range s.Index {
+			v, ok := x.(*ir.VarVal)
+			if !ok || !contains(index, v.Var) {
+				return nil, false
+			}
+		}
+		for _, g := range gathers {
+			if g.Index == s.Tensor && g.Range == k.Range {
+				return s, true
+			}
+		}
 	}
-	return v, true
+	return nil, false
 }
 
 // rowSlice renders the row of t (or of its adjoint) at the given leading
@@ -123,11 +138,11 @@ func (f *fn) rowOf(buf *jen.Statement, t *ir.Tensor, prefix []ir.Expr, size stri
 // exponentials for the backward pass, target, norm = LogSumExpKeep(kept, row).
 func (f *fn) lseRowForward(op *ir.Op, ld *ir.Load) []jen.Code {
 	row := f.rowSlice(ld.Tensor, false, ld.Index[:len(ld.Index)-1])
-	_, skip, _ := lseRowOf(op)
+	_, skip, _ := lseRowOf(op, f.g.p.Gathers)
 	if kb, ok := f.g.keep[op]; ok {
 		norm := jen.Id("ws").Dot(kb.norm).Index(f.flat(op.Target, vals(op.Index)))
 		if skip != nil {
-			sk, _ := f.varCode(skip)
+			sk := f.expr(skip)
 			return []jen.Code{jen.List(f.target(op), norm).Op("=").Qual(rtPath, "LogSumExpKeepSkip").Call(f.keptRow(op, kb), row, sk)}
 		}
 		return []jen.Code{jen.List(f.target(op), norm).Op("=").Qual(rtPath, "LogSumExpKeep").Call(f.keptRow(op, kb), row)}
@@ -137,9 +152,9 @@ func (f *fn) lseRowForward(op *ir.Op, ld *ir.Load) []jen.Code {
 
 // lseRowAdjoint recognises the adjoint block of a row logsumexp,
 // adj(z[.., k]) += s · exp(z[.., k] − u) with s and u independent of k.
-func lseRowAdjoint(adj *ir.AdjointOp) (ld *ir.Load, scale, shift ir.Expr, ok bool) {
+func lseRowAdjoint(adj *ir.AdjointOp, gathers []ir.Gather) (ld *ir.Load, scale, shift ir.Expr, ok bool) {
 	op := adj.Fwd
-	ld, _, ok = lseRowOf(op)
+	ld, _, ok = lseRowOf(op, gathers)
 	if !ok || len(adj.Block.Stmts) != 1 {
 		return nil, nil, nil, false
 	}
@@ -175,12 +190,12 @@ func lseRowAdjoint(adj *ir.AdjointOp) (ld *ir.Load, scale, shift ir.Expr, ok boo
 // exponentials when the forward pass kept them, else
 // lossrt.AddScaledExp(adj row, row, s, u).
 func (f *fn) lseRowBackward(adj *ir.AdjointOp) ([]jen.Code, bool) {
-	ld, scale, shift, ok := lseRowAdjoint(adj)
+	ld, scale, shift, ok := lseRowAdjoint(adj, f.g.p.Gathers)
 	if !ok {
 		return nil, false
 	}
 	prefix := ld.Index[:len(ld.Index)-1]
-	_, skip, _ := lseRowOf(adj.Fwd)
+	_, skip, _ := lseRowOf(adj.Fwd, f.g.p.Gathers)
 	if kb, ok := f.g.keep[adj.Fwd]; ok {
 		op := adj.Fwd
 		norm := jen.Id("ws").Dot(kb.norm).Index(f.flat(op.Target, vals(op.Index)))
@@ -190,7 +205,7 @@ func (f *fn) lseRowBackward(adj *ir.AdjointOp) ([]jen.Code, bool) {
 				f.rowSlice(ld.Tensor, true, prefix), s, f.keptRow(op, kb))}, true
 		}
 		// The skipped element gets nothing: the two pieces around it.
-		sk, _ := f.varCode(skip)
+		sk := f.expr(skip)
 		return []jen.Code{jen.Block(
 			jen.Id("rowAdj").Op(":=").Add(f.rowSlice(ld.Tensor, true, prefix)),
 			jen.Id("rowExp").Op(":=").Add(f.keptRow(op, kb)),
@@ -225,7 +240,7 @@ type keepBufs struct {
 func keptExps(p *ir.Program, n *names) map[*ir.Op]keepBufs {
 	out := map[*ir.Op]keepBufs{}
 	for _, adj := range p.Backward {
-		ld, _, shift, ok := lseRowAdjoint(adj)
+		ld, _, shift, ok := lseRowAdjoint(adj, p.Gathers)
 		if !ok {
 			continue
 		}

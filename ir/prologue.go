@@ -42,7 +42,8 @@ import (
 // materialiser holds the operands materialised so far, by shape-and-body
 // key.
 type materialiser struct {
-	fresh func(string) string
+	fresh   func(string) string
+	gathers []Gather
 	known map[string]*known
 	at    int // position of the Op being rewritten
 }
@@ -127,7 +128,7 @@ func (m *materialiser) operand(consumer *Op, name string, e Expr, order []*Var) 
 // two sweeps: the forms worth a prologue of their own first, then the
 // row-wise sums that can read one, wherever in the spec they are.
 func materialiseOperands(p *Program, fresh func(string) string) {
-	m := &materialiser{fresh: fresh, known: map[string]*known{}}
+	m := &materialiser{fresh: fresh, gathers: p.Gathers, known: map[string]*known{}}
 	for at, op := range p.Forward {
 		m.at = at
 		switch {
@@ -422,7 +423,7 @@ func (m *materialiser) logSumExp(op *Op) bool {
 	k := op.RVars[0]
 	order := append(append([]*Var{}, op.Index...), k)
 	e := op.Body.Result
-	if !within(e, k, op.Index...) || isLoadAt(e, order...) || !rowFilter(op.Filter, op.Index, k) {
+	if !within(e, k, op.Index...) || isLoadAt(e, order...) || !m.rowFilter(op.Filter, op.Index, k) {
 		return false
 	}
 	// The argument must vary along the row's index too: one that reads
@@ -435,8 +436,11 @@ func (m *materialiser) logSumExp(op *Op) bool {
 }
 
 // rowFilter reports whether a logsumexp's filter leaves a row kernel
-// applicable: none, or k != i (a softmax over the other samples).
-func rowFilter(filter Expr, index []*Var, k *Var) bool {
+// applicable: none, or k != s with s an index within k's range on every
+// call (a target index over the same range: a softmax over the other
+// samples; or an integer input validated against k's range because it also
+// subscripts such a dimension: a softmax over the classes but the target).
+func (m *materialiser) rowFilter(filter Expr, index []*Var, k *Var) bool {
 	if filter == nil {
 		return true
 	}
@@ -444,18 +448,32 @@ func rowFilter(filter Expr, index []*Var, k *Var) bool {
 	if !ok || b.Op != "!=" {
 		return false
 	}
-	x, ok1 := b.X.(*VarVal)
-	y, ok2 := b.Y.(*VarVal)
-	if !ok1 || !ok2 {
-		return false
+	s := b.Y
+	if x, ok := b.X.(*VarVal); !ok || x.Var != k {
+		if y, ok := b.Y.(*VarVal); !ok || y.Var != k {
+			return false
+		}
+		s = b.X
 	}
-	v := x.Var
-	if v == k {
-		v = y.Var
-	} else if y.Var != k {
-		return false
+	switch s := s.(type) {
+	case *VarVal:
+		return s.Var != k && s.Var.Range == k.Range && containsVar(index, s.Var)
+	case *Load:
+		if !s.Tensor.Int || s.Tensor.Kind != Input {
+			return false
+		}
+		for _, x := range s.Index {
+			if v, ok := x.(*VarVal); !ok || !containsVar(index, v.Var) {
+				return false
+			}
+		}
+		for _, g := range m.gathers {
+			if g.Index == s.Tensor && g.Range == k.Range {
+				return true
+			}
+		}
 	}
-	return v != k && v.Range == k.Range && containsVar(index, v)
+	return false
 }
 
 // operandName names a prologue after the reduction that reads it: c_sum_lhs

@@ -29,34 +29,38 @@ type Workspace32 struct {
 	// CheckFinite makes every call first scan the real inputs and return a
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
-	CheckFinite      bool
-	dims             Dims
-	xnSum            []float64                   // xn_sum[N], spec line 11
-	xn               []float64                   // xn[N], spec line 11
-	pnSum            []float64                   // pn_sum[C], spec line 12
-	pn               []float64                   // pn[C], spec line 12
-	dLhs             []float32                   // d_lhs[N, D], spec line 13
-	dRhs             []float32                   // d_rhs[C, D], spec line 13
-	d                []float64                   // d[N, C], spec line 13
-	lossLogsumexp    []float64                   // loss_logsumexp[N], spec line 14
-	lossSum          []float64                   // loss_sum[], spec line 14
-	loss             []float64                   // loss[], spec line 14
-	adjX             []float32                   // stands in for a nil gradient slice of x
-	adjProxies       []float32                   // stands in for a nil gradient slice of proxies
-	adjXnSum         []float64                   // adjoint of xn_sum
-	adjXn            []float64                   // adjoint of xn
-	adjPnSum         []float64                   // adjoint of pn_sum
-	adjPn            []float64                   // adjoint of pn
-	adjDLhs          []float32                   // adjoint of d_lhs
-	adjDRhs          []float32                   // adjoint of d_rhs
-	adjD             []float64                   // adjoint of d
-	adjLossLogsumexp []float64                   // adjoint of loss_logsumexp
-	adjLossSum       []float64                   // adjoint of loss_sum
-	adjLoss          []float64                   // adjoint of loss
-	dGrad            *lossrt.SqDistGrad[float32] // buffers of the adjoint of d's pairwise distances
-	pool             *lossrt.Pool                // the goroutines large groups and products are split among
-	parts            parts32                     // the parallel group being run
-	gemm             *lossrt.Gemm[float32]       // packing buffers of the matrix products
+	CheckFinite         bool
+	dims                Dims
+	xnSum               []float64                   // xn_sum[N], spec line 11
+	xn                  []float64                   // xn[N], spec line 11
+	pnSum               []float64                   // pn_sum[C], spec line 12
+	pn                  []float64                   // pn[C], spec line 12
+	dLhs                []float32                   // d_lhs[N, D], spec line 13
+	dRhs                []float32                   // d_rhs[C, D], spec line 13
+	d                   []float64                   // d[N, C], spec line 13
+	lossLogsumexpArg    []float64                   // loss_logsumexp_arg[N, C], spec line 14
+	lossLogsumexp       []float64                   // loss_logsumexp[N], spec line 14
+	lossSum             []float64                   // loss_sum[], spec line 14
+	loss                []float64                   // loss[], spec line 14
+	adjX                []float32                   // stands in for a nil gradient slice of x
+	adjProxies          []float32                   // stands in for a nil gradient slice of proxies
+	adjXnSum            []float64                   // adjoint of xn_sum
+	adjXn               []float64                   // adjoint of xn
+	adjPnSum            []float64                   // adjoint of pn_sum
+	adjPn               []float64                   // adjoint of pn
+	adjDLhs             []float32                   // adjoint of d_lhs
+	adjDRhs             []float32                   // adjoint of d_rhs
+	adjD                []float64                   // adjoint of d
+	adjLossLogsumexpArg []float64                   // adjoint of loss_logsumexp_arg
+	adjLossLogsumexp    []float64                   // adjoint of loss_logsumexp
+	adjLossSum          []float64                   // adjoint of loss_sum
+	adjLoss             []float64                   // adjoint of loss
+	lossLogsumexpExp    []float64                   // exp(z − max) of each row of loss_logsumexp, kept for the backward pass
+	lossLogsumexpNorm   []float64                   // 1 / Σ exp(z − max) of each row of loss_logsumexp
+	dGrad               *lossrt.SqDistGrad[float32] // buffers of the adjoint of d's pairwise distances
+	pool                *lossrt.Pool                // the goroutines large groups and products are split among
+	parts               parts32                     // the parallel group being run
+	gemm                *lossrt.Gemm[float32]       // packing buffers of the matrix products
 }
 
 // Workspace32Bytes is how many bytes the buffers of a Workspace32 for the sizes d
@@ -71,6 +75,7 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 4.0 * float64(d.N) * float64(d.D)
 	b += 4.0 * float64(d.C) * float64(d.D)
 	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
@@ -83,9 +88,12 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 4.0 * float64(d.N) * float64(d.D)
 	b += 4.0 * float64(d.C) * float64(d.D)
 	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
+	b += 8.0 * float64(d.N) * float64(d.C)
+	b += 8.0 * float64(d.N)
 	b += 4.0 * float64(d.N) * float64(d.C)
 	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.C)
@@ -113,6 +121,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.dLhs = make([]float32, d.N*d.D)
 	ws.dRhs = make([]float32, d.C*d.D)
 	ws.d = make([]float64, d.N*d.C)
+	ws.lossLogsumexpArg = make([]float64, d.N*d.C)
 	ws.lossLogsumexp = make([]float64, d.N)
 	ws.lossSum = make([]float64, 1)
 	ws.loss = make([]float64, 1)
@@ -125,9 +134,12 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjDLhs = make([]float32, d.N*d.D)
 	ws.adjDRhs = make([]float32, d.C*d.D)
 	ws.adjD = make([]float64, d.N*d.C)
+	ws.adjLossLogsumexpArg = make([]float64, d.N*d.C)
 	ws.adjLossLogsumexp = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
+	ws.lossLogsumexpExp = make([]float64, d.N*d.C)
+	ws.lossLogsumexpNorm = make([]float64, d.N)
 	ws.dGrad = lossrt.NewSqDistGrad[float32](d.N, d.C)
 	ws.pool = lossrt.NewPool(0)
 	ws.gemm = lossrt.NewGemm[float32]()
@@ -339,6 +351,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 		ws.forwardPart3(in, Grads32{}, 0, 0, C)
 	}
 	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
+	// proxy_nca.loss:14: loss    = mean(i: d[i, labels[i]] + logsumexp(c | c != labels[i]: -d[i, c]))
 	if N*C*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  Grads32{},
@@ -410,6 +423,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjDLhs := ws.adjDLhs
 	adjDRhs := ws.adjDRhs
 	adjD := ws.adjD
+	adjLossLogsumexpArg := ws.adjLossLogsumexpArg
 	adjLossLogsumexp := ws.adjLossLogsumexp
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
@@ -420,6 +434,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjDLhs)
 	clear(adjDRhs)
 	clear(adjD)
+	clear(adjLossLogsumexpArg)
 	clear(adjLossLogsumexp)
 	clear(adjLossSum)
 	adjLoss[0] = float64(scale)
@@ -467,13 +482,29 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	} else {
 		ws.backwardPart6(in, grad, scale, 0, N)
 	}
+	// proxy_nca.loss:14: loss    = mean(i: d[i, labels[i]] + logsumexp(c | c != labels[i]: -d[i, c]))
+	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts32{
+			grad:  grad,
+			group: 7,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts32{}
+	} else {
+		ws.backwardPart7(in, grad, scale, 0, N)
+	}
 	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
 	ws.dGrad.Accumulate(ws.gemm, adjDLhs, adjDRhs, 2.0, adjD, C, dLhs, dRhs, D)
 	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
 	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 7,
+			group: 8,
 			in:    in,
 			n:     C,
 			parts: min(ws.pool.Workers(), C),
@@ -483,13 +514,13 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart7(in, grad, scale, 0, C)
+		ws.backwardPart8(in, grad, scale, 0, C)
 	}
 	// proxy_nca.loss:13: d[i, c] = sum(k: (x[i, k] / xn[i] - proxies[c, k] / pn[c])^2)
 	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 8,
+			group: 9,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -499,13 +530,13 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart8(in, grad, scale, 0, N)
+		ws.backwardPart9(in, grad, scale, 0, N)
 	}
 	// proxy_nca.loss:12: pn[c]   = max(sqrt(sum(k: proxies[c, k]^2)), 1e-12)
 	if C*D >= 65536 && C > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 9,
+			group: 10,
 			in:    in,
 			n:     C,
 			parts: min(ws.pool.Workers(), C),
@@ -515,13 +546,13 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart9(in, grad, scale, 0, C)
+		ws.backwardPart10(in, grad, scale, 0, C)
 	}
 	// proxy_nca.loss:11: xn[i]   = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts32{
 			grad:  grad,
-			group: 10,
+			group: 11,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -531,7 +562,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts32{}
 	} else {
-		ws.backwardPart10(in, grad, scale, 0, N)
+		ws.backwardPart11(in, grad, scale, 0, N)
 	}
 }
 
@@ -596,40 +627,23 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 	dLhs := ws.dLhs
 	dRhs := ws.dRhs
 	d := ws.d
+	lossLogsumexpArg := ws.lossLogsumexpArg
 	lossrt.SqDistMatrix(d, C, dLhs, dRhs, D, lo, hi)
+	for i := lo; i < hi; i++ {
+		for c := 0; c < C; c++ {
+			lossLogsumexpArg[i*C+c] = -d[i*C+c]
+		}
+	}
 }
 
 // forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	C := ws.dims.C
 	labels := in.Labels
-	d := ws.d
+	lossLogsumexpArg := ws.lossLogsumexpArg
 	lossLogsumexp := ws.lossLogsumexp
 	for i := lo; i < hi; i++ {
-		mx := lossrt.Inf[float64](-1)
-		cnt := 0
-		for c := 0; c < C; c++ {
-			if c != labels[i] {
-				v := -d[i*C+c]
-				if v > mx {
-					mx = v
-				}
-				cnt++
-			}
-		}
-		if cnt == 0 {
-			lossLogsumexp[i] = 0
-		} else if mx > lossrt.Inf[float64](-1) {
-			var sumExp float64
-			for c := 0; c < C; c++ {
-				if c != labels[i] {
-					sumExp += lossrt.Exp(-d[i*C+c] - mx)
-				}
-			}
-			lossLogsumexp[i] = mx + lossrt.Log(sumExp)
-		} else {
-			lossLogsumexp[i] = mx
-		}
+		lossLogsumexp[i], ws.lossLogsumexpNorm[i] = lossrt.LogSumExpKeepSkip(ws.lossLogsumexpExp[i*C:][:C], lossLogsumexpArg[i*C:][:C], labels[i])
 	}
 }
 
@@ -637,23 +651,33 @@ func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	C := ws.dims.C
 	labels := in.Labels
-	d := ws.d
-	lossLogsumexp := ws.lossLogsumexp
-	adjD := ws.adjD
+	adjLossLogsumexpArg := ws.adjLossLogsumexpArg
 	adjLossLogsumexp := ws.adjLossLogsumexp
 	for i := lo; i < hi; i++ {
-		h1 := adjLossLogsumexp[i]
-		h2 := lossLogsumexp[i]
-		for c := 0; c < C; c++ {
-			if c != labels[i] {
-				adjD[i*C+c] -= h1 * lossrt.Exp(-d[i*C+c]-h2)
-			}
+		{
+			rowAdj := adjLossLogsumexpArg[i*C:][:C]
+			rowExp := ws.lossLogsumexpExp[i*C:][:C]
+			rowScale := adjLossLogsumexp[i] * ws.lossLogsumexpNorm[i]
+			lossrt.AddScaled(rowAdj[:labels[i]], rowScale, rowExp[:labels[i]])
+			lossrt.AddScaled(rowAdj[labels[i]+1:], rowScale, rowExp[labels[i]+1:])
 		}
 	}
 }
 
 // backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart7(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	C := ws.dims.C
+	adjD := ws.adjD
+	adjLossLogsumexpArg := ws.adjLossLogsumexpArg
+	for i := lo; i < hi; i++ {
+		for c := 0; c < C; c++ {
+			adjD[i*C+c] -= adjLossLogsumexpArg[i*C+c]
+		}
+	}
+}
+
+// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	pn := ws.pn
 	dRhs := ws.dRhs
@@ -672,8 +696,8 @@ func (ws *Workspace32) backwardPart7(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	xn := ws.xn
 	dLhs := ws.dLhs
@@ -692,8 +716,8 @@ func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart10 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart10(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	proxies := in.Proxies
 	pnSum := ws.pnSum
@@ -714,8 +738,8 @@ func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart10 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart10(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+// backwardPart11 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace32) backwardPart11(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
 	x := in.X
 	xnSum := ws.xnSum
@@ -773,6 +797,8 @@ func (p *parts32) RunPart(part int) {
 		p.ws.backwardPart9(p.in, p.grad, p.scale, lo, hi)
 	case 10:
 		p.ws.backwardPart10(p.in, p.grad, p.scale, lo, hi)
+	case 11:
+		p.ws.backwardPart11(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 
