@@ -16,7 +16,7 @@ import (
 // documentation, the go:generate line, Dims, Params and Info.
 func (g *typeGen) sharedFile() *jen.File {
 	f := g.newFile()
-	f.HeaderComment("//go:generate go run github.com/lossgen/lossgen/cmd/lossgen " + strings.TrimPrefix(g.invocation(), "lossgen "))
+	f.HeaderComment("//go:generate go tool lossgen " + strings.TrimPrefix(g.invocation(), "lossgen "))
 	for _, line := range g.packageDoc() {
 		f.PackageComment(line)
 	}
