@@ -37,6 +37,23 @@
 //
 // Inputs and gradients are flat row-major slices. A Workspace is not safe
 // for concurrent use; give each goroutine its own.
+//
+// Errors are returned, never panicked. Their types are in package lossrt
+// (github.com/lossgen/lossgen/runtime); match them with errors.As:
+//
+//   - [*lossrt.DimError] from NewWorkspace64 and NewWorkspace32: a size that is not
+//     positive, or a tensor whose element count overflows int.
+//   - [*lossrt.MemoryError] from NewWorkspace64 and NewWorkspace32: buffers that would
+//     need more than [lossrt.MemoryBudget] bytes.
+//   - [*lossrt.LengthError] from Loss, Grad and GradAccum: an input or gradient
+//     slice whose length does not match the workspace's sizes.
+//   - [*lossrt.AliasError] from Grad and GradAccum: a gradient slice that
+//     shares memory with an input or with another gradient slice.
+//   - [*lossrt.NotFiniteError] from Loss, Grad and GradAccum, only when the
+//     workspace's CheckFinite is set: the first NaN or infinite element of a
+//     real input.
+//
+// A call that returns an error computes nothing.
 package align_uniform
 
 import lossrt "github.com/lossgen/lossgen/runtime"
