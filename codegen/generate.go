@@ -29,6 +29,11 @@ type Options struct {
 	// directory, slash-separated, recorded as -I in the go:generate line.
 	Include      []string
 	IncludePaths []string
+	// ExampleLoss computes the loss the package's Example prints, from the
+	// Example's own inputs, for its // Output: line (compiler.Compile uses
+	// the reference interpreter). Nil, or an error, leaves the Example
+	// without one: compiled, but not run by go test.
+	ExampleLoss func(ExampleValues) (float64, error)
 }
 
 // File is one generated Go source file.

@@ -16,7 +16,7 @@ import (
 // documentation, the go:generate line, Dims, Params and Info.
 func (g *typeGen) sharedFile() *jen.File {
 	f := g.newFile()
-	f.HeaderComment("//go:generate go run github.com/lossgen/lossgen/cmd/lossgen " + strings.TrimPrefix(g.invocation(), "lossgen "))
+	f.HeaderComment("//go:generate go tool lossgen " + strings.TrimPrefix(g.invocation(), "lossgen "))
 	for _, line := range g.packageDoc() {
 		f.PackageComment(line)
 	}
@@ -142,8 +142,62 @@ func (g *typeGen) packageDoc() []string {
 		"\tloss, err = ws.GradAccum(in, grad, 0.5)   // grad += 0.5·∇loss",
 		"",
 		"Inputs and gradients are flat row-major slices. A Workspace is not safe",
-		"for concurrent use; give each goroutine its own.")
-	return lines
+		"for concurrent use; give each goroutine its own.", "")
+	return append(lines, g.errorsDoc()...)
+}
+
+// errorsDoc lists, in the package documentation, the error types the
+// package's functions return: they live in lossrt, so go doc of the
+// package would not show them otherwise. Only the errors this spec can
+// produce are listed (a label error needs a gather, an alias error a
+// gradient).
+func (g *typeGen) errorsDoc() []string {
+	var news []string
+	for _, t := range g.types {
+		news = append(news, "NewWorkspace"+t.suffix)
+	}
+	constructors := strings.Join(news, " and ")
+	calls := "Loss, Grad and GradAccum"
+	if len(g.p.Updates) > 0 {
+		calls = "Loss, Grad, GradAccum and Update"
+	}
+	lines := []string{
+		"Errors are returned, never panicked. Their types are in package lossrt",
+		"(github.com/lossgen/lossgen/runtime); match them with errors.As:",
+		"",
+		"  - [*lossrt.DimError] from " + constructors + ": a size that is not",
+		"    positive, or a tensor whose element count overflows int.",
+		"  - [*lossrt.MemoryError] from " + constructors + ": buffers that would",
+		"    need more than [lossrt.MemoryBudget] bytes.",
+		"  - [*lossrt.LengthError] from " + calls + ": an input or gradient",
+		"    slice whose length does not match the workspace's sizes.",
+	}
+	var labels []string
+	for _, gt := range g.p.Gathers {
+		labels = append(labels, fmt.Sprintf("%s outside [0, %s)", gt.Index.Name, gt.Range.Name))
+	}
+	if len(labels) > 0 {
+		lines = append(lines,
+			"  - [*lossrt.LabelError] from "+calls+": an element of",
+			"    "+strings.Join(labels, ", or of ")+".")
+	}
+	grads, reals := false, false
+	for _, t := range g.p.Inputs {
+		grads = grads || t.Diff
+		reals = reals || !t.Int
+	}
+	if grads {
+		lines = append(lines,
+			"  - [*lossrt.AliasError] from Grad and GradAccum: a gradient slice that",
+			"    shares memory with an input or with another gradient slice.")
+	}
+	if reals {
+		lines = append(lines,
+			"  - [*lossrt.NotFiniteError] from "+calls+", only when the",
+			"    workspace's CheckFinite is set: the first NaN or infinite element of a",
+			"    real input.")
+	}
+	return append(lines, "", "A call that returns an error computes nothing.")
 }
 
 func (g *typeGen) infoValue() jen.Code {

@@ -6,11 +6,34 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/lossgen/lossgen/dsl"
+	"github.com/lossgen/lossgen/ir"
 )
 
 // testSizes are deliberately odd and distinct so the generated tests cover
 // the remainder loops after unrolling and catch transposed dimensions.
 var testSizes = []int{7, 9, 5, 11, 6, 13}
+
+// testFill is how the generated tests and the Example fill an input: an
+// integer input with i % limit (labels in range of every dimension they
+// index, with repeats), a real one with sin(0.7·i + phase).
+type testFill struct {
+	limit int
+	phase float64
+}
+
+// testFillOf returns the fill of the k-th input t at the test sizes.
+func (g *typeGen) testFillOf(k int, t *ir.Tensor, sizeOf map[*dsl.Size]int) testFill {
+	if !t.Int {
+		return testFill{phase: float64(37*(k+1)) / 100}
+	}
+	limit := 3
+	for _, gt := range g.p.Gathers {
+		if gt.Index == t && sizeOf[gt.Range] < limit {
+			limit = sizeOf[gt.Range]
+		}
+	}
+	return testFill{limit: limit}
+}
 
 // testFile emits a test per float type asserting that Loss, Grad and
 // GradAccum allocate nothing once the workspace exists, and a benchmark.
@@ -47,21 +70,14 @@ func (g *typeGen) testFuncs(f *jen.File) {
 			grads[jen.Id(field)] = jen.Make(jen.Index().Id(T), jen.Lit(n))
 		}
 		x := jen.Id("in").Dot(field)
+		fl := g.testFillOf(k, t, sizeOf)
 		if t.Int {
-			// Labels in range of every dimension they index, with repeats.
-			limit := 3
-			for _, gt := range g.p.Gathers {
-				if gt.Index == t && sizeOf[gt.Range] < limit {
-					limit = sizeOf[gt.Range]
-				}
-			}
 			fill = append(fill, jen.For(jen.Id("i").Op(":=").Range().Add(x)).Block(
-				jen.Add(x).Index(jen.Id("i")).Op("=").Id("i").Op("%").Lit(limit)))
+				jen.Add(x).Index(jen.Id("i")).Op("=").Id("i").Op("%").Lit(fl.limit)))
 			continue
 		}
-		phase := float64(37*(k+1)) / 100
 		fill = append(fill, jen.For(jen.Id("i").Op(":=").Range().Add(x)).Block(
-			jen.Add(x).Index(jen.Id("i")).Op("=").Id(T).Call(jen.Qual("math", "Sin").Call(jen.Lit(0.7).Op("*").Float64().Call(jen.Id("i")).Op("+").Lit(phase)))))
+			jen.Add(x).Index(jen.Id("i")).Op("=").Id(T).Call(jen.Qual("math", "Sin").Call(jen.Lit(0.7).Op("*").Float64().Call(jen.Id("i")).Op("+").Lit(fl.phase)))))
 	}
 	setup := "testCase" + s
 	f.Commentf("%s returns a workspace and inputs of odd sizes.", setup)
@@ -75,25 +91,7 @@ func (g *typeGen) testFuncs(f *jen.File) {
 			jen.Return(jen.Id("ws"), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
 
 	if g.typ.name == "float64" || len(g.types) == 1 {
-		// One runnable usage example per package, shown by go doc.
-		ex := []jen.Code{
-			jen.Comment("A workspace holds every buffer: make it once per set of sizes."),
-			jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("Dims").Values(dims)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())),
-			jen.Comment("Inputs are flat row-major slices (here filled with a deterministic pattern)."),
-			jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
-		}
-		ex = append(ex, fill...)
-		ex = append(ex,
-			jen.Comment("Gradients are written into caller-owned slices; a nil slice skips one."),
-			jen.Id("grad").Op(":=").Id(g.id("Grads")).Values(grads),
-			jen.Comment("In a training loop: this call allocates nothing."),
-			jen.List(jen.Id("loss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("grad")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())),
-			jen.Qual("fmt", "Println").Call(jen.Lit("loss:"), jen.Id("loss")),
-		)
-		f.Comment("Example computes the loss and its gradients on made-up inputs.")
-		f.Func().Id("Example").Params().Block(ex...)
+		g.example(f, dims, ins, grads, fill, sizeOf)
 	}
 
 	call := func(method string) jen.Code {

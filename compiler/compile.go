@@ -5,6 +5,7 @@ import (
 
 	"github.com/lossgen/lossgen/codegen"
 	"github.com/lossgen/lossgen/dsl"
+	"github.com/lossgen/lossgen/dsl/interp"
 	"github.com/lossgen/lossgen/ir"
 )
 
@@ -16,10 +17,23 @@ type File = codegen.File
 
 // Compile turns the spec text src (named filename in diagnostics) into the
 // files of a Go package. A spec error is returned as a dsl.ErrorList.
+//
+// Unless opts.ExampleLoss is set, the generated Example's output is the
+// loss the reference interpreter (dsl/interp) computes on the Example's
+// inputs, so go test on the package also compares the kernel with it.
 func Compile(filename string, src []byte, opts Options) ([]File, error) {
-	p, err := BuildWith(filename, src, opts.Include)
+	prog, err := dsl.LoadOpts(filename, src, dsl.LoadOptions{Include: opts.Include})
 	if err != nil {
 		return nil, err
+	}
+	p, err := build(prog)
+	if err != nil {
+		return nil, err
+	}
+	if opts.ExampleLoss == nil {
+		opts.ExampleLoss = func(v codegen.ExampleValues) (float64, error) {
+			return interp.Eval(prog, interp.Values{Dims: v.Dims, Reals: v.Reals, Ints: v.Ints})
+		}
 	}
 	return codegen.Generate(p, opts)
 }
@@ -38,6 +52,11 @@ func BuildWith(filename string, src []byte, include []string) (*ir.Program, erro
 	if err != nil {
 		return nil, err
 	}
+	return build(prog)
+}
+
+// build lowers and differentiates a loaded spec.
+func build(prog *dsl.Program) (*ir.Program, error) {
 	p, err := ir.Lower(prog)
 	if err != nil {
 		return nil, err

@@ -139,7 +139,7 @@ func checkDirectives(files []compiler.File, asts []*ast.File) error {
 				if !directive {
 					continue
 				}
-				if i == 0 && cg == f.Comments[0] && c == cg.List[1] && strings.HasPrefix(text, "//go:generate go run github.com/lossgen/lossgen/cmd/lossgen compile ") {
+				if i == 0 && cg == f.Comments[0] && c == cg.List[1] && strings.HasPrefix(text, "//go:generate go tool lossgen compile ") {
 					continue
 				}
 				return fmt.Errorf("%s: directive %q comes from the spec", files[i].Name, text)

@@ -152,7 +152,7 @@ func TestSpecTextInComments(t *testing.T) {
 		for _, line := range strings.Split(string(f.Content), "\n") {
 			if strings.HasPrefix(line, "//go:generate") {
 				generates++
-				require.Equal(t, "//go:generate go run github.com/lossgen/lossgen/cmd/lossgen compile -o . commented.loss", line)
+				require.Equal(t, "//go:generate go tool lossgen compile -o . commented.loss", line)
 			}
 		}
 	}

@@ -60,10 +60,25 @@
 // or choose another -o. Files that lossgen generated earlier from the same
 // spec but no longer emits are deleted. The header and the //go:generate line
 // in the output name the spec by its path relative to the output directory,
-// so the output does not depend on where lossgen was run. To regenerate a
-// package with go generate:
+// so the output does not depend on where lossgen was run:
 //
-//	//go:generate go run github.com/lossgen/lossgen/cmd/lossgen compile -o . ../../specs/triplet.loss
+//	//go:generate go tool lossgen compile -o . ../../specs/triplet.loss
+//
+// The line runs lossgen as a tool of the module (Go 1.24 or later), at the
+// version its go.mod requires. To use lossgen in your own module, add it as a
+// tool once, write the //go:generate line that compiles your spec in the
+// package that should hold the loss, and let the go command do the rest:
+//
+//	go get -tool github.com/lossgen/lossgen/cmd/lossgen
+//	# internal/loss/loss.go: //go:generate go tool lossgen compile -o triplet ../../specs/triplet.loss
+//	go mod tidy
+//	go generate ./...
+//	go build ./...
+//
+// go mod tidy keeps lossgen's own dependencies (participle, jennifer),
+// because the tool directive needs them. lossgen's repository lists
+// cmd/lossgen as a tool of its own module in the same way, so go generate
+// ./... regenerates generated/ there too.
 //
 // # Run
 //

@@ -163,7 +163,7 @@ func TestVersion(t *testing.T) {
 // and in its //go:generate line.
 func recordedSpecs(t *testing.T, dir string) (fromHeaders, fromGenerate []string) {
 	t.Helper()
-	generate := regexp.MustCompile(`(?m)^//go:generate go run github.com/lossgen/lossgen/cmd/lossgen compile -o \. (?:.* )?(\S+)$`)
+	generate := regexp.MustCompile(`(?m)^//go:generate go tool lossgen compile -o \. (?:.* )?(\S+)$`)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -13,8 +13,8 @@ type Item struct {
 	Cam int
 }
 
-// Retrieval holds the standard ReID retrieval metrics (LOSSES.md §9, the
-// Market-1501 protocol of reid-strong-baseline's eval_func).
+// Retrieval holds the standard ReID retrieval metrics (the Market-1501
+// protocol of reid-strong-baseline's eval_func).
 type Retrieval struct {
 	// CMC[k-1] is Rank-k: the fraction of valid queries whose first correct
 	// match is within the top k of the (filtered) ranking.

@@ -367,3 +367,29 @@ func TestCheckContractionHalfAdjoint(t *testing.T) {
 		checkMatches(t, args...)
 	}
 }
+
+// The learned-margin spec of docs/language.md (a scalar input with a
+// gradient) is checked as written there: the block is read from the doc.
+func TestCheckLearnedMarginDocExample(t *testing.T) {
+	needGo(t)
+	md, err := os.ReadFile("../../docs/language.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)```loss\n([^`]*loss margin_learned \\{.*?\n\\}\n)```").FindSubmatch(md)
+	if block == nil {
+		t.Fatal("docs/language.md has no ```loss block with loss margin_learned")
+	}
+	spec := filepath.Join(t.TempDir(), "margin_learned.loss")
+	if err := os.WriteFile(spec, block[1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := checkMain(t, "-dims", "N=9,D=5", spec)
+	if m := regexp.MustCompile(`(?m)^\s*beta\s+1\s+1\s+0\s`).FindString(stdout); m == "" {
+		t.Errorf("beta's gradient was not checked:\n%s", stdout)
+	}
+	if code != 0 {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+	checkMatches(t, "-type", "float32", "-dims", "N=7,D=6", "-seed", "2", spec)
+}

@@ -38,7 +38,14 @@ Examples:
 	lossgen compile -o generated specs/*.loss
 	lossgen compile -check -o generated specs/*.loss
 
-	//go:generate go run github.com/lossgen/lossgen/cmd/lossgen compile -o . ../../specs/triplet.loss
+Each package carries a //go:generate line that runs lossgen as a tool of
+its module, so go generate ./... regenerates it. In your module, once:
+
+	go get -tool github.com/lossgen/lossgen/cmd/lossgen
+
+and then, in a Go file of the package that should hold the loss:
+
+	//go:generate go tool lossgen compile -o triplet ../../specs/triplet.loss
 `,
 }
 

@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"ir":                {module + "/dsl"},
 	"autodiff":          {module + "/ir"},
 	"codegen":           {module + "/ir", module + "/dsl", "github.com/dave/jennifer/jen"},
-	"compiler":          {module + "/dsl", module + "/ir", module + "/autodiff", module + "/codegen"},
+	"compiler":          {module + "/dsl", module + "/dsl/interp", module + "/ir", module + "/autodiff", module + "/codegen"},
 	"runtime":           {},
 	"runtime/rundriver": {module + "/runtime"},
 	"generated/...":     {module + "/runtime"},
