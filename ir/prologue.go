@@ -44,8 +44,8 @@ import (
 type materialiser struct {
 	fresh   func(string) string
 	gathers []Gather
-	known map[string]*known
-	at    int // position of the Op being rewritten
+	known   map[string]*known
+	at      int // position of the Op being rewritten
 }
 
 // known is a tensor holding an operand: a prologue this pass made, which
