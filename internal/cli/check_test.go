@@ -13,7 +13,6 @@ import (
 	"github.com/lossgen/lossgen/compiler"
 	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/dsl/interp"
-	"github.com/lossgen/lossgen/internal/cli/runcache"
 )
 
 // checkMain runs lossgen check in-process.
@@ -22,16 +21,6 @@ func checkMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = Main(append([]string{"check"}, args...), &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
 	return code, out.String(), errb.String()
-}
-
-// needGo skips a test that builds a driver when there is no toolchain, and
-// points lossgen's cache at a directory of the test's own.
-func needGo(t *testing.T) {
-	t.Helper()
-	if _, err := runcache.FindGo(); err != nil {
-		t.Skip(err)
-	}
-	t.Setenv("LOSSGEN_CACHE", t.TempDir())
 }
 
 // rowRE matches a row of check's table, capturing the input name, the
@@ -44,38 +33,51 @@ func TestCheckShippedSpecs(t *testing.T) {
 	if err != nil || len(specs) == 0 {
 		t.Fatalf("no shipped specs: %v", err)
 	}
+	// One parallel subtest per spec: each builds its spec's driver once
+	// (both -type values share it) while another checks through the
+	// interpreter.
 	for _, spec := range specs {
-		// A spec that detaches with stopgrad on purpose (circle loss) is
-		// checked against the gradient it defines.
-		src, err := os.ReadFile(spec)
-		if err != nil {
-			t.Fatal(err)
+		t.Run(strings.TrimSuffix(filepath.Base(spec), ".loss"), func(t *testing.T) {
+			t.Parallel()
+			checkShippedSpec(t, spec)
+		})
+	}
+}
+
+// checkShippedSpec checks one shipped spec in both types, with nothing
+// skipped.
+func checkShippedSpec(t *testing.T, spec string) {
+	t.Helper()
+	// A spec that detaches with stopgrad on purpose (circle loss) is
+	// checked against the gradient it defines.
+	src, err := os.ReadFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := dsl.Load(spec, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode []string
+	if usesStopgrad(prog) {
+		mode = []string{"-stopgrad", "hold"}
+	}
+	for _, args := range [][]string{
+		append(mode[:len(mode):len(mode)], spec),
+		append(mode[:len(mode):len(mode)], "-type", "float32", "-seed", "7", "-dims", "N=5", spec),
+	} {
+		code, stdout, stderr := checkMain(t, args...)
+		if code != 0 {
+			t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
+			continue
 		}
-		prog, err := dsl.Load(spec, src)
-		if err != nil {
-			t.Fatal(err)
+		rows := rowRE.FindAllStringSubmatch(stdout, -1)
+		if len(rows) == 0 || strings.Contains(stdout, "FAIL") || !strings.Contains(stdout, "ok: every checked gradient element matches") {
+			t.Errorf("lossgen check %q: want a table of passing inputs, got\n%s", args, stdout)
 		}
-		var mode []string
-		if usesStopgrad(prog) {
-			mode = []string{"-stopgrad", "hold"}
-		}
-		for _, args := range [][]string{
-			append(mode[:len(mode):len(mode)], spec),
-			append(mode[:len(mode):len(mode)], "-type", "float32", "-seed", "7", "-dims", "N=5", spec),
-		} {
-			code, stdout, stderr := checkMain(t, args...)
-			if code != 0 {
-				t.Errorf("lossgen check %q: exit %d\n%s%s", args, code, stdout, stderr)
-				continue
-			}
-			rows := rowRE.FindAllStringSubmatch(stdout, -1)
-			if len(rows) == 0 || strings.Contains(stdout, "FAIL") || !strings.Contains(stdout, "ok: every checked gradient element matches") {
-				t.Errorf("lossgen check %q: want a table of passing inputs, got\n%s", args, stdout)
-			}
-			for _, r := range rows {
-				if r[2] != r[3] { // elements == checked: nothing skipped
-					t.Errorf("lossgen check %q: input %s: %s elements, %s checked\n%s", args, r[1], r[2], r[3], stdout)
-				}
+		for _, r := range rows {
+			if r[2] != r[3] { // elements == checked: nothing skipped
+				t.Errorf("lossgen check %q: input %s: %s elements, %s checked\n%s", args, r[1], r[2], r[3], stdout)
 			}
 		}
 	}

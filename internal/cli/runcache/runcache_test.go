@@ -116,13 +116,28 @@ func TestConcurrentBuildsAgree(t *testing.T) {
 			t.Errorf("concurrent builds gave %s and %s", paths[0], paths[i])
 		}
 	}
-	entries, err := os.ReadDir(c.Dir)
-	if err != nil {
+	entries, runtimes := cacheContents(t, c.Dir)
+	if len(entries) != 1 || len(runtimes) != 1 {
+		t.Errorf("cache holds entries %q and runtime copies %q, want one of each (temporary build directories must be gone)", entries, runtimes)
+	}
+}
+
+// cacheContents lists the names in a cache directory: the runtime copies
+// (runtime-*) apart from everything else.
+func cacheContents(t *testing.T, dir string) (entries, runtimes []string) {
+	t.Helper()
+	list, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 {
-		t.Errorf("cache holds %d entries, want 1 (temporary build directories must be gone)", len(entries))
+	for _, e := range list {
+		if strings.HasPrefix(e.Name(), runtimePrefix) {
+			runtimes = append(runtimes, e.Name())
+		} else {
+			entries = append(entries, e.Name())
+		}
 	}
+	return entries, runtimes
 }
 
 func TestBrokenKernelIsAnInternalError(t *testing.T) {
@@ -131,9 +146,9 @@ func TestBrokenKernelIsAnInternalError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "internal error: the generated kernel does not build") {
 		t.Fatalf("err = %v", err)
 	}
-	entries, _ := os.ReadDir(c.Dir)
-	if len(entries) != 0 {
-		t.Errorf("a failed build left %d entries in the cache", len(entries))
+	// The runtime copy is shared with every other build and stays.
+	if entries, runtimes := cacheContents(t, c.Dir); len(entries) != 0 || len(runtimes) > 1 {
+		t.Errorf("a failed build left entries %q and runtime copies %q in the cache", entries, runtimes)
 	}
 }
 
@@ -211,5 +226,75 @@ func TestBrokenEntryIsRebuilt(t *testing.T) {
 	}
 	if _, err := os.Stat(fresh); err != nil {
 		t.Errorf("a build directory of a run that may be in progress was removed: %v", err)
+	}
+}
+
+// Drivers of different kernels share one copy of the runtime, so the go
+// command compiles the runtime once per cache, not once per build. A copy
+// whose files were changed, removed or added to is rewritten before the
+// next build uses it: a driver never runs another runtime than lossgen's.
+func TestRuntimeCopyIsSharedAndRepaired(t *testing.T) {
+	c := newCache(t)
+	files := kernelFiles(t)
+	exe, err := c.Driver(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := maps.Clone(files)
+	changed["extra.go"] = []byte("package kernel\n")
+	other, err := c.Driver(changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, runtimes := cacheContents(t, c.Dir)
+	if other == exe || len(entries) != 2 || len(runtimes) != 1 {
+		t.Fatalf("two kernels: drivers %s and %s, entries %q, runtime copies %q; want two entries and one runtime copy", exe, other, entries, runtimes)
+	}
+	mod, err := os.ReadFile(filepath.Join(filepath.Dir(other), "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mod), filepath.ToSlash(filepath.Join(c.Dir, runtimes[0]))) {
+		t.Errorf("the driver module does not use the runtime copy %s:\n%s", runtimes[0], mod)
+	}
+
+	rtDir := filepath.Join(c.Dir, runtimes[0])
+	rt, err := runtimeTree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gemm := filepath.Join(rtDir, "runtime", "gemm.go")
+	for _, tt := range []struct {
+		name  string
+		spoil func() error
+	}{
+		{"changed", func() error { return os.WriteFile(gemm, []byte("package lossrt\n"), 0o644) }},
+		{"removed", func() error { return os.Remove(gemm) }},
+		{"added", func() error {
+			return os.WriteFile(filepath.Join(rtDir, "runtime", "extra.go"), []byte("package lossrt\n\nfunc init() { panic(1) }\n"), 0o644)
+		}},
+	} {
+		if err := tt.spoil(); err != nil {
+			t.Fatal(err)
+		}
+		if sameTree(rtDir, rt) {
+			t.Fatalf("%s: the spoiled runtime copy still matches", tt.name)
+		}
+		if err := os.RemoveAll(filepath.Dir(exe)); err != nil {
+			t.Fatal(err)
+		}
+		again, err := c.Driver(files)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if !sameTree(rtDir, rt) {
+			t.Errorf("%s: the runtime copy was not repaired", tt.name)
+		}
+		var stdout bytes.Buffer
+		cmd := exec.Command(again)
+		cmd.Stdin, cmd.Stdout = strings.NewReader(input), &stdout
+		if err := cmd.Run(); err != nil || stdout.String() != output {
+			t.Errorf("%s: the rebuilt driver gives %q, %v", tt.name, stdout.String(), err)
+		}
 	}
 }
