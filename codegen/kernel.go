@@ -75,7 +75,8 @@ func (g *typeGen) backward() []jen.Code {
 // spec lines its Ops come from.
 func (f *fn) groups(units []unit) []jen.Code {
 	var out []jen.Code
-	for _, group := range schedule(units) {
+	alone := func(u unit) bool { return isPairwiseAdjoint(u, f.g.pairGrad) }
+	for _, group := range schedule(units, alone) {
 		seen := map[string]bool{}
 		for _, u := range group {
 			c := f.g.commentText(u.op())

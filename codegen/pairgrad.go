@@ -70,13 +70,11 @@ func wholeRow(ld *ir.Load, v, k *ir.Var) bool {
 }
 
 // isPairwiseAdjoint reports whether u is the adjoint of a pairwise
-// distance: it runs as a group of its own, after adj(d) is complete.
-func isPairwiseAdjoint(u unit) bool {
-	if u.adj == nil {
-		return false
-	}
-	_, ok := pairGradOf(u.adj)
-	return ok
+// distance that runs as lossrt.SqDistGrad: a group of its own, after adj(d)
+// is complete.
+func isPairwiseAdjoint(u unit, pairGrad map[*ir.AdjointOp]string) bool {
+	_, ok := pairGrad[u.adj]
+	return u.adj != nil && ok
 }
 
 // pairGradOf recognises the adjoint block autodiff derives for the
@@ -130,15 +128,86 @@ func pairGradOf(adj *ir.AdjointOp) (pairGrad, bool) {
 }
 
 // pairGrads names the workspace's lossrt.SqDistGrad for each pairwise
-// adjoint.
+// adjoint whose adj(d) can be dense. Where every path from d to the loss
+// goes through a max or min reduction (batch-hard mining: d's hardest
+// positive and negative per row), adj(d) has at most one nonzero per row
+// and reduction by construction, and the pair updates run in the loops as
+// before, fused with the rest of d's adjoint, without a count of nonzeros
+// on every call.
 func pairGrads(p *ir.Program, n *names) map[*ir.AdjointOp]string {
 	out := map[*ir.AdjointOp]string{}
 	for _, adj := range p.Backward {
-		if _, ok := pairGradOf(adj); ok {
+		if _, ok := pairGradOf(adj); ok && !mined(p, adj.Fwd.Target, map[*ir.Tensor]bool{}) {
 			out[adj] = n.local(n.tensor[adj.Fwd.Target] + "Grad")
 		}
 	}
 	return out
+}
+
+// mined reports whether the gradient reaches t only through max and min
+// reductions: each forward Op that reads t in its body is one, or an
+// elementwise map of t at its own indices whose target is mined in turn.
+func mined(p *ir.Program, t *ir.Tensor, seen map[*ir.Tensor]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	if t == p.Result {
+		return false
+	}
+	for _, op := range p.Forward {
+		if op.Body == nil || !readsTensor(op.Body, t) {
+			continue
+		}
+		switch {
+		case op.Kind == ir.Reduce && (op.Red == "max" || op.Red == "min"):
+		case op.Kind == ir.Map && pointwiseReads(op, t) && mined(p, op.Target, seen):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// readsTensor reports whether a block reads t.
+func readsTensor(b *ir.Block, t *ir.Tensor) bool {
+	found := false
+	visit := func(e ir.Expr) {
+		ir.Walk(e, func(x ir.Expr) {
+			if ld, ok := x.(*ir.Load); ok && ld.Tensor == t {
+				found = true
+			}
+		})
+	}
+	for _, s := range b.Stmts {
+		if a, ok := s.(*ir.Assign); ok {
+			visit(a.Value)
+		}
+	}
+	if b.Result != nil {
+		visit(b.Result)
+	}
+	return found
+}
+
+// pointwiseReads reports whether every read of t in op's body is at op's
+// own indices.
+func pointwiseReads(op *ir.Op, t *ir.Tensor) bool {
+	ok := true
+	visit := func(e ir.Expr) {
+		ir.Walk(e, func(x ir.Expr) {
+			if ld, isLoad := x.(*ir.Load); isLoad && ld.Tensor == t && !pointwise(access{t: t, idx: ld.Index}, op) {
+				ok = false
+			}
+		})
+	}
+	for _, s := range op.Body.Stmts {
+		if a, isAssign := s.(*ir.Assign); isAssign {
+			visit(a.Value)
+		}
+	}
+	visit(op.Body.Result)
+	return ok
 }
 
 // pairwiseOperands lists the intermediates read as rows of a pairwise

@@ -171,13 +171,13 @@ func (g *groupAccess) add(c accessCache, u unit) {
 // canJoin reports whether b can run in the same loop nest as the group: b
 // reads what the group writes only at the loop indices, where both write
 // and read it pointwise, and writes nothing the group reads.
-func canJoin(c accessCache, group []unit, acc *groupAccess, b unit) bool {
+func canJoin(c accessCache, group []unit, acc *groupAccess, b unit, alone func(unit) bool) bool {
 	// Scatter-form reductions loop over their reduction variables
 	// outermost, so they share no loop with anything.
 	// Contractions are whole matrix products, one call each; a pairwise
 	// distance's adjoint reads all of adj(d) at once.
 	if !sameSpace(group[0].op().Index, b.op().Index) || isScatter(group[0]) || isScatter(b) ||
-		isContraction(group[0]) || isContraction(b) || isPairwiseAdjoint(group[0]) || isPairwiseAdjoint(b) {
+		isContraction(group[0]) || isContraction(b) || alone(group[0]) || alone(b) {
 		return false
 	}
 	for _, r := range c.reads(b) {
@@ -217,12 +217,14 @@ func fusibleSum(u unit) bool {
 }
 
 // schedule splits units into fused groups, in order.
-func schedule(units []unit) [][]unit {
+// alone marks units that must be a group of their own beyond the rules
+// here (a pairwise adjoint that runs as one runtime call).
+func schedule(units []unit, alone func(unit) bool) [][]unit {
 	var groups [][]unit
 	c := accessCache{}
 	var acc *groupAccess // of the last group
 	for _, u := range units {
-		if n := len(groups); n > 0 && canJoin(c, groups[n-1], acc, u) {
+		if n := len(groups); n > 0 && canJoin(c, groups[n-1], acc, u, alone) {
 			groups[n-1] = append(groups[n-1], u)
 			acc.add(c, u)
 			continue

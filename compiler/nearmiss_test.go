@@ -100,3 +100,36 @@ func TestNearMissesShareKernels(t *testing.T) {
 		})
 	}
 }
+
+// TestMinedDistancesKeepRowUpdates: where every path from a distance matrix
+// to the loss goes through a max or min (batch-hard mining), its adjoint has
+// at most one nonzero per row and reduction, and stays in the loops as pair
+// updates; where a sum over pairs reads it, the adjoint may be dense, and
+// runs as lossrt.SqDistGrad, which picks products or pair updates per call.
+func TestMinedDistancesKeepRowUpdates(t *testing.T) {
+	for spec, want := range map[string]bool{
+		"../specs/batch_hard_triplet.loss":      false,
+		"../specs/batch_hard_triplet_soft.loss": false,
+		"../specs/xbm.loss":                     false,
+		"../specs/batch_all_triplet.loss":       true,
+		"../specs/align_uniform.loss":           true,
+		"testdata/nearmiss/pairdist_a.loss":     true,
+	} {
+		src, err := os.ReadFile(spec)
+		require.NoError(t, err)
+		files, err := compiler.Compile(spec, src, compiler.Options{Types: []string{"float64"}})
+		require.NoError(t, err)
+		var got []string
+		for _, f := range files {
+			if strings.HasSuffix(f.Name, "_float64.go") {
+				got = kernels(f.Content)
+			}
+		}
+		if want {
+			require.Contains(t, got, "SqDistGrad.Accumulate", spec)
+		} else {
+			require.NotContains(t, got, "SqDistGrad.Accumulate", spec)
+			require.Contains(t, got, "lossrt.AddScaledDiff", spec)
+		}
+	}
+}

@@ -29,26 +29,24 @@ type Workspace32 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	dSum        []float64                   // d_sum[N, N], spec line 16
-	d           []float64                   // d[N, N], spec line 16
-	hp          []float64                   // hp[N], spec line 17
-	hpArg       []int                       // first arg index of hp, -1 for an empty set
-	hn          []float64                   // hn[N], spec line 18
-	hnArg       []int                       // first arg index of hn, -1 for an empty set
-	nn          []float64                   // nn[N], spec line 19
-	lossSum     []float64                   // loss_sum[], spec line 20
-	loss        []float64                   // loss[], spec line 20
-	adjX        []float32                   // stands in for a nil gradient slice of x
-	adjDSum     []float64                   // adjoint of d_sum
-	adjD        []float64                   // adjoint of d
-	adjHp       []float64                   // adjoint of hp
-	adjHn       []float64                   // adjoint of hn
-	adjLossSum  []float64                   // adjoint of loss_sum
-	adjLoss     []float64                   // adjoint of loss
-	dSumGrad    *lossrt.SqDistGrad[float32] // buffers of the adjoint of d_sum's pairwise distances
-	pool        *lossrt.Pool                // the goroutines large groups and products are split among
-	parts       parts32                     // the parallel group being run
-	gemm        *lossrt.Gemm[float32]       // packing buffers of the matrix products
+	dSum        []float64    // d_sum[N, N], spec line 16
+	d           []float64    // d[N, N], spec line 16
+	hp          []float64    // hp[N], spec line 17
+	hpArg       []int        // first arg index of hp, -1 for an empty set
+	hn          []float64    // hn[N], spec line 18
+	hnArg       []int        // first arg index of hn, -1 for an empty set
+	nn          []float64    // nn[N], spec line 19
+	lossSum     []float64    // loss_sum[], spec line 20
+	loss        []float64    // loss[], spec line 20
+	adjX        []float32    // stands in for a nil gradient slice of x
+	adjDSum     []float64    // adjoint of d_sum
+	adjD        []float64    // adjoint of d
+	adjHp       []float64    // adjoint of hp
+	adjHn       []float64    // adjoint of hn
+	adjLossSum  []float64    // adjoint of loss_sum
+	adjLoss     []float64    // adjoint of loss
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts32      // the parallel group being run
 }
 
 // Workspace32Bytes is how many bytes the buffers of a Workspace32 for the sizes d
@@ -72,9 +70,6 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
-	b += 4.0 * float64(d.N) * float64(d.N)
-	b += 8.0 * float64(d.N)
-	b += 8.0 * float64(d.N)
 	return b
 }
 
@@ -108,10 +103,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjHn = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
-	ws.dSumGrad = lossrt.NewSqDistGrad[float32](d.N, d.N)
 	ws.pool = lossrt.NewPool(0)
-	ws.gemm = lossrt.NewGemm[float32]()
-	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -128,7 +120,6 @@ func (ws *Workspace32) Dims() Dims {
 func (ws *Workspace32) SetWorkers(n int) {
 	ws.pool.Close()
 	ws.pool = lossrt.NewPool(n)
-	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -292,6 +283,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	D := ws.dims.D
 	margin := ws.Params.Margin
 	x := in.X
+	d := ws.d
 	hp := ws.hp
 	hn := ws.hn
 	nn := ws.nn
@@ -368,23 +360,16 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		ws.backwardPart2(in, grad, scale, 0, N)
 	}
 	// batch_hard_triplet.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
-	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
-		ws.parts = parts32{
-			grad:  grad,
-			group: 3,
-			in:    in,
-			n:     N,
-			parts: min(ws.pool.Workers(), N),
-			scale: scale,
-			ws:    ws,
+	for i := 0; i < N; i++ {
+		for j := 0; j < N; j++ {
+			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
+			{
+				if rowScale := adjDSum[i*N+j] * 2; rowScale != 0 {
+					lossrt.AddScaledDiff(adjX[i*D:][:D], adjX[j*D:][:D], rowScale, x[i*D:][:D], x[j*D:][:D])
+				}
+			}
 		}
-		ws.pool.Run(&ws.parts, ws.parts.parts)
-		ws.parts = parts32{}
-	} else {
-		ws.backwardPart3(in, grad, scale, 0, N)
 	}
-	// batch_hard_triplet.loss:16: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
-	ws.dSumGrad.Accumulate(ws.gemm, adjX, adjX, 2.0, adjDSum, N, x, x, D)
 }
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
@@ -479,19 +464,6 @@ func (ws *Workspace32) backwardPart2(in Inputs32, grad Grads32, scale float32, l
 	}
 }
 
-// backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
-	N := ws.dims.N
-	d := ws.d
-	adjDSum := ws.adjDSum
-	adjD := ws.adjD
-	for i := lo; i < hi; i++ {
-		for j := 0; j < N; j++ {
-			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
-		}
-	}
-}
-
 // parts32 is the task the workspace's pool runs: the outer range [0, n) of a
 // parallel group, cut into parts equal ranges. It lives in the workspace, so
 // handing it to the pool allocates nothing.
@@ -513,8 +485,6 @@ func (p *parts32) RunPart(part int) {
 		p.ws.forwardPart1(p.in, p.grad, p.scale, lo, hi)
 	case 2:
 		p.ws.backwardPart2(p.in, p.grad, p.scale, lo, hi)
-	case 3:
-		p.ws.backwardPart3(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

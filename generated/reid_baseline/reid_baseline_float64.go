@@ -33,49 +33,47 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite     bool
 	dims            Dims
-	ceLse           []float64                   // ce_lse[N], spec line 21
-	ceSum2          []float64                   // ce_sum2[N], spec line 21
-	ceSum           []float64                   // ce_sum[], spec line 21
-	ce              []float64                   // ce[], spec line 21
-	triDSum         []float64                   // tri_d_sum[N, N], spec line 22
-	triD            []float64                   // tri_d[N, N], spec line 22
-	triHp           []float64                   // tri_hp[N], spec line 22
-	triHpArg        []int                       // first arg index of tri_hp, -1 for an empty set
-	triHn           []float64                   // tri_hn[N], spec line 22
-	triHnArg        []int                       // first arg index of tri_hn, -1 for an empty set
-	triNn           []float64                   // tri_nn[N], spec line 22
-	triSum          []float64                   // tri_sum[], spec line 22
-	tri             []float64                   // tri[], spec line 22
-	cenSumPart      []float64                   // cen_sum_part[N], spec line 23
-	cenSum          []float64                   // cen_sum[], spec line 23
-	cen             []float64                   // cen[], spec line 23
-	loss            []float64                   // loss[], spec line 24
-	centersNewSum   []float64                   // centers_new_sum[C, D], spec line 23
-	centersNewCount []float64                   // centers_new_count[C], spec line 23
-	centersNew      []float64                   // centers_new[C, D], spec line 23
-	adjLogits       []float64                   // stands in for a nil gradient slice of logits
-	adjFeat         []float64                   // stands in for a nil gradient slice of feat
-	adjCenters      []float64                   // stands in for a nil gradient slice of centers
-	adjCeLse        []float64                   // adjoint of ce_lse
-	adjCeSum2       []float64                   // adjoint of ce_sum2
-	adjCeSum        []float64                   // adjoint of ce_sum
-	adjCe           []float64                   // adjoint of ce
-	adjTriDSum      []float64                   // adjoint of tri_d_sum
-	adjTriD         []float64                   // adjoint of tri_d
-	adjTriHp        []float64                   // adjoint of tri_hp
-	adjTriHn        []float64                   // adjoint of tri_hn
-	adjTriSum       []float64                   // adjoint of tri_sum
-	adjTri          []float64                   // adjoint of tri
-	adjCenSumPart   []float64                   // adjoint of cen_sum_part
-	adjCenSum       []float64                   // adjoint of cen_sum
-	adjCen          []float64                   // adjoint of cen
-	adjLoss         []float64                   // adjoint of loss
-	ceLseExp        []float64                   // exp(z − max) of each row of ce_lse, kept for the backward pass
-	ceLseNorm       []float64                   // 1 / Σ exp(z − max) of each row of ce_lse
-	triDSumGrad     *lossrt.SqDistGrad[float64] // buffers of the adjoint of tri_d_sum's pairwise distances
-	pool            *lossrt.Pool                // the goroutines large groups and products are split among
-	parts           parts64                     // the parallel group being run
-	gemm            *lossrt.Gemm[float64]       // packing buffers of the matrix products
+	ceLse           []float64    // ce_lse[N], spec line 21
+	ceSum2          []float64    // ce_sum2[N], spec line 21
+	ceSum           []float64    // ce_sum[], spec line 21
+	ce              []float64    // ce[], spec line 21
+	triDSum         []float64    // tri_d_sum[N, N], spec line 22
+	triD            []float64    // tri_d[N, N], spec line 22
+	triHp           []float64    // tri_hp[N], spec line 22
+	triHpArg        []int        // first arg index of tri_hp, -1 for an empty set
+	triHn           []float64    // tri_hn[N], spec line 22
+	triHnArg        []int        // first arg index of tri_hn, -1 for an empty set
+	triNn           []float64    // tri_nn[N], spec line 22
+	triSum          []float64    // tri_sum[], spec line 22
+	tri             []float64    // tri[], spec line 22
+	cenSumPart      []float64    // cen_sum_part[N], spec line 23
+	cenSum          []float64    // cen_sum[], spec line 23
+	cen             []float64    // cen[], spec line 23
+	loss            []float64    // loss[], spec line 24
+	centersNewSum   []float64    // centers_new_sum[C, D], spec line 23
+	centersNewCount []float64    // centers_new_count[C], spec line 23
+	centersNew      []float64    // centers_new[C, D], spec line 23
+	adjLogits       []float64    // stands in for a nil gradient slice of logits
+	adjFeat         []float64    // stands in for a nil gradient slice of feat
+	adjCenters      []float64    // stands in for a nil gradient slice of centers
+	adjCeLse        []float64    // adjoint of ce_lse
+	adjCeSum2       []float64    // adjoint of ce_sum2
+	adjCeSum        []float64    // adjoint of ce_sum
+	adjCe           []float64    // adjoint of ce
+	adjTriDSum      []float64    // adjoint of tri_d_sum
+	adjTriD         []float64    // adjoint of tri_d
+	adjTriHp        []float64    // adjoint of tri_hp
+	adjTriHn        []float64    // adjoint of tri_hn
+	adjTriSum       []float64    // adjoint of tri_sum
+	adjTri          []float64    // adjoint of tri
+	adjCenSumPart   []float64    // adjoint of cen_sum_part
+	adjCenSum       []float64    // adjoint of cen_sum
+	adjCen          []float64    // adjoint of cen
+	adjLoss         []float64    // adjoint of loss
+	ceLseExp        []float64    // exp(z − max) of each row of ce_lse, kept for the backward pass
+	ceLseNorm       []float64    // 1 / Σ exp(z − max) of each row of ce_lse
+	pool            *lossrt.Pool // the goroutines large groups and products are split among
+	parts           parts64      // the parallel group being run
 }
 
 // Workspace64Bytes is how many bytes the buffers of a Workspace64 for the sizes d
@@ -121,9 +119,6 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0
 	b += 8.0
 	b += 8.0 * float64(d.N) * float64(d.C)
-	b += 8.0 * float64(d.N)
-	b += 8.0 * float64(d.N) * float64(d.N)
-	b += 8.0 * float64(d.N)
 	b += 8.0 * float64(d.N)
 	return b
 }
@@ -181,10 +176,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjLoss = make([]float64, 1)
 	ws.ceLseExp = make([]float64, d.N*d.C)
 	ws.ceLseNorm = make([]float64, d.N)
-	ws.triDSumGrad = lossrt.NewSqDistGrad[float64](d.N, d.N)
 	ws.pool = lossrt.NewPool(0)
-	ws.gemm = lossrt.NewGemm[float64]()
-	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -201,7 +193,6 @@ func (ws *Workspace64) Dims() Dims {
 func (ws *Workspace64) SetWorkers(n int) {
 	ws.pool.Close()
 	ws.pool = lossrt.NewPool(n)
-	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -493,6 +484,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	feat := in.Feat
 	centers := in.Centers
 	labels := in.Labels
+	triD := ws.triD
 	triHp := ws.triHp
 	triHn := ws.triHn
 	triNn := ws.triNn
@@ -612,23 +604,16 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.backwardPart4(in, grad, scale, 0, N)
 	}
 	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
-	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
-		ws.parts = parts64{
-			grad:  grad,
-			group: 5,
-			in:    in,
-			n:     N,
-			parts: min(ws.pool.Workers(), N),
-			scale: scale,
-			ws:    ws,
+	for i := 0; i < N; i++ {
+		for j := 0; j < N; j++ {
+			adjTriDSum[i*N+j] += lossrt.SqrtAdj(adjTriD[i*N+j], triD[i*N+j])
+			{
+				if rowScale := adjTriDSum[i*N+j] * 2; rowScale != 0 {
+					lossrt.AddScaledDiff(adjFeat[i*D:][:D], adjFeat[j*D:][:D], rowScale, feat[i*D:][:D], feat[j*D:][:D])
+				}
+			}
 		}
-		ws.pool.Run(&ws.parts, ws.parts.parts)
-		ws.parts = parts64{}
-	} else {
-		ws.backwardPart5(in, grad, scale, 0, N)
 	}
-	// reid_baseline.loss:22: tri  = batch_hard_triplet(x: feat, labels: labels, margin: margin)
-	ws.triDSumGrad.Accumulate(ws.gemm, adjFeat, adjFeat, 2.0, adjTriDSum, N, feat, feat, D)
 	// reid_baseline.loss:21: ce   = cross_entropy_ls(logits: logits, labels: labels, eps: eps)
 	{
 		adjCeSum[0] += adjCe[0] / float64(N)
@@ -668,7 +653,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  grad,
-			group: 6,
+			group: 5,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -678,7 +663,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts64{}
 	} else {
-		ws.backwardPart6(in, grad, scale, 0, N)
+		ws.backwardPart5(in, grad, scale, 0, N)
 	}
 }
 
@@ -804,19 +789,6 @@ func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
-	N := ws.dims.N
-	triD := ws.triD
-	adjTriDSum := ws.adjTriDSum
-	adjTriD := ws.adjTriD
-	for i := lo; i < hi; i++ {
-		for j := 0; j < N; j++ {
-			adjTriDSum[i*N+j] += lossrt.SqrtAdj(adjTriD[i*N+j], triD[i*N+j])
-		}
-	}
-}
-
-// backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	C := ws.dims.C
 	adjLogits := grad.Logits
 	if adjLogits == nil {
@@ -863,8 +835,6 @@ func (p *parts64) RunPart(part int) {
 		p.ws.backwardPart4(p.in, p.grad, p.scale, lo, hi)
 	case 5:
 		p.ws.backwardPart5(p.in, p.grad, p.scale, lo, hi)
-	case 6:
-		p.ws.backwardPart6(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -31,27 +31,25 @@ type Workspace64 struct {
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
 	dims        Dims
-	dSum        []float64                   // d_sum[N, Q], spec line 13
-	d           []float64                   // d[N, Q], spec line 13
-	hp          []float64                   // hp[N], spec line 14
-	hpArg       []int                       // first arg index of hp, -1 for an empty set
-	hn          []float64                   // hn[N], spec line 15
-	hnArg       []int                       // first arg index of hn, -1 for an empty set
-	np          []float64                   // np[N], spec line 16
-	nn          []float64                   // nn[N], spec line 17
-	lossSum     []float64                   // loss_sum[], spec line 18
-	loss        []float64                   // loss[], spec line 18
-	adjX        []float64                   // stands in for a nil gradient slice of x
-	adjDSum     []float64                   // adjoint of d_sum
-	adjD        []float64                   // adjoint of d
-	adjHp       []float64                   // adjoint of hp
-	adjHn       []float64                   // adjoint of hn
-	adjLossSum  []float64                   // adjoint of loss_sum
-	adjLoss     []float64                   // adjoint of loss
-	dSumGrad    *lossrt.SqDistGrad[float64] // buffers of the adjoint of d_sum's pairwise distances
-	pool        *lossrt.Pool                // the goroutines large groups and products are split among
-	parts       parts64                     // the parallel group being run
-	gemm        *lossrt.Gemm[float64]       // packing buffers of the matrix products
+	dSum        []float64    // d_sum[N, Q], spec line 13
+	d           []float64    // d[N, Q], spec line 13
+	hp          []float64    // hp[N], spec line 14
+	hpArg       []int        // first arg index of hp, -1 for an empty set
+	hn          []float64    // hn[N], spec line 15
+	hnArg       []int        // first arg index of hn, -1 for an empty set
+	np          []float64    // np[N], spec line 16
+	nn          []float64    // nn[N], spec line 17
+	lossSum     []float64    // loss_sum[], spec line 18
+	loss        []float64    // loss[], spec line 18
+	adjX        []float64    // stands in for a nil gradient slice of x
+	adjDSum     []float64    // adjoint of d_sum
+	adjD        []float64    // adjoint of d
+	adjHp       []float64    // adjoint of hp
+	adjHn       []float64    // adjoint of hn
+	adjLossSum  []float64    // adjoint of loss_sum
+	adjLoss     []float64    // adjoint of loss
+	pool        *lossrt.Pool // the goroutines large groups and products are split among
+	parts       parts64      // the parallel group being run
 }
 
 // Workspace64Bytes is how many bytes the buffers of a Workspace64 for the sizes d
@@ -76,9 +74,6 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
-	b += 8.0 * float64(d.N) * float64(d.Q)
-	b += 8.0 * float64(d.N)
-	b += 8.0 * float64(d.Q)
 	return b
 }
 
@@ -113,10 +108,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.adjHn = make([]float64, d.N)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLoss = make([]float64, 1)
-	ws.dSumGrad = lossrt.NewSqDistGrad[float64](d.N, d.Q)
 	ws.pool = lossrt.NewPool(0)
-	ws.gemm = lossrt.NewGemm[float64]()
-	ws.gemm.SetPool(ws.pool)
 	return ws, nil
 }
 
@@ -133,7 +125,6 @@ func (ws *Workspace64) Dims() Dims {
 func (ws *Workspace64) SetWorkers(n int) {
 	ws.pool.Close()
 	ws.pool = lossrt.NewPool(n)
-	ws.gemm.SetPool(ws.pool)
 }
 
 // Loss computes the loss only.
@@ -317,16 +308,10 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	D := ws.dims.D
 	Q := ws.dims.Q
 	margin := ws.Params.Margin
-	x := in.X
-	mem := in.Mem
 	hp := ws.hp
 	hn := ws.hn
 	np := ws.np
 	nn := ws.nn
-	adjX := grad.X
-	if adjX == nil {
-		adjX = ws.adjX
-	}
 	adjDSum := ws.adjDSum
 	adjD := ws.adjD
 	adjHp := ws.adjHp
@@ -398,7 +383,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.backwardPart2(in, grad, scale, 0, N)
 	}
 	// xbm.loss:13: d[i, j] = sqrt(sum(k: (x[i, k] - mem[j, k])^2))
-	if N*Q >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+	if N*Q*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  grad,
 			group: 3,
@@ -413,8 +398,6 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	} else {
 		ws.backwardPart3(in, grad, scale, 0, N)
 	}
-	// xbm.loss:13: d[i, j] = sqrt(sum(k: (x[i, k] - mem[j, k])^2))
-	ws.dSumGrad.Accumulate(ws.gemm, adjX, nil, 2.0, adjDSum, Q, x, mem, D)
 }
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
@@ -523,13 +506,25 @@ func (ws *Workspace64) backwardPart2(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	D := ws.dims.D
 	Q := ws.dims.Q
+	x := in.X
+	mem := in.Mem
 	d := ws.d
+	adjX := grad.X
+	if adjX == nil {
+		adjX = ws.adjX
+	}
 	adjDSum := ws.adjDSum
 	adjD := ws.adjD
 	for i := lo; i < hi; i++ {
 		for j := 0; j < Q; j++ {
 			adjDSum[i*Q+j] += lossrt.SqrtAdj(adjD[i*Q+j], d[i*Q+j])
+			{
+				if rowScale := adjDSum[i*Q+j] * 2; rowScale != 0 {
+					lossrt.AddScaledDiff(adjX[i*D:][:D], nil, rowScale, x[i*D:][:D], mem[j*D:][:D])
+				}
+			}
 		}
 	}
 }
