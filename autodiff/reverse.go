@@ -175,8 +175,8 @@ func (d *deriv) call(e *ir.Call, a ir.Expr, self ir.Expr) {
 	case "sigmoid":
 		d.adjoint(x, mul(a, mul(self, sub(c(1), self))), x)
 	case "tanh":
-		// 1 - tanh², from the stored value: it is exact where tanh has
-		// saturated to ±1, and recomputing tanh would cost a second call.
+		// 1 - tanh² from the value (the stored one when tanh is a
+		// definition's whole body): 0 exactly where tanh has saturated.
 		d.adjoint(x, mul(a, sub(c(1), mul(self, self))), x)
 	case "cos":
 		d.adjoint(x, neg(mul(a, call("sin", x))), x)
