@@ -174,6 +174,10 @@ func (d *deriv) call(e *ir.Call, a ir.Expr, self ir.Expr) {
 		d.adjoint(x, mul(a, call("sigmoid", x)), x)
 	case "sigmoid":
 		d.adjoint(x, mul(a, mul(self, sub(c(1), self))), x)
+	case "tanh":
+		// 1 - tanh² from the value (the stored one when tanh is a
+		// definition's whole body): 0 exactly where tanh has saturated.
+		d.adjoint(x, mul(a, sub(c(1), mul(self, self))), x)
 	case "cos":
 		d.adjoint(x, neg(mul(a, call("sin", x))), x)
 	case "sin":
@@ -189,6 +193,8 @@ func (d *deriv) call(e *ir.Call, a ir.Expr, self ir.Expr) {
 		first := cmp(op, x, y)
 		d.adjoint(x, where(first, a, c(0)), x)
 		d.adjoint(y, where(first, c(0), a), y)
+	case "clamp":
+		d.clamp(e, a)
 	case "where":
 		d.adjoint(e.Args[1], where(x, a, c(0)), e.Args[1])
 		d.adjoint(e.Args[2], where(x, c(0), a), e.Args[2])
@@ -201,10 +207,32 @@ func (d *deriv) call(e *ir.Call, a ir.Expr, self ir.Expr) {
 		} else {
 			d.adjoint(x, mul(a, mul(p, call("pow", x, ir.Fold(sub(p, c(1)))))), x)
 		}
-	case "stopgrad", "real":
-		// No gradient flows through a detached value or a conversion
-		// from an integer.
+	case "stopgrad", "real", "sign":
+		// No gradient flows through a detached value, a conversion from
+		// an integer, or sign, which is flat on both sides of its jump
+		// (sign'(0) = 0 too, as torch.sign's gradient is 0 everywhere).
 	default:
 		d.err = fmt.Errorf("autodiff: no derivative rule for %s", e.Fn)
 	}
+}
+
+// clamp routes the adjoint of clamp(x, lo, hi) = min(max(x, lo), hi) to the
+// one argument whose value it returns, with max's and min's rule that a tie
+// goes to the first argument:
+//
+//	x   where lo <= x <= hi              (torch.clamp: the same, inclusive)
+//	lo  where x < lo and lo <= hi        (torch: x < lo and lo < hi)
+//	hi  where x > hi or lo > hi          (torch: the same)
+//
+// The three conditions partition every point, so the partial derivatives
+// sum to 1 as the value's do. The one difference from PyTorch is at
+// lo == hi with x below them: torch gives no argument a gradient there;
+// lossgen gives it to lo, as min(max(x, lo), hi) spelled out does.
+func (d *deriv) clamp(e *ir.Call, a ir.Expr) {
+	x, lo, hi := e.Args[0], e.Args[1], e.Args[2]
+	and := func(p, q ir.Expr) ir.Expr { return cmp("&&", p, q) }
+	or := func(p, q ir.Expr) ir.Expr { return cmp("||", p, q) }
+	d.adjoint(x, where(and(cmp(">=", x, lo), cmp("<=", x, hi)), a, c(0)), x)
+	d.adjoint(lo, where(and(cmp("<", x, lo), cmp("<=", lo, hi)), a, c(0)), lo)
+	d.adjoint(hi, where(or(cmp(">", x, hi), cmp(">", lo, hi)), a, c(0)), hi)
 }

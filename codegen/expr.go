@@ -130,8 +130,8 @@ func (f *fn) constant(v float64) (jen.Code, int) {
 var runtimeFns = map[string]string{
 	"exp": "Exp", "log": "Log", "log1p": "Log1p", "sqrt": "Sqrt", "abs": "Abs",
 	"cos": "Cos", "sin": "Sin", "acos": "Acos", "pow": "Pow",
-	"relu": "Relu", "softplus": "Softplus", "sigmoid": "Sigmoid",
-	"max": "Max", "min": "Min", "where": "Select", "sign": "Sign",
+	"relu": "Relu", "softplus": "Softplus", "sigmoid": "Sigmoid", "tanh": "Tanh",
+	"max": "Max", "min": "Min", "clamp": "Clamp", "where": "Select", "sign": "Sign",
 	"sqrtadj": "SqrtAdj", "acosadj": "AcosAdj",
 }
 

@@ -114,19 +114,29 @@ type InputDecl struct {
 }
 
 // Qualifier is the element type keyword of an input.
+//
+// Newlines are insignificant, so in
+//
+//	input x[N]
+//	real = sum(i: x[i])
+//
+// the keyword could open the next declaration as well as close the input.
+// A keyword followed by "=" or "[" names a definition (an annotation is
+// never followed by either), so the negative lookahead leaves it to DefDecl.
 type Qualifier struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 
-	Value string `parser:"@(\"int\" | \"real\")"`
+	Value string `parser:"(?! (\"int\" | \"real\") (\"=\" | \"[\")) @(\"int\" | \"real\")"`
 }
 
-// GradFlag is the differentiability keyword of an input.
+// GradFlag is the differentiability keyword of an input; like Qualifier, it
+// is a definition's name when "=" or "[" follows it.
 type GradFlag struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 
-	Value string `parser:"@(\"grad\" | \"nograd\")"`
+	Value string `parser:"(?! (\"grad\" | \"nograd\") (\"=\" | \"[\")) @(\"grad\" | \"nograd\")"`
 }
 
 // DefDecl is `parser:"NAME[i, j] = expr"`.

@@ -17,6 +17,7 @@ const (
 	fnMath   fnKind = iota // one real argument
 	fnMinMax               // max/min: two real arguments, or a reduction
 	fnWhere                // where(cond, a, b)
+	fnClamp                // clamp(x, lo, hi): three real arguments
 	fnReal                 // real(int)
 	fnReduce               // sum mean logsumexp: binders and a body
 	fnCount                // count: binders, no body
@@ -27,7 +28,8 @@ var functions = map[string]fnKind{
 	"exp": fnMath, "log": fnMath, "log1p": fnMath, "sqrt": fnMath, "abs": fnMath,
 	"relu": fnMath, "softplus": fnMath, "sigmoid": fnMath,
 	"cos": fnMath, "sin": fnMath, "acos": fnMath, "stopgrad": fnMath,
-	"max": fnMinMax, "min": fnMinMax,
+	"tanh": fnMath, "sign": fnMath,
+	"max": fnMinMax, "min": fnMinMax, "clamp": fnClamp,
 	"where": fnWhere, "real": fnReal,
 	"sum": fnReduce, "mean": fnReduce, "logsumexp": fnReduce,
 	"count": fnCount,
@@ -53,11 +55,13 @@ func (c *checker) call(n *NameExpr) Expr {
 		} else if c.lookupIndex(fn) != nil {
 			c.errorf(pos, "%s is an index variable, not a function", fn)
 		} else {
+			// The list is short enough to print whole, and spares the
+			// author a trip to the manual when no name is close.
 			msg := "unknown function " + fn
 			if s := suggest(fn, functionNames()); s != "" {
 				msg += fmt.Sprintf("; did you mean %s?", s)
 			}
-			c.errorf(pos, "%s", msg)
+			c.errorf(pos, "%s (the functions are %s)", msg, strings.Join(functionNames(), ", "))
 		}
 		return nil
 	}
@@ -85,7 +89,7 @@ func (c *checker) call(n *NameExpr) Expr {
 		c.errorf(at, "%s is not a reduction: | and : are only allowed in sum, mean, max, min, logsumexp and count", fn)
 		return nil
 	}
-	want := map[fnKind]int{fnMath: 1, fnMinMax: 2, fnWhere: 3, fnReal: 1}[kind]
+	want := map[fnKind]int{fnMath: 1, fnMinMax: 2, fnWhere: 3, fnClamp: 3, fnReal: 1}[kind]
 	if len(a.Args) != want {
 		hint := ""
 		if kind == fnMinMax {

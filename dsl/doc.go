@@ -91,9 +91,9 @@
 // no | or :, max(a, b) and min(a, b) are elementwise. Over an empty set every
 // reduction is 0 (mean divides by max(count, 1)).
 //
-// Functions: exp log log1p sqrt abs relu softplus sigmoid cos sin acos
-// stopgrad (one real argument), max min (two), where(cond, a, b), and
-// real(n), the only way to use an integer as a real.
+// Functions: exp log log1p sqrt abs relu softplus sigmoid tanh sign cos sin
+// acos stopgrad (one real argument), max min (two), clamp(x, lo, hi),
+// where(cond, a, b), and real(n), the only way to use an integer as a real.
 //
 // Types are Real, Int and Bool. Labels and index variables are Int: they
 // may be compared and used as subscripts, never mixed into real arithmetic

@@ -54,7 +54,15 @@ func Parse(filename string, src []byte) (f *File, err error) {
 	f, perr := parser.ParseBytes(filename, src)
 	if perr != nil {
 		var list ErrorList
-		list.Add(filename, src, syntaxPos(perr), syntaxMessage(perr))
+		pos, msg := syntaxPos(perr), syntaxMessage(perr)
+		// An operand missing after an operator (`(1 +` then a new line)
+		// is the mistake to report even inside an unclosed bracket.
+		if _, isSyntax := perr.(*participle.UnexpectedTokenError); isSyntax && !strings.HasSuffix(msg, "(expected expression)") {
+			if open, next, ok := unclosedBracket(filename, src, perr.(participle.Error).Position().Offset); ok {
+				pos, msg = posOf(open.Pos), unclosedMessage(open, next)
+			}
+		}
+		list.Add(filename, src, pos, msg)
 		return nil, list.Err()
 	}
 	return f, nil

@@ -77,3 +77,41 @@ func checkSharedSizes(t *testing.T, p *Program) {
 		})
 	}
 }
+
+// TestAnnotationKeywordsAsNames: newlines are insignificant, so the keyword
+// after an input may be its annotation or the name of the next definition.
+// Followed by "=" or "[" it is a definition; otherwise an annotation, on
+// the input's line or the next.
+func TestAnnotationKeywordsAsNames(t *testing.T) {
+	src := `loss a {
+    input x[N]
+    grad = 2
+    input y[N] real
+    real[i] = y[i] * grad
+    input w[N]
+    nograd
+    input l[N] int
+    int = count(j | l[j] == 0)
+    input v[N] real nograd
+    nograd[i] = real(l[i]) + real[i]
+    loss = sum(i: x[i] * nograd[i] * w[i] * v[i]) + int
+}`
+	p, err := Load("a.loss", []byte(src))
+	require.NoError(t, err)
+	require.Len(t, p.Inputs, 5)
+	x, y, w, l, v := p.Inputs[0], p.Inputs[1], p.Inputs[2], p.Inputs[3], p.Inputs[4]
+	require.True(t, x.Diff, "grad = 2 is a definition, not x's annotation")
+	require.True(t, y.Diff && !y.Int)
+	require.False(t, w.Diff, "nograd on the next line annotates w")
+	require.True(t, l.Int)
+	require.False(t, v.Diff)
+	var names []string
+	for _, d := range p.Defs {
+		names = append(names, d.Name)
+	}
+	require.Equal(t, []string{"grad", "real", "int", "nograd", "loss"}, names)
+	// real(...) is still the conversion where a definition named real exists.
+	body := p.Defs[3].Body.(*Binary)
+	require.Equal(t, "real", body.X.(*Call).Fn)
+	require.Equal(t, "real", body.Y.(*Access).Def.Name)
+}

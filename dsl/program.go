@@ -221,8 +221,9 @@ type Binary struct {
 
 // Call is an elementwise function:
 //
-//	exp log log1p sqrt abs relu softplus sigmoid cos sin acos  (1 Real arg)
+//	exp log log1p sqrt abs relu softplus sigmoid tanh sign cos sin acos  (1 Real arg)
 //	max min   (2 Real args; ties route the gradient to the first)
+//	clamp     (3 Real args x, lo, hi): min(max(x, lo), hi), value and gradient
 //	stopgrad  (1 Real arg; value unchanged, gradient zero)
 //	where     (Bool, Real, Real): the first branch where the condition holds
 //	real      (1 Int arg): converts an integer value to real

@@ -64,7 +64,7 @@ func TestGrammar(t *testing.T) {
 		"loss", "param", "input", "update", "use", "size", "in", "int", "real", "grad", "nograd",
 		"sum", "mean", "max", "min", "logsumexp", "count",
 		"exp", "log", "log1p", "sqrt", "abs", "relu", "softplus", "sigmoid",
-		"cos", "sin", "acos", "stopgrad", "where",
+		"tanh", "sign", "clamp", "cos", "sin", "acos", "stopgrad", "where",
 	}
 	for _, w := range words {
 		found := false

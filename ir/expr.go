@@ -50,12 +50,13 @@ type Binary struct {
 }
 
 // Call applies a scalar function. Besides the dsl's functions (exp, log,
-// log1p, sqrt, abs, relu, softplus, sigmoid, cos, sin, acos, max, min,
-// where, stopgrad, real, pow) autodiff introduces:
+// log1p, sqrt, abs, relu, softplus, sigmoid, tanh, sign, cos, sin, acos, max,
+// min, clamp, where, stopgrad, real, pow) autodiff introduces:
 //
 //	sqrtadj(a, y)  a / (2y), and 0 where y == 0 (the gradient of sqrt at 0)
 //	acosadj(a, x)  -a / sqrt(1 - x²), and 0 where |x| >= 1
-//	sign(x)        -1, 0 or 1
+//	sign(x)        -1, 0 or 1 (the derivative of abs; the same function as
+//	               the dsl's sign, whose own derivative is 0)
 //	step(x)        1 where x > 0, else 0
 type Call struct {
 	Fn   string

@@ -131,6 +131,17 @@ func foldCall(e *Call) (Expr, bool) {
 		if c.Value >= 0 {
 			return &Const{Value: math.Sqrt(c.Value)}, true
 		}
+	case "tanh":
+		return &Const{Value: math.Tanh(c.Value)}, true
+	case "sign":
+		switch {
+		case c.Value > 0:
+			return &Const{Value: 1}, true
+		case c.Value < 0:
+			return &Const{Value: -1}, true
+		case c.Value == 0:
+			return &Const{Value: 0}, true
+		}
 	}
 	return nil, false
 }

@@ -33,6 +33,9 @@ func TestFold(t *testing.T) {
 		{&Call{Fn: "pow", Args: []Expr{x(), k(1)}}, "x"},
 		{&Call{Fn: "exp", Args: []Expr{k(0)}}, "1"},
 		{&Call{Fn: "log", Args: []Expr{k(-1)}}, "log(-1)"}, // not folded: NaN
+		{&Call{Fn: "tanh", Args: []Expr{k(0)}}, "0"},
+		{&Call{Fn: "sign", Args: []Expr{k(-3)}}, "-1"},
+		{&Call{Fn: "sign", Args: []Expr{k(0)}}, "0"},
 		{bin("*", p, k(2)), "($m * 2)"},
 	}
 	for _, c := range cases {

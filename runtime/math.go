@@ -82,6 +82,17 @@ func Sigmoid[T Float](x T) T {
 	return T(e / (1 + e))
 }
 
+// Tanh returns the hyperbolic tangent of x. math.Tanh saturates to ±1
+// without overflow (it never forms e**2x for large |x|), and a float32
+// kernel rounds its float64 result once.
+func Tanh[T Float](x T) T { return T(math.Tanh(float64(x))) }
+
+// Clamp returns min(max(x, lo), hi) with Max's and Min's tie and NaN rules:
+// x when lo <= x <= hi, lo below, hi above, and hi whenever lo > hi (as
+// torch.clamp does). The gradient rules in autodiff route the adjoint the
+// same way, so clamp is exactly its spelling with max and min.
+func Clamp[T Float](x, lo, hi T) T { return Min(Max(x, lo), hi) }
+
 // Select returns a if cond holds and b otherwise: the spec's where(cond, a, b).
 func Select[T Float](cond bool, a, b T) T {
 	if cond {
@@ -90,13 +101,17 @@ func Select[T Float](cond bool, a, b T) T {
 	return b
 }
 
-// Sign returns -1, 0 or 1; it is the derivative of |x| with 0 at 0.
+// Sign returns -1, 0 or 1, and NaN for NaN (a bad input must not turn
+// into a plausible 0). It is both the spec's sign(x) and the derivative of
+// |x|, with 0 at 0 (abs'(0) = 0, as in PyTorch).
 func Sign[T Float](x T) T {
 	switch {
 	case x > 0:
 		return 1
 	case x < 0:
 		return -1
+	case x != x:
+		return x
 	}
 	return 0
 }

@@ -16,6 +16,8 @@
 //   - softplus(x) = max(x, 0) + log1p(exp(-|x|)); relu(x) = max(x, 0);
 //     sigmoid(x) = 1 / (1 + exp(-x)); stopgrad(x) = x in value (NumGrad
 //     and Frozen hold it at its value at the base point, see frozen.go);
+//   - tanh is math.Tanh; sign(x) is -1, 0 or 1, and NaN for NaN;
+//     clamp(x, lo, hi) = min(max(x, lo), hi), so hi wins when lo > hi;
 //   - binary max/min return the first argument on ties;
 //   - x^y is math.Pow(x, y), with y == 2 computed as x*x;
 //   - where(c, a, b) evaluates only the selected branch;

@@ -259,6 +259,28 @@ func (m *machine) call(c *dsl.Call) float64 {
 		return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
 	case "sigmoid":
 		return 1 / (1 + math.Exp(-x))
+	case "tanh":
+		return math.Tanh(x)
+	case "sign":
+		switch {
+		case x > 0:
+			return 1
+		case x < 0:
+			return -1
+		}
+		if x != x {
+			return x // NaN stays NaN, as in the kernels
+		}
+		return 0
+	case "clamp":
+		lo, hi := m.eval(c.Args[1]), m.eval(c.Args[2])
+		if x < lo {
+			x = lo
+		}
+		if x > hi {
+			x = hi
+		}
+		return x
 	case "cos":
 		return math.Cos(x)
 	case "sin":

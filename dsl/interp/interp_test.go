@@ -158,6 +158,34 @@ func TestFunctions(t *testing.T) {
 	require.InDelta(t, 800+1+0+2+3+1+100+2+8+4+2+1+1, got, 1e-9)
 }
 
+// tanh saturates without overflow; sign is -1, 0, 1; clamp is
+// min(max(x, lo), hi), so hi wins when the bounds cross.
+func TestSaturatingFunctions(t *testing.T) {
+	p := loadSrc(t, `loss fns {
+    input x[N]
+    input lo[N]
+    input hi[N]
+    t[i] = tanh(x[i])
+    s[i] = sign(x[i])
+    c[i] = clamp(x[i], lo[i], hi[i])
+    loss = sum(i: t[i] + 10 * s[i] + 100 * c[i])
+}`)
+	cases := []struct{ x, lo, hi, tanh, sign, clamp float64 }{
+		{0, -1, 1, 0, 0, 0},
+		{0.5, -1, 1, math.Tanh(0.5), 1, 0.5},
+		{-800, -1, 1, -1, -1, -1},
+		{800, -1, 1, 1, 1, 1},
+		{2, 3, 1, math.Tanh(2), 1, 1}, // lo > hi: hi
+		{1, 1, 1, math.Tanh(1), 1, 1},
+	}
+	for _, c := range cases {
+		got, err := Eval(p, Values{Dims: map[string]int{"N": 1}, Reals: map[string][]float64{"x": {c.x}, "lo": {c.lo}, "hi": {c.hi}}})
+		require.NoError(t, err)
+		require.False(t, math.IsNaN(got), "x = %g", c.x)
+		require.InDelta(t, c.tanh+10*c.sign+100*c.clamp, got, 1e-12, "x = %g, lo = %g, hi = %g", c.x, c.lo, c.hi)
+	}
+}
+
 // logsumexp subtracts the max, so large logits do not overflow.
 func TestLogSumExpStable(t *testing.T) {
 	p := loadSpec(t, "cross_entropy")

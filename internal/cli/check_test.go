@@ -83,6 +83,22 @@ func checkShippedSpec(t *testing.T, spec string) {
 	}
 }
 
+// Every per-construct spec of compiler/testdata/lang (each elementwise
+// function, reductions, clamp's crossing bounds, ...) gets the gradient it
+// defines, in both types. Points within h of a kink are skipped by check
+// itself; everything else must match.
+func TestCheckLangSpecs(t *testing.T) {
+	needGo(t)
+	specs, err := filepath.Glob("../../compiler/testdata/lang/*.loss")
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no specs in compiler/testdata/lang: %v", err)
+	}
+	for _, spec := range specs {
+		checkMatches(t, spec)
+		checkMatches(t, "-type", "float32", "-seed", "7", "-dims", "N=5,D=11", spec)
+	}
+}
+
 // wrong_stopgrad.loss has the value mean(x²) but, through stopgrad, the
 // kernel gradient x/N instead of 2x/N: check must flag x.
 func TestCheckCatchesWrongGradient(t *testing.T) {

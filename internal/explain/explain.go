@@ -203,7 +203,8 @@ func (x *Explanation) callText(d *dsl.Def) string {
 
 var builtins = map[string]bool{
 	"exp": true, "log": true, "log1p": true, "sqrt": true, "abs": true, "relu": true,
-	"softplus": true, "sigmoid": true, "cos": true, "sin": true, "acos": true,
+	"softplus": true, "sigmoid": true, "tanh": true, "sign": true, "clamp": true,
+	"cos": true, "sin": true, "acos": true,
 	"max": true, "min": true, "stopgrad": true, "where": true, "real": true,
 	"sum": true, "mean": true, "logsumexp": true, "count": true,
 }

@@ -229,3 +229,42 @@ func TestCorners(t *testing.T) {
 		}
 	}
 }
+
+// TestSaturatingFunctions: tanh, sign and clamp render in every format, and
+// the text shows their gradients: 1 − tanh², nothing through sign, and
+// clamp's adjoint cut off outside [lo, hi] for x and inside for the bounds.
+func TestSaturatingFunctions(t *testing.T) {
+	src := `loss sat {
+    input x[N]
+    input b[N]
+    loss = sum(i: tanh(x[i]) * sign(b[i]) + clamp(x[i], -b[i], b[i]))
+}
+`
+	x, err := Load("sat.loss", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := x.Text()
+	for _, want := range []string{
+		"loss = Σ_i (tanh(x[i])·sign(b[i]) + clamp(x[i], −b[i], b[i]))",
+		"sign(b[i])·(1 − tanh(x[i])²)",
+		"∂L/∂x[i] += sign(b[i])·(1 − tanh(x[i])²) + where(x[i] ≥ −b[i] ∧ x[i] ≤ b[i], 1, 0)",
+		"∂L/∂b[i] += −where(x[i] < −b[i] ∧ −b[i] ≤ b[i], 1, 0) + where(x[i] > b[i] ∨ −b[i] > b[i], 1, 0)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "sign′") || strings.Count(text, "sign(b[i])") < 2 {
+		t.Errorf("sign should appear as a factor only, never differentiated:\n%s", text)
+	}
+	tex := x.LaTeX()
+	for _, want := range []string{`\tanh\left(x_{i}\right)`, `\operatorname{sign}\left(b_{i}\right)`, `\operatorname{clamp}\left(x_{i},\ -b_{i},\ b_{i}\right)`} {
+		if !strings.Contains(tex, want) {
+			t.Errorf("LaTeX lacks %q:\n%s", want, tex)
+		}
+	}
+	if dot := x.Dot(); !strings.Contains(dot, "tanh(x[i])·sign(b[i]) + clamp(x[i], −b[i], b[i])") {
+		t.Errorf("dot lacks the formula:\n%s", dot)
+	}
+}

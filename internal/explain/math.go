@@ -368,7 +368,8 @@ func (p printer) pow(n *powN) (string, int, bool) {
 
 var texFuncs = map[string]string{
 	"exp": `\exp`, "log": `\log`, "cos": `\cos`, "sin": `\sin`, "acos": `\arccos`,
-	"max": `\max`, "min": `\min`, "sigmoid": `\sigma`,
+	"max": `\max`, "min": `\min`, "sigmoid": `\sigma`, "tanh": `\tanh`,
+	"sign": `\operatorname{sign}`, "clamp": `\operatorname{clamp}`,
 }
 
 func (p printer) call(n *callN) (string, int, bool) {
