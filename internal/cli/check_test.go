@@ -99,6 +99,24 @@ func TestCheckLangSpecs(t *testing.T) {
 	}
 }
 
+// The near-miss families of compiler/testdata/nearmiss (one loss spelled
+// several ways, which ir.Canonicalize brings to the same kernels): every
+// spelling's generated gradients match the interpreter's finite
+// differences, so the rewrites that make them fast change no value.
+func TestCheckNearMisses(t *testing.T) {
+	needGo(t)
+	specs, err := filepath.Glob("../../compiler/testdata/nearmiss/*.loss")
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no specs in compiler/testdata/nearmiss: %v", err)
+	}
+	for _, spec := range specs {
+		t.Run(filepath.Base(spec), func(t *testing.T) {
+			t.Parallel()
+			checkMatches(t, "-dims", "N=5,D=7,C=6,K=3,M=4", spec)
+		})
+	}
+}
+
 // wrong_stopgrad.loss has the value mean(x²) but, through stopgrad, the
 // kernel gradient x/N instead of 2x/N: check must flag x.
 func TestCheckCatchesWrongGradient(t *testing.T) {
