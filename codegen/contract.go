@@ -97,7 +97,7 @@ func factorOf(e ir.Expr, k *ir.Var) (operand, bool) {
 	vars := make([]*ir.Var, len(ld.Index))
 	for p, x := range ld.Index {
 		v, ok := x.(*ir.VarVal)
-		if !ok || ld.Tensor.Shape[p] != v.Var.Range || containsVar(vars[:p], v.Var) {
+		if !ok || ld.Tensor.Shape[p] != v.Var.Range || contains(vars[:p], v.Var) {
 			return operand{}, false
 		}
 		vars[p] = v.Var
@@ -109,15 +109,6 @@ func factorOf(e ir.Expr, k *ir.Var) (operand, bool) {
 		return operand{t: ld.Tensor, outer: vars[1:], trans: true}, true
 	}
 	return operand{}, false
-}
-
-func containsVar(vars []*ir.Var, v *ir.Var) bool {
-	for _, w := range vars {
-		if w == v {
-			return true
-		}
-	}
-	return false
 }
 
 func isContraction(u unit) bool {

@@ -63,52 +63,13 @@ func lseRowOf(op *ir.Op, gathers []ir.Gather) (ld *ir.Load, skip ir.Expr, ok boo
 	}
 	k := op.RVars[0]
 	if op.Filter != nil {
-		skip, ok = skipOf(op.Filter, k, op.Index, gathers)
+		skip, ok = ir.SkipIndex(op.Filter, k, op.Index, gathers)
 		if !ok {
 			return nil, nil, false
 		}
 	}
 	ld, ok = lseRow(op.Body.Result, k)
 	return ld, skip, ok
-}
-
-// skipOf matches the filter k != s (or s != k) where s is an index within
-// k's range on every call: one of the target's index variables over the
-// same range as k, or an integer input read at those variables that the
-// kernel validates against k's range because it also subscripts a
-// dimension of that size (d[i, labels[i]]).
-func skipOf(filter ir.Expr, k *ir.Var, index []*ir.Var, gathers []ir.Gather) (ir.Expr, bool) {
-	b, ok := filter.(*ir.Binary)
-	if !ok || b.Op != "!=" {
-		return nil, false
-	}
-	s := b.Y
-	if x, ok := b.X.(*ir.VarVal); !ok || x.Var != k {
-		if y, ok := b.Y.(*ir.VarVal); !ok || y.Var != k {
-			return nil, false
-		}
-		s = b.X
-	}
-	switch s := s.(type) {
-	case *ir.VarVal:
-		return s, s.Var != k && s.Var.Range == k.Range && contains(index, s.Var)
-	case *ir.Load:
-		if !s.Tensor.Int || s.Tensor.Kind != ir.Input {
-			return nil, false
-		}
-		for _, x := range s.Index {
-			v, ok := x.(*ir.VarVal)
-			if !ok || !contains(index, v.Var) {
-				return nil, false
-			}
-		}
-		for _, g := range gathers {
-			if g.Index == s.Tensor && g.Range == k.Range {
-				return s, true
-			}
-		}
-	}
-	return nil, false
 }
 
 // rowSlice renders the row of t (or of its adjoint) at the given leading

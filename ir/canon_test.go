@@ -154,6 +154,26 @@ forward b[i] = logsumexp(j)
     | (j < i)
     = (x[i,j] / $t)
 `,
+	}, {
+		name: "a logsumexp over the classes but the target: labels index that range elsewhere",
+		body: `param t = 0.1
+    input x[N, C]
+    input labels[N] int
+    input other[N] int
+    a[i] = logsumexp(c | c != labels[i]: x[i, c] / t) - x[i, labels[i]]
+    b[i] = logsumexp(c | c != other[i]: x[i, c] / t)
+    loss = sum(i: a[i] + b[i])`,
+		want: `forward a_logsumexp_arg[i,c] = map
+    = (x[i,c] / $t)
+forward a_logsumexp[i] = logsumexp(c)
+    | (c != labels[i])
+    = a_logsumexp_arg[i,c]
+forward a[i] = map
+    = (a_logsumexp[i] - x[i,labels[i]])
+forward b[i] = logsumexp(c)
+    | (c != other[i])
+    = (x[i,c] / $t)
+`,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := canonical(t, "loss t {\n    "+tc.body+"\n}\n")

@@ -436,44 +436,13 @@ func (m *materialiser) logSumExp(op *Op) bool {
 }
 
 // rowFilter reports whether a logsumexp's filter leaves a row kernel
-// applicable: none, or k != s with s an index within k's range on every
-// call (a target index over the same range: a softmax over the other
-// samples; or an integer input validated against k's range because it also
-// subscripts such a dimension: a softmax over the classes but the target).
+// applicable: none, or one SkipIndex recognises.
 func (m *materialiser) rowFilter(filter Expr, index []*Var, k *Var) bool {
 	if filter == nil {
 		return true
 	}
-	b, ok := filter.(*Binary)
-	if !ok || b.Op != "!=" {
-		return false
-	}
-	s := b.Y
-	if x, ok := b.X.(*VarVal); !ok || x.Var != k {
-		if y, ok := b.Y.(*VarVal); !ok || y.Var != k {
-			return false
-		}
-		s = b.X
-	}
-	switch s := s.(type) {
-	case *VarVal:
-		return s.Var != k && s.Var.Range == k.Range && containsVar(index, s.Var)
-	case *Load:
-		if !s.Tensor.Int || s.Tensor.Kind != Input {
-			return false
-		}
-		for _, x := range s.Index {
-			if v, ok := x.(*VarVal); !ok || !containsVar(index, v.Var) {
-				return false
-			}
-		}
-		for _, g := range m.gathers {
-			if g.Index == s.Tensor && g.Range == k.Range {
-				return true
-			}
-		}
-	}
-	return false
+	_, ok := SkipIndex(filter, k, index, m.gathers)
+	return ok
 }
 
 // operandName names a prologue after the reduction that reads it: c_sum_lhs
