@@ -203,32 +203,34 @@ func containsVar(vars []*Var, v *Var) bool {
 	return false
 }
 
-// naturalOrder is the order in which e's loads subscript outer and k, the
-// order its prologue writes contiguously: the first load subscripted by
-// both decides; [outer, k] otherwise.
-func naturalOrder(e Expr, outer, k *Var) []*Var {
-	order := []*Var{outer, k}
+// naturalOrder is the order in which e's loads subscript the group and k,
+// the order its prologue writes contiguously: the first load subscripted by
+// k and every index of the group decides, k first if k comes before them;
+// the group first otherwise.
+func naturalOrder(e Expr, group []*Var, k *Var) []*Var {
+	order := groupFirst(group, k)
 	decided := false
 	Walk(e, func(x Expr) {
 		ld, ok := x.(*Load)
 		if decided || !ok {
 			return
 		}
-		po, pk := -1, -1
+		pk, first := -1, len(ld.Index)
+		seen := 0
 		for p, s := range ld.Index {
 			if v, ok := s.(*VarVal); ok {
-				switch v.Var {
-				case outer:
-					po = p
-				case k:
+				if v.Var == k {
 					pk = p
+				} else if containsVar(group, v.Var) {
+					seen++
+					first = min(first, p)
 				}
 			}
 		}
-		if po >= 0 && pk >= 0 {
+		if pk >= 0 && seen == len(group) {
 			decided = true
-			if pk < po {
-				order = []*Var{k, outer}
+			if pk < first {
+				order = kFirst(group, k)
 			}
 		}
 	})
@@ -237,66 +239,105 @@ func naturalOrder(e Expr, outer, k *Var) []*Var {
 
 // product materialises the sides of a contraction
 //
-//	z[i, j] = sum(k: L(i, k) * R(j, k))
+//	z[I, J] = sum(k: L(I, k) * R(J, k))
 //
-// where L and R are products of factors each reading i and k, or j and k
-// (a factor reading only k joins R). A side that is already a whole tensor
-// at [i, k] or [k, i] is read as it is. The orders are chosen so the
-// product is one a kernel computes: not L[k, i] with R[j, k].
+// where I and J split the target's indices into a leading and a trailing
+// group (one index each for a matrix; softtriple's sk[i, c, q] has I = i,
+// J = c, q), and L and R are products of factors reading k and indices of
+// I, or of J (a factor reading only k joins R). Each side must read every
+// index of its group, so an operand is never a broadcast copy. A side that
+// is already a whole tensor at [I..., k] or [k, I...] is read as it is.
+// The orders are chosen so the product is one a kernel computes: not
+// L[k, I] with R[J, k].
 func (m *materialiser) product(op *Op) bool {
-	if !singleSum(op) || len(op.Index) != 2 {
+	if !singleSum(op) || len(op.Index) < 2 {
 		return false
 	}
-	i, j, k := op.Index[0], op.Index[1], op.RVars[0]
+	k := op.RVars[0]
 	fs, neg := splitProduct(op.Body.Result)
-	var lf, rf []factor
+	for p := 1; p < len(op.Index); p++ {
+		I, J := op.Index[:p], op.Index[p:]
+		lf, rf, ok := splitSides(fs, k, I, J)
+		if !ok {
+			continue
+		}
+		l, r := joinProduct(nil, lf), joinProduct(nil, rf)
+		if neg {
+			l = &Unary{Op: "-", X: l}
+		}
+		m.contract(op, l, r, I, J, k)
+		return true
+	}
+	return false
+}
+
+// splitSides sorts the factors of a product into the side reading I and
+// the side reading J; ok is false if a factor reads neither k nor only one
+// group, or a side misses an index of its group.
+func splitSides(fs []factor, k *Var, I, J []*Var) (lf, rf []factor, ok bool) {
+	lvars, rvars := map[*Var]bool{}, map[*Var]bool{}
 	for _, f := range fs {
 		switch {
-		case within(f.e, k, i) && varsOf(f.e)[i]:
+		case within(f.e, k, I...) && readsAny(f.e, I):
 			lf = append(lf, f)
-		case within(f.e, k, j):
+			for v := range varsOf(f.e) {
+				lvars[v] = true
+			}
+		case within(f.e, k, J...):
 			rf = append(rf, f)
+			for v := range varsOf(f.e) {
+				rvars[v] = true
+			}
 		default:
-			return false // a factor without k, or reading both i and j
+			return nil, nil, false // a factor without k, or reading both groups
 		}
 	}
-	if len(lf) == 0 || len(rf) == 0 {
-		return false
+	for _, v := range I {
+		if !lvars[v] {
+			return nil, nil, false
+		}
 	}
-	l, r := joinProduct(nil, lf), joinProduct(nil, rf)
-	if neg {
-		l = &Unary{Op: "-", X: l}
+	for _, v := range J {
+		if !rvars[v] {
+			return nil, nil, false
+		}
 	}
-	lBare, rBare := bareOrder(l, i, k), bareOrder(r, j, k)
-	if lBare != nil && rBare != nil && (lBare[0] != k || rBare[0] != j) {
+	return lf, rf, len(lf) > 0 && len(rf) > 0
+}
+
+// contract rewrites op's body as the product of its two sides, each read
+// from a tensor: as it is if it is one, else from its prologue.
+func (m *materialiser) contract(op *Op, l, r Expr, I, J []*Var, k *Var) {
+	lBare, rBare := bareOrder(l, I, k), bareOrder(r, J, k)
+	if lBare != nil && rBare != nil && (lBare[0] != k || rBare[0] == k) {
 		// Already a contraction of two tensors; written L·R, whatever
 		// order and signs the spec used.
 		op.Body = &Block{Result: &Binary{Op: "*", X: l, Y: r}}
-		return true
+		return
 	}
-	lo, ro := naturalOrder(l, i, k), naturalOrder(r, j, k)
+	lo, ro := naturalOrder(l, I, k), naturalOrder(r, J, k)
 	if lBare != nil {
 		lo = lBare
-	} else if t := m.lookupEither(l, i, k); t != nil {
+	} else if t := m.lookupEither(l, I, k); t != nil {
 		lo = t
 	}
 	if rBare != nil {
 		ro = rBare
-	} else if t := m.lookupEither(r, j, k); t != nil {
+	} else if t := m.lookupEither(r, J, k); t != nil {
 		ro = t
 	}
-	// L[k, i]·R[j, k] is the one pairing no kernel takes: store the side
-	// being materialised the other way round.
-	// With both sides tensors, L is copied transposed: a pass over it,
-	// against a product in scalar loops.
-	if lo[0] == k && ro[0] == j {
+	// L[k, I]·R[J, k] is the one pairing no kernel takes: store the side
+	// being materialised the other way round. With both sides tensors, L
+	// is copied transposed: a pass over it, against a product in scalar
+	// loops.
+	if lo[0] == k && ro[0] != k {
 		switch {
 		case lBare == nil:
-			lo = []*Var{i, k}
+			lo = groupFirst(I, k)
 		case rBare == nil:
-			ro = []*Var{k, j}
+			ro = kFirst(J, k)
 		default:
-			lBare, lo = nil, []*Var{i, k}
+			lBare, lo = nil, groupFirst(I, k)
 		}
 	}
 	if lBare == nil {
@@ -306,25 +347,26 @@ func (m *materialiser) product(op *Op) bool {
 		r = m.operand(op, operandName(op, "_rhs"), r, ro)
 	}
 	op.Body = &Block{Result: &Binary{Op: "*", X: l, Y: r}}
-	return true
 }
 
+func groupFirst(g []*Var, k *Var) []*Var { return append(append([]*Var{}, g...), k) }
+func kFirst(g []*Var, k *Var) []*Var     { return append([]*Var{k}, g...) }
+
 // bareOrder returns the order of e's subscripts if e is a whole tensor
-// loaded at (outer, k) or (k, outer).
-func bareOrder(e Expr, outer, k *Var) []*Var {
-	switch {
-	case isLoadAt(e, outer, k):
-		return []*Var{outer, k}
-	case isLoadAt(e, k, outer):
-		return []*Var{k, outer}
+// loaded at (group..., k) or (k, group...).
+func bareOrder(e Expr, group []*Var, k *Var) []*Var {
+	for _, o := range [][]*Var{groupFirst(group, k), kFirst(group, k)} {
+		if isLoadAt(e, o...) {
+			return o
+		}
 	}
 	return nil
 }
 
 // lookupEither returns the order of an existing temporary holding e, in
 // either order.
-func (m *materialiser) lookupEither(e Expr, outer, k *Var) []*Var {
-	for _, o := range [][]*Var{{outer, k}, {k, outer}} {
+func (m *materialiser) lookupEither(e Expr, group []*Var, k *Var) []*Var {
+	for _, o := range [][]*Var{groupFirst(group, k), kFirst(group, k)} {
 		if m.lookup(e, o) != nil {
 			return o
 		}
