@@ -194,17 +194,36 @@ func (f *fn) cols(o operand, k *ir.Var) jen.Code {
 	return f.sizeOf(k)
 }
 
+// form is the lossrt.Gemm form of the forward product.
+func (c contraction) form() string {
+	switch {
+	case !c.l.trans && c.r.trans:
+		return "NN" // z = l·r
+	case c.l.trans:
+		return "TN" // z = lᵀ·r
+	}
+	return "NT" // z = l·rᵀ
+}
+
+// adjForm is the lossrt.Gemm form of the adjoint's product into l (toL) or
+// into r (see contractionBackward).
+func (c contraction) adjForm(toL bool) string {
+	switch {
+	case toL && !c.l.trans && !c.r.trans:
+		return "NN"
+	case toL:
+		return "NT"
+	case !c.l.trans:
+		return "TN"
+	}
+	return "NN"
+}
+
 // contractionForward computes the product into the (cleared) target.
 func (f *fn) contractionForward(c contraction) []jen.Code {
 	z := jen.Id(f.useTensor(c.op.Target))
 	a, b := jen.Id(f.useTensor(c.l.t)), jen.Id(f.useTensor(c.r.t))
-	form := "NT" // z = l·rᵀ
-	switch {
-	case !c.l.trans && c.r.trans:
-		form = "NN" // z = l·r
-	case c.l.trans:
-		form = "TN" // z = lᵀ·r
-	}
+	form := c.form()
 	m, n := f.sizeOf(c.l.outer...), f.sizeOf(c.r.outer...)
 	call := f.gemmCall(form, m, n, f.sizeOf(c.k), a, f.cols(c.l, c.k), b, f.cols(c.r, c.k), z, f.sizeOf(c.r.outer...))
 	return []jen.Code{jen.Id("clear").Call(jen.Id(f.useTensor(c.op.Target))), call}
@@ -337,22 +356,4 @@ func (f *fn) wanted(t *ir.Tensor, call jen.Code) jen.Code {
 		return call // an intermediate's adjoint is always needed
 	}
 	return jen.If(jen.Id("grad").Dot(f.g.names.field[t]).Op("!=").Nil()).Block(call)
-}
-
-// contractionGroup emits a contraction's forward product or its adjoint's
-// products; ok is false when u is not in contraction form (its adjoint
-// block, say, is not the one recognised), and the loops handle it.
-func (f *fn) contractionGroup(u unit) (code []jen.Code, ok bool) {
-	c, ok := contractionOf(u.op())
-	if !ok || !f.g.gemms[u.op()] {
-		return nil, false
-	}
-	if u.fwd != nil {
-		return f.contractionForward(c), true
-	}
-	toL, toR, ok := contractionAdjoint(u.adj, c)
-	if !ok {
-		return nil, false
-	}
-	return f.contractionBackward(c, toL, toR), true
 }

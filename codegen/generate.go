@@ -65,26 +65,16 @@ func Generate(p *ir.Program, opts Options) ([]File, error) {
 	if opts.SpecPath == "" {
 		opts.SpecPath = path.Base(p.File)
 	}
-	types := opts.Types
-	if len(types) == 0 {
-		types = []string{"float64", "float32"}
+	infos, err := typeList(opts.Types)
+	if err != nil {
+		return nil, err
 	}
-	var infos []typeInfo
-	for _, t := range []string{"float64", "float32"} {
-		for _, want := range types {
-			if want == t {
-				infos = append(infos, typeInfos[t])
-			}
-		}
-	}
-	if len(infos) == 0 {
-		return nil, fmt.Errorf("codegen: no float type among %v (want float64 and/or float32)", types)
-	}
+	// Every decision about how the kernels run is taken here, before any
+	// Go is emitted; the rest of this package renders it.
+	sched := plan(p, infos)
 	n := newNames(p)
-	narrow := map[*ir.Tensor]bool{}
-	gemms := contractionTargets(p, narrow)
-	pairwiseOperands(p, narrow)
-	base := &typeGen{p: p, names: n, opts: opts, types: infos, narrow: narrow, gemms: gemms, keep: keptExps(p, n), pairGrad: pairGrads(p, n)}
+	base := &typeGen{p: p, names: n, opts: opts, types: infos, sched: sched, narrow: sched.narrow, gemms: sched.gemms,
+		keep: keepNames(sched, n), pairGrad: pairGradNames(sched, n)}
 	var files []File
 	add := func(name string, f *jen.File) error {
 		var buf bytes.Buffer
@@ -100,6 +90,7 @@ func Generate(p *ir.Program, opts Options) ([]File, error) {
 	for _, t := range infos {
 		g := *base
 		g.typ = t
+		g.ts = sched.forType(t.name)
 		if err := add(fmt.Sprintf("%s_%s.go", p.Name, t.name), g.typeFile()); err != nil {
 			return nil, err
 		}
@@ -117,6 +108,10 @@ type typeGen struct {
 	opts  Options
 	types []typeInfo
 	typ   typeInfo
+	// sched is the schedule the kernels render, ts its part
+	// for typ.
+	sched *Schedule
+	ts    *typeSchedule
 	// narrow holds the intermediates stored in the kernel's type rather
 	// than in float64: what contractions write and read (see contract.go)
 	// and the rows of pairwise distances (see pairgrad.go).

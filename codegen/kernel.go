@@ -16,11 +16,7 @@ const unroll = 4
 func (g *typeGen) forward() []jen.Code {
 	f := newFn(g)
 	f.phase = "forward"
-	var units []unit
-	for _, op := range g.p.Forward {
-		units = append(units, unit{fwd: op})
-	}
-	body := f.groups(units)
+	body := f.groups(g.ts.forward)
 	return append(f.prologue("ws", true, false), body...)
 }
 
@@ -28,11 +24,7 @@ func (g *typeGen) forward() []jen.Code {
 // temporaries, then into the target inputs.
 func (g *typeGen) update() []jen.Code {
 	f := newFn(g)
-	var units []unit
-	for _, op := range g.p.Updates {
-		units = append(units, unit{fwd: op})
-	}
-	body := f.groups(units)
+	body := f.groups(g.ts.update)
 	for _, a := range g.p.Assigns {
 		src := f.useTensor(a.Value)
 		dst := jen.Id("in").Dot(g.names.field[a.Target])
@@ -63,87 +55,80 @@ func (g *typeGen) backward() []jen.Code {
 		}
 		body = append(body, jen.Id(f.useAdj(g.p.Result)).Index(jen.Lit(0)).Op("=").Add(seed))
 	}
-	var units []unit
-	for _, adj := range g.p.Backward {
-		units = append(units, unit{adj: adj})
-	}
-	body = append(body, f.groups(units)...)
+	body = append(body, f.groups(g.ts.backward)...)
 	return append(f.prologue("ws", true, true), body...)
 }
 
-// groups emits each fused group of units as one loop nest, preceded by the
-// spec lines its Ops come from.
-func (f *fn) groups(units []unit) []jen.Code {
+// groups emits each fused group of the schedule as the kernel it chose,
+// preceded by the spec lines its Ops come from.
+func (f *fn) groups(groups []*group) []jen.Code {
 	var out []jen.Code
-	alone := func(u unit) bool { return isPairwiseAdjoint(u, f.g.pairGrad) }
-	for _, group := range schedule(units, alone) {
+	for _, grp := range groups {
 		seen := map[string]bool{}
-		for _, u := range group {
+		for _, u := range grp.units {
 			c := f.g.commentText(u.op())
 			if !seen[c] {
 				seen[c] = true
 				out = append(out, jen.Comment(c))
 			}
 		}
-		first := group[0].op()
+		first := grp.units[0]
 		f.usedBase, f.nextSuffix, f.accNext = map[string]bool{}, map[string]int{}, 0
-		if sc, ok := scatterOf(first); ok {
-			// Always a group of its own: see schedule.
-			if group[0].fwd != nil {
-				out = append(out, f.scatterForward(first, sc)...)
+		switch grp.kernel {
+		case kScatter:
+			if first.fwd != nil {
+				out = append(out, f.scatterForward(first.fwd, grp.scatter)...)
 			} else {
-				out = append(out, f.scatterBackward(group[0].adj, sc)...)
+				out = append(out, f.scatterBackward(first.adj, grp.scatter)...)
 			}
-			continue
+		case kGemm:
+			out = append(out, f.contractionForward(grp.con)...)
+		case kGemmAdj:
+			out = append(out, f.contractionBackward(grp.con, grp.toL, grp.toR)...)
+		case kSqDistGrad:
+			out = append(out, f.pairGradCall(grp.pg)...)
+		case kLoops:
+			if grp.parallel {
+				out = append(out, f.parallelGroup(grp)...)
+			} else {
+				out = append(out, f.loopGroup(grp)...)
+			}
 		}
-		if code, ok := f.contractionGroup(group[0]); ok {
-			out = append(out, code...)
-			continue
-		}
-		if code, ok := f.pairGradGroup(group[0]); ok {
-			out = append(out, code...)
-			continue
-		}
-		if code, ok := f.parallelGroup(group); ok {
-			out = append(out, code...)
-			continue
-		}
-		out = append(out, f.loopGroup(group)...)
 	}
 	return out
 }
 
 // loopGroup emits a fused group as one loop nest over its index space,
-// after the pairwise distance matrices that can run ahead of it.
-func (f *fn) loopGroup(group []unit) []jen.Code {
+// after the pairwise distance matrices that run ahead of it.
+func (f *fn) loopGroup(grp *group) []jen.Code {
 	var out []jen.Code
-	hoisted, rest := f.pairDists(group)
-	for _, p := range hoisted {
-		out = append(out, f.pairDistCall(p, group[0].op().Index[0]))
+	for _, p := range grp.hoisted {
+		out = append(out, f.pairDistCall(p, grp.units[0].op().Index[0]))
 	}
-	if len(rest) == 0 {
+	if len(grp.runs) == 0 {
 		return out
 	}
 	// The loop variables are the group's first op's, hoisted or not: a
 	// parallel part's range is over that op's outer variable (f.outer).
-	first := group[0].op()
+	first := grp.units[0].op()
 	if f.outer != nil && (len(first.Index) == 0 || first.Index[0] != f.outer) {
 		panic("codegen: the loops of a parallel part do not range over the part's rows")
 	}
 	f.bindVars(first.Index)
-	for _, u := range rest {
-		if u.op() == first {
-			continue
-		}
-		for p, v := range u.op().Index {
-			f.aliasVar(v, first.Index[p])
+	for _, r := range grp.runs {
+		for _, u := range r.units {
+			if u.op() == first {
+				continue
+			}
+			for p, v := range u.op().Index {
+				f.aliasVar(v, first.Index[p])
+			}
 		}
 	}
 	var inner []jen.Code
-	rs := runs(rest)
-	for _, run := range rs {
-		code := f.run(run)
-		if len(rs) > 1 && run[0].op().Kind == ir.Reduce {
+	for _, r := range grp.runs {
+		code := f.run(r)
+		if len(grp.runs) > 1 && r.units[0].op().Kind == ir.Reduce {
 			// Each reduction's scratch (row slices, its loop variable,
 			// best, arg, ...) lives in a block of its own.
 			code = []jen.Code{jen.Block(code...)}
@@ -160,26 +145,40 @@ func (f *fn) loopGroup(group []unit) []jen.Code {
 	return append(out, code...)
 }
 
-// run emits the code of one run inside its group's loops.
-func (f *fn) run(run []unit) []jen.Code {
-	if run[0].fwd != nil {
-		if len(run) > 1 {
-			var ops []*ir.Op
-			for _, u := range run {
-				ops = append(ops, u.fwd)
-			}
-			return f.sumForward(ops)
+// run emits the code the schedule chose for one run inside its group's
+// loops.
+func (f *fn) run(r *run) []jen.Code {
+	op := r.units[0].op()
+	switch r.kind {
+	case rMap:
+		if r.units[0].fwd != nil {
+			return f.mapForward(op)
 		}
-		return f.forwardInner(run[0].fwd)
+		return f.block(r.units[0].adj.Block)
+	case rRowSums:
+		return f.rowCallsForward(r.ops(), r.rowSums)
+	case rSumLoops:
+		return f.sumForward(r.ops(), r.unroll > 1)
+	case rExtremum:
+		return f.extremumForward(op)
+	case rLSERow:
+		return f.lseRowForward(op, r)
+	case rLSELoops:
+		return f.lseForward(op)
+	case rCount:
+		return f.countForward(op)
+	case rRowUpdates:
+		return f.rowCallsBackward(r.adjs(), r.rowUpdates)
+	case rAdjSumLoops:
+		return f.sumBackward(r.adjs())
+	case rArgAdjoint:
+		return f.argBackward(r.units[0].adj)
+	case rLSERowAdjoint:
+		return f.lseRowBackward(r.units[0].adj, r)
+	case rAdjLoops:
+		return f.loopsBackward(r.units[0].adj)
 	}
-	if len(run) > 1 {
-		var adjs []*ir.AdjointOp
-		for _, u := range run {
-			adjs = append(adjs, u.adj)
-		}
-		return f.sumBackward(adjs)
-	}
-	return f.backwardInner(run[0].adj)
+	panic(fmt.Sprintf("codegen: unknown run kind %d", r.kind))
 }
 
 func (g *typeGen) commentText(op *ir.Op) string {
@@ -262,31 +261,17 @@ func (f *fn) target(op *ir.Op) *jen.Statement {
 	return jen.Id(f.useTensor(op.Target)).Index(f.flat(op.Target, vals(op.Index)))
 }
 
-// forwardInner emits the code computing one element of op.Target.
-func (f *fn) forwardInner(op *ir.Op) []jen.Code {
-	switch {
-	case op.Kind == ir.Map:
-		stmts := f.block(op.Body) // binds the locals the result reads
-		val := f.expr(op.Body.Result)
-		if f.g.stored(op.Target) && f.g.typ.name != calc {
-			// An operand of a matrix product, stored in float32 with
-			// subnormals flushed (see lossrt.FlushSubnormals).
-			val = jen.Qual(rtPath, "Narrow32").Call(val)
-		}
-		return append(stmts, f.target(op).Op("=").Add(val))
-	case op.Red == "sum":
-		return f.sumForward([]*ir.Op{op})
-	case op.Red == "max" || op.Red == "min":
-		return f.extremumForward(op)
-	case op.Red == "logsumexp":
-		if ld, skip, ok := lseRowOf(op, f.g.p.Gathers); ok && (skip == nil || f.g.keep[op].exp != "") {
-			return f.lseRowForward(op, ld)
-		}
-		return f.lseForward(op)
-	case op.Red == "count":
-		return f.countForward(op)
+// mapForward emits the code computing one element of an elementwise Op's
+// target.
+func (f *fn) mapForward(op *ir.Op) []jen.Code {
+	stmts := f.block(op.Body) // binds the locals the result reads
+	val := f.expr(op.Body.Result)
+	if f.g.stored(op.Target) && f.g.typ.name != calc {
+		// An operand of a matrix product, stored in float32 with
+		// subnormals flushed (see lossrt.FlushSubnormals).
+		val = jen.Qual(rtPath, "Narrow32").Call(val)
 	}
-	panic("codegen: unknown reduction " + op.Red)
+	return append(stmts, f.target(op).Op("=").Add(val))
 }
 
 // reduceLoops emits the loops over rvars around body(), which renders one
@@ -345,14 +330,10 @@ func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts [
 func (f *fn) accName(m, u int) string { return fmt.Sprintf("acc%d", f.accNext+m*unroll+u) }
 
 // sumForward emits unfiltered sums over the same reduction space (or one
-// filtered sum) as one loop nest with independent accumulators per sum and
-// unrolled copy.
-func (f *fn) sumForward(ops []*ir.Op) []jen.Code {
-	if code, ok := f.rowCallsForward(ops); ok {
-		return code
-	}
+// filtered sum) as one loop nest with independent accumulators per sum and,
+// if unrolled, unrolled copy.
+func (f *fn) sumForward(ops []*ir.Op, unrolled bool) []jen.Code {
 	first := ops[0]
-	unrolled := first.Filter == nil
 	accs := 1
 	if unrolled {
 		accs = unroll
@@ -497,44 +478,38 @@ func (f *fn) countForward(op *ir.Op) []jen.Code {
 	return append(out, f.target(op).Op("=").Id(calc).Call(jen.Id("cnt")))
 }
 
-// backwardInner emits one adjoint Op's code inside its loops.
-func (f *fn) backwardInner(adj *ir.AdjointOp) []jen.Code {
+// argBackward emits the adjoint of a max or min at its recorded arg.
+func (f *fn) argBackward(adj *ir.AdjointOp) []jen.Code {
 	op := adj.Fwd
-	switch {
-	case op.Kind == ir.Map:
-		return f.block(adj.Block)
-	case op.Red == "max" || op.Red == "min":
-		f.bindVars(op.RVars)
-		defer f.release(op.RVars)
-		argT := jen.Id(f.useTensor(op.Arg)).Index(f.flat(op.Arg, vals(op.Index)))
-		var decode, stride []jen.Code
-		// The recorded arg is the flat position over the reduction
-		// variables; unflatten it, innermost variable last.
-		for k := len(op.RVars) - 1; k >= 0; k-- {
-			v := op.RVars[k]
-			var e jen.Code = jen.Id("arg")
-			if len(stride) > 0 {
-				e = jen.Id("arg").Op("/").Parens(prod(stride))
-			}
-			if k > 0 {
-				e = jen.Add(e).Op("%").Id(f.useSize(v.Range))
-			}
-			decode = append([]jen.Code{jen.Id(f.varName(v)).Op(":=").Add(e)}, decode...)
-			stride = append(stride, jen.Id(f.useSize(v.Range)))
+	f.bindVars(op.RVars)
+	defer f.release(op.RVars)
+	argT := jen.Id(f.useTensor(op.Arg)).Index(f.flat(op.Arg, vals(op.Index)))
+	var decode, stride []jen.Code
+	// The recorded arg is the flat position over the reduction
+	// variables; unflatten it, innermost variable last.
+	for k := len(op.RVars) - 1; k >= 0; k-- {
+		v := op.RVars[k]
+		var e jen.Code = jen.Id("arg")
+		if len(stride) > 0 {
+			e = jen.Id("arg").Op("/").Parens(prod(stride))
 		}
-		body := append(decode, f.block(adj.Block)...)
-		return []jen.Code{
-			jen.Id("arg").Op(":=").Add(argT),
-			jen.If(jen.Id("arg").Op(">=").Lit(0)).Block(body...),
+		if k > 0 {
+			e = jen.Add(e).Op("%").Id(f.useSize(v.Range))
 		}
-	case op.Red == "sum" && op.Filter == nil:
-		return f.sumBackward([]*ir.AdjointOp{adj})
-	case op.Red == "logsumexp":
-		if code, ok := f.lseRowBackward(adj); ok {
-			return code
-		}
+		decode = append([]jen.Code{jen.Id(f.varName(v)).Op(":=").Add(e)}, decode...)
+		stride = append(stride, jen.Id(f.useSize(v.Range)))
 	}
-	// Filtered sums and logsumexp: a plain loop over the reduction space.
+	body := append(decode, f.block(adj.Block)...)
+	return []jen.Code{
+		jen.Id("arg").Op(":=").Add(argT),
+		jen.If(jen.Id("arg").Op(">=").Lit(0)).Block(body...),
+	}
+}
+
+// loopsBackward emits an adjoint (of a filtered sum, or of a logsumexp
+// with no row kernel) as a plain loop over the reduction space.
+func (f *fn) loopsBackward(adj *ir.AdjointOp) []jen.Code {
+	op := adj.Fwd
 	outside, inside := f.hoist(adj.Block, op.RVars)
 	out := f.stmts(outside)
 	return append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
@@ -547,9 +522,6 @@ func (f *fn) backwardInner(adj *ir.AdjointOp) []jen.Code {
 // a value computed before the loop (the incoming adjoint, typically) and all
 // of those are zero — an inactive hinge, a masked term — the loop is skipped.
 func (f *fn) sumBackward(adjs []*ir.AdjointOp) []jen.Code {
-	if code, ok := f.rowCallsBackward(adjs); ok {
-		return code
-	}
 	first := adjs[0].Fwd
 	f.bindVars(first.RVars)
 	for _, a := range adjs[1:] {

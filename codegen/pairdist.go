@@ -33,9 +33,9 @@ type pairDist struct {
 // ahead of its loops and the units that stay in them. An op can go first
 // when the rows it reads are not written by the group and no unit before it
 // reads what it writes; the units keep their order.
-func (f *fn) pairDists(group []unit) (hoisted []pairDist, rest []unit) {
+func (pl *planner) pairDists(group []unit) (hoisted []pairDist, rest []unit) {
 	for p, u := range group {
-		if d, ok := f.pairDistOf(u); ok && canHoist(group, p, d) {
+		if d, ok := pl.pairDistOf(u); ok && canHoist(group, p, d) {
 			hoisted = append(hoisted, d)
 			continue
 		}
@@ -63,17 +63,17 @@ func canHoist(group []unit, p int, d pairDist) bool {
 }
 
 // pairDistOf matches one unit.
-func (f *fn) pairDistOf(u unit) (pairDist, bool) {
+func (pl *planner) pairDistOf(u unit) (pairDist, bool) {
 	op := u.fwd
 	if op == nil || len(op.Index) != 2 || op.Target.Rank() != 2 {
 		return pairDist{}, false
 	}
-	r, ok := f.rowReduceOf(op)
+	r, ok := pl.rowReduceOf(op)
 	if !ok || r.fn != "SqDist" || len(op.RVars) != 1 {
 		return pairDist{}, false
 	}
 	// The target is stored in the compute type: the kernel writes float64.
-	if f.g.stored(op.Target) && f.g.typ.name != calc {
+	if pl.stored(op.Target) && pl.typ != calc {
 		return pairDist{}, false
 	}
 	i, j := op.Index[0], op.Index[1]

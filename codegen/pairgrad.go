@@ -69,14 +69,6 @@ func wholeRow(ld *ir.Load, v, k *ir.Var) bool {
 	return ok1 && ok2 && x.Var == v && y.Var == k && ld.Tensor.Shape[0] == v.Range && ld.Tensor.Shape[1] == k.Range
 }
 
-// isPairwiseAdjoint reports whether u is the adjoint of a pairwise
-// distance that runs as lossrt.SqDistGrad: a group of its own, after adj(d)
-// is complete.
-func isPairwiseAdjoint(u unit, pairGrad map[*ir.AdjointOp]string) bool {
-	_, ok := pairGrad[u.adj]
-	return u.adj != nil && ok
-}
-
 // pairGradOf recognises the adjoint block autodiff derives for the
 // pairwise form.
 func pairGradOf(adj *ir.AdjointOp) (pairGrad, bool) {
@@ -127,17 +119,17 @@ func pairGradOf(adj *ir.AdjointOp) (pairGrad, bool) {
 	return p, p.toA || p.toB
 }
 
-// pairGrads names the workspace's lossrt.SqDistGrad for each pairwise
-// adjoint whose adj(d) can be dense. Where every path from d to the loss
+// pairGradNames names the workspace's lossrt.SqDistGrad for each pairwise
+// adjoint the schedule runs as one. Where every path from d to the loss
 // goes through a max or min reduction (batch-hard mining: d's hardest
 // positive and negative per row), adj(d) has at most one nonzero per row
-// and reduction by construction, and the pair updates run in the loops as
-// before, fused with the rest of d's adjoint, without a count of nonzeros
-// on every call.
-func pairGrads(p *ir.Program, n *names) map[*ir.AdjointOp]string {
+// and reduction by construction, and the schedule keeps the pair updates in
+// the loops, fused with the rest of d's adjoint, without a count of
+// nonzeros on every call (see plan).
+func pairGradNames(s *Schedule, n *names) map[*ir.AdjointOp]string {
 	out := map[*ir.AdjointOp]string{}
-	for _, adj := range p.Backward {
-		if _, ok := pairGradOf(adj); ok && !mined(p, adj.Fwd.Target, map[*ir.Tensor]bool{}) {
+	for _, adj := range s.p.Backward {
+		if s.sqDist[adj] {
 			out[adj] = n.local(n.tensor[adj.Fwd.Target] + "Grad")
 		}
 	}
@@ -231,22 +223,9 @@ func pairwiseOperands(p *ir.Program, narrow map[*ir.Tensor]bool) {
 	}
 }
 
-// pairGradGroup emits a pairwise adjoint as one lossrt.SqDistGrad call;
-// ok is false when u is not one, or when the types do not fit the call (it
-// takes adj(d) in float64 and the rows in the kernel's type).
-func (f *fn) pairGradGroup(u unit) ([]jen.Code, bool) {
-	if u.adj == nil {
-		return nil, false
-	}
-	field, ok := f.g.pairGrad[u.adj]
-	if !ok {
-		return nil, false
-	}
-	p, _ := pairGradOf(u.adj)
+// pairGradCall emits a pairwise adjoint as one lossrt.SqDistGrad call.
+func (f *fn) pairGradCall(p pairGrad) []jen.Code {
 	d := p.adj.Fwd.Target
-	if f.g.typ.name != calc && (f.g.stored(d) || !f.g.stored(p.a.Tensor) || !f.g.stored(p.b.Tensor)) {
-		return nil, false // adj(d) is taken in float64, the rows in the kernel's type
-	}
 	rows := func(to bool, t *ir.Tensor) jen.Code {
 		if !to {
 			return jen.Nil()
@@ -254,11 +233,11 @@ func (f *fn) pairGradGroup(u unit) ([]jen.Code, bool) {
 		return jen.Id(f.useAdj(t))
 	}
 	j := p.adj.Fwd.Index[1]
-	call := jen.Id("ws").Dot(field).Dot("Accumulate").Call(
+	call := jen.Id("ws").Dot(f.g.pairGrad[p.adj]).Dot("Accumulate").Call(
 		jen.Id("ws").Dot("gemm"),
 		rows(p.toA, p.a.Tensor), rows(p.toB, p.b.Tensor),
 		jen.Lit(p.scale), jen.Id(f.useAdj(d)), jen.Id(f.useSize(j.Range)),
 		jen.Id(f.useTensor(p.a.Tensor)), jen.Id(f.useTensor(p.b.Tensor)),
 		jen.Id(f.useSize(p.adj.Fwd.RVars[0].Range)))
-	return []jen.Code{call}, true
+	return []jen.Code{call}
 }

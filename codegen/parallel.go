@@ -70,17 +70,14 @@ func parallelOuter(group []unit) bool {
 	return true
 }
 
-// parallelGroup emits a splittable group of forward or backward as a
-// method, and the code that runs it through the pool or directly.
-func (f *fn) parallelGroup(group []unit) ([]jen.Code, bool) {
-	if f.phase == "" || !parallelOuter(group) {
-		return nil, false
-	}
+// parallelGroup emits a group the schedule splits over its outer variable
+// as a method, and the code that runs it through the pool or directly.
+func (f *fn) parallelGroup(grp *group) []jen.Code {
 	g := f.g
-	first := group[0].op()
+	first := grp.units[0].op()
 	pf := newFn(g)
 	pf.outer = first.Index[0]
-	body := pf.loopGroup(group)
+	body := pf.loopGroup(grp)
 	backward := f.phase == "backward"
 	name := fmt.Sprintf("%sPart%d", f.phase, len(g.par.methods))
 	g.par.methods = append(g.par.methods, parMethod{
@@ -91,24 +88,9 @@ func (f *fn) parallelGroup(group []unit) ([]jen.Code, bool) {
 	id := len(g.par.methods) - 1
 
 	// The work: the outer size times the other loops of the group.
-	sizes := map[string]bool{}
 	var work []jen.Code
-	addSize := func(v *ir.Var) {
-		name := f.useSize(v.Range)
-		work = append(work, jen.Id(name))
-		sizes[name] = true
-	}
-	for _, v := range first.Index {
-		addSize(v)
-	}
-	var inner []*ir.Var
-	for _, u := range group {
-		if len(u.op().RVars) > len(inner) {
-			inner = u.op().RVars
-		}
-	}
-	for _, v := range inner {
-		addSize(v)
+	for _, v := range grp.work {
+		work = append(work, jen.Id(f.useSize(v.Range)))
 	}
 	n := jen.Id(f.useSize(first.Index[0].Range))
 	grad, scale := jen.Id(g.id("Grads")).Values(), jen.Code(jen.Lit(0))
@@ -133,7 +115,7 @@ func (f *fn) parallelGroup(group []unit) ([]jen.Code, bool) {
 		).Else().Block(
 			jen.Id("ws").Dot(name).Call(jen.Id("in"), grad, scale, jen.Lit(0), n),
 		),
-	}, true
+	}
 }
 
 // parallelDecls emits the parallel methods and the type that dispatches a

@@ -95,10 +95,10 @@ type rowReduce struct {
 
 // sameRowType reports whether two rows have the same Go element type, as
 // the generic kernels need.
-func (f *fn) sameRowType(a, b *ir.Load) bool { return f.g.stored(a.Tensor) == f.g.stored(b.Tensor) }
+func (s storage) sameRowType(a, b *ir.Load) bool { return s.stored(a.Tensor) == s.stored(b.Tensor) }
 
 // rowReduceOf recognises an unfiltered sum over one variable in row form.
-func (f *fn) rowReduceOf(op *ir.Op) (rowReduce, bool) {
+func (s storage) rowReduceOf(op *ir.Op) (rowReduce, bool) {
 	if op.Kind != ir.Reduce || op.Red != "sum" || op.Filter != nil || len(op.RVars) == 0 || op.Body == nil {
 		return rowReduce{}, false
 	}
@@ -116,12 +116,12 @@ func (f *fn) rowReduceOf(op *ir.Op) (rowReduce, bool) {
 	if !ok || m.Op != "*" || m.Int {
 		return rowReduce{}, false
 	}
-	if a, b, ok := c.diff(m.X); ok && exprEqual(m.X, m.Y) && f.sameRowType(a, b) {
+	if a, b, ok := c.diff(m.X); ok && exprEqual(m.X, m.Y) && s.sameRowType(a, b) {
 		return rowReduce{fn: "SqDist", a: a, b: b}, true
 	}
 	a, ok1 := c.row(m.X)
 	b, ok2 := c.row(m.Y)
-	if ok1 && ok2 && f.sameRowType(a, b) {
+	if ok1 && ok2 && s.sameRowType(a, b) {
 		return rowReduce{fn: "Dot", a: a, b: b}, true
 	}
 	return rowReduce{}, false
@@ -137,17 +137,9 @@ func (f *fn) rowAdj(t *ir.Tensor, idx []ir.Expr) jen.Code {
 	return f.rowSlice(t, true, idx[:len(idx)-1])
 }
 
-// rowCallsForward emits a run of sums as row calls, if every one of them
-// has row form.
-func (f *fn) rowCallsForward(ops []*ir.Op) ([]jen.Code, bool) {
-	var rs []rowReduce
-	for _, op := range ops {
-		r, ok := f.rowReduceOf(op)
-		if !ok {
-			return nil, false
-		}
-		rs = append(rs, r)
-	}
+// rowCallsForward emits a run of sums as row calls, rs being each sum's
+// row form.
+func (f *fn) rowCallsForward(ops []*ir.Op, rs []rowReduce) []jen.Code {
 	var out []jen.Code
 	for m, op := range ops {
 		r := rs[m]
@@ -169,7 +161,7 @@ func (f *fn) rowCallsForward(ops []*ir.Op) ([]jen.Code, bool) {
 		out = append(out, jen.Block(append(append([]jen.Code{jen.Var().Id("rowAcc").Id(calc)}, loops...),
 			f.target(op).Op("=").Id("rowAcc"))...))
 	}
-	return out, true
+	return out
 }
 
 // rowUpdate is one adjoint accumulation as a row call.
@@ -182,7 +174,7 @@ type rowUpdate struct {
 }
 
 // rowUpdatesOf recognises an adjoint block made only of row updates.
-func (f *fn) rowUpdatesOf(adj *ir.AdjointOp) ([]rowUpdate, bool) {
+func (st storage) rowUpdatesOf(adj *ir.AdjointOp) ([]rowUpdate, bool) {
 	op := adj.Fwd
 	if op.Kind != ir.Reduce || op.Red != "sum" || op.Filter != nil || len(op.RVars) == 0 {
 		return nil, false
@@ -220,7 +212,7 @@ func (f *fn) rowUpdatesOf(adj *ir.AdjointOp) ([]rowUpdate, bool) {
 			return nil, false
 		}
 		if a, b, ok := c.diff(x); ok {
-			if !f.sameRowType(a, b) || f.g.stored(acc.Tensor) != f.g.stored(a.Tensor) {
+			if !st.sameRowType(a, b) || st.stored(acc.Tensor) != st.stored(a.Tensor) {
 				return nil, false
 			}
 			// adj(a) += s·(a − b) and adj(b) -= s·(a − b): one call, when
@@ -243,7 +235,7 @@ func (f *fn) rowUpdatesOf(adj *ir.AdjointOp) ([]rowUpdate, bool) {
 			continue
 		}
 		b, ok := c.row(x)
-		if !ok || f.g.stored(acc.Tensor) != f.g.stored(b.Tensor) {
+		if !ok || st.stored(acc.Tensor) != st.stored(b.Tensor) {
 			return nil, false
 		}
 		if neg {
@@ -254,18 +246,10 @@ func (f *fn) rowUpdatesOf(adj *ir.AdjointOp) ([]rowUpdate, bool) {
 	return out, len(out) > 0
 }
 
-// rowCallsBackward emits a run of sum adjoints as row calls, if every one
-// of them has row form. A call whose scale is zero is skipped, as the loops
-// skipped an inactive hinge or a masked term.
-func (f *fn) rowCallsBackward(adjs []*ir.AdjointOp) ([]jen.Code, bool) {
-	var all [][]rowUpdate
-	for _, a := range adjs {
-		us, ok := f.rowUpdatesOf(a)
-		if !ok {
-			return nil, false
-		}
-		all = append(all, us)
-	}
+// rowCallsBackward emits a run of sum adjoints as row calls, all being
+// each adjoint's row updates. A call whose scale is zero is skipped, as the
+// loops skipped an inactive hinge or a masked term.
+func (f *fn) rowCallsBackward(adjs []*ir.AdjointOp, all [][]rowUpdate) []jen.Code {
 	var out []jen.Code
 	for m, us := range all {
 		outer := adjs[m].Fwd.RVars[:len(adjs[m].Fwd.RVars)-1]
@@ -294,7 +278,7 @@ func (f *fn) rowCallsBackward(adjs []*ir.AdjointOp) ([]jen.Code, bool) {
 		out = append(out, f.loops(outer, calls)...)
 		f.release(outer)
 	}
-	return out, true
+	return out
 }
 
 // exprEqual reports whether two expressions are the same computation; the

@@ -96,10 +96,11 @@ func (f *fn) rowOf(buf *jen.Statement, t *ir.Tensor, prefix []ir.Expr, size stri
 }
 
 // lseRowForward emits target = lossrt.LogSumExp(row), or, keeping the
-// exponentials for the backward pass, target, norm = LogSumExpKeep(kept, row).
-func (f *fn) lseRowForward(op *ir.Op, ld *ir.Load) []jen.Code {
+// exponentials for the backward pass, target, norm = LogSumExpKeep(kept, row)
+// (LogSumExpKeepSkip when the run skips an element).
+func (f *fn) lseRowForward(op *ir.Op, r *run) []jen.Code {
+	ld, skip := r.lseRow, r.lseSkip
 	row := f.rowSlice(ld.Tensor, false, ld.Index[:len(ld.Index)-1])
-	_, skip, _ := lseRowOf(op, f.g.p.Gathers)
 	if kb, ok := f.g.keep[op]; ok {
 		norm := jen.Id("ws").Dot(kb.norm).Index(f.flat(op.Target, vals(op.Index)))
 		if skip != nil {
@@ -150,20 +151,16 @@ func lseRowAdjoint(adj *ir.AdjointOp, gathers []ir.Gather) (ld *ir.Load, scale, 
 // lseRowBackward emits the adjoint of a row logsumexp: from the kept
 // exponentials when the forward pass kept them, else
 // lossrt.AddScaledExp(adj row, row, s, u).
-func (f *fn) lseRowBackward(adj *ir.AdjointOp) ([]jen.Code, bool) {
-	ld, scale, shift, ok := lseRowAdjoint(adj, f.g.p.Gathers)
-	if !ok {
-		return nil, false
-	}
+func (f *fn) lseRowBackward(adj *ir.AdjointOp, r *run) []jen.Code {
+	ld, scale, shift, skip := r.lseRow, r.lseScale, r.lseSh, r.lseSkip
 	prefix := ld.Index[:len(ld.Index)-1]
-	_, skip, _ := lseRowOf(adj.Fwd, f.g.p.Gathers)
 	if kb, ok := f.g.keep[adj.Fwd]; ok {
 		op := adj.Fwd
 		norm := jen.Id("ws").Dot(kb.norm).Index(f.flat(op.Target, vals(op.Index)))
 		s := jen.Add(f.operand(scale, prec("*"), false)).Op("*").Add(norm)
 		if skip == nil {
 			return []jen.Code{jen.Qual(rtPath, "AddScaled").Call(
-				f.rowSlice(ld.Tensor, true, prefix), s, f.keptRow(op, kb))}, true
+				f.rowSlice(ld.Tensor, true, prefix), s, f.keptRow(op, kb))}
 		}
 		// The skipped element gets nothing: the two pieces around it.
 		sk := f.expr(skip)
@@ -173,13 +170,10 @@ func (f *fn) lseRowBackward(adj *ir.AdjointOp) ([]jen.Code, bool) {
 			jen.Id("rowScale").Op(":=").Add(s),
 			jen.Qual(rtPath, "AddScaled").Call(jen.Id("rowAdj").Index(jen.Op(":").Add(sk)), jen.Id("rowScale"), jen.Id("rowExp").Index(jen.Op(":").Add(sk))),
 			jen.Qual(rtPath, "AddScaled").Call(jen.Id("rowAdj").Index(jen.Add(sk).Op("+").Lit(1).Op(":")), jen.Id("rowScale"), jen.Id("rowExp").Index(jen.Add(sk).Op("+").Lit(1).Op(":"))),
-		)}, true
-	}
-	if skip != nil {
-		return nil, false
+		)}
 	}
 	return []jen.Code{jen.Qual(rtPath, "AddScaledExp").Call(
-		f.rowSlice(ld.Tensor, true, prefix), f.rowSlice(ld.Tensor, false, prefix), f.expr(scale), f.expr(shift))}, true
+		f.rowSlice(ld.Tensor, true, prefix), f.rowSlice(ld.Tensor, false, prefix), f.expr(scale), f.expr(shift))}
 }
 
 // Kept exponentials. When the adjoint of a row logsumexp shifts by the
@@ -196,22 +190,32 @@ type keepBufs struct {
 	row  *ir.Load
 }
 
-// keptExps finds the row logsumexps of the forward pass whose adjoint
-// shifts by their own result, and names their buffers.
-func keptExps(p *ir.Program, n *names) map[*ir.Op]keepBufs {
+// keptExp reports whether adj is the adjoint of a row logsumexp of the
+// forward pass that shifts by the logsumexp's own result, whose
+// exponentials the forward pass can keep; ld is the row.
+func keptExp(p *ir.Program, adj *ir.AdjointOp) (ld *ir.Load, ok bool) {
+	ld, _, shift, ok := lseRowAdjoint(adj, p.Gathers)
+	if !ok {
+		return nil, false
+	}
+	op := adj.Fwd
+	self, ok := shift.(*ir.Load)
+	if !ok || self.Tensor != op.Target || !sameIndex(self.Index, vals(op.Index)) || !slices.Contains(p.Forward, op) {
+		return nil, false
+	}
+	return ld, true
+}
+
+// keepNames names the buffers of the schedule's kept exponentials.
+func keepNames(s *Schedule, n *names) map[*ir.Op]keepBufs {
 	out := map[*ir.Op]keepBufs{}
-	for _, adj := range p.Backward {
-		ld, _, shift, ok := lseRowAdjoint(adj, p.Gathers)
+	for _, adj := range s.p.Backward {
+		ld, ok := s.kept[adj.Fwd]
 		if !ok {
 			continue
 		}
-		op := adj.Fwd
-		self, ok := shift.(*ir.Load)
-		if !ok || self.Tensor != op.Target || !sameIndex(self.Index, vals(op.Index)) || !slices.Contains(p.Forward, op) {
-			continue
-		}
-		base := n.tensor[op.Target]
-		out[op] = keepBufs{exp: n.local(base + "Exp"), norm: n.local(base + "Norm"), row: ld}
+		base := n.tensor[adj.Fwd.Target]
+		out[adj.Fwd] = keepBufs{exp: n.local(base + "Exp"), norm: n.local(base + "Norm"), row: ld}
 	}
 	return out
 }
