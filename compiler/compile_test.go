@@ -15,7 +15,7 @@ import (
 	"github.com/lossgen/lossgen/ir"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files (generated/ and compiler/testdata/*.ir)")
+var update = flag.Bool("update", false, "rewrite the golden files (generated/, compiler/testdata/*.ir and compiler/testdata/schedule/)")
 
 type shipped struct {
 	name, path string
@@ -153,4 +153,28 @@ func TestHalfPowerIsSqrt(t *testing.T) {
 	require.Contains(t, dump, "(%t2 + %t2)", dump)
 	require.NotContains(t, dump, ", 0.5)", dump)
 	require.Contains(t, dump, "pow(%t1, 0.25)", dump)
+}
+
+// TestGoldenSchedule pins the schedule of every shipped spec, as lossgen
+// explain -schedule prints it: a change in fusion, kernel choice, parallel
+// split, storage or unrolling shows up here as a readable diff.
+func TestGoldenSchedule(t *testing.T) {
+	for _, s := range shippedSpecs(t) {
+		t.Run(s.name, func(t *testing.T) {
+			p, err := compiler.Build(s.path, s.src)
+			require.NoError(t, err)
+			sched, err := compiler.Schedule(p, nil)
+			require.NoError(t, err)
+			got := sched.Text()
+			path := filepath.Join("testdata", "schedule", s.name+".txt")
+			if *update {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+				return
+			}
+			golden, err := os.ReadFile(path)
+			require.NoError(t, err, "run go test ./compiler -run TestGoldenSchedule -update")
+			require.Equal(t, string(golden), got)
+		})
+	}
 }

@@ -10,8 +10,8 @@ import (
 
 var explainCmd = &Command{
 	Name:    "explain",
-	Summary: "print a spec's loss and derived gradients as math, or its graph",
-	Usage:   "lossgen explain [-format text|latex|dot] SPEC.loss",
+	Summary: "print a spec's loss and derived gradients as math, its graph, or its schedule",
+	Usage:   "lossgen explain [-format text|latex|dot | -schedule] SPEC.loss",
 	Flags:   explainFlags,
 	Help: `
 Explain shows what lossgen derived from a spec, so that the chain rule can
@@ -36,6 +36,15 @@ for a document using amsmath). -format dot prints the computation graph
 for Graphviz, one node per input, parameter and computed tensor, with the
 tensors that carry a gradient in bold red.
 
+-schedule prints instead how the generated kernels run, as lossgen compile
+plans them before it emits any Go: for each fused group of the forward,
+update and backward passes, the spec lines it comes from, its kernel (a
+matrix product and its form, a scatter, a pairwise-distance adjoint, or
+loops with row kernels, a row logsumexp, unrolled or filtered loops),
+whether it runs in parallel and over which index above which work, what
+the forward pass keeps for the backward pass, and the storage type of
+what it writes.
+
 Example:
 
 	$ lossgen explain specs/triplet.loss
@@ -52,16 +61,20 @@ Example:
 
 	lossgen explain -format latex specs/circle.loss > circle.tex
 	lossgen explain -format dot specs/reid_baseline.loss | dot -Tsvg > reid.svg
+	lossgen explain -schedule specs/softmax.loss
 `,
 }
 
 func explainFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	format := fs.String("format", "text", "output `FORMAT`: text, latex or dot")
+	schedule := fs.Bool("schedule", false, "print the schedule the kernels are generated from")
 	inc := includeFlag(fs)
 	return func(args []string) error {
 		switch {
 		case *format != "text" && *format != "latex" && *format != "dot":
 			return usagef("-format %q: want text, latex or dot", *format)
+		case *schedule && *format != "text":
+			return usagef("-schedule prints text: drop -format %s", *format)
 		case len(args) == 0:
 			return usagef("no spec given")
 		case len(args) > 1:
@@ -78,10 +91,14 @@ func explainFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 			return exitStatus(exitFail)
 		}
 		var out string
-		switch *format {
-		case "latex":
+		switch {
+		case *schedule:
+			if out, err = x.Schedule(); err != nil {
+				return err
+			}
+		case *format == "latex":
 			out = x.LaTeX()
-		case "dot":
+		case *format == "dot":
 			out = x.Dot()
 		default:
 			out = x.Text()

@@ -23,6 +23,8 @@ func TestExplain(t *testing.T) {
 		{[]string{"explain", spec}, 0, "∂L/∂anchor[i,k] += 2·∂L/∂dap_sum[i]·(anchor[i,k] − positive[i,k])", ""},
 		{[]string{"explain", "-format", "latex", spec}, 0, `\begin{align*}`, ""},
 		{[]string{"explain", spec, "-format=dot"}, 0, `digraph "triplet" {`, ""},
+		{[]string{"explain", "-schedule", spec}, 0, "row kernels lossrt.SqDist, lossrt.SqDist along k, one call per row", ""},
+		{[]string{"explain", "-schedule", "-format", "dot", spec}, 2, "", "-schedule prints text: drop -format dot"},
 		{[]string{"explain", "-h"}, 0, "Example:", ""},
 		{[]string{"help", "explain"}, 0, "lossgen explain specs/triplet.loss", ""},
 		{[]string{"-h"}, 0, "explain", ""},
@@ -42,6 +44,25 @@ func TestExplain(t *testing.T) {
 		}
 		if tt.code != 0 && stdout.Len() > 0 {
 			t.Errorf("lossgen %q: exit %d but wrote to standard output: %q", tt.args, code, stdout.String())
+		}
+	}
+}
+
+// TestExplainScheduleGolden checks that explain -schedule prints the
+// schedule pinned in compiler/testdata/schedule.
+func TestExplainScheduleGolden(t *testing.T) {
+	for _, name := range []string{"softmax", "batch_hard_triplet"} {
+		var stdout, stderr bytes.Buffer
+		code := Main([]string{"explain", "-schedule", filepath.Join("..", "..", "specs", name+".loss")}, &Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+		if code != 0 {
+			t.Fatalf("explain -schedule %s: exit %d: %s", name, code, stderr.String())
+		}
+		want, err := os.ReadFile(filepath.Join("..", "..", "compiler", "testdata", "schedule", name+".txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stdout.String() != string(want) {
+			t.Errorf("explain -schedule %s differs from compiler/testdata/schedule/%s.txt:\n%s", name, name, stdout.String())
 		}
 	}
 }
