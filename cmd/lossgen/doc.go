@@ -208,7 +208,7 @@
 //
 // # Explain
 //
-//	lossgen explain [-format text|latex|dot] SPEC.loss
+//	lossgen explain [-format text|latex|dot | -schedule] SPEC.loss
 //
 // Explain prints what lossgen derived from a spec, so that the chain rule
 // can be checked by eye. The number in the left margin of each equation is
@@ -245,6 +245,16 @@
 //	               a gradient, and the edges it flows back along, in bold
 //	               red; reads only in a filter or subscript dashed.
 //	               lossgen explain -format dot SPEC | dot -Tsvg > graph.svg
+//	-schedule      How the generated kernels run, as compile plans them
+//	               before it emits Go (compiler.Schedule): per fused group
+//	               of the forward, update and backward passes, its spec
+//	               lines, kernel (matrix product and its form, scatter,
+//	               pairwise-distance adjoint, or loops with row kernels, a
+//	               row logsumexp, unrolled or filtered loops), whether it
+//	               runs in parallel over which index above which work, what
+//	               the forward pass keeps for the backward pass, and the
+//	               storage type of what it writes.
+//	               lossgen explain -schedule specs/softmax.loss
 //
 // A spec with errors gets the same diagnostics as compile, and exit code 1.
 //
