@@ -144,9 +144,39 @@ func (f *fn) bindVar(v *ir.Var) string {
 }
 
 // prologue binds the sizes, parameters and slices the body used, in a
-// fixed order.
+// fixed order. Workspace buffers are bound cut to the current sizes (a
+// workspace made for larger ones runs smaller calls, see SetDims), so that
+// every slice the body sees, and every length a runtime kernel derives
+// from it, is what a workspace made for exactly these sizes would give.
 func (f *fn) prologue(recv string, fromInputs, fromGrads bool) []jen.Code {
 	g := f.g
+	// The buffers first: cutting them may use sizes the body did not.
+	var bufs []jen.Code
+	for _, t := range g.p.Temps {
+		if name := g.names.tensor[t]; f.used[name] {
+			bufs = append(bufs, jen.Id(name).Op(":=").Add(f.cut(recv, name, t)))
+		}
+	}
+	if fromGrads {
+		for _, t := range g.p.Inputs {
+			name, ok := g.names.adj[t]
+			if !ok || !f.used[name] {
+				continue
+			}
+			field := g.names.field[t]
+			// A nil gradient slice means the caller does not want it; the
+			// kernel still needs somewhere to accumulate.
+			bufs = append(bufs,
+				jen.Id(name).Op(":=").Id("grad").Dot(field),
+				jen.If(jen.Id(name).Op("==").Nil()).Block(jen.Id(name).Op("=").Add(f.cut(recv, name, t))),
+			)
+		}
+		for _, t := range g.p.Temps {
+			if name, ok := g.names.adj[t]; ok && f.used[name] {
+				bufs = append(bufs, jen.Id(name).Op(":=").Add(f.cut(recv, name, t)))
+			}
+		}
+	}
 	var out []jen.Code
 	for _, s := range g.p.Sizes {
 		if name := g.names.size[s]; f.used[name] {
@@ -163,32 +193,21 @@ func (f *fn) prologue(recv string, fromInputs, fromGrads bool) []jen.Code {
 			out = append(out, jen.Id(name).Op(":=").Id("in").Dot(g.names.field[t]))
 		}
 	}
-	for _, t := range g.p.Temps {
-		if name := g.names.tensor[t]; f.used[name] {
-			out = append(out, jen.Id(name).Op(":=").Id(recv).Dot(name))
-		}
+	return append(out, bufs...)
+}
+
+// cut returns recv.name, the workspace buffer of t, cut to t's element
+// count at the current sizes (a scalar's buffer is always one element).
+func (f *fn) cut(recv, name string, t *ir.Tensor) jen.Code {
+	buf := jen.Id(recv).Dot(name)
+	if len(t.Shape) == 0 {
+		return buf
 	}
-	if fromGrads {
-		for _, t := range g.p.Inputs {
-			name, ok := g.names.adj[t]
-			if !ok || !f.used[name] {
-				continue
-			}
-			field := g.names.field[t]
-			// A nil gradient slice means the caller does not want it; the
-			// kernel still needs somewhere to accumulate.
-			out = append(out,
-				jen.Id(name).Op(":=").Id("grad").Dot(field),
-				jen.If(jen.Id(name).Op("==").Nil()).Block(jen.Id(name).Op("=").Id(recv).Dot(name)),
-			)
-		}
-		for _, t := range g.p.Temps {
-			if name, ok := g.names.adj[t]; ok && f.used[name] {
-				out = append(out, jen.Id(name).Op(":=").Id(recv).Dot(name))
-			}
-		}
+	var n []jen.Code
+	for _, s := range t.Shape {
+		n = append(n, jen.Id(f.useSize(s)))
 	}
-	return out
+	return buf.Index(jen.Empty(), prod(n))
 }
 
 // block renders the statements of b (not its result).

@@ -27,6 +27,7 @@ var reserved = map[string]bool{
 	// function names (a local would shadow them), are taken too.
 	"CheckFinite": true, "Params": true, "dims": true, "gemm": true, "pool": true,
 	"Dims": true, "Grad": true, "GradAccum": true, "Loss": true, "SetWorkers": true, "Update": true,
+	"SetDims": true, "MaxDims": true, "Values": true, "Values64": true, "Values32": true,
 	"forward": true, "backward": true, "update": true, "check": true, "checkGrads": true, "checkAlias": true,
 	"Workspace64": true, "Workspace32": true, "Inputs64": true, "Inputs32": true, "Grads64": true, "Grads32": true,
 	"NewWorkspace64": true, "NewWorkspace32": true, "Eval64": true, "Eval32": true, "parts64": true, "parts32": true,
@@ -58,6 +59,10 @@ type names struct {
 	dimField   map[*dsl.Size]string  // Dims field
 	param      map[*dsl.Param]string // kernel-local value
 	paramField map[*dsl.Param]string
+	// value is the Values field of each named definition (ir.Tensor.Named),
+	// in a namespace of its own.
+	value       map[*ir.Tensor]string
+	valueFields map[string]bool
 }
 
 func newNames(p *ir.Program) *names {
@@ -65,6 +70,7 @@ func newNames(p *ir.Program) *names {
 		taken: map[string]bool{}, exported: map[string]bool{}, dimFields: map[string]bool{},
 		tensor: map[*ir.Tensor]string{}, adj: map[*ir.Tensor]string{}, field: map[*ir.Tensor]string{},
 		size: map[*dsl.Size]string{}, dimField: map[*dsl.Size]string{}, param: map[*dsl.Param]string{}, paramField: map[*dsl.Param]string{},
+		value: map[*ir.Tensor]string{}, valueFields: map[string]bool{},
 	}
 	for _, s := range p.Sizes {
 		n.size[s] = n.local(s.Name)
@@ -85,6 +91,16 @@ func newNames(p *ir.Program) *names {
 	}
 	for _, t := range p.Inputs {
 		n.field[t] = n.export(t.Name)
+	}
+	for _, t := range p.Temps {
+		if t.Named {
+			f := upperCamel(t.Name)
+			for n.valueFields[f] {
+				f += "_"
+			}
+			n.valueFields[f] = true
+			n.value[t] = f
+		}
 	}
 	return n
 }

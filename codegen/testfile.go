@@ -44,41 +44,17 @@ func (g *typeGen) testFile() *jen.File {
 		tg.typ = t
 		tg.testFuncs(f)
 	}
+	sameBitsHelper(f)
 	return f
 }
 
 func (g *typeGen) testFuncs(f *jen.File) {
-	T := g.typ.name
 	s := g.typ.suffix
 	sizeOf := map[*dsl.Size]int{}
-	dims := jen.Dict{}
 	for i, sz := range g.p.Sizes {
 		sizeOf[sz] = testSizes[i%len(testSizes)]
-		dims[jen.Id(g.names.dimField[sz])] = jen.Lit(sizeOf[sz])
 	}
-	ins := jen.Dict{}
-	grads := jen.Dict{}
-	var fill []jen.Code
-	for k, t := range g.p.Inputs {
-		field := g.names.field[t]
-		n := 1
-		for _, sz := range t.Shape {
-			n *= sizeOf[sz]
-		}
-		ins[jen.Id(field)] = jen.Make(jen.Index().Add(g.elem(t)), jen.Lit(n))
-		if t.Diff {
-			grads[jen.Id(field)] = jen.Make(jen.Index().Id(T), jen.Lit(n))
-		}
-		x := jen.Id("in").Dot(field)
-		fl := g.testFillOf(k, t, sizeOf)
-		if t.Int {
-			fill = append(fill, jen.For(jen.Id("i").Op(":=").Range().Add(x)).Block(
-				jen.Add(x).Index(jen.Id("i")).Op("=").Id("i").Op("%").Lit(fl.limit)))
-			continue
-		}
-		fill = append(fill, jen.For(jen.Id("i").Op(":=").Range().Add(x)).Block(
-			jen.Add(x).Index(jen.Id("i")).Op("=").Id(T).Call(jen.Qual("math", "Sin").Call(jen.Lit(0.7).Op("*").Float64().Call(jen.Id("i")).Op("+").Lit(fl.phase)))))
-	}
+	dims, ins, grads, fill := g.testInputs(sizeOf)
 	setup := "testCase" + s
 	f.Commentf("%s returns a workspace and inputs of odd sizes.", setup)
 	f.Func().Id(setup).Params(jen.Id("tb").Qual("testing", "TB")).Params(jen.Op("*").Id(g.id("Workspace")), jen.Id(g.id("Inputs")), jen.Id(g.id("Grads"))).Block(
@@ -123,11 +99,155 @@ func (g *typeGen) testFuncs(f *jen.File) {
 	f.Commentf("TestAllocs%s checks that no call allocates once the workspace exists.", s)
 	f.Func().Id("TestAllocs" + s).Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(body...)
 
+	g.setDimsTest(f, sizeOf)
+
 	f.Commentf("BenchmarkGrad%s measures one loss-and-gradient call.", s)
 	f.Func().Id("BenchmarkGrad"+s).Params(jen.Id("b").Op("*").Qual("testing", "B")).Block(
 		jen.List(jen.Id("ws"), jen.Id("in"), jen.Id("grad")).Op(":=").Id(setup).Call(jen.Id("b")),
 		jen.Id("b").Dot("ReportAllocs").Call(),
 		jen.For(jen.Id("b").Dot("Loop").Call()).Block(
 			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(call("Grad")), jen.Err().Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Err()))),
+	)
+}
+
+// testInputs returns the Dims, Inputs and Grads literals of a test case at
+// the sizes sizeOf, and the statements that fill the inputs (in).
+func (g *typeGen) testInputs(sizeOf map[*dsl.Size]int) (dims, ins, grads jen.Dict, fill []jen.Code) {
+	T := g.typ.name
+	dims, ins, grads = jen.Dict{}, jen.Dict{}, jen.Dict{}
+	for _, sz := range g.p.Sizes {
+		dims[jen.Id(g.names.dimField[sz])] = jen.Lit(sizeOf[sz])
+	}
+	for k, t := range g.p.Inputs {
+		field := g.names.field[t]
+		n := 1
+		for _, sz := range t.Shape {
+			n *= sizeOf[sz]
+		}
+		ins[jen.Id(field)] = jen.Make(jen.Index().Add(g.elem(t)), jen.Lit(n))
+		if t.Diff {
+			grads[jen.Id(field)] = jen.Make(jen.Index().Id(T), jen.Lit(n))
+		}
+		x := jen.Id("in").Dot(field)
+		fl := g.testFillOf(k, t, sizeOf)
+		if t.Int {
+			fill = append(fill, jen.For(jen.Id("i").Op(":=").Range().Add(x)).Block(
+				jen.Add(x).Index(jen.Id("i")).Op("=").Id("i").Op("%").Lit(fl.limit)))
+			continue
+		}
+		fill = append(fill, jen.For(jen.Id("i").Op(":=").Range().Add(x)).Block(
+			jen.Add(x).Index(jen.Id("i")).Op("=").Id(T).Call(jen.Qual("math", "Sin").Call(jen.Lit(0.7).Op("*").Float64().Call(jen.Id("i")).Op("+").Lit(fl.phase)))))
+	}
+	return dims, ins, grads, fill
+}
+
+// setDimsTest emits testSmallNN, a case at about half the test sizes, and
+// TestSetDimsNN: a workspace made for the test sizes, after a call at those
+// (so every buffer holds values), runs the small case through SetDims with
+// the bits of a workspace made for it, values included, allocating
+// nothing; it then runs the first case again with the first bits, and
+// refuses sizes out of range without changing its own.
+func (g *typeGen) setDimsTest(f *jen.File, sizeOf map[*dsl.Size]int) {
+	T, s := g.typ.name, g.typ.suffix
+	small := map[*dsl.Size]int{}
+	for sz, n := range sizeOf {
+		small[sz] = (n + 1) / 2
+	}
+	dims, ins, grads, fill := g.testInputs(small)
+	smallFn := "testSmall" + s
+	f.Commentf("%s returns inputs at about half the sizes of testCase%s.", smallFn, s)
+	f.Func().Id(smallFn).Params().Params(jen.Id("Dims"), jen.Id(g.id("Inputs")), jen.Id(g.id("Grads"))).Block(
+		append(append([]jen.Code{jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins)}, fill...),
+			jen.Return(jen.Id("Dims").Values(dims), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
+
+	fatal := func() jen.Code { return jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())) }
+	same := func(what string, want, got jen.Code) jen.Code {
+		return jen.Id("testSameBits").Call(jen.Id("t"), jen.Lit(what), want, got)
+	}
+	one := func(x jen.Code) jen.Code { return jen.Index().Id(T).Values(x) }
+	var gradChecks, againChecks, valueChecks []jen.Code
+	for _, t := range g.p.Inputs {
+		if !t.Diff {
+			continue
+		}
+		field := g.names.field[t]
+		gradChecks = append(gradChecks, same("grad "+t.Name, jen.Id("grad").Dot(field), jen.Id("got").Dot(field)))
+		againChecks = append(againChecks, same("grad "+t.Name, jen.Id("first").Dot(field), jen.Id("again").Dot(field)))
+	}
+	for _, t := range g.p.Temps {
+		field, ok := g.names.value[t]
+		if !ok {
+			continue
+		}
+		want, got := jen.Id("wv").Dot(field), jen.Id("gv").Dot(field)
+		if len(t.Shape) == 0 {
+			valueChecks = append(valueChecks, same(t.Name, one(want), one(got)))
+		} else {
+			valueChecks = append(valueChecks, same(t.Name, want, got))
+		}
+	}
+	first := g.names.dimField[g.p.Sizes[0]]
+	body := []jen.Code{
+		jen.List(jen.Id("ws"), jen.Id("big"), jen.Id("first")).Op(":=").Id("testCase" + s).Call(jen.Id("t")),
+		jen.List(jen.Id("firstLoss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("big"), jen.Id("first")),
+		fatal(),
+		jen.List(jen.Id("d"), jen.Id("in"), jen.Id("grad")).Op(":=").Id(smallFn).Call(),
+		jen.List(jen.Id("fresh"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("d")),
+		fatal(),
+		jen.List(jen.Id("want"), jen.Err()).Op(":=").Id("fresh").Dot("Grad").Call(jen.Id("in"), jen.Id("grad")),
+		fatal(),
+		jen.If(jen.Err().Op(":=").Id("ws").Dot("SetDims").Call(jen.Id("d")), jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
+		jen.List(jen.Id("_"), jen.Id("_"), jen.Id("got")).Op(":=").Id(smallFn).Call(),
+		jen.List(jen.Id("loss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("got")),
+		fatal(),
+		same("loss", one(jen.Id("want")), one(jen.Id("loss"))),
+	}
+	body = append(body, gradChecks...)
+	body = append(body, jen.List(jen.Id("wv"), jen.Id("gv")).Op(":=").Id("fresh").Dot("Values").Call().Op(",").Id("ws").Dot("Values").Call())
+	body = append(body, valueChecks...)
+	body = append(body,
+		jen.If(jen.Id("n").Op(":=").Qual("testing", "AllocsPerRun").Call(jen.Lit(20), jen.Func().Params().Block(
+			jen.Id("_").Op("=").Id("ws").Dot("SetDims").Call(jen.Id("d")),
+			jen.List(jen.Id("_"), jen.Id("_")).Op("=").Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("got")),
+			jen.Id("_").Op("=").Id("ws").Dot("Values").Call(),
+		)), jen.Id("n").Op("!=").Lit(0)).Block(jen.Id("t").Dot("Errorf").Call(jen.Lit("SetDims, Grad and Values allocate %v times per step, want 0"), jen.Id("n"))),
+		jen.Comment("Back at the sizes it was made for: the first call's bits."),
+		jen.If(jen.Err().Op(":=").Id("ws").Dot("SetDims").Call(jen.Id("ws").Dot("MaxDims").Call()), jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
+		jen.List(jen.Id("_"), jen.Id("_"), jen.Id("again")).Op(":=").Id("testCase"+s).Call(jen.Id("t")),
+		jen.List(jen.Id("againLoss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("big"), jen.Id("again")),
+		fatal(),
+		same("loss", one(jen.Id("firstLoss")), one(jen.Id("againLoss"))),
+	)
+	body = append(body, againChecks...)
+	body = append(body,
+		jen.Comment("Sizes out of range are refused and change nothing."),
+		jen.Id("over").Op(":=").Id("ws").Dot("MaxDims").Call(),
+		jen.Id("over").Dot(first).Op("++"),
+		jen.Id("zero").Op(":=").Id("d"),
+		jen.Id("zero").Dot(first).Op("=").Lit(0),
+		jen.For(jen.List(jen.Id("_"), jen.Id("bad")).Op(":=").Range().Index().Id("Dims").Values(jen.Id("over"), jen.Id("zero"))).Block(
+			jen.Var().Id("de").Op("*").Qual(rtPath, "DimError"),
+			jen.If(jen.Err().Op(":=").Id("ws").Dot("SetDims").Call(jen.Id("bad")), jen.Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("de"))).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("SetDims(%+v) = %v, want a *lossrt.DimError"), jen.Id("bad"), jen.Err())),
+		),
+		jen.If(jen.Id("ws").Dot("Dims").Call().Op("!=").Id("ws").Dot("MaxDims").Call()).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit("a refused SetDims changed the sizes to %+v"), jen.Id("ws").Dot("Dims").Call())),
+	)
+	f.Commentf("TestSetDims%s checks that a workspace made for larger sizes runs smaller", s)
+	f.Comment("ones with the bits of a workspace made for them, allocating nothing.")
+	f.Func().Id("TestSetDims" + s).Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(body...)
+}
+
+// sameBitsHelper emits testSameBits, shared by both float types' tests.
+func sameBitsHelper(f *jen.File) {
+	f.Comment("testSameBits fails t unless got has the bits of want.")
+	f.Func().Id("testSameBits").Types(jen.Id("T").Float32().Op("|").Float64()).Params(
+		jen.Id("t").Op("*").Qual("testing", "T"), jen.Id("what").String(), jen.List(jen.Id("want"), jen.Id("got")).Index().Id("T")).Block(
+		jen.Id("t").Dot("Helper").Call(),
+		jen.If(jen.Len(jen.Id("want")).Op("!=").Len(jen.Id("got"))).Block(
+			jen.Id("t").Dot("Fatalf").Call(jen.Lit("%s: %d values, want %d"), jen.Id("what"), jen.Len(jen.Id("got")), jen.Len(jen.Id("want")))),
+		jen.For(jen.Id("i").Op(":=").Range().Id("want")).Block(
+			jen.If(jen.Qual("math", "Float64bits").Call(jen.Float64().Call(jen.Id("want").Index(jen.Id("i")))).Op("!=").Qual("math", "Float64bits").Call(jen.Float64().Call(jen.Id("got").Index(jen.Id("i"))))).Block(
+				jen.Id("t").Dot("Fatalf").Call(jen.Lit("%s[%d] = %v, want %v"), jen.Id("what"), jen.Id("i"), jen.Id("got").Index(jen.Id("i")), jen.Id("want").Index(jen.Id("i"))))),
 	)
 }

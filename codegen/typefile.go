@@ -89,7 +89,8 @@ func (g *typeGen) typeFile() *jen.File {
 		jen.Comment("*lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN"),
 		jen.Comment("and Inf then propagate into the loss and gradients."),
 		jen.Id("CheckFinite").Bool(),
-		jen.Id("dims").Id("Dims"),
+		jen.Id("dims").Id("Dims").Comment("the sizes calls run at"),
+		jen.Id("max").Id("Dims").Comment("the sizes the buffers were made for"),
 	}
 	var allocs []jen.Code
 	// bytes sums, in float64 so that no size can overflow it, what each
@@ -210,12 +211,24 @@ func (g *typeGen) typeFile() *jen.File {
 		append(append([]jen.Code{
 			jen.If(jen.Err().Op(":=").Id("d").Dot("validate").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 			jen.If(jen.Err().Op(":=").Qual(rtPath, "CheckMemory").Call(jen.Lit(g.p.Name), jen.Id(ws+"Bytes").Call(jen.Id("d"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-			jen.Id("ws").Op(":=").Op("&").Id(ws).Values(jen.Dict{jen.Id("Params"): jen.Id("DefaultParams").Call(), jen.Id("dims"): jen.Id("d")}),
+			jen.Id("ws").Op(":=").Op("&").Id(ws).Values(jen.Dict{jen.Id("Params"): jen.Id("DefaultParams").Call(), jen.Id("dims"): jen.Id("d"), jen.Id("max"): jen.Id("d")}),
 		}, allocs...), jen.Return(jen.Id("ws"), jen.Nil()))...)
 
 	recv := jen.Id("ws").Op("*").Id(ws)
-	f.Comment("Dims returns the sizes the workspace was made for.")
+	f.Comment("Dims returns the sizes calls run at: the ones the workspace was made")
+	f.Comment("for, or the last ones SetDims set.")
 	f.Func().Params(recv).Id("Dims").Params().Id("Dims").Block(jen.Return(jen.Id("ws").Dot("dims")))
+	f.Comment("MaxDims returns the sizes the workspace was made for, the largest")
+	f.Comment("SetDims accepts.")
+	f.Func().Params(recv).Id("MaxDims").Params().Id("Dims").Block(jen.Return(jen.Id("ws").Dot("max")))
+	f.Comment("SetDims makes the following calls run at the sizes d, each of which must")
+	f.Comment("be positive and at most the size the workspace was made for: the last,")
+	f.Comment("smaller batch of an epoch, or a gallery that grows up to a bound, runs")
+	f.Comment("on the workspace made for the largest sizes. It allocates nothing, and")
+	f.Comment("the results are bit-identical to those of a workspace made for d. A")
+	f.Comment("size out of range is a *lossrt.DimError and leaves the sizes unchanged.")
+	f.Func().Params(recv).Id("SetDims").Params(jen.Id("d").Id("Dims")).Error().Block(g.setDimsBody()...)
+	g.valuesDecls(f, recv)
 
 	if usePool {
 		f.Comment("SetWorkers sets how many goroutines the workspace's large loops and matrix")
@@ -311,6 +324,78 @@ func (g *typeGen) typeFile() *jen.File {
 	}
 	g.evalFunc(f)
 	return f
+}
+
+// valuesDecls emits ValuesNN, the value of every definition the spec names,
+// and the method that returns them after a call: the terms of a
+// composition, counts such as active triplets, per-sample losses
+// (PyTorch's reduction='none'). Scalars are copied; tensors are the
+// workspace's own buffers, cut to the current sizes, so reading them
+// allocates nothing.
+func (g *typeGen) valuesDecls(f *jen.File, recv jen.Code) {
+	T := g.typ.name
+	vals := g.id("Values")
+	var fields []jen.Code
+	dict := jen.Dict{}
+	for _, t := range g.p.Temps {
+		name, ok := g.names.value[t]
+		if !ok {
+			continue
+		}
+		buf := jen.Id("ws").Dot(g.names.tensor[t])
+		doc := fmt.Sprintf("%s, spec line %d", shapeDoc(t), t.Pos.Line)
+		if len(t.Shape) == 0 {
+			fields = append(fields, jen.Id(name).Id(T).Comment(doc))
+			var v jen.Code = buf.Index(jen.Lit(0))
+			if !g.stored(t) && T != calc {
+				v = jen.Id(T).Call(v)
+			}
+			dict[jen.Id(name)] = v
+			continue
+		}
+		var n []jen.Code
+		for _, sz := range t.Shape {
+			n = append(n, jen.Id("ws").Dot("dims").Dot(g.names.dimField[sz]))
+		}
+		fields = append(fields, jen.Id(name).Index().Add(g.elem(t)).Comment(doc))
+		dict[jen.Id(name)] = buf.Index(jen.Empty(), prod(n))
+	}
+	f.Commentf("%s holds the value of every definition the spec names, as the last", vals)
+	f.Comment("call computed it. Scalars are copies. Tensors are flat row-major views of")
+	f.Comment("the workspace's buffers at the sizes of that call: read or copy them")
+	f.Comment("before the next call, which overwrites them, and do not write them.")
+	f.Comment("Intermediates are computed in float64, so their views are []float64 in")
+	f.Comment("both workspaces, except those a float32 workspace stores as float32 for")
+	f.Comment("its matrix products.")
+	f.Type().Id(vals).Struct(fields...)
+	f.Commentf("Values returns the named definitions' values from the last Loss, Grad,")
+	f.Comment("GradAccum or Update call (zero before the first). It allocates nothing.")
+	f.Func().Params(recv).Id("Values").Params().Id(vals).Block(jen.Return(jen.Id(vals).Values(dict)))
+}
+
+// setDimsBody checks every size of d against 1 and the workspace's maximum
+// before it sets them. Sizes within the maximum cannot overflow a tensor's
+// element count (validate passed for the maximum), and the checks allocate
+// nothing unless they fail, so SetDims may run every step.
+func (g *typeGen) setDimsBody() []jen.Code {
+	var out []jen.Code
+	for _, s := range g.p.Sizes {
+		field := g.names.dimField[s]
+		d, m := jen.Id("d").Dot(field), jen.Id("ws").Dot("max").Dot(field)
+		fail := func(reason jen.Code) jen.Code {
+			return jen.Return(jen.Op("&").Qual(rtPath, "DimError").Values(jen.Dict{
+				jen.Id("Size"):   jen.Lit(s.Name),
+				jen.Id("Value"):  d.Clone(),
+				jen.Id("Reason"): reason,
+			}))
+		}
+		out = append(out,
+			jen.If(d.Clone().Op("<").Lit(1)).Block(fail(jen.Lit("must be positive"))),
+			jen.If(d.Clone().Op(">").Add(m.Clone())).Block(fail(jen.Qual("fmt", "Sprintf").Call(jen.Lit("more than %d, the size the workspace was made for"), m.Clone()))))
+	}
+	return append(out,
+		jen.Id("ws").Dot("dims").Op("=").Id("d"),
+		jen.Return(jen.Nil()))
 }
 
 func (g *typeGen) tempDoc(t *ir.Tensor) string {
@@ -428,19 +513,40 @@ func (g *typeGen) evalFunc(f *jen.File) {
 	fail := jen.Return(res().Values(), jen.Err())
 	f.Commentf("Eval%s runs the kernel on a dynamically typed request. It allocates;", g.typ.suffix)
 	f.Comment("it is meant for tools such as lossgen run, not for training loops.")
+	// The named definitions' values, as float64 slices by spec name.
+	valMap := jen.Dict{}
+	for _, t := range g.p.Temps {
+		field, ok := g.names.value[t]
+		if !ok {
+			continue
+		}
+		v := jen.Id("v").Dot(field)
+		if len(t.Shape) == 0 {
+			valMap[jen.Lit(t.Name)] = jen.Index().Float64().Values(jen.Float64().Call(v))
+		} else {
+			valMap[jen.Lit(t.Name)] = jen.Qual(rtPath, "Float64s").Call(v)
+		}
+	}
+	values := jen.Map(jen.String()).Index().Float64().Values(valMap)
 	f.Func().Id("Eval"+g.typ.suffix).Params(jen.Id("r").Add(req)).Params(res(), jen.Error()).Block(
 		jen.If(jen.Err().Op(":=").Qual(rtPath, "CheckRequest").Call(jen.Id("Info"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(fail),
-		jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New"+g.id("Workspace")).Call(jen.Id("dimsFrom").Call(jen.Id("r").Dot("Dims"))),
+		jen.Id("size").Op(":=").Id("r").Dot("Dims"),
+		jen.If(jen.Id("r").Dot("Max").Op("!=").Nil()).Block(jen.Id("size").Op("=").Id("r").Dot("Max")),
+		jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New"+g.id("Workspace")).Call(jen.Id("dimsFrom").Call(jen.Id("size"))),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail),
+		jen.If(jen.Err().Op(":=").Id("ws").Dot("SetDims").Call(jen.Id("dimsFrom").Call(jen.Id("r").Dot("Dims"))), jen.Err().Op("!=").Nil()).Block(fail),
 		jen.Id("ws").Dot("Params").Op("=").Id("paramsFrom").Call(jen.Id("r").Dot("Params")),
 		jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
 		jen.If(jen.Op("!").Id("r").Dot("Grad")).Block(
 			jen.List(jen.Id("loss"), jen.Err()).Op(":=").Id("ws").Dot("Loss").Call(jen.Id("in")),
-			jen.Return(res().Values(jen.Dict{jen.Id("Loss"): jen.Id("loss")}), jen.Err())),
+			jen.If(jen.Err().Op("!=").Nil()).Block(fail),
+			jen.Id("v").Op(":=").Id("ws").Dot("Values").Call(),
+			jen.Return(res().Values(jen.Dict{jen.Id("Loss"): jen.Id("loss"), jen.Id("Values"): values.Clone()}), jen.Nil())),
 		jen.If(jen.Err().Op(":=").Id("ws").Dot("check").Call(jen.Id("in")), jen.Err().Op("!=").Nil()).Block(fail),
 		jen.Id("grad").Op(":=").Id(g.id("Grads")).Values(gradVals),
 		jen.List(jen.Id("loss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("grad")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(fail),
-		jen.Return(res().Values(jen.Dict{jen.Id("Loss"): jen.Id("loss"), jen.Id("Grads"): jen.Map(jen.String()).Index().Id(T).Values(gradMap)}), jen.Nil()),
+		jen.Id("v").Op(":=").Id("ws").Dot("Values").Call(),
+		jen.Return(res().Values(jen.Dict{jen.Id("Loss"): jen.Id("loss"), jen.Id("Grads"): jen.Map(jen.String()).Index().Id(T).Values(gradMap), jen.Id("Values"): values}), jen.Nil()),
 	)
 }

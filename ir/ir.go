@@ -67,6 +67,11 @@ type Tensor struct {
 	Kind  TensorKind
 	Diff  bool    // Input only: the caller wants its gradient
 	Pos   dsl.Pos // where the spec defines it
+	// Named marks a definition written in the spec itself: not a reduction
+	// lifted out of one, not a temporary a pass made, not a definition
+	// copied from a used spec. Its value after a call is part of the
+	// generated API (Workspace.Values), so passes keep it computed.
+	Named bool
 
 	// Active is set by autodiff: the tensor depends on a differentiable
 	// input, so it has an adjoint.

@@ -91,7 +91,7 @@ type scope []*dsl.IndexVar
 
 func (l *lowerer) def(d *dsl.Def) error {
 	l.owner = d.Name
-	t := &Tensor{Name: d.Name, Shape: d.Shape, Kind: Temp, Pos: d.Pos}
+	t := &Tensor{Name: d.Name, Shape: d.Shape, Kind: Temp, Pos: d.Pos, Named: d.Origin == ""}
 	l.tensors[d] = t
 	vars := make([]*Var, len(d.Index))
 	e := env{}

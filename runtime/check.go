@@ -60,6 +60,18 @@ func CheckRequest[T Float](info Info, r Request[T]) error {
 			return fmt.Errorf("dims: unknown size %s (the spec has %s)", name, strings.Join(info.Sizes, ", "))
 		}
 	}
+	if r.Max != nil {
+		for _, s := range info.Sizes {
+			if _, ok := r.Max[s]; !ok {
+				return fmt.Errorf("max: missing size %s", s)
+			}
+		}
+		for _, name := range sortedKeys(r.Max) {
+			if !contains(info.Sizes, name) {
+				return fmt.Errorf("max: unknown size %s (the spec has %s)", name, strings.Join(info.Sizes, ", "))
+			}
+		}
+	}
 	for _, name := range sortedKeys(r.Params) {
 		found := false
 		for _, p := range info.Params {

@@ -38,10 +38,26 @@ type Request[T Float] struct {
 	Reals  map[string][]T     // real inputs by name
 	Ints   map[string][]int   // integer inputs by name
 	Grad   bool               // also compute the gradient of every differentiable input
+	// Max, when set, makes the workspace for these sizes and runs the
+	// request at Dims through SetDims: the way a training loop runs its
+	// last, smaller batch. Tests use it to check that this changes no bit.
+	Max map[string]int
 }
 
 // Result is the answer to a Request.
 type Result[T Float] struct {
 	Loss  T
 	Grads map[string][]T // by input name; nil unless Request.Grad
+	// Values holds every definition the spec names (Workspace.Values) by
+	// name, flat and row-major, a scalar as one element, in float64.
+	Values map[string][]float64
+}
+
+// Float64s returns a float64 copy of xs, for the Values of a Result.
+func Float64s[T Float](xs []T) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = float64(x)
+	}
+	return out
 }

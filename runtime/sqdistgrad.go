@@ -23,14 +23,16 @@ package lossrt
 // that rate (on the machines in BENCHMARKS.md, 8 to 10 times).
 const sqDistDenseShare = 8
 
-// SqDistGrad holds the buffers of the dense path for n×m distances.
+// SqDistGrad holds the buffers of the dense path for distance matrices of
+// up to n×m.
 type SqDistGrad[T Float] struct {
-	n, m int
+	n, m int       // the largest sizes the buffers hold
 	g    []T       // −s·G in T, the products' left operand
 	r, c []float64 // row and column sums of s·G
 }
 
-// NewSqDistGrad returns the buffers for n×m distance matrices.
+// NewSqDistGrad returns the buffers for distance matrices of up to n×m
+// (a workspace made for the largest batch runs smaller ones too).
 func NewSqDistGrad[T Float](n, m int) *SqDistGrad[T] {
 	return &SqDistGrad[T]{n: n, m: m, g: make([]T, n*m), r: make([]float64, n), c: make([]float64, m)}
 }
@@ -41,12 +43,16 @@ func SqDistGradBytes(elem int, n, m float64) float64 { return float64(elem)*n*m 
 
 // Accumulate adds to da and db (rows of d elements; either may be nil when
 // its gradient is not wanted, and they may be the same slice when a and b
-// are) the gradient of the distances between the n rows of a and the m rows
-// of b, given their adjoint g (leading dimension ldg) scaled by s. gm does
-// the products of the dense path. It panics on sizes that do not match.
+// are) the gradient of the distances between the n = len(a)/d rows of a and
+// the m = len(b)/d rows of b, given their adjoint g (leading dimension ldg)
+// scaled by s. gm does the products of the dense path. It panics on sizes
+// that do not match or exceed the ones p was made for.
 func (p *SqDistGrad[T]) Accumulate(gm *Gemm[T], da, db []T, s float64, g []float64, ldg int, a, b []T, d int) {
-	n, m := p.n, p.m
-	if d < 1 || len(a) != n*d || len(b) != m*d || ldg < m || len(g) < (n-1)*ldg+m ||
+	if d < 1 {
+		panic("lossrt.SqDistGrad.Accumulate: sizes do not match")
+	}
+	n, m := len(a)/d, len(b)/d
+	if n < 1 || m < 1 || n > p.n || m > p.m || len(a) != n*d || len(b) != m*d || ldg < m || len(g) < (n-1)*ldg+m ||
 		(da != nil && len(da) != n*d) || (db != nil && len(db) != m*d) {
 		panic("lossrt.SqDistGrad.Accumulate: sizes do not match")
 	}
@@ -75,28 +81,29 @@ func (p *SqDistGrad[T]) Accumulate(gm *Gemm[T], da, db []T, s float64, g []float
 		}
 		return
 	}
-	clear(p.r)
-	clear(p.c)
+	pg, pr, pc := p.g[:n*m], p.r[:n], p.c[:m]
+	clear(pr)
+	clear(pc)
 	for i := 0; i < n; i++ {
 		row := g[i*ldg:][:m]
 		for j, v := range row {
 			w := v * s
-			p.r[i] += w
-			p.c[j] += w
-			p.g[i*m+j] = T(-w)
+			pr[i] += w
+			pc[j] += w
+			pg[i*m+j] = T(-w)
 		}
 	}
-	FlushSubnormals(p.g)
+	FlushSubnormals(pg)
 	if da != nil {
 		for i := 0; i < n; i++ {
-			AddScaled(da[i*d:][:d], p.r[i], a[i*d:][:d])
+			AddScaled(da[i*d:][:d], pr[i], a[i*d:][:d])
 		}
-		gm.NN(n, d, m, p.g, m, b, d, da, d) // da −= s·G·b
+		gm.NN(n, d, m, pg, m, b, d, da, d) // da −= s·G·b
 	}
 	if db != nil {
 		for j := 0; j < m; j++ {
-			AddScaled(db[j*d:][:d], p.c[j], b[j*d:][:d])
+			AddScaled(db[j*d:][:d], pc[j], b[j*d:][:d])
 		}
-		gm.TN(m, d, n, p.g, m, a, d, db, d) // db += (−s·G)ᵀ·a
+		gm.TN(m, d, n, pg, m, a, d, db, d) // db += (−s·G)ᵀ·a
 	}
 }

@@ -97,6 +97,16 @@ func testSqDistGrad[T Float](t *testing.T, tol float64) {
 					}
 				}
 				all := append(append([]T{}, da...), db...)
+				// Buffers made for larger matrices (a workspace made for
+				// the largest batch) give the same bits.
+				big := NewSqDistGrad[T](tc.n+3, tc.m+5)
+				da2 := make([]T, tc.n*tc.d)
+				db2 := make([]T, tc.m*tc.d)
+				if tc.self {
+					db2 = da2
+				}
+				big.Accumulate(gm, da2, db2, 2, g, tc.m, a, b, tc.d)
+				require.Equal(t, all, append(append([]T{}, da2...), db2...), "larger buffers changed the bits")
 				if first == nil {
 					first = all
 				} else {
@@ -112,6 +122,13 @@ func testSqDistGrad[T Float](t *testing.T, tol float64) {
 func TestSqDistGrad(t *testing.T) {
 	t.Run("float64", func(t *testing.T) { testSqDistGrad[float64](t, 1e-12) })
 	t.Run("float32", func(t *testing.T) { testSqDistGrad[float32](t, 1e-5) })
+}
+
+func TestSqDistGradRefusesLargerSizes(t *testing.T) {
+	p := NewSqDistGrad[float64](4, 4)
+	a := make([]float64, 5*2)
+	g := make([]float64, 5*5)
+	require.Panics(t, func() { p.Accumulate(NewGemm[float64](), nil, nil, 1, g, 5, a, a, 2) })
 }
 
 func TestSqDistGradAllocatesNothing(t *testing.T) {

@@ -3,6 +3,7 @@
 package align_uniform
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -29,7 +30,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite  bool
-	dims         Dims
+	dims         Dims                        // the sizes calls run at
+	max          Dims                        // the sizes the buffers were made for
 	nxSum        []float64                   // nx_sum[N], spec line 14
 	nx           []float64                   // nx[N], spec line 14
 	nySum        []float64                   // ny_sum[N], spec line 15
@@ -148,6 +150,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.nxSum = make([]float64, d.N)
 	ws.nx = make([]float64, d.N)
@@ -199,9 +202,84 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Nx    []float64 // nx[N], spec line 14
+	Ny    []float64 // ny[N], spec line 15
+	Align float32   // align[], spec line 16
+	Ux    float32   // ux[], spec line 17
+	Uy    float32   // uy[], spec line 18
+	Loss  float32   // loss[], spec line 19
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Align: float32(ws.align[0]),
+		Loss:  float32(ws.loss[0]),
+		Nx:    ws.nx[:ws.dims.N],
+		Ny:    ws.ny[:ws.dims.N],
+		Ux:    float32(ws.ux[0]),
+		Uy:    float32(ws.uy[0]),
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -320,17 +398,17 @@ func (ws *Workspace32) forward(in Inputs32) {
 	D := ws.dims.D
 	alpha := ws.Params.Alpha
 	lambda := ws.Params.Lambda
-	alignSum2 := ws.alignSum2
+	alignSum2 := ws.alignSum2[:N]
 	alignSum := ws.alignSum
 	align := ws.align
-	uxSumPart := ws.uxSumPart
+	uxSumPart := ws.uxSumPart[:N]
 	uxSum := ws.uxSum
-	uxCountPart := ws.uxCountPart
+	uxCountPart := ws.uxCountPart[:N]
 	uxCount := ws.uxCount
 	ux := ws.ux
-	uySumPart := ws.uySumPart
+	uySumPart := ws.uySumPart[:N]
 	uySum := ws.uySum
-	uyCountPart := ws.uyCountPart
+	uyCountPart := ws.uyCountPart[:N]
 	uyCount := ws.uyCount
 	uy := ws.uy
 	loss := ws.loss
@@ -533,28 +611,28 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	D := ws.dims.D
 	alpha := ws.Params.Alpha
 	lambda := ws.Params.Lambda
-	uxSum2Lhs := ws.uxSum2Lhs
-	uySum2Lhs := ws.uySum2Lhs
-	alignSum2 := ws.alignSum2
+	uxSum2Lhs := ws.uxSum2Lhs[:N*D]
+	uySum2Lhs := ws.uySum2Lhs[:N*D]
+	alignSum2 := ws.alignSum2[:N]
 	uxSum := ws.uxSum
 	uxCount := ws.uxCount
 	uySum := ws.uySum
 	uyCount := ws.uyCount
-	adjNxSum := ws.adjNxSum
-	adjNx := ws.adjNx
-	adjNySum := ws.adjNySum
-	adjNy := ws.adjNy
-	adjUxSum2Lhs := ws.adjUxSum2Lhs
-	adjUySum2Lhs := ws.adjUySum2Lhs
-	adjAlignSum2 := ws.adjAlignSum2
+	adjNxSum := ws.adjNxSum[:N]
+	adjNx := ws.adjNx[:N]
+	adjNySum := ws.adjNySum[:N]
+	adjNy := ws.adjNy[:N]
+	adjUxSum2Lhs := ws.adjUxSum2Lhs[:N*D]
+	adjUySum2Lhs := ws.adjUySum2Lhs[:N*D]
+	adjAlignSum2 := ws.adjAlignSum2[:N]
 	adjAlignSum := ws.adjAlignSum
 	adjAlign := ws.adjAlign
-	adjUxSum2 := ws.adjUxSum2
-	adjUxSumPart := ws.adjUxSumPart
+	adjUxSum2 := ws.adjUxSum2[:N*N]
+	adjUxSumPart := ws.adjUxSumPart[:N]
 	adjUxSum := ws.adjUxSum
 	adjUx := ws.adjUx
-	adjUySum2 := ws.adjUySum2
-	adjUySumPart := ws.adjUySumPart
+	adjUySum2 := ws.adjUySum2[:N*N]
+	adjUySumPart := ws.adjUySumPart[:N]
 	adjUySum := ws.adjUySum
 	adjUy := ws.adjUy
 	adjLoss := ws.adjLoss
@@ -717,13 +795,14 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
 	y := in.Y
-	nxSum := ws.nxSum
-	nx := ws.nx
-	nySum := ws.nySum
-	ny := ws.ny
+	nxSum := ws.nxSum[:N]
+	nx := ws.nx[:N]
+	nySum := ws.nySum[:N]
+	ny := ws.ny[:N]
 	for i := lo; i < hi; i++ {
 		{
 			nxSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
@@ -736,13 +815,14 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
 	y := in.Y
-	nx := ws.nx
-	ny := ws.ny
-	uxSum2Lhs := ws.uxSum2Lhs
-	uySum2Lhs := ws.uySum2Lhs
+	nx := ws.nx[:N]
+	ny := ws.ny[:N]
+	uxSum2Lhs := ws.uxSum2Lhs[:N*D]
+	uySum2Lhs := ws.uySum2Lhs[:N*D]
 	for i := lo; i < hi; i++ {
 		for k := 0; k < D; k++ {
 			uxSum2Lhs[i*D+k] = lossrt.Narrow32(float64(x[i*D+k]) / nx[i])
@@ -753,10 +833,11 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
-	uxSum2Lhs := ws.uxSum2Lhs
-	uySum2Lhs := ws.uySum2Lhs
-	alignSum2 := ws.alignSum2
+	uxSum2Lhs := ws.uxSum2Lhs[:N*D]
+	uySum2Lhs := ws.uySum2Lhs[:N*D]
+	alignSum2 := ws.alignSum2[:N]
 	for i := lo; i < hi; i++ {
 		alignSum2[i] = lossrt.SqDist(uxSum2Lhs[i*D:][:D], uySum2Lhs[i*D:][:D])
 	}
@@ -766,8 +847,8 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
-	uxSum2Lhs := ws.uxSum2Lhs
-	uxSum2 := ws.uxSum2
+	uxSum2Lhs := ws.uxSum2Lhs[:N*D]
+	uxSum2 := ws.uxSum2[:N*N]
 	lossrt.SqDistMatrix(uxSum2, N, uxSum2Lhs, uxSum2Lhs, D, lo, hi)
 }
 
@@ -775,8 +856,8 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
-	uxSum2 := ws.uxSum2
-	uxSumPart := ws.uxSumPart
+	uxSum2 := ws.uxSum2[:N*N]
+	uxSumPart := ws.uxSumPart[:N]
 	for i := lo; i < hi; i++ {
 		var acc0 float64
 		for j := 0; j < N; j++ {
@@ -791,7 +872,7 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 // forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
-	uxCountPart := ws.uxCountPart
+	uxCountPart := ws.uxCountPart[:N]
 	for i := lo; i < hi; i++ {
 		cnt := 0
 		for j := 0; j < N; j++ {
@@ -807,8 +888,8 @@ func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
-	uySum2Lhs := ws.uySum2Lhs
-	uySum2 := ws.uySum2
+	uySum2Lhs := ws.uySum2Lhs[:N*D]
+	uySum2 := ws.uySum2[:N*N]
 	lossrt.SqDistMatrix(uySum2, N, uySum2Lhs, uySum2Lhs, D, lo, hi)
 }
 
@@ -816,8 +897,8 @@ func (ws *Workspace32) forwardPart6(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart7(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
-	uySum2 := ws.uySum2
-	uySumPart := ws.uySumPart
+	uySum2 := ws.uySum2[:N*N]
+	uySumPart := ws.uySumPart[:N]
 	for i := lo; i < hi; i++ {
 		var acc0 float64
 		for j := 0; j < N; j++ {
@@ -832,7 +913,7 @@ func (ws *Workspace32) forwardPart7(in Inputs32, grad Grads32, scale float32, lo
 // forwardPart8 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart8(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
-	uyCountPart := ws.uyCountPart
+	uyCountPart := ws.uyCountPart[:N]
 	for i := lo; i < hi; i++ {
 		cnt := 0
 		for j := 0; j < N; j++ {
@@ -848,9 +929,9 @@ func (ws *Workspace32) forwardPart8(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
-	uySum2 := ws.uySum2
-	adjUySum2 := ws.adjUySum2
-	adjUySumPart := ws.adjUySumPart
+	uySum2 := ws.uySum2[:N*N]
+	adjUySum2 := ws.adjUySum2[:N*N]
+	adjUySumPart := ws.adjUySumPart[:N]
 	for i := lo; i < hi; i++ {
 		h1 := adjUySumPart[i]
 		for j := 0; j < N; j++ {
@@ -865,9 +946,9 @@ func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, l
 func (ws *Workspace32) backwardPart10(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
-	uxSum2 := ws.uxSum2
-	adjUxSum2 := ws.adjUxSum2
-	adjUxSumPart := ws.adjUxSumPart
+	uxSum2 := ws.uxSum2[:N*N]
+	adjUxSum2 := ws.adjUxSum2[:N*N]
+	adjUxSumPart := ws.adjUxSumPart[:N]
 	for i := lo; i < hi; i++ {
 		h1 := adjUxSumPart[i]
 		for j := 0; j < N; j++ {
@@ -880,12 +961,13 @@ func (ws *Workspace32) backwardPart10(in Inputs32, grad Grads32, scale float32, 
 
 // backwardPart11 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart11(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
-	uxSum2Lhs := ws.uxSum2Lhs
-	uySum2Lhs := ws.uySum2Lhs
-	adjUxSum2Lhs := ws.adjUxSum2Lhs
-	adjUySum2Lhs := ws.adjUySum2Lhs
-	adjAlignSum2 := ws.adjAlignSum2
+	uxSum2Lhs := ws.uxSum2Lhs[:N*D]
+	uySum2Lhs := ws.uySum2Lhs[:N*D]
+	adjUxSum2Lhs := ws.adjUxSum2Lhs[:N*D]
+	adjUySum2Lhs := ws.adjUySum2Lhs[:N*D]
+	adjAlignSum2 := ws.adjAlignSum2[:N]
 	for i := lo; i < hi; i++ {
 		if rowScale := adjAlignSum2[i] * 2; rowScale != 0 {
 			lossrt.AddScaledDiff(adjUxSum2Lhs[i*D:][:D], adjUySum2Lhs[i*D:][:D], rowScale, uxSum2Lhs[i*D:][:D], uySum2Lhs[i*D:][:D])
@@ -895,23 +977,24 @@ func (ws *Workspace32) backwardPart11(in Inputs32, grad Grads32, scale float32, 
 
 // backwardPart12 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart12(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
-	nx := ws.nx
-	ny := ws.ny
-	uxSum2Lhs := ws.uxSum2Lhs
-	uySum2Lhs := ws.uySum2Lhs
+	nx := ws.nx[:N]
+	ny := ws.ny[:N]
+	uxSum2Lhs := ws.uxSum2Lhs[:N*D]
+	uySum2Lhs := ws.uySum2Lhs[:N*D]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
 	adjY := grad.Y
 	if adjY == nil {
-		adjY = ws.adjY
+		adjY = ws.adjY[:N*D]
 	}
-	adjNx := ws.adjNx
-	adjNy := ws.adjNy
-	adjUxSum2Lhs := ws.adjUxSum2Lhs
-	adjUySum2Lhs := ws.adjUySum2Lhs
+	adjNx := ws.adjNx[:N]
+	adjNy := ws.adjNy[:N]
+	adjUxSum2Lhs := ws.adjUxSum2Lhs[:N*D]
+	adjUySum2Lhs := ws.adjUySum2Lhs[:N*D]
 	for i := lo; i < hi; i++ {
 		for k := 0; k < D; k++ {
 			g1 := float64(adjUySum2Lhs[i*D+k]) / ny[i]
@@ -926,23 +1009,24 @@ func (ws *Workspace32) backwardPart12(in Inputs32, grad Grads32, scale float32, 
 
 // backwardPart13 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart13(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
 	y := in.Y
-	nxSum := ws.nxSum
-	nySum := ws.nySum
+	nxSum := ws.nxSum[:N]
+	nySum := ws.nySum[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
 	adjY := grad.Y
 	if adjY == nil {
-		adjY = ws.adjY
+		adjY = ws.adjY[:N*D]
 	}
-	adjNxSum := ws.adjNxSum
-	adjNx := ws.adjNx
-	adjNySum := ws.adjNySum
-	adjNy := ws.adjNy
+	adjNxSum := ws.adjNxSum[:N]
+	adjNx := ws.adjNx[:N]
+	adjNySum := ws.adjNySum[:N]
+	adjNy := ws.adjNy[:N]
 	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(nySum[i])
 		adjNySum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNy[i], 0), g1)
@@ -1011,8 +1095,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -1022,7 +1113,21 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"align": []float64{float64(v.Align)},
+				"loss":  []float64{float64(v.Loss)},
+				"nx":    lossrt.Float64s(v.Nx),
+				"ny":    lossrt.Float64s(v.Ny),
+				"ux":    []float64{float64(v.Ux)},
+				"uy":    []float64{float64(v.Uy)},
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -1035,11 +1140,20 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"x": grad.X,
 			"y": grad.Y,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"align": []float64{float64(v.Align)},
+			"loss":  []float64{float64(v.Loss)},
+			"nx":    lossrt.Float64s(v.Nx),
+			"ny":    lossrt.Float64s(v.Ny),
+			"ux":    []float64{float64(v.Ux)},
+			"uy":    []float64{float64(v.Uy)},
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package angular
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -31,7 +32,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims         // the sizes calls run at
+	max         Dims         // the sizes the buffers were made for
 	tan2        []float64    // tan2[], spec line 12
 	dap         []float64    // dap[N], spec line 13
 	dnc         []float64    // dnc[N], spec line 14
@@ -81,6 +83,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.tan2 = make([]float64, 1)
 	ws.dap = make([]float64, d.N)
@@ -98,9 +101,80 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	Tan2 float64   // tan2[], spec line 12
+	Dap  []float64 // dap[N], spec line 13
+	Dnc  []float64 // dnc[N], spec line 14
+	Loss float64   // loss[], spec line 15
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		Dap:  ws.dap[:ws.dims.N],
+		Dnc:  ws.dnc[:ws.dims.N],
+		Loss: ws.loss[0],
+		Tan2: ws.tan2[0],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -236,8 +310,8 @@ func (ws *Workspace64) forward(in Inputs64) {
 	D := ws.dims.D
 	alpha := ws.Params.Alpha
 	tan2 := ws.tan2
-	dap := ws.dap
-	dnc := ws.dnc
+	dap := ws.dap[:N]
+	dnc := ws.dnc[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// angular.loss:12: tan2   = (sin(alpha * 3.141592653589793 / 180) / cos(alpha * 3.141592653589793 / 180))^2
@@ -293,10 +367,10 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	tan2 := ws.tan2
-	dap := ws.dap
-	dnc := ws.dnc
-	adjDap := ws.adjDap
-	adjDnc := ws.adjDnc
+	dap := ws.dap[:N]
+	dnc := ws.dnc[:N]
+	adjDap := ws.adjDap[:N]
+	adjDnc := ws.adjDnc[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjDap)
@@ -362,12 +436,13 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative
-	dap := ws.dap
-	dnc := ws.dnc
+	dap := ws.dap[:N]
+	dnc := ws.dnc[:N]
 	for i := lo; i < hi; i++ {
 		var acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 float64
 		anchorRow := anchor[i*D:][:D]
@@ -408,24 +483,25 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 
 // backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative
 	adjAnchor := grad.Anchor
 	if adjAnchor == nil {
-		adjAnchor = ws.adjAnchor
+		adjAnchor = ws.adjAnchor[:N*D]
 	}
 	adjPositive := grad.Positive
 	if adjPositive == nil {
-		adjPositive = ws.adjPositive
+		adjPositive = ws.adjPositive[:N*D]
 	}
 	adjNegative := grad.Negative
 	if adjNegative == nil {
-		adjNegative = ws.adjNegative
+		adjNegative = ws.adjNegative[:N*D]
 	}
-	adjDap := ws.adjDap
-	adjDnc := ws.adjDnc
+	adjDap := ws.adjDap[:N]
+	adjDnc := ws.adjDnc[:N]
 	for i := lo; i < hi; i++ {
 		h1 := adjDnc[i] * 2
 		h2 := adjDap[i] * 2
@@ -519,8 +595,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -531,7 +614,19 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"dap":  lossrt.Float64s(v.Dap),
+				"dnc":  lossrt.Float64s(v.Dnc),
+				"loss": []float64{float64(v.Loss)},
+				"tan2": []float64{float64(v.Tan2)},
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -545,6 +640,7 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{
 			"anchor":   grad.Anchor,
@@ -552,5 +648,11 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 			"positive": grad.Positive,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"dap":  lossrt.Float64s(v.Dap),
+			"dnc":  lossrt.Float64s(v.Dnc),
+			"loss": []float64{float64(v.Loss)},
+			"tan2": []float64{float64(v.Tan2)},
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package barlow_twins
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -29,7 +30,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite     bool
-	dims            Dims
+	dims            Dims                  // the sizes calls run at
+	max             Dims                  // the sizes the buffers were made for
 	m1Sum           []float64             // m1_sum[D], spec line 10
 	m1              []float64             // m1[D], spec line 10
 	m2Sum           []float64             // m2_sum[D], spec line 11
@@ -128,6 +130,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.m1Sum = make([]float64, d.D)
 	ws.m1 = make([]float64, d.D)
@@ -171,9 +174,84 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	M1   []float64 // m1[D], spec line 10
+	M2   []float64 // m2[D], spec line 11
+	S1   []float64 // s1[D], spec line 12
+	S2   []float64 // s2[D], spec line 13
+	C    []float64 // c[D, D], spec line 14
+	Loss float32   // loss[], spec line 15
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		C:    ws.c[:ws.dims.D*ws.dims.D],
+		Loss: float32(ws.loss[0]),
+		M1:   ws.m1[:ws.dims.D],
+		M2:   ws.m2[:ws.dims.D],
+		S1:   ws.s1[:ws.dims.D],
+		S2:   ws.s2[:ws.dims.D],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -291,12 +369,12 @@ func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	lambda := ws.Params.Lambda
-	cSumLhs := ws.cSumLhs
-	cSumRhs := ws.cSumRhs
-	cSumUnscaled := ws.cSumUnscaled
-	c := ws.c
+	cSumLhs := ws.cSumLhs[:N*D]
+	cSumRhs := ws.cSumRhs[:N*D]
+	cSumUnscaled := ws.cSumUnscaled[:D*D]
+	c := ws.c[:D*D]
 	lossSum := ws.lossSum
-	lossSum2Part := ws.lossSum2Part
+	lossSum2Part := ws.lossSum2Part[:D]
 	lossSum2 := ws.lossSum2
 	loss := ws.loss
 	// barlow_twins.loss:10: m1[k]   = mean(i: z1[i, k])
@@ -404,36 +482,36 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	lambda := ws.Params.Lambda
-	s1 := ws.s1
-	s2 := ws.s2
-	cSumLhs := ws.cSumLhs
-	cSumRhs := ws.cSumRhs
-	cSumUnscaled := ws.cSumUnscaled
-	cSum := ws.cSum
-	c := ws.c
+	s1 := ws.s1[:D]
+	s2 := ws.s2[:D]
+	cSumLhs := ws.cSumLhs[:N*D]
+	cSumRhs := ws.cSumRhs[:N*D]
+	cSumUnscaled := ws.cSumUnscaled[:D*D]
+	cSum := ws.cSum[:D*D]
+	c := ws.c[:D*D]
 	adjZ1 := grad.Z1
 	if adjZ1 == nil {
-		adjZ1 = ws.adjZ1
+		adjZ1 = ws.adjZ1[:N*D]
 	}
 	adjZ2 := grad.Z2
 	if adjZ2 == nil {
-		adjZ2 = ws.adjZ2
+		adjZ2 = ws.adjZ2[:N*D]
 	}
-	adjM1Sum := ws.adjM1Sum
-	adjM1 := ws.adjM1
-	adjM2Sum := ws.adjM2Sum
-	adjM2 := ws.adjM2
-	adjS1Sum := ws.adjS1Sum
-	adjS1 := ws.adjS1
-	adjS2Sum := ws.adjS2Sum
-	adjS2 := ws.adjS2
-	adjCSumLhs := ws.adjCSumLhs
-	adjCSumRhs := ws.adjCSumRhs
-	adjCSumUnscaled := ws.adjCSumUnscaled
-	adjCSum := ws.adjCSum
-	adjC := ws.adjC
+	adjM1Sum := ws.adjM1Sum[:D]
+	adjM1 := ws.adjM1[:D]
+	adjM2Sum := ws.adjM2Sum[:D]
+	adjM2 := ws.adjM2[:D]
+	adjS1Sum := ws.adjS1Sum[:D]
+	adjS1 := ws.adjS1[:D]
+	adjS2Sum := ws.adjS2Sum[:D]
+	adjS2 := ws.adjS2[:D]
+	adjCSumLhs := ws.adjCSumLhs[:N*D]
+	adjCSumRhs := ws.adjCSumRhs[:N*D]
+	adjCSumUnscaled := ws.adjCSumUnscaled[:D*D]
+	adjCSum := ws.adjCSum[:D*D]
+	adjC := ws.adjC[:D*D]
 	adjLossSum := ws.adjLossSum
-	adjLossSum2Part := ws.adjLossSum2Part
+	adjLossSum2Part := ws.adjLossSum2Part[:D]
 	adjLossSum2 := ws.adjLossSum2
 	adjLoss := ws.adjLoss
 	clear(adjM1Sum)
@@ -550,14 +628,14 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 	D := ws.dims.D
 	z1 := in.Z1
 	z2 := in.Z2
-	m1Sum := ws.m1Sum
-	m1 := ws.m1
-	m2Sum := ws.m2Sum
-	m2 := ws.m2
-	s1Sum := ws.s1Sum
-	s1 := ws.s1
-	s2Sum := ws.s2Sum
-	s2 := ws.s2
+	m1Sum := ws.m1Sum[:D]
+	m1 := ws.m1[:D]
+	m2Sum := ws.m2Sum[:D]
+	m2 := ws.m2[:D]
+	s1Sum := ws.s1Sum[:D]
+	s1 := ws.s1[:D]
+	s2Sum := ws.s2Sum[:D]
+	s2 := ws.s2[:D]
 	for k := lo; k < hi; k++ {
 		{
 			var acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 float64
@@ -620,13 +698,14 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	z1 := in.Z1
 	z2 := in.Z2
-	m1 := ws.m1
-	m2 := ws.m2
-	cSumLhs := ws.cSumLhs
-	cSumRhs := ws.cSumRhs
+	m1 := ws.m1[:D]
+	m2 := ws.m2[:D]
+	cSumLhs := ws.cSumLhs[:N*D]
+	cSumRhs := ws.cSumRhs[:N*D]
 	for i := lo; i < hi; i++ {
 		for a := 0; a < D; a++ {
 			cSumLhs[i*D+a] = lossrt.Narrow32(float64(z1[i*D+a]) - m1[a])
@@ -639,11 +718,11 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
-	s1 := ws.s1
-	s2 := ws.s2
-	cSumUnscaled := ws.cSumUnscaled
-	cSum := ws.cSum
-	c := ws.c
+	s1 := ws.s1[:D]
+	s2 := ws.s2[:D]
+	cSumUnscaled := ws.cSumUnscaled[:D*D]
+	cSum := ws.cSum[:D*D]
+	c := ws.c[:D*D]
 	for a := lo; a < hi; a++ {
 		for b := 0; b < D; b++ {
 			cSum[a*D+b] = float64(cSumUnscaled[a*D+b]) / s1[a] / s2[b]
@@ -655,8 +734,8 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 // forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
-	c := ws.c
-	lossSum2Part := ws.lossSum2Part
+	c := ws.c[:D*D]
+	lossSum2Part := ws.lossSum2Part[:D]
 	for a := lo; a < hi; a++ {
 		var acc0 float64
 		for b := 0; b < D; b++ {
@@ -672,9 +751,9 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 // backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
-	c := ws.c
-	adjC := ws.adjC
-	adjLossSum2Part := ws.adjLossSum2Part
+	c := ws.c[:D*D]
+	adjC := ws.adjC[:D*D]
+	adjLossSum2Part := ws.adjLossSum2Part[:D]
 	for a := lo; a < hi; a++ {
 		h1 := adjLossSum2Part[a] * 2
 		for b := 0; b < D; b++ {
@@ -691,26 +770,26 @@ func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, l
 	D := ws.dims.D
 	z1 := in.Z1
 	z2 := in.Z2
-	m1 := ws.m1
-	m2 := ws.m2
-	s1 := ws.s1
-	s2 := ws.s2
+	m1 := ws.m1[:D]
+	m2 := ws.m2[:D]
+	s1 := ws.s1[:D]
+	s2 := ws.s2[:D]
 	adjZ1 := grad.Z1
 	if adjZ1 == nil {
-		adjZ1 = ws.adjZ1
+		adjZ1 = ws.adjZ1[:N*D]
 	}
 	adjZ2 := grad.Z2
 	if adjZ2 == nil {
-		adjZ2 = ws.adjZ2
+		adjZ2 = ws.adjZ2[:N*D]
 	}
-	adjM1Sum := ws.adjM1Sum
-	adjM1 := ws.adjM1
-	adjM2Sum := ws.adjM2Sum
-	adjM2 := ws.adjM2
-	adjS1Sum := ws.adjS1Sum
-	adjS1 := ws.adjS1
-	adjS2Sum := ws.adjS2Sum
-	adjS2 := ws.adjS2
+	adjM1Sum := ws.adjM1Sum[:D]
+	adjM1 := ws.adjM1[:D]
+	adjM2Sum := ws.adjM2Sum[:D]
+	adjM2 := ws.adjM2[:D]
+	adjS1Sum := ws.adjS1Sum[:D]
+	adjS1 := ws.adjS1[:D]
+	adjS2Sum := ws.adjS2Sum[:D]
+	adjS2 := ws.adjS2[:D]
 	for k := lo; k < hi; k++ {
 		adjS2Sum[k] += lossrt.SqrtAdj(adjS2[k], s2[k]) / float64(N)
 		adjS1Sum[k] += lossrt.SqrtAdj(adjS1[k], s1[k]) / float64(N)
@@ -824,8 +903,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -835,7 +921,21 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"c":    lossrt.Float64s(v.C),
+				"loss": []float64{float64(v.Loss)},
+				"m1":   lossrt.Float64s(v.M1),
+				"m2":   lossrt.Float64s(v.M2),
+				"s1":   lossrt.Float64s(v.S1),
+				"s2":   lossrt.Float64s(v.S2),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -848,11 +948,20 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"z1": grad.Z1,
 			"z2": grad.Z2,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"c":    lossrt.Float64s(v.C),
+			"loss": []float64{float64(v.Loss)},
+			"m1":   lossrt.Float64s(v.M1),
+			"m2":   lossrt.Float64s(v.M2),
+			"s1":   lossrt.Float64s(v.S1),
+			"s2":   lossrt.Float64s(v.S2),
+		},
 	}, nil
 }

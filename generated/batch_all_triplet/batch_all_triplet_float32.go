@@ -3,6 +3,7 @@
 package batch_all_triplet
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite  bool
-	dims         Dims
+	dims         Dims                        // the sizes calls run at
+	max          Dims                        // the sizes the buffers were made for
 	dSum         []float64                   // d_sum[N, N], spec line 11
 	d            []float64                   // d[N, N], spec line 11
 	totalPart    []float64                   // total_part[N], spec line 12
@@ -85,6 +87,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.dSum = make([]float64, d.N*d.N)
 	ws.d = make([]float64, d.N*d.N)
@@ -106,9 +109,80 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	D      []float64 // d[N, N], spec line 11
+	Total  float32   // total[], spec line 12
+	Active float32   // active[], spec line 13
+	Loss   float32   // loss[], spec line 14
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Active: float32(ws.active[0]),
+		D:      ws.d[:ws.dims.N*ws.dims.N],
+		Loss:   float32(ws.loss[0]),
+		Total:  float32(ws.total[0]),
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -210,9 +284,9 @@ func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
 func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
-	totalPart := ws.totalPart
+	totalPart := ws.totalPart[:N]
 	total := ws.total
-	activePart := ws.activePart
+	activePart := ws.activePart[:N]
 	active := ws.active
 	loss := ws.loss
 	// batch_all_triplet.loss:11: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
@@ -286,11 +360,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	active := ws.active
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjDSum := ws.adjDSum
-	adjD := ws.adjD
-	adjTotalPart := ws.adjTotalPart
+	adjDSum := ws.adjDSum[:N*N]
+	adjD := ws.adjD[:N*N]
+	adjTotalPart := ws.adjTotalPart[:N]
 	adjTotal := ws.adjTotal
 	adjLoss := ws.adjLoss
 	clear(adjDSum)
@@ -349,8 +423,8 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	dSum := ws.dSum
-	d := ws.d
+	dSum := ws.dSum[:N*N]
+	d := ws.d[:N*N]
 	lossrt.SqDistMatrix(dSum, N, x, x, D, lo, hi)
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
@@ -364,8 +438,8 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 	N := ws.dims.N
 	margin := ws.Params.Margin
 	labels := in.Labels
-	d := ws.d
-	totalPart := ws.totalPart
+	d := ws.d[:N*N]
+	totalPart := ws.totalPart[:N]
 	for a := lo; a < hi; a++ {
 		var acc0 float64
 		for p := 0; p < N; p++ {
@@ -386,8 +460,8 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 	N := ws.dims.N
 	margin := ws.Params.Margin
 	labels := in.Labels
-	d := ws.d
-	activePart := ws.activePart
+	d := ws.d[:N*N]
+	activePart := ws.activePart[:N]
 	for a := lo; a < hi; a++ {
 		cnt := 0
 		for p := 0; p < N; p++ {
@@ -408,9 +482,9 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 	N := ws.dims.N
 	margin := ws.Params.Margin
 	labels := in.Labels
-	d := ws.d
-	adjD := ws.adjD
-	adjTotalPart := ws.adjTotalPart
+	d := ws.d[:N*N]
+	adjD := ws.adjD[:N*N]
+	adjTotalPart := ws.adjTotalPart[:N]
 	for a := lo; a < hi; a++ {
 		h1 := adjTotalPart[a]
 		for p := 0; p < N; p++ {
@@ -430,9 +504,9 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 // backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
-	d := ws.d
-	adjDSum := ws.adjDSum
-	adjD := ws.adjD
+	d := ws.d[:N*N]
+	adjDSum := ws.adjDSum[:N*N]
+	adjD := ws.adjD[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
@@ -474,8 +548,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -485,7 +566,19 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"active": []float64{float64(v.Active)},
+				"d":      lossrt.Float64s(v.D),
+				"loss":   []float64{float64(v.Loss)},
+				"total":  []float64{float64(v.Total)},
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -495,8 +588,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{"x": grad.X},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"active": []float64{float64(v.Active)},
+			"d":      lossrt.Float64s(v.D),
+			"loss":   []float64{float64(v.Loss)},
+			"total":  []float64{float64(v.Total)},
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package batch_hard_triplet_soft
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims         // the sizes calls run at
+	max         Dims         // the sizes the buffers were made for
 	dSum        []float64    // d_sum[N, N], spec line 10
 	d           []float64    // d[N, N], spec line 10
 	hp          []float64    // hp[N], spec line 11
@@ -86,6 +88,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.dSum = make([]float64, d.N*d.N)
 	ws.d = make([]float64, d.N*d.N)
@@ -107,9 +110,82 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	D    []float64 // d[N, N], spec line 10
+	Hp   []float64 // hp[N], spec line 11
+	Hn   []float64 // hn[N], spec line 12
+	Nn   []float64 // nn[N], spec line 13
+	Loss float64   // loss[], spec line 14
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		D:    ws.d[:ws.dims.N*ws.dims.N],
+		Hn:   ws.hn[:ws.dims.N],
+		Hp:   ws.hp[:ws.dims.N],
+		Loss: ws.loss[0],
+		Nn:   ws.nn[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -210,9 +286,9 @@ func (ws *Workspace64) checkAlias(in Inputs64, grad Grads64) error {
 func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
-	hp := ws.hp
-	hn := ws.hn
-	nn := ws.nn
+	hp := ws.hp[:N]
+	hn := ws.hn[:N]
+	nn := ws.nn[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// batch_hard_triplet_soft.loss:10: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
@@ -281,18 +357,18 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	d := ws.d
-	hp := ws.hp
-	hn := ws.hn
-	nn := ws.nn
+	d := ws.d[:N*N]
+	hp := ws.hp[:N]
+	hn := ws.hn[:N]
+	nn := ws.nn[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjDSum := ws.adjDSum
-	adjD := ws.adjD
-	adjHp := ws.adjHp
-	adjHn := ws.adjHn
+	adjDSum := ws.adjDSum[:N*N]
+	adjD := ws.adjD[:N*N]
+	adjHp := ws.adjHp[:N]
+	adjHn := ws.adjHn[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjDSum)
@@ -375,8 +451,8 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	dSum := ws.dSum
-	d := ws.d
+	dSum := ws.dSum[:N*N]
+	d := ws.d[:N*N]
 	lossrt.SqDistMatrix(dSum, N, x, x, D, lo, hi)
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
@@ -389,12 +465,12 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	labels := in.Labels
-	d := ws.d
-	hp := ws.hp
-	hpArg := ws.hpArg
-	hn := ws.hn
-	hnArg := ws.hnArg
-	nn := ws.nn
+	d := ws.d[:N*N]
+	hp := ws.hp[:N]
+	hpArg := ws.hpArg[:N]
+	hn := ws.hn[:N]
+	hnArg := ws.hnArg[:N]
+	nn := ws.nn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			var best float64
@@ -439,11 +515,11 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 // backwardPart2 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	hpArg := ws.hpArg
-	hnArg := ws.hnArg
-	adjD := ws.adjD
-	adjHp := ws.adjHp
-	adjHn := ws.adjHn
+	hpArg := ws.hpArg[:N]
+	hnArg := ws.hnArg[:N]
+	adjD := ws.adjD[:N*N]
+	adjHp := ws.adjHp[:N]
+	adjHn := ws.adjHn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			arg := hnArg[i]
@@ -492,8 +568,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -503,7 +586,20 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"d":    lossrt.Float64s(v.D),
+				"hn":   lossrt.Float64s(v.Hn),
+				"hp":   lossrt.Float64s(v.Hp),
+				"loss": []float64{float64(v.Loss)},
+				"nn":   lossrt.Float64s(v.Nn),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -513,8 +609,16 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{"x": grad.X},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"d":    lossrt.Float64s(v.D),
+			"hn":   lossrt.Float64s(v.Hn),
+			"hp":   lossrt.Float64s(v.Hp),
+			"loss": []float64{float64(v.Loss)},
+			"nn":   lossrt.Float64s(v.Nn),
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package center
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -30,7 +31,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite     bool
-	dims            Dims
+	dims            Dims         // the sizes calls run at
+	max             Dims         // the sizes the buffers were made for
 	lossSumPart     []float64    // loss_sum_part[N], spec line 11
 	lossSum         []float64    // loss_sum[], spec line 11
 	loss            []float64    // loss[], spec line 11
@@ -78,6 +80,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.lossSumPart = make([]float64, d.N)
 	ws.lossSum = make([]float64, 1)
@@ -94,9 +97,86 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Loss float32 // loss[], spec line 11
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{Loss: float32(ws.loss[0])}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -226,7 +306,7 @@ func (ws *Workspace32) checkAlias(in Inputs32, grad Grads32) error {
 func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
-	lossSumPart := ws.lossSumPart
+	lossSumPart := ws.lossSumPart[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// center.loss:11: loss = sum(i, k: (x[i, k] - centers[labels[i], k])^2) / (2 * N)
@@ -259,18 +339,19 @@ func (ws *Workspace32) forward(in Inputs32) {
 func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	D := ws.dims.D
+	C := ws.dims.C
 	x := in.X
 	centers := in.Centers
 	labels := in.Labels
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
 	adjCenters := grad.Centers
 	if adjCenters == nil {
-		adjCenters = ws.adjCenters
+		adjCenters = ws.adjCenters[:C*D]
 	}
-	adjLossSumPart := ws.adjLossSumPart
+	adjLossSumPart := ws.adjLossSumPart[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjLossSumPart)
@@ -295,11 +376,12 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
 	centers := in.Centers
 	labels := in.Labels
-	lossSumPart := ws.lossSumPart
+	lossSumPart := ws.lossSumPart[:N]
 	for i := lo; i < hi; i++ {
 		lossSumPart[i] = lossrt.SqDist(x[i*D:][:D], centers[labels[i]*D:][:D])
 	}
@@ -347,9 +429,9 @@ func (ws *Workspace32) update(in Inputs32) {
 	x := in.X
 	centers := in.Centers
 	labels := in.Labels
-	centersNewSum := ws.centersNewSum
-	centersNewCount := ws.centersNewCount
-	centersNew := ws.centersNew
+	centersNewSum := ws.centersNewSum[:C*D]
+	centersNewCount := ws.centersNewCount[:C]
+	centersNew := ws.centersNew[:C*D]
 	// center.loss:13: update centers[c, k] = centers[c, k] - alpha * sum(i | labels[i] == c: centers[c, k] - x[i, k]) / (1 + count(i | labels[i] == c))
 	clear(centersNewSum)
 	for i := 0; i < N; i++ {
@@ -387,8 +469,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -399,7 +488,14 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss:   loss,
+			Values: map[string][]float64{"loss": []float64{float64(v.Loss)}},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -412,11 +508,13 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"centers": grad.Centers,
 			"x":       grad.X,
 		},
-		Loss: loss,
+		Loss:   loss,
+		Values: map[string][]float64{"loss": []float64{float64(v.Loss)}},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package circle
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims                  // the sizes calls run at
+	max         Dims                  // the sizes the buffers were made for
 	normSum     []float64             // norm_sum[N], spec line 11
 	norm        []float64             // norm[N], spec line 11
 	sSum        []float32             // s_sum[N, N], spec line 12
@@ -93,6 +95,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.normSum = make([]float64, d.N)
 	ws.norm = make([]float64, d.N)
@@ -119,9 +122,86 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Norm []float64 // norm[N], spec line 11
+	S    []float64 // s[N, N], spec line 12
+	Lp   []float64 // lp[N], spec line 13
+	Ln   []float64 // ln[N], spec line 14
+	Np   []float64 // np[N], spec line 15
+	Nn   []float64 // nn[N], spec line 16
+	Loss float32   // loss[], spec line 17
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Ln:   ws.ln[:ws.dims.N],
+		Loss: float32(ws.loss[0]),
+		Lp:   ws.lp[:ws.dims.N],
+		Nn:   ws.nn[:ws.dims.N],
+		Norm: ws.norm[:ws.dims.N],
+		Np:   ws.np[:ws.dims.N],
+		S:    ws.s[:ws.dims.N*ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -224,11 +304,11 @@ func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	sSum := ws.sSum
-	lp := ws.lp
-	ln := ws.ln
-	np := ws.np
-	nn := ws.nn
+	sSum := ws.sSum[:N*N]
+	lp := ws.lp[:N]
+	ln := ws.ln[:N]
+	np := ws.np[:N]
+	nn := ws.nn[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// circle.loss:11: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
@@ -319,22 +399,22 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	norm := ws.norm
-	s := ws.s
-	lp := ws.lp
-	ln := ws.ln
-	np := ws.np
-	nn := ws.nn
+	norm := ws.norm[:N]
+	s := ws.s[:N*N]
+	lp := ws.lp[:N]
+	ln := ws.ln[:N]
+	np := ws.np[:N]
+	nn := ws.nn[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjNormSum := ws.adjNormSum
-	adjNorm := ws.adjNorm
-	adjSSum := ws.adjSSum
-	adjS := ws.adjS
-	adjLp := ws.adjLp
-	adjLn := ws.adjLn
+	adjNormSum := ws.adjNormSum[:N]
+	adjNorm := ws.adjNorm[:N]
+	adjSSum := ws.adjSSum[:N*N]
+	adjS := ws.adjS[:N*N]
+	adjLp := ws.adjLp[:N]
+	adjLn := ws.adjLn[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjNormSum)
@@ -443,10 +523,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	normSum := ws.normSum
-	norm := ws.norm
+	normSum := ws.normSum[:N]
+	norm := ws.norm[:N]
 	for i := lo; i < hi; i++ {
 		{
 			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
@@ -458,9 +539,9 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
-	norm := ws.norm
-	sSum := ws.sSum
-	s := ws.s
+	norm := ws.norm[:N]
+	sSum := ws.sSum[:N*N]
+	s := ws.s[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			s[i*N+j] = float64(sSum[i*N+j]) / (norm[i] * norm[j])
@@ -474,11 +555,11 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 	gamma := ws.Params.Gamma
 	m := ws.Params.M
 	labels := in.Labels
-	s := ws.s
-	lp := ws.lp
-	ln := ws.ln
-	np := ws.np
-	nn := ws.nn
+	s := ws.s[:N*N]
+	lp := ws.lp[:N]
+	ln := ws.ln[:N]
+	np := ws.np[:N]
+	nn := ws.nn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			mx := lossrt.Inf[float64](-1)
@@ -563,12 +644,12 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 	gamma := ws.Params.Gamma
 	m := ws.Params.M
 	labels := in.Labels
-	s := ws.s
-	lp := ws.lp
-	ln := ws.ln
-	adjS := ws.adjS
-	adjLp := ws.adjLp
-	adjLn := ws.adjLn
+	s := ws.s[:N*N]
+	lp := ws.lp[:N]
+	ln := ws.ln[:N]
+	adjS := ws.adjS[:N*N]
+	adjLp := ws.adjLp[:N]
+	adjLn := ws.adjLn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			h1 := adjLn[i]
@@ -599,15 +680,16 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 
 // backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	normSum := ws.normSum
+	normSum := ws.normSum[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjNormSum := ws.adjNormSum
-	adjNorm := ws.adjNorm
+	adjNormSum := ws.adjNormSum[:N]
+	adjNorm := ws.adjNorm[:N]
 	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
@@ -653,8 +735,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -664,7 +753,22 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"ln":   lossrt.Float64s(v.Ln),
+				"loss": []float64{float64(v.Loss)},
+				"lp":   lossrt.Float64s(v.Lp),
+				"nn":   lossrt.Float64s(v.Nn),
+				"norm": lossrt.Float64s(v.Norm),
+				"np":   lossrt.Float64s(v.Np),
+				"s":    lossrt.Float64s(v.S),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -674,8 +778,18 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{"x": grad.X},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"ln":   lossrt.Float64s(v.Ln),
+			"loss": []float64{float64(v.Loss)},
+			"lp":   lossrt.Float64s(v.Lp),
+			"nn":   lossrt.Float64s(v.Nn),
+			"norm": lossrt.Float64s(v.Norm),
+			"np":   lossrt.Float64s(v.Np),
+			"s":    lossrt.Float64s(v.S),
+		},
 	}, nil
 }

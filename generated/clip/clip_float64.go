@@ -3,6 +3,7 @@
 package clip
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -31,7 +32,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite       bool
-	dims              Dims
+	dims              Dims                  // the sizes calls run at
+	max               Dims                  // the sizes the buffers were made for
 	niSum             []float64             // ni_sum[N], spec line 11
 	ni                []float64             // ni[N], spec line 11
 	ntSum             []float64             // nt_sum[N], spec line 12
@@ -128,6 +130,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.niSum = make([]float64, d.N)
 	ws.ni = make([]float64, d.N)
@@ -170,9 +173,84 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	Ni    []float64 // ni[N], spec line 11
+	Nt    []float64 // nt[N], spec line 12
+	Logit []float64 // logit[N, N], spec line 13
+	Li    []float64 // li[N], spec line 14
+	Lt    []float64 // lt[N], spec line 15
+	Loss  float64   // loss[], spec line 16
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		Li:    ws.li[:ws.dims.N],
+		Logit: ws.logit[:ws.dims.N*ws.dims.N],
+		Loss:  ws.loss[0],
+		Lt:    ws.lt[:ws.dims.N],
+		Ni:    ws.ni[:ws.dims.N],
+		Nt:    ws.nt[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -309,9 +387,9 @@ func (ws *Workspace64) forward(in Inputs64) {
 	D := ws.dims.D
 	img := in.Img
 	txt := in.Txt
-	logitSum := ws.logitSum
-	li := ws.li
-	lt := ws.lt
+	logitSum := ws.logitSum[:N*N]
+	li := ws.li[:N]
+	lt := ws.lt[:N]
 	lossSum := ws.lossSum
 	lossSum2 := ws.lossSum2
 	loss := ws.loss
@@ -417,33 +495,33 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	img := in.Img
 	txt := in.Txt
 	t := in.T
-	ni := ws.ni
-	nt := ws.nt
-	logitSum := ws.logitSum
-	logit := ws.logit
+	ni := ws.ni[:N]
+	nt := ws.nt[:N]
+	logitSum := ws.logitSum[:N*N]
+	logit := ws.logit[:N*N]
 	adjImg := grad.Img
 	if adjImg == nil {
-		adjImg = ws.adjImg
+		adjImg = ws.adjImg[:N*D]
 	}
 	adjTxt := grad.Txt
 	if adjTxt == nil {
-		adjTxt = ws.adjTxt
+		adjTxt = ws.adjTxt[:N*D]
 	}
 	adjT := grad.T
 	if adjT == nil {
 		adjT = ws.adjT
 	}
-	adjNiSum := ws.adjNiSum
-	adjNi := ws.adjNi
-	adjNtSum := ws.adjNtSum
-	adjNt := ws.adjNt
-	adjLogitSum := ws.adjLogitSum
-	adjLogit := ws.adjLogit
-	adjLiLogsumexp := ws.adjLiLogsumexp
-	adjLi := ws.adjLi
-	adjLtLogsumexpArg := ws.adjLtLogsumexpArg
-	adjLtLogsumexp := ws.adjLtLogsumexp
-	adjLt := ws.adjLt
+	adjNiSum := ws.adjNiSum[:N]
+	adjNi := ws.adjNi[:N]
+	adjNtSum := ws.adjNtSum[:N]
+	adjNt := ws.adjNt[:N]
+	adjLogitSum := ws.adjLogitSum[:N*N]
+	adjLogit := ws.adjLogit[:N*N]
+	adjLiLogsumexp := ws.adjLiLogsumexp[:N]
+	adjLi := ws.adjLi[:N]
+	adjLtLogsumexpArg := ws.adjLtLogsumexpArg[:N*N]
+	adjLtLogsumexp := ws.adjLtLogsumexp[:N]
+	adjLt := ws.adjLt[:N]
 	adjLossSum := ws.adjLossSum
 	adjLossSum2 := ws.adjLossSum2
 	adjLoss := ws.adjLoss
@@ -565,13 +643,14 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	img := in.Img
 	txt := in.Txt
-	niSum := ws.niSum
-	ni := ws.ni
-	ntSum := ws.ntSum
-	nt := ws.nt
+	niSum := ws.niSum[:N]
+	ni := ws.ni[:N]
+	ntSum := ws.ntSum[:N]
+	nt := ws.nt[:N]
 	for i := lo; i < hi; i++ {
 		{
 			niSum[i] = lossrt.Dot(img[i*D:][:D], img[i*D:][:D])
@@ -586,10 +665,10 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	t := in.T
-	ni := ws.ni
-	nt := ws.nt
-	logitSum := ws.logitSum
-	logit := ws.logit
+	ni := ws.ni[:N]
+	nt := ws.nt[:N]
+	logitSum := ws.logitSum[:N*N]
+	logit := ws.logit[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			logit[i*N+j] = lossrt.Exp(t[0]) * logitSum[i*N+j] / (ni[i] * nt[j])
@@ -600,9 +679,9 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	logit := ws.logit
-	liLogsumexp := ws.liLogsumexp
-	li := ws.li
+	logit := ws.logit[:N*N]
+	liLogsumexp := ws.liLogsumexp[:N]
+	li := ws.li[:N]
 	for i := lo; i < hi; i++ {
 		{
 			liLogsumexp[i], ws.liLogsumexpNorm[i] = lossrt.LogSumExpKeep(ws.liLogsumexpExp[i*N:][:N], logit[i*N:][:N])
@@ -614,8 +693,8 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 // forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	logit := ws.logit
-	ltLogsumexpArg := ws.ltLogsumexpArg
+	logit := ws.logit[:N*N]
+	ltLogsumexpArg := ws.ltLogsumexpArg[:N*N]
 	for j := lo; j < hi; j++ {
 		for i := 0; i < N; i++ {
 			ltLogsumexpArg[j*N+i] = logit[i*N+j]
@@ -626,10 +705,10 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 // forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	logit := ws.logit
-	ltLogsumexpArg := ws.ltLogsumexpArg
-	ltLogsumexp := ws.ltLogsumexp
-	lt := ws.lt
+	logit := ws.logit[:N*N]
+	ltLogsumexpArg := ws.ltLogsumexpArg[:N*N]
+	ltLogsumexp := ws.ltLogsumexp[:N]
+	lt := ws.lt[:N]
 	for j := lo; j < hi; j++ {
 		{
 			ltLogsumexp[j], ws.ltLogsumexpNorm[j] = lossrt.LogSumExpKeep(ws.ltLogsumexpExp[j*N:][:N], ltLogsumexpArg[j*N:][:N])
@@ -641,10 +720,10 @@ func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo
 // backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	adjLogit := ws.adjLogit
-	adjLtLogsumexpArg := ws.adjLtLogsumexpArg
-	adjLtLogsumexp := ws.adjLtLogsumexp
-	adjLt := ws.adjLt
+	adjLogit := ws.adjLogit[:N*N]
+	adjLtLogsumexpArg := ws.adjLtLogsumexpArg[:N*N]
+	adjLtLogsumexp := ws.adjLtLogsumexp[:N]
+	adjLt := ws.adjLt[:N]
 	for j := lo; j < hi; j++ {
 		g1 := adjLt[j]
 		adjLtLogsumexp[j] += g1
@@ -658,8 +737,8 @@ func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, l
 // backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	adjLogit := ws.adjLogit
-	adjLtLogsumexpArg := ws.adjLtLogsumexpArg
+	adjLogit := ws.adjLogit[:N*N]
+	adjLtLogsumexpArg := ws.adjLtLogsumexpArg[:N*N]
 	for j := lo; j < hi; j++ {
 		for i := 0; i < N; i++ {
 			adjLogit[i*N+j] += adjLtLogsumexpArg[j*N+i]
@@ -670,9 +749,9 @@ func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, l
 // backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	adjLogit := ws.adjLogit
-	adjLiLogsumexp := ws.adjLiLogsumexp
-	adjLi := ws.adjLi
+	adjLogit := ws.adjLogit[:N*N]
+	adjLiLogsumexp := ws.adjLiLogsumexp[:N]
+	adjLi := ws.adjLi[:N]
 	for i := lo; i < hi; i++ {
 		g1 := adjLi[i]
 		adjLiLogsumexp[i] += g1
@@ -685,23 +764,24 @@ func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	img := in.Img
 	txt := in.Txt
-	niSum := ws.niSum
-	ntSum := ws.ntSum
+	niSum := ws.niSum[:N]
+	ntSum := ws.ntSum[:N]
 	adjImg := grad.Img
 	if adjImg == nil {
-		adjImg = ws.adjImg
+		adjImg = ws.adjImg[:N*D]
 	}
 	adjTxt := grad.Txt
 	if adjTxt == nil {
-		adjTxt = ws.adjTxt
+		adjTxt = ws.adjTxt[:N*D]
 	}
-	adjNiSum := ws.adjNiSum
-	adjNi := ws.adjNi
-	adjNtSum := ws.adjNtSum
-	adjNt := ws.adjNt
+	adjNiSum := ws.adjNiSum[:N]
+	adjNi := ws.adjNi[:N]
+	adjNtSum := ws.adjNtSum[:N]
+	adjNt := ws.adjNt[:N]
 	for j := lo; j < hi; j++ {
 		g1 := lossrt.Sqrt(ntSum[j])
 		adjNtSum[j] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNt[j], 0), g1)
@@ -760,8 +840,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -772,7 +859,21 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"li":    lossrt.Float64s(v.Li),
+				"logit": lossrt.Float64s(v.Logit),
+				"loss":  []float64{float64(v.Loss)},
+				"lt":    lossrt.Float64s(v.Lt),
+				"ni":    lossrt.Float64s(v.Ni),
+				"nt":    lossrt.Float64s(v.Nt),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -786,6 +887,7 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{
 			"img": grad.Img,
@@ -793,5 +895,13 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 			"txt": grad.Txt,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"li":    lossrt.Float64s(v.Li),
+			"logit": lossrt.Float64s(v.Logit),
+			"loss":  []float64{float64(v.Loss)},
+			"lt":    lossrt.Float64s(v.Lt),
+			"ni":    lossrt.Float64s(v.Ni),
+			"nt":    lossrt.Float64s(v.Nt),
+		},
 	}, nil
 }

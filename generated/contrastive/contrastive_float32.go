@@ -3,6 +3,7 @@
 package contrastive
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -30,7 +31,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims         // the sizes calls run at
+	max         Dims         // the sizes the buffers were made for
 	d2          []float64    // d2[N], spec line 9
 	d           []float64    // d[N], spec line 10
 	lossSum     []float64    // loss_sum[], spec line 11
@@ -76,6 +78,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.d2 = make([]float64, d.N)
 	ws.d = make([]float64, d.N)
@@ -91,9 +94,78 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	D2   []float64 // d2[N], spec line 9
+	D    []float64 // d[N], spec line 10
+	Loss float32   // loss[], spec line 11
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		D:    ws.d[:ws.dims.N],
+		D2:   ws.d2[:ws.dims.N],
+		Loss: float32(ws.loss[0]),
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -214,8 +286,8 @@ func (ws *Workspace32) forward(in Inputs32) {
 	D := ws.dims.D
 	margin := ws.Params.Margin
 	y := in.Y
-	d2 := ws.d2
-	d := ws.d
+	d2 := ws.d2[:N]
+	d := ws.d[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// contrastive.loss:9: d2[i] = sum(k: (x1[i, k] - x2[i, k])^2)
@@ -273,9 +345,9 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	D := ws.dims.D
 	margin := ws.Params.Margin
 	y := in.Y
-	d := ws.d
-	adjD2 := ws.adjD2
-	adjD := ws.adjD
+	d := ws.d[:N]
+	adjD2 := ws.adjD2[:N]
+	adjD := ws.adjD[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjD2)
@@ -345,11 +417,12 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x1 := in.X1
 	x2 := in.X2
-	d2 := ws.d2
-	d := ws.d
+	d2 := ws.d2[:N]
+	d := ws.d[:N]
 	for i := lo; i < hi; i++ {
 		{
 			d2[i] = lossrt.SqDist(x1[i*D:][:D], x2[i*D:][:D])
@@ -360,20 +433,21 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x1 := in.X1
 	x2 := in.X2
-	d := ws.d
+	d := ws.d[:N]
 	adjX1 := grad.X1
 	if adjX1 == nil {
-		adjX1 = ws.adjX1
+		adjX1 = ws.adjX1[:N*D]
 	}
 	adjX2 := grad.X2
 	if adjX2 == nil {
-		adjX2 = ws.adjX2
+		adjX2 = ws.adjX2[:N*D]
 	}
-	adjD2 := ws.adjD2
-	adjD := ws.adjD
+	adjD2 := ws.adjD2[:N]
+	adjD := ws.adjD[:N]
 	for i := lo; i < hi; i++ {
 		adjD2[i] += lossrt.SqrtAdj(adjD[i], d[i])
 		{
@@ -412,8 +486,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -424,7 +505,18 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"d":    lossrt.Float64s(v.D),
+				"d2":   lossrt.Float64s(v.D2),
+				"loss": []float64{float64(v.Loss)},
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -437,11 +529,17 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"x1": grad.X1,
 			"x2": grad.X2,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"d":    lossrt.Float64s(v.D),
+			"d2":   lossrt.Float64s(v.D2),
+			"loss": []float64{float64(v.Loss)},
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package cos_triplet
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims                  // the sizes calls run at
+	max         Dims                  // the sizes the buffers were made for
 	normSum     []float64             // norm_sum[N], spec line 10
 	norm        []float64             // norm[N], spec line 10
 	dSum        []float32             // d_sum[N, N], spec line 11
@@ -95,6 +97,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.normSum = make([]float64, d.N)
 	ws.norm = make([]float64, d.N)
@@ -122,9 +125,84 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Norm []float64 // norm[N], spec line 10
+	D    []float64 // d[N, N], spec line 11
+	Hp   []float64 // hp[N], spec line 12
+	Hn   []float64 // hn[N], spec line 13
+	Nn   []float64 // nn[N], spec line 14
+	Loss float32   // loss[], spec line 15
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		D:    ws.d[:ws.dims.N*ws.dims.N],
+		Hn:   ws.hn[:ws.dims.N],
+		Hp:   ws.hp[:ws.dims.N],
+		Loss: float32(ws.loss[0]),
+		Nn:   ws.nn[:ws.dims.N],
+		Norm: ws.norm[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -228,10 +306,10 @@ func (ws *Workspace32) forward(in Inputs32) {
 	D := ws.dims.D
 	margin := ws.Params.Margin
 	x := in.X
-	dSum := ws.dSum
-	hp := ws.hp
-	hn := ws.hn
-	nn := ws.nn
+	dSum := ws.dSum[:N*N]
+	hp := ws.hp[:N]
+	hn := ws.hn[:N]
+	nn := ws.nn[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// cos_triplet.loss:10: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
@@ -320,21 +398,21 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	D := ws.dims.D
 	margin := ws.Params.Margin
 	x := in.X
-	norm := ws.norm
-	dSum := ws.dSum
-	hp := ws.hp
-	hn := ws.hn
-	nn := ws.nn
+	norm := ws.norm[:N]
+	dSum := ws.dSum[:N*N]
+	hp := ws.hp[:N]
+	hn := ws.hn[:N]
+	nn := ws.nn[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjNormSum := ws.adjNormSum
-	adjNorm := ws.adjNorm
-	adjDSum := ws.adjDSum
-	adjD := ws.adjD
-	adjHp := ws.adjHp
-	adjHn := ws.adjHn
+	adjNormSum := ws.adjNormSum[:N]
+	adjNorm := ws.adjNorm[:N]
+	adjDSum := ws.adjDSum[:N*N]
+	adjD := ws.adjD[:N*N]
+	adjHp := ws.adjHp[:N]
+	adjHn := ws.adjHn[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjNormSum)
@@ -442,10 +520,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	normSum := ws.normSum
-	norm := ws.norm
+	normSum := ws.normSum[:N]
+	norm := ws.norm[:N]
 	for i := lo; i < hi; i++ {
 		{
 			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
@@ -457,9 +536,9 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
-	norm := ws.norm
-	dSum := ws.dSum
-	d := ws.d
+	norm := ws.norm[:N]
+	dSum := ws.dSum[:N*N]
+	d := ws.d[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			d[i*N+j] = 1 - float64(dSum[i*N+j])/(norm[i]*norm[j])
@@ -471,12 +550,12 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	labels := in.Labels
-	d := ws.d
-	hp := ws.hp
-	hpArg := ws.hpArg
-	hn := ws.hn
-	hnArg := ws.hnArg
-	nn := ws.nn
+	d := ws.d[:N*N]
+	hp := ws.hp[:N]
+	hpArg := ws.hpArg[:N]
+	hn := ws.hn[:N]
+	hnArg := ws.hnArg[:N]
+	nn := ws.nn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			var best float64
@@ -521,11 +600,11 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 // backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
-	hpArg := ws.hpArg
-	hnArg := ws.hnArg
-	adjD := ws.adjD
-	adjHp := ws.adjHp
-	adjHn := ws.adjHn
+	hpArg := ws.hpArg[:N]
+	hnArg := ws.hnArg[:N]
+	adjD := ws.adjD[:N*N]
+	adjHp := ws.adjHp[:N]
+	adjHn := ws.adjHn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			arg := hnArg[i]
@@ -546,15 +625,16 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 
 // backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	normSum := ws.normSum
+	normSum := ws.normSum[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjNormSum := ws.adjNormSum
-	adjNorm := ws.adjNorm
+	adjNormSum := ws.adjNormSum[:N]
+	adjNorm := ws.adjNorm[:N]
 	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
@@ -600,8 +680,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -611,7 +698,21 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"d":    lossrt.Float64s(v.D),
+				"hn":   lossrt.Float64s(v.Hn),
+				"hp":   lossrt.Float64s(v.Hp),
+				"loss": []float64{float64(v.Loss)},
+				"nn":   lossrt.Float64s(v.Nn),
+				"norm": lossrt.Float64s(v.Norm),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -621,8 +722,17 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{"x": grad.X},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"d":    lossrt.Float64s(v.D),
+			"hn":   lossrt.Float64s(v.Hn),
+			"hp":   lossrt.Float64s(v.Hp),
+			"loss": []float64{float64(v.Loss)},
+			"nn":   lossrt.Float64s(v.Nn),
+			"norm": lossrt.Float64s(v.Norm),
+		},
 	}, nil
 }

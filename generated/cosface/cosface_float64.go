@@ -3,6 +3,7 @@
 package cosface
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -30,7 +31,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims                  // the sizes calls run at
+	max         Dims                  // the sizes the buffers were made for
 	xnSum       []float64             // xn_sum[N], spec line 12
 	xn          []float64             // xn[N], spec line 12
 	wnSum       []float64             // wn_sum[C], spec line 13
@@ -105,6 +107,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.xnSum = make([]float64, d.N)
 	ws.xn = make([]float64, d.N)
@@ -136,9 +139,98 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	Xn    []float64 // xn[N], spec line 12
+	Wn    []float64 // wn[C], spec line 13
+	Cosv  []float64 // cosv[N, C], spec line 14
+	Logit []float64 // logit[N, C], spec line 15
+	Lse   []float64 // lse[N], spec line 16
+	Loss  float64   // loss[], spec line 17
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		Cosv:  ws.cosv[:ws.dims.N*ws.dims.C],
+		Logit: ws.logit[:ws.dims.N*ws.dims.C],
+		Loss:  ws.loss[0],
+		Lse:   ws.lse[:ws.dims.N],
+		Wn:    ws.wn[:ws.dims.C],
+		Xn:    ws.xn[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -273,9 +365,9 @@ func (ws *Workspace64) forward(in Inputs64) {
 	x := in.X
 	w := in.W
 	labels := in.Labels
-	cosvSum := ws.cosvSum
-	logit := ws.logit
-	lse := ws.lse
+	cosvSum := ws.cosvSum[:N*C]
+	logit := ws.logit[:N*C]
+	lse := ws.lse[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// cosface.loss:12: xn[i]       = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
@@ -380,25 +472,25 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	x := in.X
 	w := in.W
 	labels := in.Labels
-	xn := ws.xn
-	wn := ws.wn
-	cosv := ws.cosv
+	xn := ws.xn[:N]
+	wn := ws.wn[:C]
+	cosv := ws.cosv[:N*C]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
 	adjW := grad.W
 	if adjW == nil {
-		adjW = ws.adjW
+		adjW = ws.adjW[:C*D]
 	}
-	adjXnSum := ws.adjXnSum
-	adjXn := ws.adjXn
-	adjWnSum := ws.adjWnSum
-	adjWn := ws.adjWn
-	adjCosvSum := ws.adjCosvSum
-	adjCosv := ws.adjCosv
-	adjLogit := ws.adjLogit
-	adjLse := ws.adjLse
+	adjXnSum := ws.adjXnSum[:N]
+	adjXn := ws.adjXn[:N]
+	adjWnSum := ws.adjWnSum[:C]
+	adjWn := ws.adjWn[:C]
+	adjCosvSum := ws.adjCosvSum[:N*C]
+	adjCosv := ws.adjCosv[:N*C]
+	adjLogit := ws.adjLogit[:N*C]
+	adjLse := ws.adjLse[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjXnSum)
@@ -514,10 +606,11 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	xnSum := ws.xnSum
-	xn := ws.xn
+	xnSum := ws.xnSum[:N]
+	xn := ws.xn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			xnSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
@@ -529,9 +622,10 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
+	C := ws.dims.C
 	w := in.W
-	wnSum := ws.wnSum
-	wn := ws.wn
+	wnSum := ws.wnSum[:C]
+	wn := ws.wn[:C]
 	for c := lo; c < hi; c++ {
 		{
 			wnSum[c] = lossrt.Dot(w[c*D:][:D], w[c*D:][:D])
@@ -542,15 +636,16 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	s := ws.Params.S
 	m := ws.Params.M
 	labels := in.Labels
-	xn := ws.xn
-	wn := ws.wn
-	cosvSum := ws.cosvSum
-	cosv := ws.cosv
-	logit := ws.logit
+	xn := ws.xn[:N]
+	wn := ws.wn[:C]
+	cosvSum := ws.cosvSum[:N*C]
+	cosv := ws.cosv[:N*C]
+	logit := ws.logit[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			cosv[i*C+c] = cosvSum[i*C+c] / (xn[i] * wn[c])
@@ -562,9 +657,10 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
-	logit := ws.logit
-	lse := ws.lse
+	logit := ws.logit[:N*C]
+	lse := ws.lse[:N]
 	for i := lo; i < hi; i++ {
 		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logit[i*C:][:C])
 	}
@@ -572,9 +668,10 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 
 // backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
-	adjLogit := ws.adjLogit
-	adjLse := ws.adjLse
+	adjLogit := ws.adjLogit[:N*C]
+	adjLse := ws.adjLse[:N]
 	for i := lo; i < hi; i++ {
 		lossrt.AddScaled(adjLogit[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 	}
@@ -583,14 +680,15 @@ func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, l
 // backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
+	C := ws.dims.C
 	w := in.W
-	wnSum := ws.wnSum
+	wnSum := ws.wnSum[:C]
 	adjW := grad.W
 	if adjW == nil {
-		adjW = ws.adjW
+		adjW = ws.adjW[:C*D]
 	}
-	adjWnSum := ws.adjWnSum
-	adjWn := ws.adjWn
+	adjWnSum := ws.adjWnSum[:C]
+	adjWn := ws.adjWn[:C]
 	for c := lo; c < hi; c++ {
 		g1 := lossrt.Sqrt(wnSum[c])
 		adjWnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjWn[c], 0), g1)
@@ -604,15 +702,16 @@ func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	xnSum := ws.xnSum
+	xnSum := ws.xnSum[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjXnSum := ws.adjXnSum
-	adjXn := ws.adjXn
+	adjXnSum := ws.adjXnSum[:N]
+	adjXn := ws.adjXn[:N]
 	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
@@ -662,8 +761,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -674,7 +780,21 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"cosv":  lossrt.Float64s(v.Cosv),
+				"logit": lossrt.Float64s(v.Logit),
+				"loss":  []float64{float64(v.Loss)},
+				"lse":   lossrt.Float64s(v.Lse),
+				"wn":    lossrt.Float64s(v.Wn),
+				"xn":    lossrt.Float64s(v.Xn),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -687,11 +807,20 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{
 			"w": grad.W,
 			"x": grad.X,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"cosv":  lossrt.Float64s(v.Cosv),
+			"logit": lossrt.Float64s(v.Logit),
+			"loss":  []float64{float64(v.Loss)},
+			"lse":   lossrt.Float64s(v.Lse),
+			"wn":    lossrt.Float64s(v.Wn),
+			"xn":    lossrt.Float64s(v.Xn),
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package cross_entropy
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims         // the sizes calls run at
+	max         Dims         // the sizes the buffers were made for
 	lse         []float64    // lse[N], spec line 7
 	lossSum     []float64    // loss_sum[], spec line 8
 	loss        []float64    // loss[], spec line 8
@@ -72,6 +74,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.lse = make([]float64, d.N)
 	ws.lossSum = make([]float64, 1)
@@ -86,9 +89,76 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	Lse  []float64 // lse[N], spec line 7
+	Loss float64   // loss[], spec line 8
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		Loss: ws.loss[0],
+		Lse:  ws.lse[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -202,7 +272,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	C := ws.dims.C
 	logits := in.Logits
 	labels := in.Labels
-	lse := ws.lse
+	lse := ws.lse[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// cross_entropy.loss:7: lse[i] = logsumexp(j: logits[i, j])
@@ -253,9 +323,9 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	labels := in.Labels
 	adjLogits := grad.Logits
 	if adjLogits == nil {
-		adjLogits = ws.adjLogits
+		adjLogits = ws.adjLogits[:N*C]
 	}
-	adjLse := ws.adjLse
+	adjLse := ws.adjLse[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjLse)
@@ -309,9 +379,10 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	logits := in.Logits
-	lse := ws.lse
+	lse := ws.lse[:N]
 	for i := lo; i < hi; i++ {
 		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
 	}
@@ -319,12 +390,13 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 
 // backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	adjLogits := grad.Logits
 	if adjLogits == nil {
-		adjLogits = ws.adjLogits
+		adjLogits = ws.adjLogits[:N*C]
 	}
-	adjLse := ws.adjLse
+	adjLse := ws.adjLse[:N]
 	for i := lo; i < hi; i++ {
 		lossrt.AddScaled(adjLogits[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 	}
@@ -358,8 +430,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -369,7 +448,17 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"loss": []float64{float64(v.Loss)},
+				"lse":  lossrt.Float64s(v.Lse),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -379,8 +468,13 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{"logits": grad.Logits},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"loss": []float64{float64(v.Loss)},
+			"lse":  lossrt.Float64s(v.Lse),
+		},
 	}, nil
 }

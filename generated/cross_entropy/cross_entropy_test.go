@@ -3,7 +3,9 @@
 package cross_entropy
 
 import (
+	"errors"
 	"fmt"
+	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 	"testing"
 )
@@ -94,6 +96,88 @@ func TestAllocs64(t *testing.T) {
 	}
 }
 
+// testSmall64 returns inputs at about half the sizes of testCase64.
+func testSmall64() (Dims, Inputs64, Grads64) {
+	in := Inputs64{
+		Labels: make([]int, 4),
+		Logits: make([]float64, 20),
+	}
+	for i := range in.Logits {
+		in.Logits[i] = float64(math.Sin(0.7*float64(i) + 0.37))
+	}
+	for i := range in.Labels {
+		in.Labels[i] = i % 3
+	}
+	return Dims{
+		C: 5,
+		N: 4,
+	}, in, Grads64{Logits: make([]float64, 20)}
+}
+
+// TestSetDims64 checks that a workspace made for larger sizes runs smaller
+// ones with the bits of a workspace made for them, allocating nothing.
+func TestSetDims64(t *testing.T) {
+	ws, big, first := testCase64(t)
+	firstLoss, err := ws.Grad(big, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, in, grad := testSmall64()
+	fresh, err := NewWorkspace64(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := fresh.Grad(in, grad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.SetDims(d); err != nil {
+		t.Fatal(err)
+	}
+	_, _, got := testSmall64()
+	loss, err := ws.Grad(in, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testSameBits(t, "loss", []float64{want}, []float64{loss})
+	testSameBits(t, "grad logits", grad.Logits, got.Logits)
+	wv, gv := fresh.Values(), ws.Values()
+	testSameBits(t, "lse", wv.Lse, gv.Lse)
+	testSameBits(t, "loss", []float64{wv.Loss}, []float64{gv.Loss})
+	if n := testing.AllocsPerRun(20, func() {
+		_ = ws.SetDims(d)
+		_, _ = ws.Grad(in, got)
+		_ = ws.Values()
+	}); n != 0 {
+		t.Errorf("SetDims, Grad and Values allocate %v times per step, want 0", n)
+	}
+	// Back at the sizes it was made for: the first call's bits.
+	if err := ws.SetDims(ws.MaxDims()); err != nil {
+		t.Fatal(err)
+	}
+	_, _, again := testCase64(t)
+	againLoss, err := ws.Grad(big, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testSameBits(t, "loss", []float64{firstLoss}, []float64{againLoss})
+	testSameBits(t, "grad logits", first.Logits, again.Logits)
+	// Sizes out of range are refused and change nothing.
+	over := ws.MaxDims()
+	over.N++
+	zero := d
+	zero.N = 0
+	for _, bad := range []Dims{over, zero} {
+		var de *lossrt.DimError
+		if err := ws.SetDims(bad); !errors.As(err, &de) {
+			t.Errorf("SetDims(%+v) = %v, want a *lossrt.DimError", bad, err)
+		}
+	}
+	if ws.Dims() != ws.MaxDims() {
+		t.Errorf("a refused SetDims changed the sizes to %+v", ws.Dims())
+	}
+}
+
 // BenchmarkGrad64 measures one loss-and-gradient call.
 func BenchmarkGrad64(b *testing.B) {
 	ws, in, grad := testCase64(b)
@@ -157,6 +241,88 @@ func TestAllocs32(t *testing.T) {
 	}
 }
 
+// testSmall32 returns inputs at about half the sizes of testCase32.
+func testSmall32() (Dims, Inputs32, Grads32) {
+	in := Inputs32{
+		Labels: make([]int, 4),
+		Logits: make([]float32, 20),
+	}
+	for i := range in.Logits {
+		in.Logits[i] = float32(math.Sin(0.7*float64(i) + 0.37))
+	}
+	for i := range in.Labels {
+		in.Labels[i] = i % 3
+	}
+	return Dims{
+		C: 5,
+		N: 4,
+	}, in, Grads32{Logits: make([]float32, 20)}
+}
+
+// TestSetDims32 checks that a workspace made for larger sizes runs smaller
+// ones with the bits of a workspace made for them, allocating nothing.
+func TestSetDims32(t *testing.T) {
+	ws, big, first := testCase32(t)
+	firstLoss, err := ws.Grad(big, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, in, grad := testSmall32()
+	fresh, err := NewWorkspace32(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := fresh.Grad(in, grad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.SetDims(d); err != nil {
+		t.Fatal(err)
+	}
+	_, _, got := testSmall32()
+	loss, err := ws.Grad(in, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testSameBits(t, "loss", []float32{want}, []float32{loss})
+	testSameBits(t, "grad logits", grad.Logits, got.Logits)
+	wv, gv := fresh.Values(), ws.Values()
+	testSameBits(t, "lse", wv.Lse, gv.Lse)
+	testSameBits(t, "loss", []float32{wv.Loss}, []float32{gv.Loss})
+	if n := testing.AllocsPerRun(20, func() {
+		_ = ws.SetDims(d)
+		_, _ = ws.Grad(in, got)
+		_ = ws.Values()
+	}); n != 0 {
+		t.Errorf("SetDims, Grad and Values allocate %v times per step, want 0", n)
+	}
+	// Back at the sizes it was made for: the first call's bits.
+	if err := ws.SetDims(ws.MaxDims()); err != nil {
+		t.Fatal(err)
+	}
+	_, _, again := testCase32(t)
+	againLoss, err := ws.Grad(big, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testSameBits(t, "loss", []float32{firstLoss}, []float32{againLoss})
+	testSameBits(t, "grad logits", first.Logits, again.Logits)
+	// Sizes out of range are refused and change nothing.
+	over := ws.MaxDims()
+	over.N++
+	zero := d
+	zero.N = 0
+	for _, bad := range []Dims{over, zero} {
+		var de *lossrt.DimError
+		if err := ws.SetDims(bad); !errors.As(err, &de) {
+			t.Errorf("SetDims(%+v) = %v, want a *lossrt.DimError", bad, err)
+		}
+	}
+	if ws.Dims() != ws.MaxDims() {
+		t.Errorf("a refused SetDims changed the sizes to %+v", ws.Dims())
+	}
+}
+
 // BenchmarkGrad32 measures one loss-and-gradient call.
 func BenchmarkGrad32(b *testing.B) {
 	ws, in, grad := testCase32(b)
@@ -164,6 +330,19 @@ func BenchmarkGrad32(b *testing.B) {
 	for b.Loop() {
 		if _, err := ws.Grad(in, grad); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// testSameBits fails t unless got has the bits of want.
+func testSameBits[T float32 | float64](t *testing.T, what string, want, got []T) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if math.Float64bits(float64(want[i])) != math.Float64bits(float64(got[i])) {
+			t.Fatalf("%s[%d] = %v, want %v", what, i, got[i], want[i])
 		}
 	}
 }

@@ -3,6 +3,7 @@
 package cross_entropy_ls
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims         // the sizes calls run at
+	max         Dims         // the sizes the buffers were made for
 	lse         []float64    // lse[N], spec line 8
 	lossSum2    []float64    // loss_sum2[N], spec line 9
 	lossSum     []float64    // loss_sum[], spec line 9
@@ -76,6 +78,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.lse = make([]float64, d.N)
 	ws.lossSum2 = make([]float64, d.N)
@@ -92,9 +95,76 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Lse  []float64 // lse[N], spec line 8
+	Loss float32   // loss[], spec line 9
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Loss: float32(ws.loss[0]),
+		Lse:  ws.lse[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -209,8 +279,8 @@ func (ws *Workspace32) forward(in Inputs32) {
 	eps := ws.Params.Eps
 	logits := in.Logits
 	labels := in.Labels
-	lse := ws.lse
-	lossSum2 := ws.lossSum2
+	lse := ws.lse[:N]
+	lossSum2 := ws.lossSum2[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// cross_entropy_ls.loss:8: lse[i] = logsumexp(j: logits[i, j])
@@ -265,10 +335,10 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	labels := in.Labels
 	adjLogits := grad.Logits
 	if adjLogits == nil {
-		adjLogits = ws.adjLogits
+		adjLogits = ws.adjLogits[:N*C]
 	}
-	adjLse := ws.adjLse
-	adjLossSum2 := ws.adjLossSum2
+	adjLse := ws.adjLse[:N]
+	adjLossSum2 := ws.adjLossSum2[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjLse)
@@ -331,10 +401,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	logits := in.Logits
-	lse := ws.lse
-	lossSum2 := ws.lossSum2
+	lse := ws.lse[:N]
+	lossSum2 := ws.lossSum2[:N]
 	for i := lo; i < hi; i++ {
 		{
 			lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
@@ -347,13 +418,14 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	adjLogits := grad.Logits
 	if adjLogits == nil {
-		adjLogits = ws.adjLogits
+		adjLogits = ws.adjLogits[:N*C]
 	}
-	adjLse := ws.adjLse
-	adjLossSum2 := ws.adjLossSum2
+	adjLse := ws.adjLse[:N]
+	adjLossSum2 := ws.adjLossSum2[:N]
 	for i := lo; i < hi; i++ {
 		{
 			if rowScale := adjLossSum2[i]; rowScale != 0 {
@@ -394,8 +466,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -405,7 +484,17 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"loss": []float64{float64(v.Loss)},
+				"lse":  lossrt.Float64s(v.Lse),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -415,8 +504,13 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{"logits": grad.Logits},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"loss": []float64{float64(v.Loss)},
+			"lse":  lossrt.Float64s(v.Lse),
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package focal
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims         // the sizes calls run at
+	max         Dims         // the sizes the buffers were made for
 	lse         []float64    // lse[N], spec line 10
 	logp        []float64    // logp[N], spec line 11
 	lossSum     []float64    // loss_sum[], spec line 12
@@ -76,6 +78,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.lse = make([]float64, d.N)
 	ws.logp = make([]float64, d.N)
@@ -92,9 +95,78 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Lse  []float64 // lse[N], spec line 10
+	Logp []float64 // logp[N], spec line 11
+	Loss float32   // loss[], spec line 12
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Logp: ws.logp[:ws.dims.N],
+		Loss: float32(ws.loss[0]),
+		Lse:  ws.lse[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -208,7 +280,7 @@ func (ws *Workspace32) forward(in Inputs32) {
 	C := ws.dims.C
 	gamma := ws.Params.Gamma
 	alpha := ws.Params.Alpha
-	logp := ws.logp
+	logp := ws.logp[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// focal.loss:10: lse[i]  = logsumexp(c: logits[i, c])
@@ -262,9 +334,9 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	C := ws.dims.C
 	gamma := ws.Params.Gamma
 	alpha := ws.Params.Alpha
-	logp := ws.logp
-	adjLse := ws.adjLse
-	adjLogp := ws.adjLogp
+	logp := ws.logp[:N]
+	adjLse := ws.adjLse[:N]
+	adjLogp := ws.adjLogp[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjLse)
@@ -331,11 +403,12 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	logits := in.Logits
 	labels := in.Labels
-	lse := ws.lse
-	logp := ws.logp
+	lse := ws.lse[:N]
+	logp := ws.logp[:N]
 	for i := lo; i < hi; i++ {
 		{
 			lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], logits[i*C:][:C])
@@ -346,14 +419,15 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	labels := in.Labels
 	adjLogits := grad.Logits
 	if adjLogits == nil {
-		adjLogits = ws.adjLogits
+		adjLogits = ws.adjLogits[:N*C]
 	}
-	adjLse := ws.adjLse
-	adjLogp := ws.adjLogp
+	adjLse := ws.adjLse[:N]
+	adjLogp := ws.adjLogp[:N]
 	for i := lo; i < hi; i++ {
 		g1 := adjLogp[i]
 		adjLogits[i*C+labels[i]] += float32(g1)
@@ -392,8 +466,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -403,7 +484,18 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"logp": lossrt.Float64s(v.Logp),
+				"loss": []float64{float64(v.Loss)},
+				"lse":  lossrt.Float64s(v.Lse),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -413,8 +505,14 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{"logits": grad.Logits},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"logp": lossrt.Float64s(v.Logp),
+			"loss": []float64{float64(v.Loss)},
+			"lse":  lossrt.Float64s(v.Lse),
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package hap2s
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims                        // the sizes calls run at
+	max         Dims                        // the sizes the buffers were made for
 	dSum        []float64                   // d_sum[N, N], spec line 15
 	d           []float64                   // d[N, N], spec line 15
 	lsp         []float64                   // lsp[N], spec line 16
@@ -95,6 +97,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.dSum = make([]float64, d.N*d.N)
 	ws.d = make([]float64, d.N*d.N)
@@ -121,9 +124,86 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	D    []float64 // d[N, N], spec line 15
+	Lsp  []float64 // lsp[N], spec line 16
+	Lsn  []float64 // lsn[N], spec line 17
+	Dp   []float64 // dp[N], spec line 18
+	Dn   []float64 // dn[N], spec line 19
+	Nn   []float64 // nn[N], spec line 20
+	Loss float64   // loss[], spec line 21
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		D:    ws.d[:ws.dims.N*ws.dims.N],
+		Dn:   ws.dn[:ws.dims.N],
+		Dp:   ws.dp[:ws.dims.N],
+		Loss: ws.loss[0],
+		Lsn:  ws.lsn[:ws.dims.N],
+		Lsp:  ws.lsp[:ws.dims.N],
+		Nn:   ws.nn[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -226,9 +306,9 @@ func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	margin := ws.Params.Margin
-	dp := ws.dp
-	dn := ws.dn
-	nn := ws.nn
+	dp := ws.dp[:N]
+	dn := ws.dn[:N]
+	nn := ws.nn[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// hap2s.loss:15: d[i, j] = sqrt(sum(k: (x[i, k] - x[j, k])^2))
@@ -300,19 +380,19 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	D := ws.dims.D
 	margin := ws.Params.Margin
 	x := in.X
-	dp := ws.dp
-	dn := ws.dn
-	nn := ws.nn
+	dp := ws.dp[:N]
+	dn := ws.dn[:N]
+	nn := ws.nn[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjDSum := ws.adjDSum
-	adjD := ws.adjD
-	adjLsp := ws.adjLsp
-	adjLsn := ws.adjLsn
-	adjDp := ws.adjDp
-	adjDn := ws.adjDn
+	adjDSum := ws.adjDSum[:N*N]
+	adjD := ws.adjD[:N*N]
+	adjLsp := ws.adjLsp[:N]
+	adjLsn := ws.adjLsn[:N]
+	adjDp := ws.adjDp[:N]
+	adjDn := ws.adjDn[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjDSum)
@@ -406,8 +486,8 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	dSum := ws.dSum
-	d := ws.d
+	dSum := ws.dSum[:N*N]
+	d := ws.d[:N*N]
 	lossrt.SqDistMatrix(dSum, N, x, x, D, lo, hi)
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
@@ -421,12 +501,12 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 	N := ws.dims.N
 	sigma := ws.Params.Sigma
 	labels := in.Labels
-	d := ws.d
-	lsp := ws.lsp
-	lsn := ws.lsn
-	dp := ws.dp
-	dn := ws.dn
-	nn := ws.nn
+	d := ws.d[:N*N]
+	lsp := ws.lsp[:N]
+	lsn := ws.lsn[:N]
+	dp := ws.dp[:N]
+	dn := ws.dn[:N]
+	nn := ws.nn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			mx := lossrt.Inf[float64](-1)
@@ -517,14 +597,14 @@ func (ws *Workspace64) backwardPart2(in Inputs64, grad Grads64, scale float64, l
 	N := ws.dims.N
 	sigma := ws.Params.Sigma
 	labels := in.Labels
-	d := ws.d
-	lsp := ws.lsp
-	lsn := ws.lsn
-	adjD := ws.adjD
-	adjLsp := ws.adjLsp
-	adjLsn := ws.adjLsn
-	adjDp := ws.adjDp
-	adjDn := ws.adjDn
+	d := ws.d[:N*N]
+	lsp := ws.lsp[:N]
+	lsn := ws.lsn[:N]
+	adjD := ws.adjD[:N*N]
+	adjLsp := ws.adjLsp[:N]
+	adjLsn := ws.adjLsn[:N]
+	adjDp := ws.adjDp[:N]
+	adjDn := ws.adjDn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			g1 := adjDn[i]
@@ -576,9 +656,9 @@ func (ws *Workspace64) backwardPart2(in Inputs64, grad Grads64, scale float64, l
 // backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	d := ws.d
-	adjDSum := ws.adjDSum
-	adjD := ws.adjD
+	d := ws.d[:N*N]
+	adjDSum := ws.adjDSum[:N*N]
+	adjD := ws.adjD[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
@@ -618,8 +698,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -629,7 +716,22 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"d":    lossrt.Float64s(v.D),
+				"dn":   lossrt.Float64s(v.Dn),
+				"dp":   lossrt.Float64s(v.Dp),
+				"loss": []float64{float64(v.Loss)},
+				"lsn":  lossrt.Float64s(v.Lsn),
+				"lsp":  lossrt.Float64s(v.Lsp),
+				"nn":   lossrt.Float64s(v.Nn),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -639,8 +741,18 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{"x": grad.X},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"d":    lossrt.Float64s(v.D),
+			"dn":   lossrt.Float64s(v.Dn),
+			"dp":   lossrt.Float64s(v.Dp),
+			"loss": []float64{float64(v.Loss)},
+			"lsn":  lossrt.Float64s(v.Lsn),
+			"lsp":  lossrt.Float64s(v.Lsp),
+			"nn":   lossrt.Float64s(v.Nn),
+		},
 	}, nil
 }

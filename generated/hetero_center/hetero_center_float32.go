@@ -3,6 +3,7 @@
 package hetero_center
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -31,7 +32,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims         // the sizes calls run at
+	max         Dims         // the sizes the buffers were made for
 	nv          []float64    // nv[U], spec line 17
 	nt          []float64    // nt[U], spec line 18
 	c1Sum       []float64    // c1_sum[U, D], spec line 19
@@ -93,6 +95,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.nv = make([]float64, d.U)
 	ws.nt = make([]float64, d.U)
@@ -116,9 +119,110 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.U < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "U",
+			Value:  d.U,
+		}
+	}
+	if d.U > ws.max.U {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.U),
+			Size:   "U",
+			Value:  d.U,
+		}
+	}
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.M < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "M",
+			Value:  d.M,
+		}
+	}
+	if d.M > ws.max.M {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.M),
+			Size:   "M",
+			Value:  d.M,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Nv   []float64 // nv[U], spec line 17
+	Nt   []float64 // nt[U], spec line 18
+	C1   []float64 // c1[U, D], spec line 19
+	C2   []float64 // c2[U, D], spec line 20
+	Loss float32   // loss[], spec line 21
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		C1:   ws.c1[:ws.dims.U*ws.dims.D],
+		C2:   ws.c2[:ws.dims.U*ws.dims.D],
+		Loss: float32(ws.loss[0]),
+		Nt:   ws.nt[:ws.dims.U],
+		Nv:   ws.nv[:ws.dims.U],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -246,13 +350,13 @@ func (ws *Workspace32) forward(in Inputs32) {
 	t := in.T
 	vl := in.Vl
 	tl := in.Tl
-	nv := ws.nv
-	nt := ws.nt
-	c1Sum := ws.c1Sum
-	c1Count := ws.c1Count
-	c2Sum := ws.c2Sum
-	c2Count := ws.c2Count
-	lossPart := ws.lossPart
+	nv := ws.nv[:U]
+	nt := ws.nt[:U]
+	c1Sum := ws.c1Sum[:U*D]
+	c1Count := ws.c1Count[:U]
+	c2Sum := ws.c2Sum[:U*D]
+	c2Count := ws.c2Count[:U]
+	lossPart := ws.lossPart[:U]
 	loss := ws.loss
 	// hetero_center.loss:17: nv[u in U]    = count(j | vl[j] == u)
 	clear(nv)
@@ -377,17 +481,17 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	tl := in.Tl
 	adjV := grad.V
 	if adjV == nil {
-		adjV = ws.adjV
+		adjV = ws.adjV[:N*D]
 	}
 	adjT := grad.T
 	if adjT == nil {
-		adjT = ws.adjT
+		adjT = ws.adjT[:M*D]
 	}
-	adjC1Sum := ws.adjC1Sum
-	adjC1 := ws.adjC1
-	adjC2Sum := ws.adjC2Sum
-	adjC2 := ws.adjC2
-	adjLossPart := ws.adjLossPart
+	adjC1Sum := ws.adjC1Sum[:U*D]
+	adjC1 := ws.adjC1[:U*D]
+	adjC2Sum := ws.adjC2Sum[:U*D]
+	adjC2 := ws.adjC2[:U*D]
+	adjLossPart := ws.adjLossPart[:U]
 	adjLoss := ws.adjLoss
 	clear(adjC1Sum)
 	clear(adjC1)
@@ -473,10 +577,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	U := ws.dims.U
 	D := ws.dims.D
-	c1Sum := ws.c1Sum
-	c1Count := ws.c1Count
-	c1 := ws.c1
+	c1Sum := ws.c1Sum[:U*D]
+	c1Count := ws.c1Count[:U]
+	c1 := ws.c1[:U*D]
 	for u := lo; u < hi; u++ {
 		for k := 0; k < D; k++ {
 			c1[u*D+k] = c1Sum[u*D+k] / lossrt.Max(c1Count[u], 1)
@@ -486,10 +591,11 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	U := ws.dims.U
 	D := ws.dims.D
-	c2Sum := ws.c2Sum
-	c2Count := ws.c2Count
-	c2 := ws.c2
+	c2Sum := ws.c2Sum[:U*D]
+	c2Count := ws.c2Count[:U]
+	c2 := ws.c2[:U*D]
 	for u := lo; u < hi; u++ {
 		for k := 0; k < D; k++ {
 			c2[u*D+k] = c2Sum[u*D+k] / lossrt.Max(c2Count[u], 1)
@@ -499,12 +605,13 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	U := ws.dims.U
 	D := ws.dims.D
-	nv := ws.nv
-	nt := ws.nt
-	c1 := ws.c1
-	c2 := ws.c2
-	lossPart := ws.lossPart
+	nv := ws.nv[:U]
+	nt := ws.nt[:U]
+	c1 := ws.c1[:U*D]
+	c2 := ws.c2[:U*D]
+	lossPart := ws.lossPart[:U]
 	for u := lo; u < hi; u++ {
 		var acc0 float64
 		if nv[u] > 0 && nt[u] > 0 {
@@ -519,14 +626,15 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 
 // backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	U := ws.dims.U
 	D := ws.dims.D
-	nv := ws.nv
-	nt := ws.nt
-	c1 := ws.c1
-	c2 := ws.c2
-	adjC1 := ws.adjC1
-	adjC2 := ws.adjC2
-	adjLossPart := ws.adjLossPart
+	nv := ws.nv[:U]
+	nt := ws.nt[:U]
+	c1 := ws.c1[:U*D]
+	c2 := ws.c2[:U*D]
+	adjC1 := ws.adjC1[:U*D]
+	adjC2 := ws.adjC2[:U*D]
+	adjLossPart := ws.adjLossPart[:U]
 	for u := lo; u < hi; u++ {
 		h1 := adjLossPart[u] * 2
 		if nv[u] > 0 && nt[u] > 0 {
@@ -541,10 +649,11 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 
 // backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	U := ws.dims.U
 	D := ws.dims.D
-	c2Count := ws.c2Count
-	adjC2Sum := ws.adjC2Sum
-	adjC2 := ws.adjC2
+	c2Count := ws.c2Count[:U]
+	adjC2Sum := ws.adjC2Sum[:U*D]
+	adjC2 := ws.adjC2[:U*D]
 	for u := lo; u < hi; u++ {
 		for k := 0; k < D; k++ {
 			adjC2Sum[u*D+k] += adjC2[u*D+k] / lossrt.Max(c2Count[u], 1)
@@ -554,10 +663,11 @@ func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, l
 
 // backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	U := ws.dims.U
 	D := ws.dims.D
-	c1Count := ws.c1Count
-	adjC1Sum := ws.adjC1Sum
-	adjC1 := ws.adjC1
+	c1Count := ws.c1Count[:U]
+	adjC1Sum := ws.adjC1Sum[:U*D]
+	adjC1 := ws.adjC1[:U*D]
 	for u := lo; u < hi; u++ {
 		for k := 0; k < D; k++ {
 			adjC1Sum[u*D+k] += adjC1[u*D+k] / lossrt.Max(c1Count[u], 1)
@@ -601,8 +711,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -614,7 +731,20 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"c1":   lossrt.Float64s(v.C1),
+				"c2":   lossrt.Float64s(v.C2),
+				"loss": []float64{float64(v.Loss)},
+				"nt":   lossrt.Float64s(v.Nt),
+				"nv":   lossrt.Float64s(v.Nv),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -627,11 +757,19 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"t": grad.T,
 			"v": grad.V,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"c1":   lossrt.Float64s(v.C1),
+			"c2":   lossrt.Float64s(v.C2),
+			"loss": []float64{float64(v.Loss)},
+			"nt":   lossrt.Float64s(v.Nt),
+			"nv":   lossrt.Float64s(v.Nv),
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package kd
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims         // the sizes calls run at
+	max         Dims         // the sizes the buffers were made for
 	lsArg       []float64    // ls_arg[N, C], spec line 11
 	ls          []float64    // ls[N], spec line 11
 	ltArg       []float64    // lt_arg[N, C], spec line 12
@@ -86,6 +88,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.lsArg = make([]float64, d.N*d.C)
 	ws.ls = make([]float64, d.N)
@@ -107,9 +110,80 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	Ls   []float64 // ls[N], spec line 11
+	Lt   []float64 // lt[N], spec line 12
+	Pt   []float64 // pt[N, C], spec line 13
+	Loss float64   // loss[], spec line 14
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		Loss: ws.loss[0],
+		Ls:   ws.ls[:ws.dims.N],
+		Lt:   ws.lt[:ws.dims.N],
+		Pt:   ws.pt[:ws.dims.N*ws.dims.C],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -220,7 +294,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	C := ws.dims.C
 	temp := ws.Params.Temp
-	lossSum2 := ws.lossSum2
+	lossSum2 := ws.lossSum2[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// kd.loss:11: ls[i]    = logsumexp(c: student[i, c] / temp)
@@ -334,9 +408,9 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	C := ws.dims.C
 	temp := ws.Params.Temp
-	adjLsArg := ws.adjLsArg
-	adjLs := ws.adjLs
-	adjLossSum2 := ws.adjLossSum2
+	adjLsArg := ws.adjLsArg[:N*C]
+	adjLs := ws.adjLs[:N]
+	adjLossSum2 := ws.adjLossSum2[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjLsArg)
@@ -390,10 +464,11 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	temp := ws.Params.Temp
 	student := in.Student
-	lsArg := ws.lsArg
+	lsArg := ws.lsArg[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			lsArg[i*C+c] = student[i*C+c] / temp
@@ -403,9 +478,10 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
-	lsArg := ws.lsArg
-	ls := ws.ls
+	lsArg := ws.lsArg[:N*C]
+	ls := ws.ls[:N]
 	for i := lo; i < hi; i++ {
 		ls[i], ws.lsNorm[i] = lossrt.LogSumExpKeep(ws.lsExp[i*C:][:C], lsArg[i*C:][:C])
 	}
@@ -413,10 +489,11 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	temp := ws.Params.Temp
 	teacher := in.Teacher
-	ltArg := ws.ltArg
+	ltArg := ws.ltArg[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			ltArg[i*C+c] = teacher[i*C+c] / temp
@@ -426,9 +503,10 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
-	ltArg := ws.ltArg
-	lt := ws.lt
+	ltArg := ws.ltArg[:N*C]
+	lt := ws.lt[:N]
 	for i := lo; i < hi; i++ {
 		lt[i] = lossrt.LogSumExp(ltArg[i*C:][:C])
 	}
@@ -436,11 +514,12 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	temp := ws.Params.Temp
 	teacher := in.Teacher
-	lt := ws.lt
-	pt := ws.pt
+	lt := ws.lt[:N]
+	pt := ws.pt[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			pt[i*C+c] = lossrt.Exp(teacher[i*C+c]/temp - lt[i])
@@ -450,14 +529,15 @@ func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	temp := ws.Params.Temp
 	student := in.Student
 	teacher := in.Teacher
-	ls := ws.ls
-	lt := ws.lt
-	pt := ws.pt
-	lossSum2 := ws.lossSum2
+	ls := ws.ls[:N]
+	lt := ws.lt[:N]
+	pt := ws.pt[:N*C]
+	lossSum2 := ws.lossSum2[:N]
 	for i := lo; i < hi; i++ {
 		var acc0, acc1, acc2, acc3 float64
 		ptRow := pt[i*C:][:C]
@@ -482,16 +562,17 @@ func (ws *Workspace64) forwardPart5(in Inputs64, grad Grads64, scale float64, lo
 
 // backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	temp := ws.Params.Temp
-	pt := ws.pt
+	pt := ws.pt[:N*C]
 	adjStudent := grad.Student
 	if adjStudent == nil {
-		adjStudent = ws.adjStudent
+		adjStudent = ws.adjStudent[:N*C]
 	}
-	adjLsArg := ws.adjLsArg
-	adjLs := ws.adjLs
-	adjLossSum2 := ws.adjLossSum2
+	adjLsArg := ws.adjLsArg[:N*C]
+	adjLs := ws.adjLs[:N]
+	adjLossSum2 := ws.adjLossSum2[:N]
 	for i := lo; i < hi; i++ {
 		{
 			h1 := adjLossSum2[i]
@@ -530,13 +611,14 @@ func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	temp := ws.Params.Temp
 	adjStudent := grad.Student
 	if adjStudent == nil {
-		adjStudent = ws.adjStudent
+		adjStudent = ws.adjStudent[:N*C]
 	}
-	adjLsArg := ws.adjLsArg
+	adjLsArg := ws.adjLsArg[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			adjStudent[i*C+c] += adjLsArg[i*C+c] / temp
@@ -584,8 +666,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -595,7 +684,19 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"loss": []float64{float64(v.Loss)},
+				"ls":   lossrt.Float64s(v.Ls),
+				"lt":   lossrt.Float64s(v.Lt),
+				"pt":   lossrt.Float64s(v.Pt),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -605,8 +706,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{"student": grad.Student},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"loss": []float64{float64(v.Loss)},
+			"ls":   lossrt.Float64s(v.Ls),
+			"lt":   lossrt.Float64s(v.Lt),
+			"pt":   lossrt.Float64s(v.Pt),
+		},
 	}, nil
 }

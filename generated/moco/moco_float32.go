@@ -3,6 +3,7 @@
 package moco
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -29,7 +30,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims                  // the sizes calls run at
+	max         Dims                  // the sizes the buffers were made for
 	qnSum       []float64             // qn_sum[N], spec line 13
 	qn          []float64             // qn[N], spec line 13
 	knSum       []float64             // kn_sum[N], spec line 14
@@ -98,6 +100,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.qnSum = make([]float64, d.N)
 	ws.qn = make([]float64, d.N)
@@ -126,9 +129,96 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.Q < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "Q",
+			Value:  d.Q,
+		}
+	}
+	if d.Q > ws.max.Q {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.Q),
+			Size:   "Q",
+			Value:  d.Q,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Qn   []float64 // qn[N], spec line 13
+	Kn   []float64 // kn[N], spec line 14
+	Lpos []float64 // lpos[N], spec line 15
+	Lneg []float64 // lneg[N, Q], spec line 16
+	Loss float32   // loss[], spec line 17
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Kn:   ws.kn[:ws.dims.N],
+		Lneg: ws.lneg[:ws.dims.N*ws.dims.Q],
+		Loss: float32(ws.loss[0]),
+		Lpos: ws.lpos[:ws.dims.N],
+		Qn:   ws.qn[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -254,9 +344,9 @@ func (ws *Workspace32) forward(in Inputs32) {
 	Q := ws.dims.Q
 	q := in.Q
 	queue := in.Queue
-	lpos := ws.lpos
-	lnegSum := ws.lnegSum
-	lossSum2 := ws.lossSum2
+	lpos := ws.lpos[:N]
+	lnegSum := ws.lnegSum[:N*Q]
+	lossSum2 := ws.lossSum2[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// moco.loss:13: qn[i]      = max(sqrt(sum(c: q[i, c]^2)), 1e-12)
@@ -348,19 +438,19 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	D := ws.dims.D
 	Q := ws.dims.Q
 	queue := in.Queue
-	lpos := ws.lpos
-	lossSum2 := ws.lossSum2
+	lpos := ws.lpos[:N]
+	lossSum2 := ws.lossSum2[:N]
 	adjQ := grad.Q
 	if adjQ == nil {
-		adjQ = ws.adjQ
+		adjQ = ws.adjQ[:N*D]
 	}
-	adjQnSum := ws.adjQnSum
-	adjQn := ws.adjQn
-	adjLposSum := ws.adjLposSum
-	adjLpos := ws.adjLpos
-	adjLnegSum := ws.adjLnegSum
-	adjLneg := ws.adjLneg
-	adjLossSum2 := ws.adjLossSum2
+	adjQnSum := ws.adjQnSum[:N]
+	adjQn := ws.adjQn[:N]
+	adjLposSum := ws.adjLposSum[:N]
+	adjLpos := ws.adjLpos[:N]
+	adjLnegSum := ws.adjLnegSum[:N*Q]
+	adjLneg := ws.adjLneg[:N*Q]
+	adjLossSum2 := ws.adjLossSum2[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjQnSum)
@@ -472,16 +562,17 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	tau := ws.Params.Tau
 	q := in.Q
 	keys := in.Keys
-	qnSum := ws.qnSum
-	qn := ws.qn
-	knSum := ws.knSum
-	kn := ws.kn
-	lposSum := ws.lposSum
-	lpos := ws.lpos
+	qnSum := ws.qnSum[:N]
+	qn := ws.qn[:N]
+	knSum := ws.knSum[:N]
+	kn := ws.kn[:N]
+	lposSum := ws.lposSum[:N]
+	lpos := ws.lpos[:N]
 	for i := lo; i < hi; i++ {
 		{
 			qnSum[i] = lossrt.Dot(q[i*D:][:D], q[i*D:][:D])
@@ -496,11 +587,12 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	Q := ws.dims.Q
 	tau := ws.Params.Tau
-	qn := ws.qn
-	lnegSum := ws.lnegSum
-	lneg := ws.lneg
+	qn := ws.qn[:N]
+	lnegSum := ws.lnegSum[:N*Q]
+	lneg := ws.lneg[:N*Q]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < Q; j++ {
 			lneg[i*Q+j] = float64(lnegSum[i*Q+j]) / (qn[i] * tau)
@@ -510,9 +602,10 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	Q := ws.dims.Q
-	lneg := ws.lneg
-	lossSum2 := ws.lossSum2
+	lneg := ws.lneg[:N*Q]
+	lossSum2 := ws.lossSum2[:N]
 	for i := lo; i < hi; i++ {
 		var acc0, acc1, acc2, acc3 float64
 		lnegRow := lneg[i*Q:][:Q]
@@ -533,10 +626,11 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 
 // backwardPart3 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	Q := ws.dims.Q
-	lneg := ws.lneg
-	adjLneg := ws.adjLneg
-	adjLossSum2 := ws.adjLossSum2
+	lneg := ws.lneg[:N*Q]
+	adjLneg := ws.adjLneg[:N*Q]
+	adjLossSum2 := ws.adjLossSum2[:N]
 	for i := lo; i < hi; i++ {
 		h1 := adjLossSum2[i]
 		if h1 != 0 {
@@ -560,13 +654,14 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 
 // backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	Q := ws.dims.Q
 	tau := ws.Params.Tau
-	qn := ws.qn
-	lneg := ws.lneg
-	adjQn := ws.adjQn
-	adjLnegSum := ws.adjLnegSum
-	adjLneg := ws.adjLneg
+	qn := ws.qn[:N]
+	lneg := ws.lneg[:N*Q]
+	adjQn := ws.adjQn[:N]
+	adjLnegSum := ws.adjLnegSum[:N*Q]
+	adjLneg := ws.adjLneg[:N*Q]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < Q; j++ {
 			g1 := adjLneg[i*Q+j] / (qn[i] * tau)
@@ -578,22 +673,23 @@ func (ws *Workspace32) backwardPart4(in Inputs32, grad Grads32, scale float32, l
 
 // backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	tau := ws.Params.Tau
 	q := in.Q
 	keys := in.Keys
-	qnSum := ws.qnSum
-	qn := ws.qn
-	kn := ws.kn
-	lpos := ws.lpos
+	qnSum := ws.qnSum[:N]
+	qn := ws.qn[:N]
+	kn := ws.kn[:N]
+	lpos := ws.lpos[:N]
 	adjQ := grad.Q
 	if adjQ == nil {
-		adjQ = ws.adjQ
+		adjQ = ws.adjQ[:N*D]
 	}
-	adjQnSum := ws.adjQnSum
-	adjQn := ws.adjQn
-	adjLposSum := ws.adjLposSum
-	adjLpos := ws.adjLpos
+	adjQnSum := ws.adjQnSum[:N]
+	adjQn := ws.adjQn[:N]
+	adjLposSum := ws.adjLposSum[:N]
+	adjLpos := ws.adjLpos[:N]
 	for i := lo; i < hi; i++ {
 		g1 := kn[i]
 		g2 := adjLpos[i] / (qn[i] * g1 * tau)
@@ -648,8 +744,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -660,7 +763,20 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"kn":   lossrt.Float64s(v.Kn),
+				"lneg": lossrt.Float64s(v.Lneg),
+				"loss": []float64{float64(v.Loss)},
+				"lpos": lossrt.Float64s(v.Lpos),
+				"qn":   lossrt.Float64s(v.Qn),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -670,8 +786,16 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{"q": grad.Q},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"kn":   lossrt.Float64s(v.Kn),
+			"lneg": lossrt.Float64s(v.Lneg),
+			"loss": []float64{float64(v.Loss)},
+			"lpos": lossrt.Float64s(v.Lpos),
+			"qn":   lossrt.Float64s(v.Qn),
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package multi_similarity
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims                  // the sizes calls run at
+	max         Dims                  // the sizes the buffers were made for
 	normSum     []float64             // norm_sum[N], spec line 16
 	norm        []float64             // norm[N], spec line 16
 	sSum        []float64             // s_sum[N, N], spec line 17
@@ -113,6 +115,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.normSum = make([]float64, d.N)
 	ws.norm = make([]float64, d.N)
@@ -149,9 +152,90 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	Norm   []float64 // norm[N], spec line 16
+	S      []float64 // s[N, N], spec line 17
+	Minpos []float64 // minpos[N], spec line 18
+	Maxneg []float64 // maxneg[N], spec line 19
+	Pos    []float64 // pos[N], spec line 20
+	Neg    []float64 // neg[N], spec line 21
+	Np     []float64 // np[N], spec line 22
+	Nn     []float64 // nn[N], spec line 23
+	Loss   float64   // loss[], spec line 24
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		Loss:   ws.loss[0],
+		Maxneg: ws.maxneg[:ws.dims.N],
+		Minpos: ws.minpos[:ws.dims.N],
+		Neg:    ws.neg[:ws.dims.N],
+		Nn:     ws.nn[:ws.dims.N],
+		Norm:   ws.norm[:ws.dims.N],
+		Np:     ws.np[:ws.dims.N],
+		Pos:    ws.pos[:ws.dims.N],
+		S:      ws.s[:ws.dims.N*ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -254,11 +338,11 @@ func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	sSum := ws.sSum
-	pos := ws.pos
-	neg := ws.neg
-	np := ws.np
-	nn := ws.nn
+	sSum := ws.sSum[:N*N]
+	pos := ws.pos[:N]
+	neg := ws.neg[:N]
+	np := ws.np[:N]
+	nn := ws.nn[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// multi_similarity.loss:16: norm[i]   = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
@@ -351,24 +435,24 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	norm := ws.norm
-	s := ws.s
-	np := ws.np
-	nn := ws.nn
+	norm := ws.norm[:N]
+	s := ws.s[:N*N]
+	np := ws.np[:N]
+	nn := ws.nn[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjNormSum := ws.adjNormSum
-	adjNorm := ws.adjNorm
-	adjSSum := ws.adjSSum
-	adjS := ws.adjS
-	adjMinpos := ws.adjMinpos
-	adjMaxneg := ws.adjMaxneg
-	adjPosSum := ws.adjPosSum
-	adjPos := ws.adjPos
-	adjNegSum := ws.adjNegSum
-	adjNeg := ws.adjNeg
+	adjNormSum := ws.adjNormSum[:N]
+	adjNorm := ws.adjNorm[:N]
+	adjSSum := ws.adjSSum[:N*N]
+	adjS := ws.adjS[:N*N]
+	adjMinpos := ws.adjMinpos[:N]
+	adjMaxneg := ws.adjMaxneg[:N]
+	adjPosSum := ws.adjPosSum[:N]
+	adjPos := ws.adjPos[:N]
+	adjNegSum := ws.adjNegSum[:N]
+	adjNeg := ws.adjNeg[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjNormSum)
@@ -478,10 +562,11 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	normSum := ws.normSum
-	norm := ws.norm
+	normSum := ws.normSum[:N]
+	norm := ws.norm[:N]
 	for i := lo; i < hi; i++ {
 		{
 			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
@@ -493,9 +578,9 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	norm := ws.norm
-	sSum := ws.sSum
-	s := ws.s
+	norm := ws.norm[:N]
+	sSum := ws.sSum[:N*N]
+	s := ws.s[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			s[i*N+j] = sSum[i*N+j] / (norm[i] * norm[j])
@@ -511,17 +596,17 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 	lambda := ws.Params.Lambda
 	eps := ws.Params.Eps
 	labels := in.Labels
-	s := ws.s
-	minpos := ws.minpos
-	minposArg := ws.minposArg
-	maxneg := ws.maxneg
-	maxnegArg := ws.maxnegArg
-	posSum := ws.posSum
-	pos := ws.pos
-	negSum := ws.negSum
-	neg := ws.neg
-	np := ws.np
-	nn := ws.nn
+	s := ws.s[:N*N]
+	minpos := ws.minpos[:N]
+	minposArg := ws.minposArg[:N]
+	maxneg := ws.maxneg[:N]
+	maxnegArg := ws.maxnegArg[:N]
+	posSum := ws.posSum[:N]
+	pos := ws.pos[:N]
+	negSum := ws.negSum[:N]
+	neg := ws.neg[:N]
+	np := ws.np[:N]
+	nn := ws.nn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			var best float64
@@ -600,20 +685,20 @@ func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, l
 	lambda := ws.Params.Lambda
 	eps := ws.Params.Eps
 	labels := in.Labels
-	s := ws.s
-	minpos := ws.minpos
-	minposArg := ws.minposArg
-	maxneg := ws.maxneg
-	maxnegArg := ws.maxnegArg
-	posSum := ws.posSum
-	negSum := ws.negSum
-	adjS := ws.adjS
-	adjMinpos := ws.adjMinpos
-	adjMaxneg := ws.adjMaxneg
-	adjPosSum := ws.adjPosSum
-	adjPos := ws.adjPos
-	adjNegSum := ws.adjNegSum
-	adjNeg := ws.adjNeg
+	s := ws.s[:N*N]
+	minpos := ws.minpos[:N]
+	minposArg := ws.minposArg[:N]
+	maxneg := ws.maxneg[:N]
+	maxnegArg := ws.maxnegArg[:N]
+	posSum := ws.posSum[:N]
+	negSum := ws.negSum[:N]
+	adjS := ws.adjS[:N*N]
+	adjMinpos := ws.adjMinpos[:N]
+	adjMaxneg := ws.adjMaxneg[:N]
+	adjPosSum := ws.adjPosSum[:N]
+	adjPos := ws.adjPos[:N]
+	adjNegSum := ws.adjNegSum[:N]
+	adjNeg := ws.adjNeg[:N]
 	for i := lo; i < hi; i++ {
 		adjNegSum[i] += adjNeg[i] / beta / (1 + negSum[i])
 		{
@@ -652,15 +737,16 @@ func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	normSum := ws.normSum
+	normSum := ws.normSum[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjNormSum := ws.adjNormSum
-	adjNorm := ws.adjNorm
+	adjNormSum := ws.adjNormSum[:N]
+	adjNorm := ws.adjNorm[:N]
 	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
@@ -706,8 +792,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -717,7 +810,24 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"loss":   []float64{float64(v.Loss)},
+				"maxneg": lossrt.Float64s(v.Maxneg),
+				"minpos": lossrt.Float64s(v.Minpos),
+				"neg":    lossrt.Float64s(v.Neg),
+				"nn":     lossrt.Float64s(v.Nn),
+				"norm":   lossrt.Float64s(v.Norm),
+				"np":     lossrt.Float64s(v.Np),
+				"pos":    lossrt.Float64s(v.Pos),
+				"s":      lossrt.Float64s(v.S),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -727,8 +837,20 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{"x": grad.X},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"loss":   []float64{float64(v.Loss)},
+			"maxneg": lossrt.Float64s(v.Maxneg),
+			"minpos": lossrt.Float64s(v.Minpos),
+			"neg":    lossrt.Float64s(v.Neg),
+			"nn":     lossrt.Float64s(v.Nn),
+			"norm":   lossrt.Float64s(v.Norm),
+			"np":     lossrt.Float64s(v.Np),
+			"pos":    lossrt.Float64s(v.Pos),
+			"s":      lossrt.Float64s(v.S),
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package ntxent
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -29,7 +30,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims                  // the sizes calls run at
+	max         Dims                  // the sizes the buffers were made for
 	n1Sum       []float64             // n1_sum[N], spec line 11
 	n1          []float64             // n1[N], spec line 11
 	n2Sum       []float64             // n2_sum[N], spec line 12
@@ -132,6 +134,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.n1Sum = make([]float64, d.N)
 	ws.n1 = make([]float64, d.N)
@@ -177,9 +180,88 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	N1   []float64 // n1[N], spec line 11
+	N2   []float64 // n2[N], spec line 12
+	S11  []float64 // s11[N, N], spec line 13
+	S22  []float64 // s22[N, N], spec line 14
+	S12  []float64 // s12[N, N], spec line 15
+	L1   []float64 // l1[N], spec line 16
+	L2   []float64 // l2[N], spec line 17
+	Loss float32   // loss[], spec line 18
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		L1:   ws.l1[:ws.dims.N],
+		L2:   ws.l2[:ws.dims.N],
+		Loss: float32(ws.loss[0]),
+		N1:   ws.n1[:ws.dims.N],
+		N2:   ws.n2[:ws.dims.N],
+		S11:  ws.s11[:ws.dims.N*ws.dims.N],
+		S12:  ws.s12[:ws.dims.N*ws.dims.N],
+		S22:  ws.s22[:ws.dims.N*ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -298,11 +380,11 @@ func (ws *Workspace32) forward(in Inputs32) {
 	D := ws.dims.D
 	z1 := in.Z1
 	z2 := in.Z2
-	s11Sum := ws.s11Sum
-	s22Sum := ws.s22Sum
-	s12Sum := ws.s12Sum
-	l1 := ws.l1
-	l2 := ws.l2
+	s11Sum := ws.s11Sum[:N*N]
+	s22Sum := ws.s22Sum[:N*N]
+	s12Sum := ws.s12Sum[:N*N]
+	l1 := ws.l1[:N]
+	l2 := ws.l2[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// ntxent.loss:11: n1[i]     = max(sqrt(sum(k: z1[i, k]^2)), 1e-12)
@@ -428,39 +510,39 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	tau := ws.Params.Tau
 	z1 := in.Z1
 	z2 := in.Z2
-	n1 := ws.n1
-	n2 := ws.n2
-	s11 := ws.s11
-	s22 := ws.s22
-	s12 := ws.s12
-	l1Sum := ws.l1Sum
-	l1Sum2 := ws.l1Sum2
-	l2Sum := ws.l2Sum
-	l2Sum2 := ws.l2Sum2
+	n1 := ws.n1[:N]
+	n2 := ws.n2[:N]
+	s11 := ws.s11[:N*N]
+	s22 := ws.s22[:N*N]
+	s12 := ws.s12[:N*N]
+	l1Sum := ws.l1Sum[:N]
+	l1Sum2 := ws.l1Sum2[:N]
+	l2Sum := ws.l2Sum[:N]
+	l2Sum2 := ws.l2Sum2[:N]
 	adjZ1 := grad.Z1
 	if adjZ1 == nil {
-		adjZ1 = ws.adjZ1
+		adjZ1 = ws.adjZ1[:N*D]
 	}
 	adjZ2 := grad.Z2
 	if adjZ2 == nil {
-		adjZ2 = ws.adjZ2
+		adjZ2 = ws.adjZ2[:N*D]
 	}
-	adjN1Sum := ws.adjN1Sum
-	adjN1 := ws.adjN1
-	adjN2Sum := ws.adjN2Sum
-	adjN2 := ws.adjN2
-	adjS11Sum := ws.adjS11Sum
-	adjS11 := ws.adjS11
-	adjS22Sum := ws.adjS22Sum
-	adjS22 := ws.adjS22
-	adjS12Sum := ws.adjS12Sum
-	adjS12 := ws.adjS12
-	adjL1Sum := ws.adjL1Sum
-	adjL1Sum2 := ws.adjL1Sum2
-	adjL1 := ws.adjL1
-	adjL2Sum := ws.adjL2Sum
-	adjL2Sum2 := ws.adjL2Sum2
-	adjL2 := ws.adjL2
+	adjN1Sum := ws.adjN1Sum[:N]
+	adjN1 := ws.adjN1[:N]
+	adjN2Sum := ws.adjN2Sum[:N]
+	adjN2 := ws.adjN2[:N]
+	adjS11Sum := ws.adjS11Sum[:N*N]
+	adjS11 := ws.adjS11[:N*N]
+	adjS22Sum := ws.adjS22Sum[:N*N]
+	adjS22 := ws.adjS22[:N*N]
+	adjS12Sum := ws.adjS12Sum[:N*N]
+	adjS12 := ws.adjS12[:N*N]
+	adjL1Sum := ws.adjL1Sum[:N]
+	adjL1Sum2 := ws.adjL1Sum2[:N]
+	adjL1 := ws.adjL1[:N]
+	adjL2Sum := ws.adjL2Sum[:N]
+	adjL2Sum2 := ws.adjL2Sum2[:N]
+	adjL2 := ws.adjL2[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjN1Sum)
@@ -638,13 +720,14 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	z1 := in.Z1
 	z2 := in.Z2
-	n1Sum := ws.n1Sum
-	n1 := ws.n1
-	n2Sum := ws.n2Sum
-	n2 := ws.n2
+	n1Sum := ws.n1Sum[:N]
+	n1 := ws.n1[:N]
+	n2Sum := ws.n2Sum[:N]
+	n2 := ws.n2[:N]
 	for i := lo; i < hi; i++ {
 		{
 			n1Sum[i] = lossrt.Dot(z1[i*D:][:D], z1[i*D:][:D])
@@ -659,9 +742,9 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	tau := ws.Params.Tau
-	n1 := ws.n1
-	s11Sum := ws.s11Sum
-	s11 := ws.s11
+	n1 := ws.n1[:N]
+	s11Sum := ws.s11Sum[:N*N]
+	s11 := ws.s11[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			s11[i*N+j] = float64(s11Sum[i*N+j]) / (n1[i] * n1[j] * tau)
@@ -673,9 +756,9 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	tau := ws.Params.Tau
-	n2 := ws.n2
-	s22Sum := ws.s22Sum
-	s22 := ws.s22
+	n2 := ws.n2[:N]
+	s22Sum := ws.s22Sum[:N*N]
+	s22 := ws.s22[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			s22[i*N+j] = float64(s22Sum[i*N+j]) / (n2[i] * n2[j] * tau)
@@ -687,10 +770,10 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	tau := ws.Params.Tau
-	n1 := ws.n1
-	n2 := ws.n2
-	s12Sum := ws.s12Sum
-	s12 := ws.s12
+	n1 := ws.n1[:N]
+	n2 := ws.n2[:N]
+	s12Sum := ws.s12Sum[:N*N]
+	s12 := ws.s12[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			s12[i*N+j] = float64(s12Sum[i*N+j]) / (n1[i] * n2[j] * tau)
@@ -701,15 +784,15 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 // forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
-	s11 := ws.s11
-	s22 := ws.s22
-	s12 := ws.s12
-	l1Sum := ws.l1Sum
-	l1Sum2 := ws.l1Sum2
-	l1 := ws.l1
-	l2Sum := ws.l2Sum
-	l2Sum2 := ws.l2Sum2
-	l2 := ws.l2
+	s11 := ws.s11[:N*N]
+	s22 := ws.s22[:N*N]
+	s12 := ws.s12[:N*N]
+	l1Sum := ws.l1Sum[:N]
+	l1Sum2 := ws.l1Sum2[:N]
+	l1 := ws.l1[:N]
+	l2Sum := ws.l2Sum[:N]
+	l2Sum2 := ws.l2Sum2[:N]
+	l2 := ws.l2[:N]
 	for i := lo; i < hi; i++ {
 		{
 			var acc0 float64
@@ -758,23 +841,24 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 
 // backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	z1 := in.Z1
 	z2 := in.Z2
-	n1Sum := ws.n1Sum
-	n2Sum := ws.n2Sum
+	n1Sum := ws.n1Sum[:N]
+	n2Sum := ws.n2Sum[:N]
 	adjZ1 := grad.Z1
 	if adjZ1 == nil {
-		adjZ1 = ws.adjZ1
+		adjZ1 = ws.adjZ1[:N*D]
 	}
 	adjZ2 := grad.Z2
 	if adjZ2 == nil {
-		adjZ2 = ws.adjZ2
+		adjZ2 = ws.adjZ2[:N*D]
 	}
-	adjN1Sum := ws.adjN1Sum
-	adjN1 := ws.adjN1
-	adjN2Sum := ws.adjN2Sum
-	adjN2 := ws.adjN2
+	adjN1Sum := ws.adjN1Sum[:N]
+	adjN1 := ws.adjN1[:N]
+	adjN2Sum := ws.adjN2Sum[:N]
+	adjN2 := ws.adjN2[:N]
 	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(n2Sum[i])
 		adjN2Sum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjN2[i], 0), g1)
@@ -827,8 +911,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -838,7 +929,23 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"l1":   lossrt.Float64s(v.L1),
+				"l2":   lossrt.Float64s(v.L2),
+				"loss": []float64{float64(v.Loss)},
+				"n1":   lossrt.Float64s(v.N1),
+				"n2":   lossrt.Float64s(v.N2),
+				"s11":  lossrt.Float64s(v.S11),
+				"s12":  lossrt.Float64s(v.S12),
+				"s22":  lossrt.Float64s(v.S22),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -851,11 +958,22 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"z1": grad.Z1,
 			"z2": grad.Z2,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"l1":   lossrt.Float64s(v.L1),
+			"l2":   lossrt.Float64s(v.L2),
+			"loss": []float64{float64(v.Loss)},
+			"n1":   lossrt.Float64s(v.N1),
+			"n2":   lossrt.Float64s(v.N2),
+			"s11":  lossrt.Float64s(v.S11),
+			"s12":  lossrt.Float64s(v.S12),
+			"s22":  lossrt.Float64s(v.S22),
+		},
 	}, nil
 }

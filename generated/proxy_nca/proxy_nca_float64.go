@@ -3,6 +3,7 @@
 package proxy_nca
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -30,7 +31,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite         bool
-	dims                Dims
+	dims                Dims                        // the sizes calls run at
+	max                 Dims                        // the sizes the buffers were made for
 	xnSum               []float64                   // xn_sum[N], spec line 11
 	xn                  []float64                   // xn[N], spec line 11
 	pnSum               []float64                   // pn_sum[C], spec line 12
@@ -113,6 +115,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.xnSum = make([]float64, d.N)
 	ws.xn = make([]float64, d.N)
@@ -147,9 +150,94 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	Xn   []float64 // xn[N], spec line 11
+	Pn   []float64 // pn[C], spec line 12
+	D    []float64 // d[N, C], spec line 13
+	Loss float64   // loss[], spec line 14
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		D:    ws.d[:ws.dims.N*ws.dims.C],
+		Loss: ws.loss[0],
+		Pn:   ws.pn[:ws.dims.C],
+		Xn:   ws.xn[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -282,8 +370,8 @@ func (ws *Workspace64) forward(in Inputs64) {
 	D := ws.dims.D
 	C := ws.dims.C
 	labels := in.Labels
-	d := ws.d
-	lossLogsumexp := ws.lossLogsumexp
+	d := ws.d[:N*C]
+	lossLogsumexp := ws.lossLogsumexp[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// proxy_nca.loss:11: xn[i]   = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
@@ -414,17 +502,17 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	D := ws.dims.D
 	C := ws.dims.C
 	labels := in.Labels
-	dLhs := ws.dLhs
-	dRhs := ws.dRhs
-	adjXnSum := ws.adjXnSum
-	adjXn := ws.adjXn
-	adjPnSum := ws.adjPnSum
-	adjPn := ws.adjPn
-	adjDLhs := ws.adjDLhs
-	adjDRhs := ws.adjDRhs
-	adjD := ws.adjD
-	adjLossLogsumexpArg := ws.adjLossLogsumexpArg
-	adjLossLogsumexp := ws.adjLossLogsumexp
+	dLhs := ws.dLhs[:N*D]
+	dRhs := ws.dRhs[:C*D]
+	adjXnSum := ws.adjXnSum[:N]
+	adjXn := ws.adjXn[:N]
+	adjPnSum := ws.adjPnSum[:C]
+	adjPn := ws.adjPn[:C]
+	adjDLhs := ws.adjDLhs[:N*D]
+	adjDRhs := ws.adjDRhs[:C*D]
+	adjD := ws.adjD[:N*C]
+	adjLossLogsumexpArg := ws.adjLossLogsumexpArg[:N*C]
+	adjLossLogsumexp := ws.adjLossLogsumexp[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjXnSum)
@@ -568,10 +656,11 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	xnSum := ws.xnSum
-	xn := ws.xn
+	xnSum := ws.xnSum[:N]
+	xn := ws.xn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			xnSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
@@ -583,9 +672,10 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
+	C := ws.dims.C
 	proxies := in.Proxies
-	pnSum := ws.pnSum
-	pn := ws.pn
+	pnSum := ws.pnSum[:C]
+	pn := ws.pn[:C]
 	for c := lo; c < hi; c++ {
 		{
 			pnSum[c] = lossrt.Dot(proxies[c*D:][:D], proxies[c*D:][:D])
@@ -596,10 +686,11 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	xn := ws.xn
-	dLhs := ws.dLhs
+	xn := ws.xn[:N]
+	dLhs := ws.dLhs[:N*D]
 	for i := lo; i < hi; i++ {
 		for k := 0; k < D; k++ {
 			dLhs[i*D+k] = x[i*D+k] / xn[i]
@@ -610,9 +701,10 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 // forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
+	C := ws.dims.C
 	proxies := in.Proxies
-	pn := ws.pn
-	dRhs := ws.dRhs
+	pn := ws.pn[:C]
+	dRhs := ws.dRhs[:C*D]
 	for c := lo; c < hi; c++ {
 		for k := 0; k < D; k++ {
 			dRhs[c*D+k] = proxies[c*D+k] / pn[c]
@@ -622,12 +714,13 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	C := ws.dims.C
-	dLhs := ws.dLhs
-	dRhs := ws.dRhs
-	d := ws.d
-	lossLogsumexpArg := ws.lossLogsumexpArg
+	dLhs := ws.dLhs[:N*D]
+	dRhs := ws.dRhs[:C*D]
+	d := ws.d[:N*C]
+	lossLogsumexpArg := ws.lossLogsumexpArg[:N*C]
 	lossrt.SqDistMatrix(d, C, dLhs, dRhs, D, lo, hi)
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
@@ -638,10 +731,11 @@ func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart5 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	labels := in.Labels
-	lossLogsumexpArg := ws.lossLogsumexpArg
-	lossLogsumexp := ws.lossLogsumexp
+	lossLogsumexpArg := ws.lossLogsumexpArg[:N*C]
+	lossLogsumexp := ws.lossLogsumexp[:N]
 	for i := lo; i < hi; i++ {
 		lossLogsumexp[i], ws.lossLogsumexpNorm[i] = lossrt.LogSumExpKeepSkip(ws.lossLogsumexpExp[i*C:][:C], lossLogsumexpArg[i*C:][:C], labels[i])
 	}
@@ -649,10 +743,11 @@ func (ws *Workspace64) forwardPart5(in Inputs64, grad Grads64, scale float64, lo
 
 // backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	labels := in.Labels
-	adjLossLogsumexpArg := ws.adjLossLogsumexpArg
-	adjLossLogsumexp := ws.adjLossLogsumexp
+	adjLossLogsumexpArg := ws.adjLossLogsumexpArg[:N*C]
+	adjLossLogsumexp := ws.adjLossLogsumexp[:N]
 	for i := lo; i < hi; i++ {
 		{
 			rowAdj := adjLossLogsumexpArg[i*C:][:C]
@@ -666,9 +761,10 @@ func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
-	adjD := ws.adjD
-	adjLossLogsumexpArg := ws.adjLossLogsumexpArg
+	adjD := ws.adjD[:N*C]
+	adjLossLogsumexpArg := ws.adjLossLogsumexpArg[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			adjD[i*C+c] -= adjLossLogsumexpArg[i*C+c]
@@ -679,14 +775,15 @@ func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, l
 // backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
-	pn := ws.pn
-	dRhs := ws.dRhs
+	C := ws.dims.C
+	pn := ws.pn[:C]
+	dRhs := ws.dRhs[:C*D]
 	adjProxies := grad.Proxies
 	if adjProxies == nil {
-		adjProxies = ws.adjProxies
+		adjProxies = ws.adjProxies[:C*D]
 	}
-	adjPn := ws.adjPn
-	adjDRhs := ws.adjDRhs
+	adjPn := ws.adjPn[:C]
+	adjDRhs := ws.adjDRhs[:C*D]
 	for c := lo; c < hi; c++ {
 		for k := 0; k < D; k++ {
 			g1 := adjDRhs[c*D+k] / pn[c]
@@ -698,15 +795,16 @@ func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart9(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
-	xn := ws.xn
-	dLhs := ws.dLhs
+	xn := ws.xn[:N]
+	dLhs := ws.dLhs[:N*D]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjXn := ws.adjXn
-	adjDLhs := ws.adjDLhs
+	adjXn := ws.adjXn[:N]
+	adjDLhs := ws.adjDLhs[:N*D]
 	for i := lo; i < hi; i++ {
 		for k := 0; k < D; k++ {
 			g1 := adjDLhs[i*D+k] / xn[i]
@@ -719,14 +817,15 @@ func (ws *Workspace64) backwardPart9(in Inputs64, grad Grads64, scale float64, l
 // backwardPart10 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart10(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	D := ws.dims.D
+	C := ws.dims.C
 	proxies := in.Proxies
-	pnSum := ws.pnSum
+	pnSum := ws.pnSum[:C]
 	adjProxies := grad.Proxies
 	if adjProxies == nil {
-		adjProxies = ws.adjProxies
+		adjProxies = ws.adjProxies[:C*D]
 	}
-	adjPnSum := ws.adjPnSum
-	adjPn := ws.adjPn
+	adjPnSum := ws.adjPnSum[:C]
+	adjPn := ws.adjPn[:C]
 	for c := lo; c < hi; c++ {
 		g1 := lossrt.Sqrt(pnSum[c])
 		adjPnSum[c] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjPn[c], 0), g1)
@@ -740,15 +839,16 @@ func (ws *Workspace64) backwardPart10(in Inputs64, grad Grads64, scale float64, 
 
 // backwardPart11 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart11(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	xnSum := ws.xnSum
+	xnSum := ws.xnSum[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjXnSum := ws.adjXnSum
-	adjXn := ws.adjXn
+	adjXnSum := ws.adjXnSum[:N]
+	adjXn := ws.adjXn[:N]
 	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
@@ -808,8 +908,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -820,7 +927,19 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"d":    lossrt.Float64s(v.D),
+				"loss": []float64{float64(v.Loss)},
+				"pn":   lossrt.Float64s(v.Pn),
+				"xn":   lossrt.Float64s(v.Xn),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -833,11 +952,18 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{
 			"proxies": grad.Proxies,
 			"x":       grad.X,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"d":    lossrt.Float64s(v.D),
+			"loss": []float64{float64(v.Loss)},
+			"pn":   lossrt.Float64s(v.Pn),
+			"xn":   lossrt.Float64s(v.Xn),
+		},
 	}, nil
 }

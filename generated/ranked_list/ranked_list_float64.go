@@ -3,6 +3,7 @@
 package ranked_list
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -28,7 +29,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims                        // the sizes calls run at
+	max         Dims                        // the sizes the buffers were made for
 	normSum     []float64                   // norm_sum[N], spec line 15
 	norm        []float64                   // norm[N], spec line 15
 	dSumLhs     []float64                   // d_sum_lhs[N, D], spec line 16
@@ -115,6 +117,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.normSum = make([]float64, d.N)
 	ws.norm = make([]float64, d.N)
@@ -151,9 +154,86 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	Norm []float64 // norm[N], spec line 15
+	D    []float64 // d[N, N], spec line 16
+	Lp   []float64 // lp[N], spec line 17
+	W    []float64 // w[N, N], spec line 18
+	Wn   []float64 // wn[N], spec line 19
+	Ln   []float64 // ln[N], spec line 20
+	Loss float64   // loss[], spec line 21
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		D:    ws.d[:ws.dims.N*ws.dims.N],
+		Ln:   ws.ln[:ws.dims.N],
+		Loss: ws.loss[0],
+		Lp:   ws.lp[:ws.dims.N],
+		Norm: ws.norm[:ws.dims.N],
+		W:    ws.w[:ws.dims.N*ws.dims.N],
+		Wn:   ws.wn[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -256,8 +336,8 @@ func (ws *Workspace64) forward(in Inputs64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	lambda := ws.Params.Lambda
-	lp := ws.lp
-	ln := ws.ln
+	lp := ws.lp[:N]
+	ln := ws.ln[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// ranked_list.loss:15: norm[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
@@ -387,18 +467,18 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	N := ws.dims.N
 	D := ws.dims.D
 	lambda := ws.Params.Lambda
-	dSumLhs := ws.dSumLhs
-	adjNormSum := ws.adjNormSum
-	adjNorm := ws.adjNorm
-	adjDSumLhs := ws.adjDSumLhs
-	adjDSum := ws.adjDSum
-	adjD := ws.adjD
-	adjLpSum := ws.adjLpSum
-	adjLp := ws.adjLp
-	adjW := ws.adjW
-	adjWn := ws.adjWn
-	adjLnSum := ws.adjLnSum
-	adjLn := ws.adjLn
+	dSumLhs := ws.dSumLhs[:N*D]
+	adjNormSum := ws.adjNormSum[:N]
+	adjNorm := ws.adjNorm[:N]
+	adjDSumLhs := ws.adjDSumLhs[:N*D]
+	adjDSum := ws.adjDSum[:N*N]
+	adjD := ws.adjD[:N*N]
+	adjLpSum := ws.adjLpSum[:N]
+	adjLp := ws.adjLp[:N]
+	adjW := ws.adjW[:N*N]
+	adjWn := ws.adjWn[:N]
+	adjLnSum := ws.adjLnSum[:N]
+	adjLn := ws.adjLn[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjNormSum)
@@ -498,10 +578,11 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	normSum := ws.normSum
-	norm := ws.norm
+	normSum := ws.normSum[:N]
+	norm := ws.norm[:N]
 	for i := lo; i < hi; i++ {
 		{
 			normSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
@@ -512,10 +593,11 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	norm := ws.norm
-	dSumLhs := ws.dSumLhs
+	norm := ws.norm[:N]
+	dSumLhs := ws.dSumLhs[:N*D]
 	for i := lo; i < hi; i++ {
 		for k := 0; k < D; k++ {
 			dSumLhs[i*D+k] = x[i*D+k] / norm[i]
@@ -527,9 +609,9 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
-	dSumLhs := ws.dSumLhs
-	dSum := ws.dSum
-	d := ws.d
+	dSumLhs := ws.dSumLhs[:N*D]
+	dSum := ws.dSum[:N*N]
+	d := ws.d[:N*N]
 	lossrt.SqDistMatrix(dSum, N, dSumLhs, dSumLhs, D, lo, hi)
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
@@ -544,10 +626,10 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 	alpha := ws.Params.Alpha
 	m := ws.Params.M
 	labels := in.Labels
-	d := ws.d
-	lpSum := ws.lpSum
-	lpCount := ws.lpCount
-	lp := ws.lp
+	d := ws.d[:N*N]
+	lpSum := ws.lpSum[:N]
+	lpCount := ws.lpCount[:N]
+	lp := ws.lp[:N]
 	for i := lo; i < hi; i++ {
 		{
 			var acc0 float64
@@ -576,8 +658,8 @@ func (ws *Workspace64) forwardPart4(in Inputs64, grad Grads64, scale float64, lo
 	N := ws.dims.N
 	alpha := ws.Params.Alpha
 	t := ws.Params.T
-	d := ws.d
-	w := ws.w
+	d := ws.d[:N*N]
+	w := ws.w[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			w[i*N+j] = lossrt.Exp(t * (alpha - d[i*N+j]))
@@ -590,11 +672,11 @@ func (ws *Workspace64) forwardPart5(in Inputs64, grad Grads64, scale float64, lo
 	N := ws.dims.N
 	alpha := ws.Params.Alpha
 	labels := in.Labels
-	d := ws.d
-	w := ws.w
-	wn := ws.wn
-	lnSum := ws.lnSum
-	ln := ws.ln
+	d := ws.d[:N*N]
+	w := ws.w[:N*N]
+	wn := ws.wn[:N]
+	lnSum := ws.lnSum[:N]
+	ln := ws.ln[:N]
 	for i := lo; i < hi; i++ {
 		{
 			var acc0 float64
@@ -624,18 +706,18 @@ func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, l
 	alpha := ws.Params.Alpha
 	m := ws.Params.M
 	labels := in.Labels
-	d := ws.d
-	lpCount := ws.lpCount
-	w := ws.w
-	wn := ws.wn
-	ln := ws.ln
-	adjD := ws.adjD
-	adjLpSum := ws.adjLpSum
-	adjLp := ws.adjLp
-	adjW := ws.adjW
-	adjWn := ws.adjWn
-	adjLnSum := ws.adjLnSum
-	adjLn := ws.adjLn
+	d := ws.d[:N*N]
+	lpCount := ws.lpCount[:N]
+	w := ws.w[:N*N]
+	wn := ws.wn[:N]
+	ln := ws.ln[:N]
+	adjD := ws.adjD[:N*N]
+	adjLpSum := ws.adjLpSum[:N]
+	adjLp := ws.adjLp[:N]
+	adjW := ws.adjW[:N*N]
+	adjWn := ws.adjWn[:N]
+	adjLnSum := ws.adjLnSum[:N]
+	adjLn := ws.adjLn[:N]
 	for i := lo; i < hi; i++ {
 		g1 := wn[i]
 		g2 := adjLn[i] / lossrt.Max(g1, 1e-12)
@@ -671,9 +753,9 @@ func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, l
 // backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	d := ws.d
-	adjDSum := ws.adjDSum
-	adjD := ws.adjD
+	d := ws.d[:N*N]
+	adjDSum := ws.adjDSum[:N*N]
+	adjD := ws.adjD[:N*N]
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
 			adjDSum[i*N+j] += lossrt.SqrtAdj(adjD[i*N+j], d[i*N+j])
@@ -683,15 +765,16 @@ func (ws *Workspace64) backwardPart7(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
-	norm := ws.norm
-	dSumLhs := ws.dSumLhs
+	norm := ws.norm[:N]
+	dSumLhs := ws.dSumLhs[:N*D]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjNorm := ws.adjNorm
-	adjDSumLhs := ws.adjDSumLhs
+	adjNorm := ws.adjNorm[:N]
+	adjDSumLhs := ws.adjDSumLhs[:N*D]
 	for i := lo; i < hi; i++ {
 		for k := 0; k < D; k++ {
 			g1 := adjDSumLhs[i*D+k] / norm[i]
@@ -703,15 +786,16 @@ func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart9(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	normSum := ws.normSum
+	normSum := ws.normSum[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjNormSum := ws.adjNormSum
-	adjNorm := ws.adjNorm
+	adjNormSum := ws.adjNormSum[:N]
+	adjNorm := ws.adjNorm[:N]
 	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(normSum[i])
 		adjNormSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjNorm[i], 0), g1)
@@ -767,8 +851,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -778,7 +869,22 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"d":    lossrt.Float64s(v.D),
+				"ln":   lossrt.Float64s(v.Ln),
+				"loss": []float64{float64(v.Loss)},
+				"lp":   lossrt.Float64s(v.Lp),
+				"norm": lossrt.Float64s(v.Norm),
+				"w":    lossrt.Float64s(v.W),
+				"wn":   lossrt.Float64s(v.Wn),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -788,8 +894,18 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{"x": grad.X},
 		Loss:  loss,
+		Values: map[string][]float64{
+			"d":    lossrt.Float64s(v.D),
+			"ln":   lossrt.Float64s(v.Ln),
+			"loss": []float64{float64(v.Loss)},
+			"lp":   lossrt.Float64s(v.Lp),
+			"norm": lossrt.Float64s(v.Norm),
+			"w":    lossrt.Float64s(v.W),
+			"wn":   lossrt.Float64s(v.Wn),
+		},
 	}, nil
 }

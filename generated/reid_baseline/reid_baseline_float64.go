@@ -3,6 +3,7 @@
 package reid_baseline
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -32,7 +33,8 @@ type Workspace64 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite     bool
-	dims            Dims
+	dims            Dims         // the sizes calls run at
+	max             Dims         // the sizes the buffers were made for
 	ceLse           []float64    // ce_lse[N], spec line 21
 	ceSum2          []float64    // ce_sum2[N], spec line 21
 	ceSum           []float64    // ce_sum[], spec line 21
@@ -136,6 +138,7 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws := &Workspace64{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.ceLse = make([]float64, d.N)
 	ws.ceSum2 = make([]float64, d.N)
@@ -180,9 +183,94 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace64) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace64) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace64) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values64 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values64 struct {
+	Ce   float64 // ce[], spec line 21
+	Tri  float64 // tri[], spec line 22
+	Cen  float64 // cen[], spec line 23
+	Loss float64 // loss[], spec line 24
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace64) Values() Values64 {
+	return Values64{
+		Ce:   ws.ce[0],
+		Cen:  ws.cen[0],
+		Loss: ws.loss[0],
+		Tri:  ws.tri[0],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -336,16 +424,16 @@ func (ws *Workspace64) forward(in Inputs64) {
 	margin := ws.Params.Margin
 	logits := in.Logits
 	labels := in.Labels
-	ceLse := ws.ceLse
-	ceSum2 := ws.ceSum2
+	ceLse := ws.ceLse[:N]
+	ceSum2 := ws.ceSum2[:N]
 	ceSum := ws.ceSum
 	ce := ws.ce
-	triHp := ws.triHp
-	triHn := ws.triHn
-	triNn := ws.triNn
+	triHp := ws.triHp[:N]
+	triHn := ws.triHn[:N]
+	triNn := ws.triNn[:N]
 	triSum := ws.triSum
 	tri := ws.tri
-	cenSumPart := ws.cenSumPart
+	cenSumPart := ws.cenSumPart[:N]
 	cenSum := ws.cenSum
 	cen := ws.cen
 	loss := ws.loss
@@ -484,33 +572,33 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	feat := in.Feat
 	centers := in.Centers
 	labels := in.Labels
-	triD := ws.triD
-	triHp := ws.triHp
-	triHn := ws.triHn
-	triNn := ws.triNn
+	triD := ws.triD[:N*N]
+	triHp := ws.triHp[:N]
+	triHn := ws.triHn[:N]
+	triNn := ws.triNn[:N]
 	adjLogits := grad.Logits
 	if adjLogits == nil {
-		adjLogits = ws.adjLogits
+		adjLogits = ws.adjLogits[:N*C]
 	}
 	adjFeat := grad.Feat
 	if adjFeat == nil {
-		adjFeat = ws.adjFeat
+		adjFeat = ws.adjFeat[:N*D]
 	}
 	adjCenters := grad.Centers
 	if adjCenters == nil {
-		adjCenters = ws.adjCenters
+		adjCenters = ws.adjCenters[:C*D]
 	}
-	adjCeLse := ws.adjCeLse
-	adjCeSum2 := ws.adjCeSum2
+	adjCeLse := ws.adjCeLse[:N]
+	adjCeSum2 := ws.adjCeSum2[:N]
 	adjCeSum := ws.adjCeSum
 	adjCe := ws.adjCe
-	adjTriDSum := ws.adjTriDSum
-	adjTriD := ws.adjTriD
-	adjTriHp := ws.adjTriHp
-	adjTriHn := ws.adjTriHn
+	adjTriDSum := ws.adjTriDSum[:N*N]
+	adjTriD := ws.adjTriD[:N*N]
+	adjTriHp := ws.adjTriHp[:N]
+	adjTriHn := ws.adjTriHn[:N]
 	adjTriSum := ws.adjTriSum
 	adjTri := ws.adjTri
-	adjCenSumPart := ws.adjCenSumPart
+	adjCenSumPart := ws.adjCenSumPart[:N]
 	adjCenSum := ws.adjCenSum
 	adjCen := ws.adjCen
 	adjLoss := ws.adjLoss
@@ -669,10 +757,11 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	logits := in.Logits
-	ceLse := ws.ceLse
-	ceSum2 := ws.ceSum2
+	ceLse := ws.ceLse[:N]
+	ceSum2 := ws.ceSum2[:N]
 	for i := lo; i < hi; i++ {
 		{
 			ceLse[i], ws.ceLseNorm[i] = lossrt.LogSumExpKeep(ws.ceLseExp[i*C:][:C], logits[i*C:][:C])
@@ -688,8 +777,8 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 	N := ws.dims.N
 	D := ws.dims.D
 	feat := in.Feat
-	triDSum := ws.triDSum
-	triD := ws.triD
+	triDSum := ws.triDSum[:N*N]
+	triD := ws.triD[:N*N]
 	lossrt.SqDistMatrix(triDSum, N, feat, feat, D, lo, hi)
 	for i := lo; i < hi; i++ {
 		for j := 0; j < N; j++ {
@@ -702,12 +791,12 @@ func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo
 func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	labels := in.Labels
-	triD := ws.triD
-	triHp := ws.triHp
-	triHpArg := ws.triHpArg
-	triHn := ws.triHn
-	triHnArg := ws.triHnArg
-	triNn := ws.triNn
+	triD := ws.triD[:N*N]
+	triHp := ws.triHp[:N]
+	triHpArg := ws.triHpArg[:N]
+	triHn := ws.triHn[:N]
+	triHnArg := ws.triHnArg[:N]
+	triNn := ws.triNn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			var best float64
@@ -751,11 +840,12 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 
 // forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	feat := in.Feat
 	centers := in.Centers
 	labels := in.Labels
-	cenSumPart := ws.cenSumPart
+	cenSumPart := ws.cenSumPart[:N]
 	for i := lo; i < hi; i++ {
 		cenSumPart[i] = lossrt.SqDist(feat[i*D:][:D], centers[labels[i]*D:][:D])
 	}
@@ -764,11 +854,11 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 // backwardPart4 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
-	triHpArg := ws.triHpArg
-	triHnArg := ws.triHnArg
-	adjTriD := ws.adjTriD
-	adjTriHp := ws.adjTriHp
-	adjTriHn := ws.adjTriHn
+	triHpArg := ws.triHpArg[:N]
+	triHnArg := ws.triHnArg[:N]
+	adjTriD := ws.adjTriD[:N*N]
+	adjTriHp := ws.adjTriHp[:N]
+	adjTriHn := ws.adjTriHn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			arg := triHnArg[i]
@@ -789,13 +879,14 @@ func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, l
 
 // backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	adjLogits := grad.Logits
 	if adjLogits == nil {
-		adjLogits = ws.adjLogits
+		adjLogits = ws.adjLogits[:N*C]
 	}
-	adjCeLse := ws.adjCeLse
-	adjCeSum2 := ws.adjCeSum2
+	adjCeLse := ws.adjCeLse[:N]
+	adjCeSum2 := ws.adjCeSum2[:N]
 	for i := lo; i < hi; i++ {
 		{
 			if rowScale := adjCeSum2[i]; rowScale != 0 {
@@ -860,9 +951,9 @@ func (ws *Workspace64) update(in Inputs64) {
 	feat := in.Feat
 	centers := in.Centers
 	labels := in.Labels
-	centersNewSum := ws.centersNewSum
-	centersNewCount := ws.centersNewCount
-	centersNew := ws.centersNew
+	centersNewSum := ws.centersNewSum[:C*D]
+	centersNewCount := ws.centersNewCount[:C]
+	centersNew := ws.centersNew[:C*D]
 	// reid_baseline.loss:23: cen  = center(x: feat, centers: centers, labels: labels, alpha: alpha)
 	clear(centersNewSum)
 	for i := 0; i < N; i++ {
@@ -898,8 +989,15 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
-	ws, err := NewWorkspace64(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace64(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float64]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float64]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -911,7 +1009,19 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float64]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float64]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float64]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"ce":   []float64{float64(v.Ce)},
+				"cen":  []float64{float64(v.Cen)},
+				"loss": []float64{float64(v.Loss)},
+				"tri":  []float64{float64(v.Tri)},
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float64]{}, err
@@ -925,6 +1035,7 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 	if err != nil {
 		return lossrt.Result[float64]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float64]{
 		Grads: map[string][]float64{
 			"centers": grad.Centers,
@@ -932,5 +1043,11 @@ func Eval64(r lossrt.Request[float64]) (lossrt.Result[float64], error) {
 			"logits":  grad.Logits,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"ce":   []float64{float64(v.Ce)},
+			"cen":  []float64{float64(v.Cen)},
+			"loss": []float64{float64(v.Loss)},
+			"tri":  []float64{float64(v.Tri)},
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package softmax
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -32,7 +33,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims                  // the sizes calls run at
+	max         Dims                  // the sizes the buffers were made for
 	zSum        []float32             // z_sum[N, C], spec line 9
 	z           []float64             // z[N, C], spec line 9
 	lse         []float64             // lse[N], spec line 10
@@ -89,6 +91,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.zSum = make([]float32, d.N*d.C)
 	ws.z = make([]float64, d.N*d.C)
@@ -111,9 +114,92 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Z    []float64 // z[N, C], spec line 9
+	Lse  []float64 // lse[N], spec line 10
+	Loss float32   // loss[], spec line 11
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Loss: float32(ws.loss[0]),
+		Lse:  ws.lse[:ws.dims.N],
+		Z:    ws.z[:ws.dims.N*ws.dims.C],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -266,9 +352,9 @@ func (ws *Workspace32) forward(in Inputs32) {
 	x := in.X
 	w := in.W
 	labels := in.Labels
-	zSum := ws.zSum
-	z := ws.z
-	lse := ws.lse
+	zSum := ws.zSum[:N*C]
+	z := ws.z[:N*C]
+	lse := ws.lse[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// softmax.loss:9: z[i, c] = sum(k: x[i, k] * w[c, k]) + b[c]
@@ -341,19 +427,19 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	labels := in.Labels
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
 	adjW := grad.W
 	if adjW == nil {
-		adjW = ws.adjW
+		adjW = ws.adjW[:C*D]
 	}
 	adjB := grad.B
 	if adjB == nil {
-		adjB = ws.adjB
+		adjB = ws.adjB[:C]
 	}
-	adjZSum := ws.adjZSum
-	adjZ := ws.adjZ
-	adjLse := ws.adjLse
+	adjZSum := ws.adjZSum[:N*C]
+	adjZ := ws.adjZ[:N*C]
+	adjLse := ws.adjLse[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjZSum)
@@ -425,10 +511,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	b := in.B
-	zSum := ws.zSum
-	z := ws.z
+	zSum := ws.zSum[:N*C]
+	z := ws.z[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			z[i*C+c] = float64(zSum[i*C+c]) + float64(b[c])
@@ -438,9 +525,10 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
-	z := ws.z
-	lse := ws.lse
+	z := ws.z[:N*C]
+	lse := ws.lse[:N]
 	for i := lo; i < hi; i++ {
 		lse[i], ws.lseNorm[i] = lossrt.LogSumExpKeep(ws.lseExp[i*C:][:C], z[i*C:][:C])
 	}
@@ -448,9 +536,10 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 
 // backwardPart2 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
-	adjZ := ws.adjZ
-	adjLse := ws.adjLse
+	adjZ := ws.adjZ[:N*C]
+	adjLse := ws.adjLse[:N]
 	for i := lo; i < hi; i++ {
 		lossrt.AddScaled(adjZ[i*C:][:C], adjLse[i]*ws.lseNorm[i], ws.lseExp[i*C:][:C])
 	}
@@ -486,8 +575,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -499,7 +595,18 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"loss": []float64{float64(v.Loss)},
+				"lse":  lossrt.Float64s(v.Lse),
+				"z":    lossrt.Float64s(v.Z),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -513,6 +620,7 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"b": grad.B,
@@ -520,5 +628,10 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 			"x": grad.X,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"loss": []float64{float64(v.Loss)},
+			"lse":  lossrt.Float64s(v.Lse),
+			"z":    lossrt.Float64s(v.Z),
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package softtriple
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -30,7 +31,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite       bool
-	dims              Dims
+	dims              Dims                  // the sizes calls run at
+	max               Dims                  // the sizes the buffers were made for
 	xnSum             []float64             // xn_sum[N], spec line 15
 	xn                []float64             // xn[N], spec line 15
 	wnSum             []float64             // wn_sum[C, K], spec line 16
@@ -121,6 +123,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.xnSum = make([]float64, d.N)
 	ws.xn = make([]float64, d.N)
@@ -160,9 +163,114 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.C < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.C > ws.max.C {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.C),
+			Size:   "C",
+			Value:  d.C,
+		}
+	}
+	if d.K < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "K",
+			Value:  d.K,
+		}
+	}
+	if d.K > ws.max.K {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.K),
+			Size:   "K",
+			Value:  d.K,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Xn    []float64 // xn[N], spec line 15
+	Wn    []float64 // wn[C, K], spec line 16
+	Sk    []float64 // sk[N, C, K], spec line 17
+	Lw    []float64 // lw[N, C], spec line 18
+	S     []float64 // s[N, C], spec line 19
+	Logit []float64 // logit[N, C], spec line 20
+	Loss  float32   // loss[], spec line 21
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Logit: ws.logit[:ws.dims.N*ws.dims.C],
+		Loss:  float32(ws.loss[0]),
+		Lw:    ws.lw[:ws.dims.N*ws.dims.C],
+		S:     ws.s[:ws.dims.N*ws.dims.C],
+		Sk:    ws.sk[:ws.dims.N*ws.dims.C*ws.dims.K],
+		Wn:    ws.wn[:ws.dims.C*ws.dims.K],
+		Xn:    ws.xn[:ws.dims.N],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -298,9 +406,9 @@ func (ws *Workspace32) forward(in Inputs32) {
 	x := in.X
 	w := in.W
 	labels := in.Labels
-	skSum := ws.skSum
-	logit := ws.logit
-	lossLogsumexp := ws.lossLogsumexp
+	skSum := ws.skSum[:N*C*K]
+	logit := ws.logit[:N*C]
+	lossLogsumexp := ws.lossLogsumexp[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// softtriple.loss:15: xn[i]       = max(sqrt(sum(d: x[i, d]^2)), 1e-12)
@@ -424,28 +532,28 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	x := in.X
 	w := in.W
 	labels := in.Labels
-	xn := ws.xn
-	wn := ws.wn
-	sk := ws.sk
+	xn := ws.xn[:N]
+	wn := ws.wn[:C*K]
+	sk := ws.sk[:N*C*K]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
 	adjW := grad.W
 	if adjW == nil {
-		adjW = ws.adjW
+		adjW = ws.adjW[:C*K*D]
 	}
-	adjXnSum := ws.adjXnSum
-	adjXn := ws.adjXn
-	adjWnSum := ws.adjWnSum
-	adjWn := ws.adjWn
-	adjSkSum := ws.adjSkSum
-	adjSk := ws.adjSk
-	adjLwArg := ws.adjLwArg
-	adjLw := ws.adjLw
-	adjS := ws.adjS
-	adjLogit := ws.adjLogit
-	adjLossLogsumexp := ws.adjLossLogsumexp
+	adjXnSum := ws.adjXnSum[:N]
+	adjXn := ws.adjXn[:N]
+	adjWnSum := ws.adjWnSum[:C*K]
+	adjWn := ws.adjWn[:C*K]
+	adjSkSum := ws.adjSkSum[:N*C*K]
+	adjSk := ws.adjSk[:N*C*K]
+	adjLwArg := ws.adjLwArg[:N*C*K]
+	adjLw := ws.adjLw[:N*C]
+	adjS := ws.adjS[:N*C]
+	adjLogit := ws.adjLogit[:N*C]
+	adjLossLogsumexp := ws.adjLossLogsumexp[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjXnSum)
@@ -583,10 +691,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	xnSum := ws.xnSum
-	xn := ws.xn
+	xnSum := ws.xnSum[:N]
+	xn := ws.xn[:N]
 	for i := lo; i < hi; i++ {
 		{
 			xnSum[i] = lossrt.Dot(x[i*D:][:D], x[i*D:][:D])
@@ -598,10 +707,11 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 // forwardPart1 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
+	C := ws.dims.C
 	K := ws.dims.K
 	w := in.W
-	wnSum := ws.wnSum
-	wn := ws.wn
+	wnSum := ws.wnSum[:C*K]
+	wn := ws.wn[:C*K]
 	for c := lo; c < hi; c++ {
 		for k := 0; k < K; k++ {
 			{
@@ -614,14 +724,15 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	K := ws.dims.K
 	gamma := ws.Params.Gamma
-	xn := ws.xn
-	wn := ws.wn
-	skSum := ws.skSum
-	sk := ws.sk
-	lwArg := ws.lwArg
+	xn := ws.xn[:N]
+	wn := ws.wn[:C*K]
+	skSum := ws.skSum[:N*C*K]
+	sk := ws.sk[:N*C*K]
+	lwArg := ws.lwArg[:N*C*K]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			for k := 0; k < K; k++ {
@@ -634,17 +745,18 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart3 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	K := ws.dims.K
 	la := ws.Params.La
 	gamma := ws.Params.Gamma
 	delta := ws.Params.Delta
 	labels := in.Labels
-	sk := ws.sk
-	lwArg := ws.lwArg
-	lw := ws.lw
-	s := ws.s
-	logit := ws.logit
+	sk := ws.sk[:N*C*K]
+	lwArg := ws.lwArg[:N*C*K]
+	lw := ws.lw[:N*C]
+	s := ws.s[:N*C]
+	logit := ws.logit[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			{
@@ -678,9 +790,10 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
-	logit := ws.logit
-	lossLogsumexp := ws.lossLogsumexp
+	logit := ws.logit[:N*C]
+	lossLogsumexp := ws.lossLogsumexp[:N]
 	for i := lo; i < hi; i++ {
 		lossLogsumexp[i], ws.lossLogsumexpNorm[i] = lossrt.LogSumExpKeep(ws.lossLogsumexpExp[i*C:][:C], logit[i*C:][:C])
 	}
@@ -688,9 +801,10 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 
 // backwardPart5 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
-	adjLogit := ws.adjLogit
-	adjLossLogsumexp := ws.adjLossLogsumexp
+	adjLogit := ws.adjLogit[:N*C]
+	adjLossLogsumexp := ws.adjLossLogsumexp[:N]
 	for i := lo; i < hi; i++ {
 		lossrt.AddScaled(adjLogit[i*C:][:C], adjLossLogsumexp[i]*ws.lossLogsumexpNorm[i], ws.lossLogsumexpExp[i*C:][:C])
 	}
@@ -698,17 +812,18 @@ func (ws *Workspace32) backwardPart5(in Inputs32, grad Grads32, scale float32, l
 
 // backwardPart6 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	C := ws.dims.C
 	K := ws.dims.K
 	la := ws.Params.La
 	gamma := ws.Params.Gamma
-	sk := ws.sk
-	lw := ws.lw
-	adjSk := ws.adjSk
-	adjLwArg := ws.adjLwArg
-	adjLw := ws.adjLw
-	adjS := ws.adjS
-	adjLogit := ws.adjLogit
+	sk := ws.sk[:N*C*K]
+	lw := ws.lw[:N*C]
+	adjSk := ws.adjSk[:N*C*K]
+	adjLwArg := ws.adjLwArg[:N*C*K]
+	adjLw := ws.adjLw[:N*C]
+	adjS := ws.adjS[:N*C]
+	adjLogit := ws.adjLogit[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			adjS[i*C+c] += adjLogit[i*C+c] * la
@@ -762,15 +877,16 @@ func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, l
 // backwardPart7 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart7(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
+	C := ws.dims.C
 	K := ws.dims.K
 	w := in.W
-	wnSum := ws.wnSum
+	wnSum := ws.wnSum[:C*K]
 	adjW := grad.W
 	if adjW == nil {
-		adjW = ws.adjW
+		adjW = ws.adjW[:C*K*D]
 	}
-	adjWnSum := ws.adjWnSum
-	adjWn := ws.adjWn
+	adjWnSum := ws.adjWnSum[:C*K]
+	adjWn := ws.adjWn[:C*K]
 	for c := lo; c < hi; c++ {
 		for k := 0; k < K; k++ {
 			g1 := lossrt.Sqrt(wnSum[c*K+k])
@@ -786,15 +902,16 @@ func (ws *Workspace32) backwardPart7(in Inputs32, grad Grads32, scale float32, l
 
 // backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	xnSum := ws.xnSum
+	xnSum := ws.xnSum[:N]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
-	adjXnSum := ws.adjXnSum
-	adjXn := ws.adjXn
+	adjXnSum := ws.adjXnSum[:N]
+	adjXn := ws.adjXn[:N]
 	for i := lo; i < hi; i++ {
 		g1 := lossrt.Sqrt(xnSum[i])
 		adjXnSum[i] += lossrt.SqrtAdj(lossrt.Select(g1 >= 1e-12, adjXn[i], 0), g1)
@@ -848,8 +965,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -860,7 +984,22 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"logit": lossrt.Float64s(v.Logit),
+				"loss":  []float64{float64(v.Loss)},
+				"lw":    lossrt.Float64s(v.Lw),
+				"s":     lossrt.Float64s(v.S),
+				"sk":    lossrt.Float64s(v.Sk),
+				"wn":    lossrt.Float64s(v.Wn),
+				"xn":    lossrt.Float64s(v.Xn),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -873,11 +1012,21 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"w": grad.W,
 			"x": grad.X,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"logit": lossrt.Float64s(v.Logit),
+			"loss":  []float64{float64(v.Loss)},
+			"lw":    lossrt.Float64s(v.Lw),
+			"s":     lossrt.Float64s(v.S),
+			"sk":    lossrt.Float64s(v.Sk),
+			"wn":    lossrt.Float64s(v.Wn),
+			"xn":    lossrt.Float64s(v.Xn),
+		},
 	}, nil
 }

@@ -3,6 +3,7 @@
 package triplet
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -31,7 +32,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite bool
-	dims        Dims
+	dims        Dims         // the sizes calls run at
+	max         Dims         // the sizes the buffers were made for
 	dapSum      []float64    // dap_sum[N], spec line 9
 	dap         []float64    // dap[N], spec line 9
 	danSum      []float64    // dan_sum[N], spec line 10
@@ -87,6 +89,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.dapSum = make([]float64, d.N)
 	ws.dap = make([]float64, d.N)
@@ -107,9 +110,78 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Dap  []float64 // dap[N], spec line 9
+	Dan  []float64 // dan[N], spec line 10
+	Loss float32   // loss[], spec line 11
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Dan:  ws.dan[:ws.dims.N],
+		Dap:  ws.dap[:ws.dims.N],
+		Loss: float32(ws.loss[0]),
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -244,8 +316,8 @@ func (ws *Workspace32) forward(in Inputs32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	margin := ws.Params.Margin
-	dap := ws.dap
-	dan := ws.dan
+	dap := ws.dap[:N]
+	dan := ws.dan[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
 	// triplet.loss:9: dap[i] = sqrt(sum(k: (anchor[i, k] - positive[i, k])^2))
@@ -295,12 +367,12 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	N := ws.dims.N
 	D := ws.dims.D
 	margin := ws.Params.Margin
-	dap := ws.dap
-	dan := ws.dan
-	adjDapSum := ws.adjDapSum
-	adjDap := ws.adjDap
-	adjDanSum := ws.adjDanSum
-	adjDan := ws.adjDan
+	dap := ws.dap[:N]
+	dan := ws.dan[:N]
+	adjDapSum := ws.adjDapSum[:N]
+	adjDap := ws.adjDap[:N]
+	adjDanSum := ws.adjDanSum[:N]
+	adjDan := ws.adjDan[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
 	clear(adjDapSum)
@@ -367,14 +439,15 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative
-	dapSum := ws.dapSum
-	dap := ws.dap
-	danSum := ws.danSum
-	dan := ws.dan
+	dapSum := ws.dapSum[:N]
+	dap := ws.dap[:N]
+	danSum := ws.danSum[:N]
+	dan := ws.dan[:N]
 	for i := lo; i < hi; i++ {
 		{
 			dapSum[i] = lossrt.SqDist(anchor[i*D:][:D], positive[i*D:][:D])
@@ -387,28 +460,29 @@ func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo
 
 // backwardPart1 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart1(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	anchor := in.Anchor
 	positive := in.Positive
 	negative := in.Negative
-	dap := ws.dap
-	dan := ws.dan
+	dap := ws.dap[:N]
+	dan := ws.dan[:N]
 	adjAnchor := grad.Anchor
 	if adjAnchor == nil {
-		adjAnchor = ws.adjAnchor
+		adjAnchor = ws.adjAnchor[:N*D]
 	}
 	adjPositive := grad.Positive
 	if adjPositive == nil {
-		adjPositive = ws.adjPositive
+		adjPositive = ws.adjPositive[:N*D]
 	}
 	adjNegative := grad.Negative
 	if adjNegative == nil {
-		adjNegative = ws.adjNegative
+		adjNegative = ws.adjNegative[:N*D]
 	}
-	adjDapSum := ws.adjDapSum
-	adjDap := ws.adjDap
-	adjDanSum := ws.adjDanSum
-	adjDan := ws.adjDan
+	adjDapSum := ws.adjDapSum[:N]
+	adjDap := ws.adjDap[:N]
+	adjDanSum := ws.adjDanSum[:N]
+	adjDan := ws.adjDan[:N]
 	for i := lo; i < hi; i++ {
 		adjDanSum[i] += lossrt.SqrtAdj(adjDan[i], dan[i])
 		adjDapSum[i] += lossrt.SqrtAdj(adjDap[i], dap[i])
@@ -451,8 +525,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -463,7 +544,18 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"dan":  lossrt.Float64s(v.Dan),
+				"dap":  lossrt.Float64s(v.Dap),
+				"loss": []float64{float64(v.Loss)},
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -477,6 +569,7 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"anchor":   grad.Anchor,
@@ -484,5 +577,10 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 			"positive": grad.Positive,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"dan":  lossrt.Float64s(v.Dan),
+			"dap":  lossrt.Float64s(v.Dap),
+			"loss": []float64{float64(v.Loss)},
+		},
 	}, nil
 }

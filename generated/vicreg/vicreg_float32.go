@@ -3,6 +3,7 @@
 package vicreg
 
 import (
+	"fmt"
 	lossrt "github.com/lossgen/lossgen/runtime"
 	"math"
 )
@@ -29,7 +30,8 @@ type Workspace32 struct {
 	// *lossrt.NotFiniteError for the first NaN or Inf. Off by default: NaN
 	// and Inf then propagate into the loss and gradients.
 	CheckFinite    bool
-	dims           Dims
+	dims           Dims                  // the sizes calls run at
+	max            Dims                  // the sizes the buffers were made for
 	invSumPart     []float64             // inv_sum_part[N], spec line 15
 	invSum         []float64             // inv_sum[], spec line 15
 	inv            []float64             // inv[], spec line 15
@@ -164,6 +166,7 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws := &Workspace32{
 		Params: DefaultParams(),
 		dims:   d,
+		max:    d,
 	}
 	ws.invSumPart = make([]float64, d.N)
 	ws.invSum = make([]float64, 1)
@@ -225,9 +228,92 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	return ws, nil
 }
 
-// Dims returns the sizes the workspace was made for.
+// Dims returns the sizes calls run at: the ones the workspace was made
+// for, or the last ones SetDims set.
 func (ws *Workspace32) Dims() Dims {
 	return ws.dims
+}
+
+// MaxDims returns the sizes the workspace was made for, the largest
+// SetDims accepts.
+func (ws *Workspace32) MaxDims() Dims {
+	return ws.max
+}
+
+// SetDims makes the following calls run at the sizes d, each of which must
+// be positive and at most the size the workspace was made for: the last,
+// smaller batch of an epoch, or a gallery that grows up to a bound, runs
+// on the workspace made for the largest sizes. It allocates nothing, and
+// the results are bit-identical to those of a workspace made for d. A
+// size out of range is a *lossrt.DimError and leaves the sizes unchanged.
+func (ws *Workspace32) SetDims(d Dims) error {
+	if d.N < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.N > ws.max.N {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.N),
+			Size:   "N",
+			Value:  d.N,
+		}
+	}
+	if d.D < 1 {
+		return &lossrt.DimError{
+			Reason: "must be positive",
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	if d.D > ws.max.D {
+		return &lossrt.DimError{
+			Reason: fmt.Sprintf("more than %d, the size the workspace was made for", ws.max.D),
+			Size:   "D",
+			Value:  d.D,
+		}
+	}
+	ws.dims = d
+	return nil
+}
+
+// Values32 holds the value of every definition the spec names, as the last
+// call computed it. Scalars are copies. Tensors are flat row-major views of
+// the workspace's buffers at the sizes of that call: read or copy them
+// before the next call, which overwrites them, and do not write them.
+// Intermediates are computed in float64, so their views are []float64 in
+// both workspaces, except those a float32 workspace stores as float32 for
+// its matrix products.
+type Values32 struct {
+	Inv  float32   // inv[], spec line 15
+	Mx   []float64 // mx[D], spec line 16
+	My   []float64 // my[D], spec line 17
+	Vx   []float64 // vx[D], spec line 18
+	Vy   []float64 // vy[D], spec line 19
+	Var  float32   // var[], spec line 20
+	Cx   []float64 // cx[D, D], spec line 21
+	Cy   []float64 // cy[D, D], spec line 22
+	Cov  float32   // cov[], spec line 23
+	Loss float32   // loss[], spec line 24
+}
+
+// Values returns the named definitions' values from the last Loss, Grad,
+// GradAccum or Update call (zero before the first). It allocates nothing.
+func (ws *Workspace32) Values() Values32 {
+	return Values32{
+		Cov:  float32(ws.cov[0]),
+		Cx:   ws.cx[:ws.dims.D*ws.dims.D],
+		Cy:   ws.cy[:ws.dims.D*ws.dims.D],
+		Inv:  float32(ws.inv[0]),
+		Loss: float32(ws.loss[0]),
+		Mx:   ws.mx_[:ws.dims.D],
+		My:   ws.my[:ws.dims.D],
+		Var:  float32(ws.var_[0]),
+		Vx:   ws.vx[:ws.dims.D],
+		Vy:   ws.vy[:ws.dims.D],
+	}
 }
 
 // SetWorkers sets how many goroutines the workspace's large loops and matrix
@@ -347,21 +433,21 @@ func (ws *Workspace32) forward(in Inputs32) {
 	simCoeff := ws.Params.SimCoeff
 	stdCoeff := ws.Params.StdCoeff
 	covCoeff := ws.Params.CovCoeff
-	invSumPart := ws.invSumPart
+	invSumPart := ws.invSumPart[:N]
 	invSum := ws.invSum
 	inv := ws.inv
-	vx := ws.vx
-	vy := ws.vy
+	vx := ws.vx[:D]
+	vy := ws.vy[:D]
 	varSum := ws.varSum
 	varSum2 := ws.varSum2
 	var_ := ws.var_
-	cxSumLhs := ws.cxSumLhs
-	cxSum := ws.cxSum
-	cySumLhs := ws.cySumLhs
-	cySum := ws.cySum
-	covSumPart := ws.covSumPart
+	cxSumLhs := ws.cxSumLhs[:N*D]
+	cxSum := ws.cxSum[:D*D]
+	cySumLhs := ws.cySumLhs[:N*D]
+	cySum := ws.cySum[:D*D]
+	covSumPart := ws.covSumPart[:D]
 	covSum := ws.covSum
-	covSum2Part := ws.covSum2Part
+	covSum2Part := ws.covSum2Part[:D]
 	covSum2 := ws.covSum2
 	cov := ws.cov
 	loss := ws.loss
@@ -560,41 +646,41 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	simCoeff := ws.Params.SimCoeff
 	stdCoeff := ws.Params.StdCoeff
 	covCoeff := ws.Params.CovCoeff
-	vx := ws.vx
-	vy := ws.vy
-	cxSumLhs := ws.cxSumLhs
-	cySumLhs := ws.cySumLhs
+	vx := ws.vx[:D]
+	vy := ws.vy[:D]
+	cxSumLhs := ws.cxSumLhs[:N*D]
+	cySumLhs := ws.cySumLhs[:N*D]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
 	adjY := grad.Y
 	if adjY == nil {
-		adjY = ws.adjY
+		adjY = ws.adjY[:N*D]
 	}
-	adjInvSumPart := ws.adjInvSumPart
+	adjInvSumPart := ws.adjInvSumPart[:N]
 	adjInvSum := ws.adjInvSum
 	adjInv := ws.adjInv
-	adjMxSum := ws.adjMxSum
-	adjMx := ws.adjMx
-	adjMySum := ws.adjMySum
-	adjMy := ws.adjMy
-	adjVxSum := ws.adjVxSum
-	adjVx := ws.adjVx
-	adjVySum := ws.adjVySum
-	adjVy := ws.adjVy
+	adjMxSum := ws.adjMxSum[:D]
+	adjMx := ws.adjMx[:D]
+	adjMySum := ws.adjMySum[:D]
+	adjMy := ws.adjMy[:D]
+	adjVxSum := ws.adjVxSum[:D]
+	adjVx := ws.adjVx[:D]
+	adjVySum := ws.adjVySum[:D]
+	adjVy := ws.adjVy[:D]
 	adjVarSum := ws.adjVarSum
 	adjVarSum2 := ws.adjVarSum2
 	adjVar := ws.adjVar
-	adjCxSumLhs := ws.adjCxSumLhs
-	adjCxSum := ws.adjCxSum
-	adjCx := ws.adjCx
-	adjCySumLhs := ws.adjCySumLhs
-	adjCySum := ws.adjCySum
-	adjCy := ws.adjCy
-	adjCovSumPart := ws.adjCovSumPart
+	adjCxSumLhs := ws.adjCxSumLhs[:N*D]
+	adjCxSum := ws.adjCxSum[:D*D]
+	adjCx := ws.adjCx[:D*D]
+	adjCySumLhs := ws.adjCySumLhs[:N*D]
+	adjCySum := ws.adjCySum[:D*D]
+	adjCy := ws.adjCy[:D*D]
+	adjCovSumPart := ws.adjCovSumPart[:D]
 	adjCovSum := ws.adjCovSum
-	adjCovSum2Part := ws.adjCovSum2Part
+	adjCovSum2Part := ws.adjCovSum2Part[:D]
 	adjCovSum2 := ws.adjCovSum2
 	adjCov := ws.adjCov
 	adjLoss := ws.adjLoss
@@ -827,10 +913,11 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 
 // forwardPart0 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart0(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
 	y := in.Y
-	invSumPart := ws.invSumPart
+	invSumPart := ws.invSumPart[:N]
 	for i := lo; i < hi; i++ {
 		invSumPart[i] = lossrt.SqDist(x[i*D:][:D], y[i*D:][:D])
 	}
@@ -842,14 +929,14 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 	D := ws.dims.D
 	x := in.X
 	y := in.Y
-	mxSum := ws.mxSum
-	mx_ := ws.mx_
-	mySum := ws.mySum
-	my := ws.my
-	vxSum := ws.vxSum
-	vx := ws.vx
-	vySum := ws.vySum
-	vy := ws.vy
+	mxSum := ws.mxSum[:D]
+	mx_ := ws.mx_[:D]
+	mySum := ws.mySum[:D]
+	my := ws.my[:D]
+	vxSum := ws.vxSum[:D]
+	vx := ws.vx[:D]
+	vySum := ws.vySum[:D]
+	vy := ws.vy[:D]
 	for k := lo; k < hi; k++ {
 		{
 			var acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7 float64
@@ -912,10 +999,11 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart2 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
-	mx_ := ws.mx_
-	cxSumLhs := ws.cxSumLhs
+	mx_ := ws.mx_[:D]
+	cxSumLhs := ws.cxSumLhs[:N*D]
 	for i := lo; i < hi; i++ {
 		for a := 0; a < D; a++ {
 			cxSumLhs[i*D+a] = lossrt.Narrow32(float64(x[i*D+a]) - mx_[a])
@@ -927,8 +1015,8 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
-	cxSum := ws.cxSum
-	cx := ws.cx
+	cxSum := ws.cxSum[:D*D]
+	cx := ws.cx[:D*D]
 	for a := lo; a < hi; a++ {
 		for b := 0; b < D; b++ {
 			cx[a*D+b] = float64(cxSum[a*D+b]) / lossrt.Max(float64(N)-1, 1)
@@ -938,10 +1026,11 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 
 // forwardPart4 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	y := in.Y
-	my := ws.my
-	cySumLhs := ws.cySumLhs
+	my := ws.my[:D]
+	cySumLhs := ws.cySumLhs[:N*D]
 	for i := lo; i < hi; i++ {
 		for a := 0; a < D; a++ {
 			cySumLhs[i*D+a] = lossrt.Narrow32(float64(y[i*D+a]) - my[a])
@@ -953,8 +1042,8 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
-	cySum := ws.cySum
-	cy := ws.cy
+	cySum := ws.cySum[:D*D]
+	cy := ws.cy[:D*D]
 	for a := lo; a < hi; a++ {
 		for b := 0; b < D; b++ {
 			cy[a*D+b] = float64(cySum[a*D+b]) / lossrt.Max(float64(N)-1, 1)
@@ -965,8 +1054,8 @@ func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo
 // forwardPart6 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
-	cx := ws.cx
-	covSumPart := ws.covSumPart
+	cx := ws.cx[:D*D]
+	covSumPart := ws.covSumPart[:D]
 	for a := lo; a < hi; a++ {
 		var acc0 float64
 		for b := 0; b < D; b++ {
@@ -982,8 +1071,8 @@ func (ws *Workspace32) forwardPart6(in Inputs32, grad Grads32, scale float32, lo
 // forwardPart7 runs a group of the forward pass on the outer range [lo, hi).
 func (ws *Workspace32) forwardPart7(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
-	cy := ws.cy
-	covSum2Part := ws.covSum2Part
+	cy := ws.cy[:D*D]
+	covSum2Part := ws.covSum2Part[:D]
 	for a := lo; a < hi; a++ {
 		var acc0 float64
 		for b := 0; b < D; b++ {
@@ -999,9 +1088,9 @@ func (ws *Workspace32) forwardPart7(in Inputs32, grad Grads32, scale float32, lo
 // backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
-	cy := ws.cy
-	adjCy := ws.adjCy
-	adjCovSum2Part := ws.adjCovSum2Part
+	cy := ws.cy[:D*D]
+	adjCy := ws.adjCy[:D*D]
+	adjCovSum2Part := ws.adjCovSum2Part[:D]
 	for a := lo; a < hi; a++ {
 		h1 := adjCovSum2Part[a] * 2
 		for b := 0; b < D; b++ {
@@ -1015,9 +1104,9 @@ func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, l
 // backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	D := ws.dims.D
-	cx := ws.cx
-	adjCx := ws.adjCx
-	adjCovSumPart := ws.adjCovSumPart
+	cx := ws.cx[:D*D]
+	adjCx := ws.adjCx[:D*D]
+	adjCovSumPart := ws.adjCovSumPart[:D]
 	for a := lo; a < hi; a++ {
 		h1 := adjCovSumPart[a] * 2
 		for b := 0; b < D; b++ {
@@ -1032,8 +1121,8 @@ func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, l
 func (ws *Workspace32) backwardPart10(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
-	adjCySum := ws.adjCySum
-	adjCy := ws.adjCy
+	adjCySum := ws.adjCySum[:D*D]
+	adjCy := ws.adjCy[:D*D]
 	for a := lo; a < hi; a++ {
 		for b := 0; b < D; b++ {
 			adjCySum[a*D+b] += float32(adjCy[a*D+b] / lossrt.Max(float64(N)-1, 1))
@@ -1045,8 +1134,8 @@ func (ws *Workspace32) backwardPart10(in Inputs32, grad Grads32, scale float32, 
 func (ws *Workspace32) backwardPart11(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
-	adjCxSum := ws.adjCxSum
-	adjCx := ws.adjCx
+	adjCxSum := ws.adjCxSum[:D*D]
+	adjCx := ws.adjCx[:D*D]
 	for a := lo; a < hi; a++ {
 		for b := 0; b < D; b++ {
 			adjCxSum[a*D+b] += float32(adjCx[a*D+b] / lossrt.Max(float64(N)-1, 1))
@@ -1060,24 +1149,24 @@ func (ws *Workspace32) backwardPart12(in Inputs32, grad Grads32, scale float32, 
 	D := ws.dims.D
 	x := in.X
 	y := in.Y
-	mx_ := ws.mx_
-	my := ws.my
+	mx_ := ws.mx_[:D]
+	my := ws.my[:D]
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
 	adjY := grad.Y
 	if adjY == nil {
-		adjY = ws.adjY
+		adjY = ws.adjY[:N*D]
 	}
-	adjMxSum := ws.adjMxSum
-	adjMx := ws.adjMx
-	adjMySum := ws.adjMySum
-	adjMy := ws.adjMy
-	adjVxSum := ws.adjVxSum
-	adjVx := ws.adjVx
-	adjVySum := ws.adjVySum
-	adjVy := ws.adjVy
+	adjMxSum := ws.adjMxSum[:D]
+	adjMx := ws.adjMx[:D]
+	adjMySum := ws.adjMySum[:D]
+	adjMy := ws.adjMy[:D]
+	adjVxSum := ws.adjVxSum[:D]
+	adjVx := ws.adjVx[:D]
+	adjVySum := ws.adjVySum[:D]
+	adjVy := ws.adjVy[:D]
 	for k := lo; k < hi; k++ {
 		adjVySum[k] += adjVy[k] / lossrt.Max(float64(N)-1, 1)
 		adjVxSum[k] += adjVx[k] / lossrt.Max(float64(N)-1, 1)
@@ -1157,18 +1246,19 @@ func (ws *Workspace32) backwardPart12(in Inputs32, grad Grads32, scale float32, 
 
 // backwardPart13 runs a group of the backward pass on the outer range [lo, hi).
 func (ws *Workspace32) backwardPart13(in Inputs32, grad Grads32, scale float32, lo, hi int) {
+	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
 	y := in.Y
 	adjX := grad.X
 	if adjX == nil {
-		adjX = ws.adjX
+		adjX = ws.adjX[:N*D]
 	}
 	adjY := grad.Y
 	if adjY == nil {
-		adjY = ws.adjY
+		adjY = ws.adjY[:N*D]
 	}
-	adjInvSumPart := ws.adjInvSumPart
+	adjInvSumPart := ws.adjInvSumPart[:N]
 	for i := lo; i < hi; i++ {
 		if rowScale := adjInvSumPart[i] * 2; rowScale != 0 {
 			lossrt.AddScaledDiff(adjX[i*D:][:D], adjY[i*D:][:D], rowScale, x[i*D:][:D], y[i*D:][:D])
@@ -1228,8 +1318,15 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err := lossrt.CheckRequest(Info, r); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
-	ws, err := NewWorkspace32(dimsFrom(r.Dims))
+	size := r.Dims
+	if r.Max != nil {
+		size = r.Max
+	}
+	ws, err := NewWorkspace32(dimsFrom(size))
 	if err != nil {
+		return lossrt.Result[float32]{}, err
+	}
+	if err := ws.SetDims(dimsFrom(r.Dims)); err != nil {
 		return lossrt.Result[float32]{}, err
 	}
 	ws.Params = paramsFrom(r.Params)
@@ -1239,7 +1336,25 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	}
 	if !r.Grad {
 		loss, err := ws.Loss(in)
-		return lossrt.Result[float32]{Loss: loss}, err
+		if err != nil {
+			return lossrt.Result[float32]{}, err
+		}
+		v := ws.Values()
+		return lossrt.Result[float32]{
+			Loss: loss,
+			Values: map[string][]float64{
+				"cov":  []float64{float64(v.Cov)},
+				"cx":   lossrt.Float64s(v.Cx),
+				"cy":   lossrt.Float64s(v.Cy),
+				"inv":  []float64{float64(v.Inv)},
+				"loss": []float64{float64(v.Loss)},
+				"mx":   lossrt.Float64s(v.Mx),
+				"my":   lossrt.Float64s(v.My),
+				"var":  []float64{float64(v.Var)},
+				"vx":   lossrt.Float64s(v.Vx),
+				"vy":   lossrt.Float64s(v.Vy),
+			},
+		}, nil
 	}
 	if err := ws.check(in); err != nil {
 		return lossrt.Result[float32]{}, err
@@ -1252,11 +1367,24 @@ func Eval32(r lossrt.Request[float32]) (lossrt.Result[float32], error) {
 	if err != nil {
 		return lossrt.Result[float32]{}, err
 	}
+	v := ws.Values()
 	return lossrt.Result[float32]{
 		Grads: map[string][]float32{
 			"x": grad.X,
 			"y": grad.Y,
 		},
 		Loss: loss,
+		Values: map[string][]float64{
+			"cov":  []float64{float64(v.Cov)},
+			"cx":   lossrt.Float64s(v.Cx),
+			"cy":   lossrt.Float64s(v.Cy),
+			"inv":  []float64{float64(v.Inv)},
+			"loss": []float64{float64(v.Loss)},
+			"mx":   lossrt.Float64s(v.Mx),
+			"my":   lossrt.Float64s(v.My),
+			"var":  []float64{float64(v.Var)},
+			"vx":   lossrt.Float64s(v.Vx),
+			"vy":   lossrt.Float64s(v.Vy),
+		},
 	}, nil
 }
