@@ -160,7 +160,9 @@ func (g *typeGen) setDimsTest(f *jen.File, sizeOf map[*dsl.Size]int) {
 		append(append([]jen.Code{jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins)}, fill...),
 			jen.Return(jen.Id("Dims").Values(dims), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
 
-	fatal := func() jen.Code { return jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())) }
+	fatal := func() jen.Code {
+		return jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err()))
+	}
 	same := func(what string, want, got jen.Code) jen.Code {
 		return jen.Id("testSameBits").Call(jen.Id("t"), jen.Lit(what), want, got)
 	}
