@@ -22,7 +22,7 @@ func PackageName(name string) (string, error) {
 	clean := cleanName(name)
 	if err := checkDefaultName(clean); err != nil {
 		if clean == name {
-			return "", fmt.Errorf("package name %q %v", clean, err)
+			return "", fmt.Errorf("%q is not a usable package name: it %v", clean, err)
 		}
 		return "", fmt.Errorf("%q gives the package name %q, which %v", name, clean, err)
 	}
