@@ -3,7 +3,6 @@ package codegen
 import (
 	"bytes"
 	"fmt"
-	"go/token"
 	"path"
 	"strings"
 
@@ -14,8 +13,15 @@ import (
 
 // Options control what Generate emits.
 type Options struct {
-	// Package is the Go package name; "" uses the spec's loss name.
+	// Package is the Go package name; "" uses the loss name cleaned by
+	// PackageName (or, where that gives no usable name, "loss" and the
+	// cleaned name).
 	Package string
+	// PkgFlag records "-pkg Package" in the header and the go:generate
+	// line. lossgen compile sets it when the output directory's name does
+	// not give Package by PackageName, so that go generate, which runs
+	// "lossgen compile -o ." in the directory, gives the same package.
+	PkgFlag bool
 	// Types lists the float types to generate, "float64" and/or
 	// "float32"; nil means both.
 	Types []string
@@ -55,12 +61,7 @@ var typeInfos = map[string]typeInfo{
 // Generate emits the Go package for a differentiated program.
 func Generate(p *ir.Program, opts Options) ([]File, error) {
 	if opts.Package == "" {
-		opts.Package = p.Name
-		// loss type { ... } is package type_; a package main is a command,
-		// not a library, and a package init cannot be imported.
-		if token.IsKeyword(p.Name) || p.Name == "main" || p.Name == "init" {
-			opts.Package += "_"
-		}
+		opts.Package = defaultPackage(p.Name)
 	}
 	if opts.SpecPath == "" {
 		opts.SpecPath = path.Base(p.File)
@@ -131,10 +132,10 @@ type typeGen struct {
 func (g *typeGen) specBase() string { return path.Base(g.opts.SpecPath) }
 
 // invocation is the command recorded in headers: flags that differ from
-// the defaults, then the spec path relative to the output directory.
+// the defaults (-pkg where the directory's name does not give the package), then the spec path relative to the output directory.
 func (g *typeGen) invocation() string {
 	args := []string{"lossgen", "compile"}
-	if g.opts.Package != g.p.Name {
+	if g.opts.PkgFlag {
 		args = append(args, "-pkg", g.opts.Package)
 	}
 	if len(g.types) == 1 {

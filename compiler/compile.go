@@ -77,3 +77,13 @@ func IsDiagnostic(err error) bool {
 	var one *dsl.Error
 	return errors.As(err, &one)
 }
+
+// PackageName is the Go package name a directory name gives: lower case,
+// every character outside [a-z0-9] dropped ("cos_triplet" gives
+// "costriplet"), or an error saying why there is no usable one (see
+// codegen.PackageName).
+func PackageName(dirName string) (string, error) { return codegen.PackageName(dirName) }
+
+// CheckPackage reports whether an explicitly given package name is usable
+// (see codegen.CheckPackage).
+func CheckPackage(name string) error { return codegen.CheckPackage(name) }

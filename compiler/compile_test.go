@@ -48,7 +48,9 @@ func compile(t *testing.T, s shipped) []compiler.File {
 func TestGoldenGenerated(t *testing.T) {
 	for _, s := range shippedSpecs(t) {
 		t.Run(s.name, func(t *testing.T) {
-			dir := filepath.Join("..", "generated", s.name)
+			pkg, err := compiler.PackageName(s.name)
+			require.NoError(t, err)
+			dir := filepath.Join("..", "generated", pkg)
 			files := compile(t, s)
 			want := map[string]bool{}
 			for _, f := range files {
@@ -124,10 +126,11 @@ func TestDiagnosticIsReported(t *testing.T) {
 }
 
 // TestOptions checks -pkg and -type: one float type, a different package
-// name, both recorded in the header.
+// name, both recorded in the header (-pkg where PkgFlag says the directory
+// does not give the name).
 func TestOptions(t *testing.T) {
 	s := shippedSpecs(t)[0]
-	files, err := compiler.Compile(s.path, s.src, compiler.Options{Package: "mine", Types: []string{"float32"}, SpecPath: "x/" + s.name + ".loss"})
+	files, err := compiler.Compile(s.path, s.src, compiler.Options{Package: "mine", PkgFlag: true, Types: []string{"float32"}, SpecPath: "x/" + s.name + ".loss"})
 	require.NoError(t, err)
 	var names []string
 	for _, f := range files {

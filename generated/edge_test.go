@@ -21,13 +21,13 @@ import (
 
 	lossrt "github.com/lossgen/lossgen/runtime"
 
-	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
+	"github.com/lossgen/lossgen/generated/batchhardtriplet"
 	"github.com/lossgen/lossgen/generated/center"
 	"github.com/lossgen/lossgen/generated/contrastive"
-	"github.com/lossgen/lossgen/generated/cross_entropy"
-	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
-	"github.com/lossgen/lossgen/generated/hetero_center"
-	"github.com/lossgen/lossgen/generated/improved_triplet"
+	"github.com/lossgen/lossgen/generated/crossentropy"
+	"github.com/lossgen/lossgen/generated/crossentropyls"
+	"github.com/lossgen/lossgen/generated/heterocenter"
+	"github.com/lossgen/lossgen/generated/improvedtriplet"
 	"github.com/lossgen/lossgen/generated/softmax"
 	"github.com/lossgen/lossgen/generated/triplet"
 )
@@ -510,28 +510,28 @@ func TestEdgeAliasing(t *testing.T) {
 // (hetero_center's U) to crash out of memory. The budget can be raised.
 func TestEdgeMemoryBudget(t *testing.T) {
 	var memErr *lossrt.MemoryError
-	_, err := batch_hard_triplet.NewWorkspace64(batch_hard_triplet.Dims{N: 1 << 24, D: 1})
+	_, err := batchhardtriplet.NewWorkspace64(batchhardtriplet.Dims{N: 1 << 24, D: 1})
 	require.True(t, errors.As(err, &memErr), "%v", err)
-	assert.Equal(t, batch_hard_triplet.Workspace64Bytes(batch_hard_triplet.Dims{N: 1 << 24, D: 1}), memErr.Need)
+	assert.Equal(t, batchhardtriplet.Workspace64Bytes(batchhardtriplet.Dims{N: 1 << 24, D: 1}), memErr.Need)
 	assert.Greater(t, memErr.Need, 8*float64(1<<48)) // at least the N² distances
 	assert.Contains(t, err.Error(), "batch_hard_triplet workspace for these sizes needs")
-	_, err = hetero_center.NewWorkspace32(hetero_center.Dims{N: 1, M: 1, D: 1, U: 1e15})
+	_, err = heterocenter.NewWorkspace32(heterocenter.Dims{N: 1, M: 1, D: 1, U: 1e15})
 	require.True(t, errors.As(err, &memErr), "%v", err)
 
 	// The bytes are what the workspace allocates: a budget of exactly
 	// that passes, one byte less does not.
-	d := batch_hard_triplet.Dims{N: 64, D: 128}
-	need := batch_hard_triplet.Workspace32Bytes(d)
+	d := batchhardtriplet.Dims{N: 64, D: 128}
+	need := batchhardtriplet.Workspace32Bytes(d)
 	defer lossrt.SetMemoryBudget(lossrt.SetMemoryBudget(int64(need)))
-	_, err = batch_hard_triplet.NewWorkspace32(d)
+	_, err = batchhardtriplet.NewWorkspace32(d)
 	require.NoError(t, err)
 	lossrt.SetMemoryBudget(int64(need) - 1)
-	_, err = batch_hard_triplet.NewWorkspace32(d)
+	_, err = batchhardtriplet.NewWorkspace32(d)
 	require.True(t, errors.As(err, &memErr), "%v", err)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	lossrt.SetMemoryBudget(int64(need))
-	_, err = batch_hard_triplet.NewWorkspace32(d)
+	_, err = batchhardtriplet.NewWorkspace32(d)
 	require.NoError(t, err)
 	runtime.ReadMemStats(&after)
 	allocated := float64(after.TotalAlloc - before.TotalAlloc)
@@ -549,7 +549,7 @@ func TestEdgeErrors(t *testing.T) {
 		_, err = triplet.NewWorkspace32(d)
 		require.True(t, errors.As(err, &dimErr), "NewWorkspace32(%+v): %v", d, err)
 	}
-	_, err := cross_entropy.NewWorkspace64(cross_entropy.Dims{N: 2, C: 0})
+	_, err := crossentropy.NewWorkspace64(crossentropy.Dims{N: 2, C: 0})
 	require.True(t, errors.As(err, &dimErr), "%v", err)
 	assert.Equal(t, "C", dimErr.Size)
 
@@ -576,19 +576,19 @@ func TestEdgeErrors(t *testing.T) {
 		labels := []int{0, bad}
 		want := lossrt.LabelError{Name: "labels", Index: 1, Value: bad, Limit: 3, Size: "C"}
 
-		ce64, err := cross_entropy.NewWorkspace64(cross_entropy.Dims{N: 2, C: 3})
+		ce64, err := crossentropy.NewWorkspace64(crossentropy.Dims{N: 2, C: 3})
 		require.NoError(t, err)
-		_, err = ce64.Grad(cross_entropy.Inputs64{Logits: make([]float64, 6), Labels: labels}, cross_entropy.Grads64{Logits: make([]float64, 6)})
+		_, err = ce64.Grad(crossentropy.Inputs64{Logits: make([]float64, 6), Labels: labels}, crossentropy.Grads64{Logits: make([]float64, 6)})
 		require.True(t, errors.As(err, &labErr), "cross_entropy label %d: %v", bad, err)
 		assert.Equal(t, want, *labErr)
-		ce32, err := cross_entropy.NewWorkspace32(cross_entropy.Dims{N: 2, C: 3})
+		ce32, err := crossentropy.NewWorkspace32(crossentropy.Dims{N: 2, C: 3})
 		require.NoError(t, err)
-		_, err = ce32.Loss(cross_entropy.Inputs32{Logits: make([]float32, 6), Labels: labels})
+		_, err = ce32.Loss(crossentropy.Inputs32{Logits: make([]float32, 6), Labels: labels})
 		require.True(t, errors.As(err, &labErr), "cross_entropy float32 label %d: %v", bad, err)
 
-		ls, err := cross_entropy_ls.NewWorkspace64(cross_entropy_ls.Dims{N: 2, C: 3})
+		ls, err := crossentropyls.NewWorkspace64(crossentropyls.Dims{N: 2, C: 3})
 		require.NoError(t, err)
-		_, err = ls.Loss(cross_entropy_ls.Inputs64{Logits: make([]float64, 6), Labels: labels})
+		_, err = ls.Loss(crossentropyls.Inputs64{Logits: make([]float64, 6), Labels: labels})
 		require.True(t, errors.As(err, &labErr), "cross_entropy_ls label %d: %v", bad, err)
 
 		sm, err := softmax.NewWorkspace64(softmax.Dims{N: 2, D: 1, C: 3})
@@ -605,7 +605,7 @@ func TestEdgeErrors(t *testing.T) {
 	// The dynamic entry points report the same types.
 	_, err = contrastive.Eval64(lossrt.Request[float64]{Dims: map[string]int{"N": -1, "D": 2}, Reals: map[string][]float64{"x1": nil, "x2": nil}, Ints: map[string][]int{"y": nil}})
 	require.True(t, errors.As(err, &dimErr), "%v", err)
-	_, err = improved_triplet.Eval32(lossrt.Request[float32]{Dims: map[string]int{"N": 1, "D": 2}, Reals: map[string][]float32{"anchor": {1, 2}, "positive": {1, 2}, "negative": {1}}, Grad: true})
+	_, err = improvedtriplet.Eval32(lossrt.Request[float32]{Dims: map[string]int{"N": 1, "D": 2}, Reals: map[string][]float32{"anchor": {1, 2}, "positive": {1, 2}, "negative": {1}}, Grad: true})
 	require.True(t, errors.As(err, &lenErr), "%v", err)
 }
 
@@ -732,7 +732,7 @@ func TestEdgeWorkspaceReuse(t *testing.T) {
 	require.Equal(t, first, grad(a, false))
 	require.Equal(t, first, grad(a, true))
 
-	ce, err := cross_entropy.NewWorkspace32(cross_entropy.Dims{N: N, C: D})
+	ce, err := crossentropy.NewWorkspace32(crossentropy.Dims{N: N, C: D})
 	require.NoError(t, err)
 	logits := func(seed float64) []float32 {
 		xs := make([]float32, N*D)
@@ -747,7 +747,7 @@ func TestEdgeWorkspaceReuse(t *testing.T) {
 	}
 	ceGrad := func(z []float32) string {
 		g := make([]float32, N*D)
-		loss, err := ce.Grad(cross_entropy.Inputs32{Logits: z, Labels: labels}, cross_entropy.Grads32{Logits: g})
+		loss, err := ce.Grad(crossentropy.Inputs32{Logits: z, Labels: labels}, crossentropy.Grads32{Logits: g})
 		require.NoError(t, err)
 		return fmt.Sprint(bits32(lossrt.Result[float32]{Loss: loss, Grads: map[string][]float32{"logits": g}}))
 	}

@@ -23,32 +23,32 @@ import (
 	"github.com/lossgen/lossgen/dsl/interp"
 	lossrt "github.com/lossgen/lossgen/runtime"
 
-	"github.com/lossgen/lossgen/generated/align_uniform"
+	"github.com/lossgen/lossgen/generated/alignuniform"
 	"github.com/lossgen/lossgen/generated/angular"
 	"github.com/lossgen/lossgen/generated/arcface"
-	"github.com/lossgen/lossgen/generated/barlow_twins"
-	"github.com/lossgen/lossgen/generated/batch_all_triplet"
-	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
-	"github.com/lossgen/lossgen/generated/batch_hard_triplet_soft"
+	"github.com/lossgen/lossgen/generated/barlowtwins"
+	"github.com/lossgen/lossgen/generated/batchalltriplet"
+	"github.com/lossgen/lossgen/generated/batchhardtriplet"
+	"github.com/lossgen/lossgen/generated/batchhardtripletsoft"
 	"github.com/lossgen/lossgen/generated/center"
 	"github.com/lossgen/lossgen/generated/circle"
 	"github.com/lossgen/lossgen/generated/clip"
 	"github.com/lossgen/lossgen/generated/contrastive"
-	"github.com/lossgen/lossgen/generated/cos_triplet"
 	"github.com/lossgen/lossgen/generated/cosface"
-	"github.com/lossgen/lossgen/generated/cross_entropy"
-	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
+	"github.com/lossgen/lossgen/generated/costriplet"
+	"github.com/lossgen/lossgen/generated/crossentropy"
+	"github.com/lossgen/lossgen/generated/crossentropyls"
 	"github.com/lossgen/lossgen/generated/focal"
 	"github.com/lossgen/lossgen/generated/hap2s"
-	"github.com/lossgen/lossgen/generated/hetero_center"
-	"github.com/lossgen/lossgen/generated/improved_triplet"
+	"github.com/lossgen/lossgen/generated/heterocenter"
+	"github.com/lossgen/lossgen/generated/improvedtriplet"
 	"github.com/lossgen/lossgen/generated/kd"
 	"github.com/lossgen/lossgen/generated/moco"
-	"github.com/lossgen/lossgen/generated/multi_similarity"
+	"github.com/lossgen/lossgen/generated/multisimilarity"
 	"github.com/lossgen/lossgen/generated/ntxent"
-	"github.com/lossgen/lossgen/generated/proxy_nca"
-	"github.com/lossgen/lossgen/generated/ranked_list"
-	"github.com/lossgen/lossgen/generated/reid_baseline"
+	"github.com/lossgen/lossgen/generated/proxynca"
+	"github.com/lossgen/lossgen/generated/rankedlist"
+	"github.com/lossgen/lossgen/generated/reidbaseline"
 	"github.com/lossgen/lossgen/generated/softmax"
 	"github.com/lossgen/lossgen/generated/softtriple"
 	"github.com/lossgen/lossgen/generated/supcon"
@@ -65,32 +65,32 @@ type kernel struct {
 
 // kernels lists every shipped spec; TestEverySpecHasKernel keeps it complete.
 var kernels = map[string]kernel{
-	"align_uniform":           {align_uniform.Eval64, align_uniform.Eval32},
+	"align_uniform":           {alignuniform.Eval64, alignuniform.Eval32},
 	"angular":                 {angular.Eval64, angular.Eval32},
 	"arcface":                 {arcface.Eval64, arcface.Eval32},
-	"barlow_twins":            {barlow_twins.Eval64, barlow_twins.Eval32},
-	"batch_all_triplet":       {batch_all_triplet.Eval64, batch_all_triplet.Eval32},
-	"batch_hard_triplet":      {batch_hard_triplet.Eval64, batch_hard_triplet.Eval32},
-	"batch_hard_triplet_soft": {batch_hard_triplet_soft.Eval64, batch_hard_triplet_soft.Eval32},
+	"barlow_twins":            {barlowtwins.Eval64, barlowtwins.Eval32},
+	"batch_all_triplet":       {batchalltriplet.Eval64, batchalltriplet.Eval32},
+	"batch_hard_triplet":      {batchhardtriplet.Eval64, batchhardtriplet.Eval32},
+	"batch_hard_triplet_soft": {batchhardtripletsoft.Eval64, batchhardtripletsoft.Eval32},
 	"center":                  {center.Eval64, center.Eval32},
 	"circle":                  {circle.Eval64, circle.Eval32},
 	"clip":                    {clip.Eval64, clip.Eval32},
 	"contrastive":             {contrastive.Eval64, contrastive.Eval32},
-	"cos_triplet":             {cos_triplet.Eval64, cos_triplet.Eval32},
+	"cos_triplet":             {costriplet.Eval64, costriplet.Eval32},
 	"cosface":                 {cosface.Eval64, cosface.Eval32},
-	"cross_entropy":           {cross_entropy.Eval64, cross_entropy.Eval32},
-	"cross_entropy_ls":        {cross_entropy_ls.Eval64, cross_entropy_ls.Eval32},
+	"cross_entropy":           {crossentropy.Eval64, crossentropy.Eval32},
+	"cross_entropy_ls":        {crossentropyls.Eval64, crossentropyls.Eval32},
 	"focal":                   {focal.Eval64, focal.Eval32},
 	"hap2s":                   {hap2s.Eval64, hap2s.Eval32},
-	"hetero_center":           {hetero_center.Eval64, hetero_center.Eval32},
-	"improved_triplet":        {improved_triplet.Eval64, improved_triplet.Eval32},
+	"hetero_center":           {heterocenter.Eval64, heterocenter.Eval32},
+	"improved_triplet":        {improvedtriplet.Eval64, improvedtriplet.Eval32},
 	"kd":                      {kd.Eval64, kd.Eval32},
 	"moco":                    {moco.Eval64, moco.Eval32},
-	"multi_similarity":        {multi_similarity.Eval64, multi_similarity.Eval32},
+	"multi_similarity":        {multisimilarity.Eval64, multisimilarity.Eval32},
 	"ntxent":                  {ntxent.Eval64, ntxent.Eval32},
-	"proxy_nca":               {proxy_nca.Eval64, proxy_nca.Eval32},
-	"ranked_list":             {ranked_list.Eval64, ranked_list.Eval32},
-	"reid_baseline":           {reid_baseline.Eval64, reid_baseline.Eval32},
+	"proxy_nca":               {proxynca.Eval64, proxynca.Eval32},
+	"ranked_list":             {rankedlist.Eval64, rankedlist.Eval32},
+	"reid_baseline":           {reidbaseline.Eval64, reidbaseline.Eval32},
 	"softmax":                 {softmax.Eval64, softmax.Eval32},
 	"softtriple":              {softtriple.Eval64, softtriple.Eval32},
 	"supcon":                  {supcon.Eval64, supcon.Eval32},

@@ -6,9 +6,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
-	"github.com/lossgen/lossgen/generated/cross_entropy"
-	"github.com/lossgen/lossgen/generated/improved_triplet"
+	"github.com/lossgen/lossgen/generated/batchhardtriplet"
+	"github.com/lossgen/lossgen/generated/crossentropy"
+	"github.com/lossgen/lossgen/generated/improvedtriplet"
 	"github.com/lossgen/lossgen/generated/softmax"
 	"github.com/lossgen/lossgen/generated/triplet"
 	lossrt "github.com/lossgen/lossgen/runtime"
@@ -19,10 +19,10 @@ import (
 // and lse − z_y and exp(z − lse) inherited that error (loss 0.69336 instead
 // of ln 2). Kernels now compute in float64 whatever their input type.
 func TestFloat32LargeLogits(t *testing.T) {
-	ws, err := cross_entropy.NewWorkspace32(cross_entropy.Dims{N: 1, C: 3})
+	ws, err := crossentropy.NewWorkspace32(crossentropy.Dims{N: 1, C: 3})
 	require.NoError(t, err)
-	g := cross_entropy.Grads32{Logits: make([]float32, 3)}
-	loss, err := ws.Grad(cross_entropy.Inputs32{Logits: []float32{10000.5, 10000.5, 0}, Labels: []int{0}}, g)
+	g := crossentropy.Grads32{Logits: make([]float32, 3)}
+	loss, err := ws.Grad(crossentropy.Inputs32{Logits: []float32{10000.5, 10000.5, 0}, Labels: []int{0}}, g)
 	require.NoError(t, err)
 	require.InDelta(t, math.Ln2, float64(loss), 1e-7)
 	require.Equal(t, []float32{-0.5, 0.5, 0}, g.Logits)
@@ -40,9 +40,9 @@ func TestFloat32LargeLogits(t *testing.T) {
 // TestCheckFinite checks the NaN/Inf policy: by default NaN propagates into
 // the loss; with CheckFinite the call fails with the first offending index.
 func TestCheckFinite(t *testing.T) {
-	ws, err := cross_entropy.NewWorkspace64(cross_entropy.Dims{N: 2, C: 3})
+	ws, err := crossentropy.NewWorkspace64(crossentropy.Dims{N: 2, C: 3})
 	require.NoError(t, err)
-	in := cross_entropy.Inputs64{Logits: []float64{0, 1, 2, 3, math.NaN(), math.Inf(1)}, Labels: []int{0, 1}}
+	in := crossentropy.Inputs64{Logits: []float64{0, 1, 2, 3, math.NaN(), math.Inf(1)}, Labels: []int{0, 1}}
 	loss, err := ws.Loss(in)
 	require.NoError(t, err)
 	require.True(t, math.IsNaN(loss))
@@ -56,7 +56,7 @@ func TestCheckFinite(t *testing.T) {
 	require.True(t, math.IsNaN(nf.Value))
 
 	in.Logits[4] = 0
-	_, err = ws.Grad(in, cross_entropy.Grads64{})
+	_, err = ws.Grad(in, crossentropy.Grads64{})
 	require.ErrorAs(t, err, &nf)
 	require.Equal(t, 5, nf.Index)
 	require.True(t, math.IsInf(nf.Value, 1))
@@ -72,15 +72,15 @@ func TestNaNPropagates(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, math.IsNaN(loss), "triplet loss %v", loss)
 
-	it, err := improved_triplet.NewWorkspace64(improved_triplet.Dims{N: 1, D: 1})
+	it, err := improvedtriplet.NewWorkspace64(improvedtriplet.Dims{N: 1, D: 1})
 	require.NoError(t, err)
-	loss, err = it.Loss(improved_triplet.Inputs64{Anchor: []float64{0}, Positive: []float64{math.NaN()}, Negative: []float64{1}})
+	loss, err = it.Loss(improvedtriplet.Inputs64{Anchor: []float64{0}, Positive: []float64{math.NaN()}, Negative: []float64{1}})
 	require.NoError(t, err)
 	require.True(t, math.IsNaN(loss), "improved_triplet loss %v", loss)
 
-	bh, err := batch_hard_triplet.NewWorkspace64(batch_hard_triplet.Dims{N: 4, D: 1})
+	bh, err := batchhardtriplet.NewWorkspace64(batchhardtriplet.Dims{N: 4, D: 1})
 	require.NoError(t, err)
-	loss, err = bh.Loss(batch_hard_triplet.Inputs64{X: []float64{0, 1, math.NaN(), 3}, Labels: []int{0, 0, 1, 1}})
+	loss, err = bh.Loss(batchhardtriplet.Inputs64{X: []float64{0, 1, math.NaN(), 3}, Labels: []int{0, 0, 1, 1}})
 	require.NoError(t, err)
 	require.True(t, math.IsNaN(loss), "batch_hard_triplet loss %v", loss)
 }

@@ -10,7 +10,7 @@ import (
 	"math"
 	"sync"
 
-	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
+	"github.com/lossgen/lossgen/generated/batchhardtriplet"
 	"github.com/lossgen/lossgen/generated/clip"
 	"github.com/lossgen/lossgen/generated/xbm"
 )
@@ -115,11 +115,11 @@ func Example_dataParallel() {
 	// The value is batch-hard triplet's on the whole batch (the anchor
 	// itself in the gallery is a positive at distance 0, which is never
 	// the hardest unless there is no other, where batch-hard also uses 0).
-	bh, err := batch_hard_triplet.NewWorkspace64(batch_hard_triplet.Dims{N: n, D: d})
+	bh, err := batchhardtriplet.NewWorkspace64(batchhardtriplet.Dims{N: n, D: d})
 	if err != nil {
 		panic(err)
 	}
-	loss, err = bh.Loss(batch_hard_triplet.Inputs64{X: x, Labels: labels})
+	loss, err = bh.Loss(batchhardtriplet.Inputs64{X: x, Labels: labels})
 	if err != nil {
 		panic(err)
 	}

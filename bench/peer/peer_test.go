@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
+	"github.com/lossgen/lossgen/generated/crossentropyls"
 	"github.com/lossgen/lossgen/generated/triplet"
 )
 
@@ -57,12 +57,12 @@ func TestCrossEntropyLSAgrees(t *testing.T) {
 	}
 	gw := make([]float64, N*C)
 	want := CrossEntropyLS(z, labels, N, C, 0.1, gw)
-	ws, err := cross_entropy_ls.NewWorkspace64(cross_entropy_ls.Dims{N: N, C: C})
+	ws, err := crossentropyls.NewWorkspace64(crossentropyls.Dims{N: N, C: C})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := cross_entropy_ls.Grads64{Logits: make([]float64, N*C)}
-	got, err := ws.Grad(cross_entropy_ls.Inputs64{Logits: z, Labels: labels}, g)
+	g := crossentropyls.Grads64{Logits: make([]float64, N*C)}
+	got, err := ws.Grad(crossentropyls.Inputs64{Logits: z, Labels: labels}, g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,9 +118,9 @@ func BenchmarkCrossEntropyLS(b *testing.B) {
 			labels[i] = r.IntN(C)
 		}
 		b.Run(fmt.Sprintf("N=%d,C=751/generated", N), func(b *testing.B) {
-			ws, _ := cross_entropy_ls.NewWorkspace64(cross_entropy_ls.Dims{N: N, C: C})
-			g := cross_entropy_ls.Grads64{Logits: make([]float64, N*C)}
-			in := cross_entropy_ls.Inputs64{Logits: z, Labels: labels}
+			ws, _ := crossentropyls.NewWorkspace64(crossentropyls.Dims{N: N, C: C})
+			g := crossentropyls.Grads64{Logits: make([]float64, N*C)}
+			in := crossentropyls.Inputs64{Logits: z, Labels: labels}
 			b.ReportAllocs()
 			for b.Loop() {
 				ws.Grad(in, g)

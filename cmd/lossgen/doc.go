@@ -28,20 +28,37 @@
 //
 // # Compile
 //
-//	lossgen compile [-o DIR] [-pkg NAME] [-type float32|float64|both] SPEC.loss...
+//	lossgen compile [-o DIR | -dir ROOT] [-pkg NAME] [-type float32|float64|both] [-check] SPEC.loss...
 //
 // Compile writes one Go package per spec.
 //
-//	-o DIR     With one spec, the package directory (default ./NAME, NAME
-//	           being the spec's file name without .loss). With several, a
-//	           parent directory (default .) holding DIR/NAME for each spec.
-//	-pkg NAME  The Go package name (default: the loss name in the spec).
-//	           Only with one spec.
+//	-o DIR     The package directory. Exactly one spec; several specs with
+//	           -o are a usage error (use -dir).
+//	-dir ROOT  Any number of specs, each into ROOT/NAME, NAME being its
+//	           loss name as a package name (below). Without -o and -dir,
+//	           ROOT is the current directory. -o and -dir exclude each other.
+//	-pkg NAME  The Go package name, a Go identifier other than main and
+//	           init. Only with one spec; with -dir it also names the
+//	           directory.
+//	-check     Write nothing; list every file that is missing, differs or
+//	           is stale in exactly the directories compile would write, and
+//	           exit 1 if there is one.
 //	-type T    float32, float64 or both (default both): the element types
 //	           the kernels are generated for.
 //	-I DIR     A directory whose specs a use may reach besides the spec's own
 //	           directory tree (repeatable; also on run, check, bench and
 //	           explain). A use leading anywhere else is an error.
+//
+// The package is named after its directory, as stringer and sqlc name
+// theirs: the directory's base name (of its absolute path, so -o . means
+// the current directory's name), lower-cased, with every character outside
+// a-z and 0-9 dropped. -o internal/loss/cos_triplet gives package
+// costriplet, and -dir generated puts the loss cos_triplet into
+// generated/costriplet. If nothing is left, or the name starts with a
+// digit, or is a Go keyword, a predeclared identifier (len, max, string,
+// ...), main or init, compile stops with a usage error that says so and
+// asks for -pkg. The loss keeps its own name: Info.Name, the
+// documentation ("computes the cos_triplet loss") and lossgen run use it.
 //
 // Every spec is compiled in memory first. If any has errors, they are all
 // printed on standard error as
@@ -63,6 +80,9 @@
 // so the output does not depend on where lossgen was run:
 //
 //	//go:generate go tool lossgen compile -o . ../../specs/triplet.loss
+//
+// When -pkg names the package otherwise than its directory's name would,
+// the line carries -pkg too, so go generate gives the same package.
 //
 // The line runs lossgen as a tool of the module (Go 1.24 or later), at the
 // version its go.mod requires. To use lossgen in your own module, add it as a

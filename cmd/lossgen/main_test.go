@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/lossgen/lossgen/compiler"
 )
 
 // These tests drive the real binary, built once, as a user would: exit codes,
@@ -124,6 +126,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"compile", "-pkg", "p", spec("triplet"), spec("center")},
 		{"compile", "-pkg", "func", spec("triplet")},
 		{"compile", "-o", "out", spec("triplet"), filepath.Join("other", "triplet.loss")},
+		{"compile", "-o", "out", spec("triplet"), spec("center")},
+		{"compile", "-check", "-o", "out", spec("triplet"), spec("center")},
+		{"compile", "-o", "out", "-dir", "gen", spec("triplet")},
+		{"compile", "-o", "2fa", spec("triplet")},
+		{"compile", "-pkg", "my-pkg", spec("triplet")},
 		{"run"},
 		{"run", spec("triplet"), spec("center")},
 		{"run", "-type", "both", spec("triplet")},
@@ -190,12 +197,17 @@ func TestCompileEveryShippedSpec(t *testing.T) {
 		t.Fatalf("no specs: %v", err)
 	}
 	out := filepath.Join(t.TempDir(), "gen")
-	r := lossgen(t, repoRoot, "", append([]string{"compile", "-o", out}, specs...)...)
+	r := lossgen(t, repoRoot, "", append([]string{"compile", "-dir", out}, specs...)...)
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	for _, s := range specs {
-		dir := filepath.Join(out, strings.TrimSuffix(filepath.Base(s), ".loss"))
+		// Each shipped spec's file name is its loss name.
+		pkg, err := compiler.PackageName(strings.TrimSuffix(filepath.Base(s), ".loss"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(out, pkg)
 		headers, generates := recordedSpecs(t, dir)
 		if len(headers) == 0 {
 			t.Errorf("%s: no files", dir)
@@ -299,7 +311,7 @@ func TestFailedCompileChangesNothing(t *testing.T) {
 	}
 	write("triplet.loss", readFile(t, spec("triplet")))
 	write("center.loss", readFile(t, spec("center")))
-	if r := lossgen(t, tmp, "", "compile", "-o", "gen", "specs/triplet.loss", "specs/center.loss"); r.code != 0 {
+	if r := lossgen(t, tmp, "", "compile", "-dir", "gen", "specs/triplet.loss", "specs/center.loss"); r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	before := snapshot(t, filepath.Join(tmp, "gen"))
@@ -308,7 +320,7 @@ func TestFailedCompileChangesNothing(t *testing.T) {
 	// reported, nothing is written.
 	write("triplet.loss", badSpec(t))
 	write("bad2.loss", badSpec(t))
-	r := lossgen(t, tmp, "", "compile", "-o", "gen", "specs/center.loss", "specs/triplet.loss", "specs/bad2.loss")
+	r := lossgen(t, tmp, "", "compile", "-dir", "gen", "specs/center.loss", "specs/triplet.loss", "specs/bad2.loss")
 	if r.code != 1 {
 		t.Errorf("exit %d, want 1", r.code)
 	}

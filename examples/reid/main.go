@@ -86,9 +86,9 @@ func run(cfg Config, out, log io.Writer, bar *Progress) (*Report, error) {
 		if log != nil {
 			switch obj {
 			case Baseline:
-				fmt.Fprintln(log, "\nbaseline: CE-LS + batch-hard triplet + 0.0005·center (generated/reid_baseline)")
+				fmt.Fprintln(log, "\nbaseline: CE-LS + batch-hard triplet + 0.0005·center (generated/reidbaseline)")
 			case CEOnly:
-				fmt.Fprintln(log, "\nCE only: label-smoothed cross-entropy (generated/cross_entropy_ls)")
+				fmt.Fprintln(log, "\nCE only: label-smoothed cross-entropy (generated/crossentropyls)")
 			}
 		}
 		h, err := train(cfg, ds, obj, log, bar)

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/lossgen/lossgen/generated/reid_baseline"
+	"github.com/lossgen/lossgen/generated/reidbaseline"
 )
 
 // checkGrads compares the analytic gradient of every parameter (in g) with
@@ -91,14 +91,14 @@ func TestBackwardThroughReIDBaseline(t *testing.T) {
 	for i := range centers {
 		centers[i] = rng.NormFloat64()
 	}
-	ws, err := reid_baseline.NewWorkspace64(reid_baseline.Dims{N: n, C: m.Classes, D: m.Emb})
+	ws, err := reidbaseline.NewWorkspace64(reidbaseline.Dims{N: n, C: m.Classes, D: m.Emb})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ws.Params.CenterWeight = 0.5 // make the center term visible to the check
 	a := m.NewActivations(n)
-	in := func() reid_baseline.Inputs64 {
-		return reid_baseline.Inputs64{Logits: a.Logits, Feat: a.Feat, Centers: centers, Labels: labels}
+	in := func() reidbaseline.Inputs64 {
+		return reidbaseline.Inputs64{Logits: a.Logits, Feat: a.Feat, Centers: centers, Labels: labels}
 	}
 	loss := func() float64 {
 		m.Forward(x, a)
@@ -111,7 +111,7 @@ func TestBackwardThroughReIDBaseline(t *testing.T) {
 	m.Forward(x, a)
 	gL := make([]float64, n*m.Classes)
 	gF := make([]float64, n*m.Emb)
-	if _, err := ws.Grad(in(), reid_baseline.Grads64{Logits: gL, Feat: gF}); err != nil {
+	if _, err := ws.Grad(in(), reidbaseline.Grads64{Logits: gL, Feat: gF}); err != nil {
 		t.Fatal(err)
 	}
 	g := NewGrads(m.In, m.Hidden, m.Emb, m.Classes)

@@ -6,8 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
-	"github.com/lossgen/lossgen/generated/reid_baseline"
+	"github.com/lossgen/lossgen/generated/crossentropyls"
+	"github.com/lossgen/lossgen/generated/reidbaseline"
 )
 
 // Config is everything a run depends on besides the seed.
@@ -105,15 +105,15 @@ type lossAdapter interface {
 // the terms must be logged separately: the composed kernel returns only the
 // total.
 type baselineLoss struct {
-	ws      *reid_baseline.Workspace64
+	ws      *reidbaseline.Workspace64
 	centers []float64 // C×D, moved by ws.Update, never by the optimiser
 }
 
 func (b *baselineLoss) grad(logits, feat []float64, labels []int, gLogits, gFeat []float64) (float64, error) {
-	in := reid_baseline.Inputs64{Logits: logits, Feat: feat, Centers: b.centers, Labels: labels}
+	in := reidbaseline.Inputs64{Logits: logits, Feat: feat, Centers: b.centers, Labels: labels}
 	// Grads64.Centers is nil: we do not want ∂L/∂centers; the centres move
 	// by the update rule below instead.
-	loss, err := b.ws.Grad(in, reid_baseline.Grads64{Logits: gLogits, Feat: gFeat})
+	loss, err := b.ws.Grad(in, reidbaseline.Grads64{Logits: gLogits, Feat: gFeat})
 	if err != nil {
 		return 0, err
 	}
@@ -123,13 +123,13 @@ func (b *baselineLoss) grad(logits, feat []float64, labels []int, gLogits, gFeat
 
 // ceLoss uses the generated cross_entropy_ls kernel.
 type ceLoss struct {
-	ws *cross_entropy_ls.Workspace64
+	ws *crossentropyls.Workspace64
 }
 
 func (c *ceLoss) grad(logits, _ []float64, labels []int, gLogits, gFeat []float64) (float64, error) {
 	clear(gFeat)
-	return c.ws.Grad(cross_entropy_ls.Inputs64{Logits: logits, Labels: labels},
-		cross_entropy_ls.Grads64{Logits: gLogits})
+	return c.ws.Grad(crossentropyls.Inputs64{Logits: logits, Labels: labels},
+		crossentropyls.Grads64{Logits: gLogits})
 }
 
 // pkBatches draws one epoch of PK batches, as reid-strong-baseline's
@@ -237,7 +237,7 @@ func train(cfg Config, ds *Dataset, obj Objective, log io.Writer, bar *Progress)
 	h := &History{Objective: obj, Model: model}
 	switch obj {
 	case Baseline:
-		ws, err := reid_baseline.NewWorkspace64(reid_baseline.Dims{N: n, C: C, D: cfg.Emb})
+		ws, err := reidbaseline.NewWorkspace64(reidbaseline.Dims{N: n, C: C, D: cfg.Emb})
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +248,7 @@ func train(cfg Config, ds *Dataset, obj Objective, log io.Writer, bar *Progress)
 		h.lossFn = &baselineLoss{ws: ws, centers: centers}
 		h.Centers = centers
 	case CEOnly:
-		ws, err := cross_entropy_ls.NewWorkspace64(cross_entropy_ls.Dims{N: n, C: C})
+		ws, err := crossentropyls.NewWorkspace64(crossentropyls.Dims{N: n, C: C})
 		if err != nil {
 			return nil, err
 		}

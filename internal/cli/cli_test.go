@@ -32,29 +32,6 @@ func TestParseInterspersed(t *testing.T) {
 	}
 }
 
-func TestOutputDirs(t *testing.T) {
-	dot := "." + string(filepath.Separator)
-	tests := []struct {
-		out   string
-		specs []string
-		want  []string
-	}{
-		{"", []string{"specs/triplet.loss"}, []string{dot + "triplet"}},
-		{"gen/t", []string{"specs/triplet.loss"}, []string{"gen/t"}},
-		{"", []string{"specs/a.loss", "b.loss"}, []string{"a", "b"}},
-		{"gen", []string{"specs/a.loss", "b.loss"}, []string{filepath.Join("gen", "a"), filepath.Join("gen", "b")}},
-	}
-	for _, tt := range tests {
-		got, err := outputDirs(tt.out, tt.specs)
-		if err != nil || !slices.Equal(got, tt.want) {
-			t.Errorf("outputDirs(%q, %q) = %q, %v; want %q", tt.out, tt.specs, got, err, tt.want)
-		}
-	}
-	if _, err := outputDirs("gen", []string{"a/x.loss", "b/x.loss"}); err == nil || !strings.Contains(err.Error(), "would both be written to") {
-		t.Errorf("two specs with one name: err = %v", err)
-	}
-}
-
 func TestSpecPathFrom(t *testing.T) {
 	t.Chdir(t.TempDir())
 	tests := []struct{ dir, spec, want string }{
@@ -84,6 +61,9 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"compile", "-h"}, 0, "Examples:", ""},
 		{[]string{"compile", "-type", "int8", "a.loss"}, 2, "", `-type "int8": want float32, float64 or both`},
 		{[]string{"compile", "-pkg", "p", "a.loss", "b.loss"}, 2, "", "-pkg names one package"},
+		{[]string{"compile", "-o", "out", "a.loss", "b.loss"}, 2, "", "use -dir ROOT"},
+		{[]string{"compile", "-o", "out", "-dir", "gen", "a.loss"}, 2, "", "-o and -dir cannot be used together"},
+		{[]string{"compile", "-pkg", "my-pkg", "a.loss"}, 2, "", `-pkg "my-pkg" is not a valid Go package name`},
 		{[]string{"compile", filepath.Join(t.TempDir(), "missing.loss")}, 1, "", "missing.loss"},
 		{[]string{"run", "-type", "float16", "a.loss"}, 2, "", `-type "float16": want float32 or float64`},
 		{[]string{"version"}, 0, "lossgen ", ""},
