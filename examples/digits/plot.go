@@ -32,9 +32,9 @@ var (
 	}
 )
 
-// series is one curve: y[i] at x = x0 + i.
+// series is one curve: y[i] at x = x0 + i·dx (dx 0 means 1).
 type series struct {
-	x0     int
+	x0, dx int
 	y      []float64
 	c      color.RGBA
 	dashed bool
@@ -45,7 +45,7 @@ func renderPlot(rep *Report) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, plotW, plotH))
 	fillRect(img, 0, 0, plotW, plotH, colWhite)
 	runs := rep.Runs[0]
-	title := fmt.Sprintf("lossgen digits example: UCI digits, split %s, seed %d", rep.Task.Split.Kind, runs[0].Seed)
+	title := fmt.Sprintf("lossgen: UCI digits, %s split, seed %d", rep.Task.Split.Kind, runs[0].Seed)
 	drawText(img, 20, 14, title, 3, colBlack)
 
 	// Legend, one line under the title.
@@ -73,11 +73,8 @@ func renderPlot(rep *Report) *image.RGBA {
 	}
 	legend("raw pixels", colRaw, true)
 	epochs := len(runs[0].Epoch)
-	raw := make([]float64, epochs+1)
-	for i := range raw {
-		raw[i] = rep.Raw.MAP
-	}
-	maps = append([]series{{x0: 0, y: raw, c: colRaw, dashed: true}}, maps...)
+	raw := series{dx: epochs, y: []float64{rep.Raw.MAP, rep.Raw.MAP}, c: colRaw, dashed: true}
+	maps = append([]series{raw}, maps...)
 
 	panel(img, image.Rect(20, 90, 490, plotH), "training loss (mean per epoch)", epochs, 0, hi, losses)
 	panel(img, image.Rect(510, 90, 980, plotH), "test mAP (queries vs gallery)", epochs, math.Floor(mapLo*10)/10, 1, maps)
@@ -113,12 +110,13 @@ func panel(img *image.RGBA, r image.Rectangle, title string, xmax int, ylo, yhi 
 	drawLine(img, left, bottom, right, bottom, 2, colBlack, false)
 
 	for _, s := range curves {
+		x := func(i int) int { return px(float64(s.x0 + i*max(s.dx, 1))) }
 		for i := 1; i < len(s.y); i++ {
-			drawLine(img, px(float64(s.x0+i-1)), py(s.y[i-1]), px(float64(s.x0+i)), py(s.y[i]), 3, s.c, s.dashed)
+			drawLine(img, x(i-1), py(s.y[i-1]), x(i), py(s.y[i]), 3, s.c, s.dashed)
 		}
 		if !s.dashed {
 			for i, v := range s.y {
-				fillRect(img, px(float64(s.x0+i))-2, py(v)-2, 5, 5, s.c)
+				fillRect(img, x(i)-2, py(v)-2, 5, 5, s.c)
 			}
 		}
 	}

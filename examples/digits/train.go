@@ -115,10 +115,11 @@ func (t *Task) evaluate(m *Model) (Retrieval, error) {
 type History struct {
 	Loss    Loss
 	Seed    uint64
-	Epoch   []float64   // mean training loss of each epoch
-	Quality []Retrieval // test quality before training ([0]) and after each epoch
-	Batches int         // batches per epoch
-	Time    time.Duration
+	Epoch   []float64     // mean training loss of each epoch
+	Quality []Retrieval   // test quality before training ([0]) and after each epoch
+	Batches int           // batches per epoch
+	Time    time.Duration // wall time of the run: training and the evaluations
+	InLoss  time.Duration // the part of Time spent in the loss kernels
 }
 
 // Final is the test quality after the last epoch.
@@ -218,7 +219,9 @@ func train(cfg Config, t *Task, l Loss, log io.Writer) (*History, error) {
 				labels[i] = t.classOf[t.Data.Labels[row]]
 			}
 			model.Forward(x, act)
+			t0 := time.Now()
 			loss, err := obj.grad(act.Logits, act.Feat, labels, gLogits, gFeat)
+			h.InLoss += time.Since(t0)
 			if err != nil {
 				return nil, fmt.Errorf("%s: epoch %d batch %d: %w", l, epoch+1, bi, err)
 			}
