@@ -59,8 +59,11 @@ func (l Loss) Describe() string {
 // objective computes a batch's loss and writes its gradients with respect
 // to the logits and the embedding (overwriting gLogits and gFeat), then
 // moves any state that is not trained by gradient (the centres).
+// value is the loss alone, with no side effect (model_test.go's finite
+// differences use it).
 type objective interface {
 	grad(logits, feat []float64, labels []int, gLogits, gFeat []float64) (float64, error)
+	value(logits, feat []float64, labels []int) (float64, error)
 }
 
 // newObjective makes the workspace of loss l for batches of n images, an
@@ -92,6 +95,10 @@ func (o *ceObjective) grad(logits, _ []float64, labels []int, gLogits, gFeat []f
 		cross_entropy_ls.Grads64{Logits: gLogits})
 }
 
+func (o *ceObjective) value(logits, _ []float64, labels []int) (float64, error) {
+	return o.ws.Loss(cross_entropy_ls.Inputs64{Logits: logits, Labels: labels})
+}
+
 type tripletObjective struct {
 	ws *batch_hard_triplet.Workspace64
 }
@@ -100,6 +107,10 @@ func (o *tripletObjective) grad(_, feat []float64, labels []int, gLogits, gFeat 
 	clear(gLogits)
 	return o.ws.Grad(batch_hard_triplet.Inputs64{X: feat, Labels: labels},
 		batch_hard_triplet.Grads64{X: gFeat})
+}
+
+func (o *tripletObjective) value(_, feat []float64, labels []int) (float64, error) {
+	return o.ws.Loss(batch_hard_triplet.Inputs64{X: feat, Labels: labels})
 }
 
 type baselineObjective struct {
@@ -116,4 +127,8 @@ func (o *baselineObjective) grad(logits, feat []float64, labels []int, gLogits, 
 		return 0, err
 	}
 	return loss, o.ws.Update(in)
+}
+
+func (o *baselineObjective) value(logits, feat []float64, labels []int) (float64, error) {
+	return o.ws.Loss(reid_baseline.Inputs64{Logits: logits, Feat: feat, Centers: o.centers, Labels: labels})
 }

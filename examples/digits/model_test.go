@@ -5,10 +5,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-
-	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
-	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
-	"github.com/lossgen/lossgen/generated/reid_baseline"
 )
 
 // checkGrads compares the analytic gradient of every parameter (in g) with
@@ -32,25 +28,6 @@ func checkGrads(t *testing.T, m, g *Model, loss func() float64) {
 			}
 		}
 	}
-}
-
-// forwardLoss is the loss of objective o without its side effects (the
-// centre update), for finite differences.
-func forwardLoss(t *testing.T, o objective, logits, feat []float64, labels []int) float64 {
-	var l float64
-	var err error
-	switch o := o.(type) {
-	case *ceObjective:
-		l, err = o.ws.Loss(cross_entropy_ls.Inputs64{Logits: logits, Labels: labels})
-	case *tripletObjective:
-		l, err = o.ws.Loss(batch_hard_triplet.Inputs64{X: feat, Labels: labels})
-	case *baselineObjective:
-		l, err = o.ws.Loss(reid_baseline.Inputs64{Logits: logits, Feat: feat, Centers: o.centers, Labels: labels})
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
 }
 
 // The whole chain used in training, for each loss: the network, then the
@@ -105,7 +82,11 @@ func TestBackwardThroughEachLoss(t *testing.T) {
 		t.Run(l.String(), func(t *testing.T) {
 			checkGrads(t, m, g, func() float64 {
 				m.Forward(x, a)
-				return forwardLoss(t, obj, a.Logits, a.Feat, labels)
+				l, err := obj.value(a.Logits, a.Feat, labels)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return l
 			})
 		})
 	}
