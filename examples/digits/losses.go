@@ -6,9 +6,9 @@ package main
 import (
 	"math/rand/v2"
 
-	"github.com/lossgen/lossgen/generated/batch_hard_triplet"
-	"github.com/lossgen/lossgen/generated/cross_entropy_ls"
-	"github.com/lossgen/lossgen/generated/reid_baseline"
+	"github.com/lossgen/lossgen/generated/batchhardtriplet"
+	"github.com/lossgen/lossgen/generated/crossentropyls"
+	"github.com/lossgen/lossgen/generated/reidbaseline"
 )
 
 // Loss selects the training objective.
@@ -16,15 +16,15 @@ type Loss int
 
 const (
 	// CE is the label-smoothed cross-entropy (ε = 0.1) of the classifier's
-	// logits: generated/cross_entropy_ls.
+	// logits: generated/crossentropyls.
 	CE Loss = iota
 	// Triplet is the batch-hard triplet loss (margin 0.3) of the embedding:
-	// generated/batch_hard_triplet. The classifier gets no gradient.
+	// generated/batchhardtriplet. The classifier gets no gradient.
 	Triplet
 	// Baseline is the Bag-of-Tricks composition CE-LS(logits) + batch-hard
 	// triplet(embedding) + 0.0005·center(embedding) in one kernel, whose
 	// Update method moves the centres by Wen's rule:
-	// generated/reid_baseline.
+	// generated/reidbaseline.
 	Baseline
 )
 
@@ -47,11 +47,11 @@ func (l Loss) String() string {
 func (l Loss) Describe() string {
 	switch l {
 	case CE:
-		return "label-smoothed cross-entropy on the logits (generated/cross_entropy_ls)"
+		return "label-smoothed cross-entropy on the logits (generated/crossentropyls)"
 	case Triplet:
-		return "batch-hard triplet on the embedding, margin 0.3 (generated/batch_hard_triplet)"
+		return "batch-hard triplet on the embedding, margin 0.3 (generated/batchhardtriplet)"
 	case Baseline:
-		return "CE-LS + batch-hard triplet + 0.0005·center (generated/reid_baseline)"
+		return "CE-LS + batch-hard triplet + 0.0005·center (generated/reidbaseline)"
 	}
 	return "?"
 }
@@ -72,13 +72,13 @@ type objective interface {
 func newObjective(l Loss, n, d, c int, rng *rand.Rand) (objective, error) {
 	switch l {
 	case CE:
-		ws, err := cross_entropy_ls.NewWorkspace64(cross_entropy_ls.Dims{N: n, C: c})
+		ws, err := crossentropyls.NewWorkspace64(crossentropyls.Dims{N: n, C: c})
 		return &ceObjective{ws}, err
 	case Triplet:
-		ws, err := batch_hard_triplet.NewWorkspace64(batch_hard_triplet.Dims{N: n, D: d})
+		ws, err := batchhardtriplet.NewWorkspace64(batchhardtriplet.Dims{N: n, D: d})
 		return &tripletObjective{ws}, err
 	default:
-		ws, err := reid_baseline.NewWorkspace64(reid_baseline.Dims{N: n, C: c, D: d})
+		ws, err := reidbaseline.NewWorkspace64(reidbaseline.Dims{N: n, C: c, D: d})
 		centers := make([]float64, c*d)
 		for i := range centers {
 			centers[i] = rng.NormFloat64()
@@ -87,42 +87,42 @@ func newObjective(l Loss, n, d, c int, rng *rand.Rand) (objective, error) {
 	}
 }
 
-type ceObjective struct{ ws *cross_entropy_ls.Workspace64 }
+type ceObjective struct{ ws *crossentropyls.Workspace64 }
 
 func (o *ceObjective) grad(logits, _ []float64, labels []int, gLogits, gFeat []float64) (float64, error) {
 	clear(gFeat)
-	return o.ws.Grad(cross_entropy_ls.Inputs64{Logits: logits, Labels: labels},
-		cross_entropy_ls.Grads64{Logits: gLogits})
+	return o.ws.Grad(crossentropyls.Inputs64{Logits: logits, Labels: labels},
+		crossentropyls.Grads64{Logits: gLogits})
 }
 
 func (o *ceObjective) value(logits, _ []float64, labels []int) (float64, error) {
-	return o.ws.Loss(cross_entropy_ls.Inputs64{Logits: logits, Labels: labels})
+	return o.ws.Loss(crossentropyls.Inputs64{Logits: logits, Labels: labels})
 }
 
 type tripletObjective struct {
-	ws *batch_hard_triplet.Workspace64
+	ws *batchhardtriplet.Workspace64
 }
 
 func (o *tripletObjective) grad(_, feat []float64, labels []int, gLogits, gFeat []float64) (float64, error) {
 	clear(gLogits)
-	return o.ws.Grad(batch_hard_triplet.Inputs64{X: feat, Labels: labels},
-		batch_hard_triplet.Grads64{X: gFeat})
+	return o.ws.Grad(batchhardtriplet.Inputs64{X: feat, Labels: labels},
+		batchhardtriplet.Grads64{X: gFeat})
 }
 
 func (o *tripletObjective) value(_, feat []float64, labels []int) (float64, error) {
-	return o.ws.Loss(batch_hard_triplet.Inputs64{X: feat, Labels: labels})
+	return o.ws.Loss(batchhardtriplet.Inputs64{X: feat, Labels: labels})
 }
 
 type baselineObjective struct {
-	ws      *reid_baseline.Workspace64
+	ws      *reidbaseline.Workspace64
 	centers []float64 // C×D, moved by ws.Update, never by the optimiser
 }
 
 func (o *baselineObjective) grad(logits, feat []float64, labels []int, gLogits, gFeat []float64) (float64, error) {
-	in := reid_baseline.Inputs64{Logits: logits, Feat: feat, Centers: o.centers, Labels: labels}
+	in := reidbaseline.Inputs64{Logits: logits, Feat: feat, Centers: o.centers, Labels: labels}
 	// No gradient for the centres (nil): Update moves them, from this
 	// batch's features.
-	loss, err := o.ws.Grad(in, reid_baseline.Grads64{Logits: gLogits, Feat: gFeat})
+	loss, err := o.ws.Grad(in, reidbaseline.Grads64{Logits: gLogits, Feat: gFeat})
 	if err != nil {
 		return 0, err
 	}
@@ -130,5 +130,5 @@ func (o *baselineObjective) grad(logits, feat []float64, labels []int, gLogits, 
 }
 
 func (o *baselineObjective) value(logits, feat []float64, labels []int) (float64, error) {
-	return o.ws.Loss(reid_baseline.Inputs64{Logits: logits, Feat: feat, Centers: o.centers, Labels: labels})
+	return o.ws.Loss(reidbaseline.Inputs64{Logits: logits, Feat: feat, Centers: o.centers, Labels: labels})
 }

@@ -23,9 +23,9 @@
 // on PK batches of 8 digits × 8 images. For a seed, each loss starts from
 // the same weights and sees the same batches:
 //
-//   - CE-LS: generated/cross_entropy_ls on the logits;
-//   - batch-hard: generated/batch_hard_triplet on the embedding;
-//   - baseline: generated/reid_baseline, CE-LS + batch-hard triplet +
+//   - CE-LS: generated/crossentropyls on the logits;
+//   - batch-hard: generated/batchhardtriplet on the embedding;
+//   - baseline: generated/reidbaseline, CE-LS + batch-hard triplet +
 //     0.0005·center in one kernel, its Update moving the centres.
 //
 // After every epoch the query and gallery embeddings are L2-normalised and
