@@ -188,7 +188,6 @@ func (g *typeGen) setDimsTest(f *jen.File, sizeOf map[*dsl.Size]int) {
 			valueChecks = append(valueChecks, same(t.Name, want, got))
 		}
 	}
-	first := g.names.dimField[g.p.Sizes[0]]
 	body := []jen.Code{
 		jen.List(jen.Id("ws"), jen.Id("big"), jen.Id("first")).Op(":=").Id("testCase" + s).Call(jen.Id("t")),
 		jen.List(jen.Id("firstLoss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("big"), jen.Id("first")),
@@ -221,20 +220,23 @@ func (g *typeGen) setDimsTest(f *jen.File, sizeOf map[*dsl.Size]int) {
 		same("loss", one(jen.Id("firstLoss")), one(jen.Id("againLoss"))),
 	)
 	body = append(body, againChecks...)
-	body = append(body,
-		jen.Comment("Sizes out of range are refused and change nothing."),
-		jen.Id("over").Op(":=").Id("ws").Dot("MaxDims").Call(),
-		jen.Id("over").Dot(first).Op("++"),
-		jen.Id("zero").Op(":=").Id("d"),
-		jen.Id("zero").Dot(first).Op("=").Lit(0),
-		jen.For(jen.List(jen.Id("_"), jen.Id("bad")).Op(":=").Range().Index().Id("Dims").Values(jen.Id("over"), jen.Id("zero"))).Block(
-			jen.Var().Id("de").Op("*").Qual(rtPath, "DimError"),
-			jen.If(jen.Err().Op(":=").Id("ws").Dot("SetDims").Call(jen.Id("bad")), jen.Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("de"))).Block(
-				jen.Id("t").Dot("Errorf").Call(jen.Lit("SetDims(%+v) = %v, want a *lossrt.DimError"), jen.Id("bad"), jen.Err())),
-		),
-		jen.If(jen.Id("ws").Dot("Dims").Call().Op("!=").Id("ws").Dot("MaxDims").Call()).Block(
-			jen.Id("t").Dot("Errorf").Call(jen.Lit("a refused SetDims changed the sizes to %+v"), jen.Id("ws").Dot("Dims").Call())),
-	)
+	if len(g.p.Sizes) > 0 {
+		first := g.names.dimField[g.p.Sizes[0]]
+		body = append(body,
+			jen.Comment("Sizes out of range are refused and change nothing."),
+			jen.Id("over").Op(":=").Id("ws").Dot("MaxDims").Call(),
+			jen.Id("over").Dot(first).Op("++"),
+			jen.Id("zero").Op(":=").Id("d"),
+			jen.Id("zero").Dot(first).Op("=").Lit(0),
+			jen.For(jen.List(jen.Id("_"), jen.Id("bad")).Op(":=").Range().Index().Id("Dims").Values(jen.Id("over"), jen.Id("zero"))).Block(
+				jen.Var().Id("de").Op("*").Qual(rtPath, "DimError"),
+				jen.If(jen.Err().Op(":=").Id("ws").Dot("SetDims").Call(jen.Id("bad")), jen.Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("de"))).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("SetDims(%+v) = %v, want a *lossrt.DimError"), jen.Id("bad"), jen.Err())),
+			),
+			jen.If(jen.Id("ws").Dot("Dims").Call().Op("!=").Id("ws").Dot("MaxDims").Call()).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("a refused SetDims changed the sizes to %+v"), jen.Id("ws").Dot("Dims").Call())),
+		)
+	}
 	f.Commentf("TestSetDims%s checks that a workspace made for larger sizes runs smaller", s)
 	f.Comment("ones with the bits of a workspace made for them, allocating nothing.")
 	f.Func().Id("TestSetDims" + s).Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(body...)

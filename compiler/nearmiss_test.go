@@ -27,7 +27,7 @@ func kernels(src []byte) []string {
 		if len(m[1]) > 0 {
 			fn := string(m[1])
 			if strings.HasPrefix(fn, "New") || strings.HasPrefix(fn, "Check") || strings.HasSuffix(fn, "Error") ||
-				fn == "Narrow32" || fn == "FlushSubnormals" {
+				fn == "Narrow32" || fn == "FlushSubnormals" || fn == "Float64s" {
 				continue
 			}
 		}
