@@ -311,3 +311,36 @@ func TestFloat32MatchesFloat64(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkspaceMadeLarger runs every spec at the middle and large size sets
+// on a workspace made for larger sizes (Request.Max, which goes through
+// SetDims), and requires the bits of a workspace made for exactly those
+// sizes. At the large set the parallel groups and matrix products run, so
+// this covers what the generated TestSetDims, at small sizes, does not.
+func TestWorkspaceMadeLarger(t *testing.T) {
+	for _, name := range specNames(t) {
+		for _, dims := range sizeSets[1:] {
+			t.Run(fmt.Sprintf("%s/N=%d", name, dims["N"]), func(t *testing.T) {
+				t.Parallel()
+				s := loadSpec(t, name, dims)
+				v := s.inputs(dims, uint64(dims["N"]*7+dims["D"]), 1)
+				r := request64(v)
+				want, err := kernels[name].eval64(r)
+				require.NoError(t, err)
+				r.Max = map[string]int{}
+				for k, n := range r.Dims {
+					r.Max[k] = n + 3
+				}
+				got, err := kernels[name].eval64(r)
+				require.NoError(t, err)
+				sameBits(t, "loss", []float64{want.Loss}, []float64{got.Loss})
+				for in, g := range want.Grads {
+					sameBits(t, "grad "+in, g, got.Grads[in])
+				}
+				for def, x := range want.Values {
+					sameBits(t, def, x, got.Values[def])
+				}
+			})
+		}
+	}
+}
