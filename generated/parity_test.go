@@ -239,6 +239,7 @@ func TestGeneratedMatchesInterpreter(t *testing.T) {
 				got, err := kernels[name].eval64(request64(v))
 				require.NoError(t, err)
 				require.InDelta(t, want, got.Loss, 1e-12*math.Max(1, math.Abs(want)), "loss")
+				checkValues(t, s.prog, v, got.Values)
 
 				r := rand.New(rand.NewPCG(3, 5))
 				for _, in := range s.prog.Inputs {
@@ -253,6 +254,26 @@ func TestGeneratedMatchesInterpreter(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// checkValues compares a kernel's Values (the spec's own definitions after
+// the call) with the interpreter's: the same names, the same lengths, and
+// every element within 1e-9 relative, or 1e-6 absolute — a distance of a
+// sample to itself is a square root of rounding error when the kernel takes
+// it from a Gram matrix, and exactly 0 in the interpreter.
+func checkValues(t *testing.T, p *dsl.Program, v interp.Values, got map[string][]float64) {
+	t.Helper()
+	want, err := interp.Definitions(p, v)
+	require.NoError(t, err)
+	require.Len(t, got, len(want), "Values has every named definition and nothing else")
+	for name, w := range want {
+		g, ok := got[name]
+		require.True(t, ok, "Values lacks %s", name)
+		require.Len(t, g, len(w), "Values[%s]", name)
+		for k := range w {
+			require.InDelta(t, w[k], g[k], 1e-6+1e-9*math.Abs(w[k]), "Values[%s][%d]", name, k)
 		}
 	}
 }
