@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"image/png"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -50,6 +51,19 @@ func TestShortRun(t *testing.T) {
 	}
 	if len(b.Loss) != 12 || len(b.MAP) != 13 || len(rep.CEOnly.MAP) != 13 {
 		t.Errorf("history lengths: loss %d, mAP %d and %d", len(b.Loss), len(b.MAP), len(rep.CEOnly.MAP))
+	}
+	// The logged terms (from the workspace's Values) add up to the loss,
+	// as reid_baseline.loss composes them.
+	if len(b.Terms) != len(b.Loss) || len(b.TermNames) != 3 {
+		t.Fatalf("terms: %v, %d epochs", b.TermNames, len(b.Terms))
+	}
+	for e, terms := range b.Terms {
+		if sum := terms[0] + terms[1] + 0.0005*terms[2]; math.Abs(sum-b.Loss[e]) > 1e-9*math.Abs(b.Loss[e]) {
+			t.Errorf("epoch %d: ce + tri + 0.0005·cen = %v, loss %v", e+1, sum, b.Loss[e])
+		}
+	}
+	if !strings.Contains(out, "tri ") || !strings.Contains(out, "cen ") {
+		t.Error("the per-epoch lines lack the terms")
 	}
 	if b.Loss[len(b.Loss)-1] >= b.Loss[0] {
 		t.Errorf("baseline loss did not decrease: %v", b.Loss)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/lossgen/lossgen/generated/crossentropyls"
 	"github.com/lossgen/lossgen/generated/reidbaseline"
@@ -76,6 +77,8 @@ func (o Objective) String() string {
 type History struct {
 	Objective Objective
 	Loss      []float64   // mean training loss of each epoch
+	TermNames []string    // the objective's terms, as its spec names them
+	Terms     [][]float64 // mean of each term (TermNames order) in each epoch
 	MAP       []float64   // test mAP before training ([0]) and after each epoch
 	Rank1     []float64   // test Rank-1, same indexing
 	Final     Retrieval   // the metrics after the last epoch
@@ -91,6 +94,10 @@ type History struct {
 // through the classifier), and then moves any non-gradient state.
 type lossAdapter interface {
 	grad(logits, feat []float64, labels []int, gLogits, gFeat []float64) (float64, error)
+	// termNames names the objective's terms; terms adds their values
+	// from the last grad call to sum, element by element.
+	termNames() []string
+	terms(sum []float64)
 }
 
 // baselineLoss uses the generated reid_baseline kernel.
@@ -101,9 +108,9 @@ type lossAdapter interface {
 // into our two gradient buffers), and its Update method applies Wen's
 // centre rule with the right per-class counts, which the optimiser must not
 // touch anyway. Its Params carry every part's hyperparameters (CenterWeight,
-// Eps, Margin, Alpha). The three separate packages remain the choice when
-// the terms must be logged separately: the composed kernel returns only the
-// total.
+// Eps, Margin, Alpha). The terms are logged from ws.Values(), which holds
+// every definition the spec names (ce, tri, cen) as the last call computed
+// them: no second forward pass, no allocation.
 type baselineLoss struct {
 	ws      *reidbaseline.Workspace64
 	centers []float64 // C×D, moved by ws.Update, never by the optimiser
@@ -121,6 +128,15 @@ func (b *baselineLoss) grad(logits, feat []float64, labels []int, gLogits, gFeat
 	return loss, b.ws.Update(in)
 }
 
+func (b *baselineLoss) termNames() []string { return []string{"ce", "tri", "cen"} }
+
+func (b *baselineLoss) terms(sum []float64) {
+	v := b.ws.Values()
+	sum[0] += v.Ce
+	sum[1] += v.Tri
+	sum[2] += v.Cen
+}
+
 // ceLoss uses the generated cross_entropy_ls kernel.
 type ceLoss struct {
 	ws *crossentropyls.Workspace64
@@ -131,6 +147,11 @@ func (c *ceLoss) grad(logits, _ []float64, labels []int, gLogits, gFeat []float6
 	return c.ws.Grad(crossentropyls.Inputs64{Logits: logits, Labels: labels},
 		crossentropyls.Grads64{Logits: gLogits})
 }
+
+// The loss is the only term.
+func (c *ceLoss) termNames() []string { return nil }
+
+func (c *ceLoss) terms([]float64) {}
 
 // pkBatches draws one epoch of PK batches, as reid-strong-baseline's
 // RandomIdentitySampler: each identity's images are shuffled (drawn with
@@ -263,6 +284,8 @@ func train(cfg Config, ds *Dataset, obj Objective, log io.Writer, bar *Progress)
 	// centres above for Baseline only) cannot shift the batches.
 	sampler := rand.New(rand.NewPCG(cfg.Seed, 0x5eed_0002))
 
+	h.TermNames = h.lossFn.termNames()
+	termSum := make([]float64, len(h.TermNames))
 	act := model.NewActivations(n)
 	x := make([]float64, n*cfg.Data.Dim)
 	labels := make([]int, n)
@@ -284,6 +307,7 @@ func train(cfg Config, ds *Dataset, obj Objective, log io.Writer, bar *Progress)
 		batches := pkBatches(byID, cfg.P, cfg.K, sampler)
 		h.Batches = len(batches)
 		sum := 0.0
+		clear(termSum)
 		for bi, batch := range batches {
 			for i, idx := range batch {
 				copy(x[i*cfg.Data.Dim:], ds.Train[idx].X)
@@ -297,6 +321,7 @@ func train(cfg Config, ds *Dataset, obj Objective, log io.Writer, bar *Progress)
 			model.Backward(act, gLogits, gFeat, grads)
 			opt.Step(model, grads)
 			sum += loss
+			h.lossFn.terms(termSum)
 			bar.Update(fmt.Sprintf("%-8s epoch %d/%d", obj, epoch+1, cfg.Epochs), bi+1, len(batches), sum/float64(bi+1))
 		}
 		bar.Clear()
@@ -309,15 +334,30 @@ func train(cfg Config, ds *Dataset, obj Objective, log io.Writer, bar *Progress)
 			return nil, err
 		}
 		h.Loss = append(h.Loss, mean)
+		terms := make([]float64, len(termSum))
+		for k, x := range termSum {
+			terms[k] = x / float64(len(batches))
+		}
+		h.Terms = append(h.Terms, terms)
 		h.MAP = append(h.MAP, r.MAP)
 		h.Rank1 = append(h.Rank1, r.Rank1())
 		h.Final = r
 		if log != nil {
-			fmt.Fprintf(log, "  epoch %3d/%d  loss %8.4f  mAP %.4f  Rank-1 %.4f\n", epoch+1, cfg.Epochs, mean, r.MAP, r.Rank1())
+			fmt.Fprintf(log, "  epoch %3d/%d  loss %8.4f  mAP %.4f  Rank-1 %.4f%s\n", epoch+1, cfg.Epochs, mean, r.MAP, r.Rank1(), termLine(h.TermNames, terms))
 		}
 	}
 	if cfg.Epochs == 0 {
 		h.Final = r
 	}
 	return h, nil
+}
+
+// termLine formats an epoch's mean terms as "  ce 1.2345  tri 0.1234 …"
+// ("" when the objective has no separate terms).
+func termLine(names []string, values []float64) string {
+	var b strings.Builder
+	for k, name := range names {
+		fmt.Fprintf(&b, "  %s %.4f", name, values[k])
+	}
+	return b.String()
 }
