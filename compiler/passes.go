@@ -16,8 +16,13 @@ type Pass struct {
 // Passes is the middle end, in order: compile, explain and check all run
 // exactly these, so what explain shows is what compile emits.
 var Passes = []Pass{
+	// Duplicates are merged first, so that canonicalisation sees one copy
+	// of what two used specs both compute, and again after the passes that
+	// lift operands and split reductions into Ops of their own.
+	{"merge-duplicates", func(p *ir.Program) error { ir.MergeDuplicates(p); return nil }},
 	{"canonicalize", func(p *ir.Program) error { ir.Canonicalize(p); return nil }},
 	{"split-scalar-reductions", func(p *ir.Program) error { ir.SplitScalarReductions(p); return nil }},
+	{"merge-duplicates-again", func(p *ir.Program) error { ir.MergeDuplicates(p); return nil }},
 	{"differentiate", autodiff.Differentiate},
 }
 

@@ -110,3 +110,25 @@ func TestSchedulePerType(t *testing.T) {
 	require.NotContains(t, f32, "lossrt.SqDistGrad")
 	require.Contains(t, f32, "lossrt.AddScaledDiff")
 }
+
+// TestUsedSpecsShareWork: a spec using two specs that both compute the
+// pairwise distances of one embedding computes them once: one N×N sum over
+// the features, which both used specs' terms read.
+func TestUsedSpecsShareWork(t *testing.T) {
+	file := "testdata/lang/hard_and_all.loss"
+	src, err := os.ReadFile(file)
+	require.NoError(t, err)
+	p, err := compiler.Build(file, src)
+	require.NoError(t, err)
+	var pairwise []string
+	for _, op := range p.Forward {
+		if op.Red == "sum" && op.Target.Rank() == 2 {
+			pairwise = append(pairwise, op.Target.Name)
+		}
+	}
+	require.Equal(t, []string{"hard_d_sum"}, pairwise)
+	s, err := compiler.Schedule(p, nil)
+	require.NoError(t, err)
+	text := s.Text()
+	require.Equal(t, 1, strings.Count(text, "lossrt.SqDistMatrix"), "one distance matrix in\n%s", text)
+}

@@ -50,8 +50,6 @@ type Workspace64 struct {
 	uySum2       []float64                   // uy_sum2[N, N], spec line 18
 	uySumPart    []float64                   // uy_sum_part[N], spec line 18
 	uySum        []float64                   // uy_sum[], spec line 18
-	uyCountPart  []float64                   // uy_count_part[N], spec line 18
-	uyCount      []float64                   // uy_count[], spec line 18
 	uy           []float64                   // uy[], spec line 18
 	loss         []float64                   // loss[], spec line 19
 	adjX         []float64                   // stands in for a nil gradient slice of x
@@ -102,8 +100,6 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0
 	b += 8.0
 	b += 8.0 * float64(d.N) * float64(d.N)
-	b += 8.0 * float64(d.N)
-	b += 8.0
 	b += 8.0 * float64(d.N)
 	b += 8.0
 	b += 8.0
@@ -170,8 +166,6 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.uySum2 = make([]float64, d.N*d.N)
 	ws.uySumPart = make([]float64, d.N)
 	ws.uySum = make([]float64, 1)
-	ws.uyCountPart = make([]float64, d.N)
-	ws.uyCount = make([]float64, 1)
 	ws.uy = make([]float64, 1)
 	ws.loss = make([]float64, 1)
 	ws.adjX = make([]float64, d.N*d.D)
@@ -408,8 +402,6 @@ func (ws *Workspace64) forward(in Inputs64) {
 	ux := ws.ux
 	uySumPart := ws.uySumPart[:N]
 	uySum := ws.uySum
-	uyCountPart := ws.uyCountPart[:N]
-	uyCount := ws.uyCount
 	uy := ws.uy
 	loss := ws.loss
 	// align_uniform.loss:14: nx[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
@@ -574,32 +566,12 @@ func (ws *Workspace64) forward(in Inputs64) {
 		ws.forwardPart7(in, Grads64{}, 0, 0, N)
 	}
 	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
-	{
-		uySum[0] = lossrt.Sum(uySumPart[:N])
-	}
-	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
-	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
-		ws.parts = parts64{
-			grad:  Grads64{},
-			group: 8,
-			in:    in,
-			n:     N,
-			parts: min(ws.pool.Workers(), N),
-			scale: 0,
-			ws:    ws,
-		}
-		ws.pool.Run(&ws.parts, ws.parts.parts)
-		ws.parts = parts64{}
-	} else {
-		ws.forwardPart8(in, Grads64{}, 0, 0, N)
-	}
-	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
 	// align_uniform.loss:19: loss  = align + lambda * (ux + uy) / 2
 	{
 		{
-			uyCount[0] = lossrt.Sum(uyCountPart[:N])
+			uySum[0] = lossrt.Sum(uySumPart[:N])
 		}
-		uy[0] = lossrt.Select(float64(N) > 1, lossrt.Log(uySum[0]/lossrt.Max(uyCount[0], 1)), 0)
+		uy[0] = lossrt.Select(float64(N) > 1, lossrt.Log(uySum[0]/lossrt.Max(uxCount[0], 1)), 0)
 		loss[0] = align[0] + lambda*(ux[0]+uy[0])/2
 	}
 }
@@ -617,7 +589,6 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	uxSum := ws.uxSum
 	uxCount := ws.uxCount
 	uySum := ws.uySum
-	uyCount := ws.uyCount
 	adjNxSum := ws.adjNxSum[:N]
 	adjNx := ws.adjNx[:N]
 	adjNySum := ws.adjNySum[:N]
@@ -662,7 +633,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		g2 := g1 / 2 * lambda
 		adjUx[0] += g2
 		adjUy[0] += g2
-		g1b := lossrt.Max(uyCount[0], 1)
+		g1b := lossrt.Max(uxCount[0], 1)
 		adjUySum[0] += lossrt.Select(float64(N) > 1, adjUy[0], 0) / (uySum[0] / g1b) / g1b
 		{
 			if rowScale := adjUySum[0]; rowScale != 0 {
@@ -674,7 +645,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  grad,
-			group: 9,
+			group: 8,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -684,7 +655,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts64{}
 	} else {
-		ws.backwardPart9(in, grad, scale, 0, N)
+		ws.backwardPart8(in, grad, scale, 0, N)
 	}
 	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
 	ws.uySum2Grad.Accumulate(ws.gemm, adjUySum2Lhs, adjUySum2Lhs, 2.0, adjUySum2, N, uySum2Lhs, uySum2Lhs, D)
@@ -702,7 +673,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	if N*N >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  grad,
-			group: 10,
+			group: 9,
 			in:    in,
 			n:     N,
 			parts: min(ws.pool.Workers(), N),
@@ -712,7 +683,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.pool.Run(&ws.parts, ws.parts.parts)
 		ws.parts = parts64{}
 	} else {
-		ws.backwardPart10(in, grad, scale, 0, N)
+		ws.backwardPart9(in, grad, scale, 0, N)
 	}
 	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
 	ws.uxSum2Grad.Accumulate(ws.gemm, adjUxSum2Lhs, adjUxSum2Lhs, 2.0, adjUxSum2, N, uxSum2Lhs, uxSum2Lhs, D)
@@ -745,6 +716,23 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  grad,
+			group: 10,
+			in:    in,
+			n:     N,
+			parts: min(ws.pool.Workers(), N),
+			scale: scale,
+			ws:    ws,
+		}
+		ws.pool.Run(&ws.parts, ws.parts.parts)
+		ws.parts = parts64{}
+	} else {
+		ws.backwardPart10(in, grad, scale, 0, N)
+	}
+	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
+	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
+	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
+		ws.parts = parts64{
+			grad:  grad,
 			group: 11,
 			in:    in,
 			n:     N,
@@ -757,8 +745,8 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	} else {
 		ws.backwardPart11(in, grad, scale, 0, N)
 	}
-	// align_uniform.loss:18: uy    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (y[i, k] / ny[i] - y[j, k] / ny[j])^2)))), 0)
-	// align_uniform.loss:17: ux    = where(N > 1, log(mean(i, j | i < j: exp(-t * sum(k: (x[i, k] / nx[i] - x[j, k] / nx[j])^2)))), 0)
+	// align_uniform.loss:15: ny[i] = max(sqrt(sum(k: y[i, k]^2)), 1e-12)
+	// align_uniform.loss:14: nx[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
 	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  grad,
@@ -773,23 +761,6 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		ws.parts = parts64{}
 	} else {
 		ws.backwardPart12(in, grad, scale, 0, N)
-	}
-	// align_uniform.loss:15: ny[i] = max(sqrt(sum(k: y[i, k]^2)), 1e-12)
-	// align_uniform.loss:14: nx[i] = max(sqrt(sum(k: x[i, k]^2)), 1e-12)
-	if N*D >= 65536 && N > 1 && ws.pool.Workers() > 1 {
-		ws.parts = parts64{
-			grad:  grad,
-			group: 13,
-			in:    in,
-			n:     N,
-			parts: min(ws.pool.Workers(), N),
-			scale: scale,
-			ws:    ws,
-		}
-		ws.pool.Run(&ws.parts, ws.parts.parts)
-		ws.parts = parts64{}
-	} else {
-		ws.backwardPart13(in, grad, scale, 0, N)
 	}
 }
 
@@ -910,23 +881,8 @@ func (ws *Workspace64) forwardPart7(in Inputs64, grad Grads64, scale float64, lo
 	}
 }
 
-// forwardPart8 runs a group of the forward pass on the outer range [lo, hi).
-func (ws *Workspace64) forwardPart8(in Inputs64, grad Grads64, scale float64, lo, hi int) {
-	N := ws.dims.N
-	uyCountPart := ws.uyCountPart[:N]
-	for i := lo; i < hi; i++ {
-		cnt := 0
-		for j := 0; j < N; j++ {
-			if i < j {
-				cnt++
-			}
-		}
-		uyCountPart[i] = float64(cnt)
-	}
-}
-
-// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart9(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart8 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart8(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
 	uySum2 := ws.uySum2[:N*N]
@@ -942,8 +898,8 @@ func (ws *Workspace64) backwardPart9(in Inputs64, grad Grads64, scale float64, l
 	}
 }
 
-// backwardPart10 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart10(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart9 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart9(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	t := ws.Params.T
 	uxSum2 := ws.uxSum2[:N*N]
@@ -959,8 +915,8 @@ func (ws *Workspace64) backwardPart10(in Inputs64, grad Grads64, scale float64, 
 	}
 }
 
-// backwardPart11 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart11(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart10 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart10(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
 	uxSum2Lhs := ws.uxSum2Lhs[:N*D]
@@ -975,8 +931,8 @@ func (ws *Workspace64) backwardPart11(in Inputs64, grad Grads64, scale float64, 
 	}
 }
 
-// backwardPart12 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart12(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart11 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart11(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
 	nx := ws.nx[:N]
@@ -1007,8 +963,8 @@ func (ws *Workspace64) backwardPart12(in Inputs64, grad Grads64, scale float64, 
 	}
 }
 
-// backwardPart13 runs a group of the backward pass on the outer range [lo, hi).
-func (ws *Workspace64) backwardPart13(in Inputs64, grad Grads64, scale float64, lo, hi int) {
+// backwardPart12 runs a group of the backward pass on the outer range [lo, hi).
+func (ws *Workspace64) backwardPart12(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	N := ws.dims.N
 	D := ws.dims.D
 	x := in.X
@@ -1075,7 +1031,7 @@ func (p *parts64) RunPart(part int) {
 	case 7:
 		p.ws.forwardPart7(p.in, p.grad, p.scale, lo, hi)
 	case 8:
-		p.ws.forwardPart8(p.in, p.grad, p.scale, lo, hi)
+		p.ws.backwardPart8(p.in, p.grad, p.scale, lo, hi)
 	case 9:
 		p.ws.backwardPart9(p.in, p.grad, p.scale, lo, hi)
 	case 10:
@@ -1084,8 +1040,6 @@ func (p *parts64) RunPart(part int) {
 		p.ws.backwardPart11(p.in, p.grad, p.scale, lo, hi)
 	case 12:
 		p.ws.backwardPart12(p.in, p.grad, p.scale, lo, hi)
-	case 13:
-		p.ws.backwardPart13(p.in, p.grad, p.scale, lo, hi)
 	}
 }
 

@@ -37,10 +37,8 @@ type Workspace64 struct {
 	nv          []float64    // nv[U], spec line 17
 	nt          []float64    // nt[U], spec line 18
 	c1Sum       []float64    // c1_sum[U, D], spec line 19
-	c1Count     []float64    // c1_count[U], spec line 19
 	c1          []float64    // c1[U, D], spec line 19
 	c2Sum       []float64    // c2_sum[U, D], spec line 20
-	c2Count     []float64    // c2_count[U], spec line 20
 	c2          []float64    // c2[U, D], spec line 20
 	lossPart    []float64    // loss_part[U], spec line 21
 	loss        []float64    // loss[], spec line 21
@@ -64,10 +62,8 @@ func Workspace64Bytes(d Dims) float64 {
 	b += 8.0 * float64(d.U)
 	b += 8.0 * float64(d.U)
 	b += 8.0 * float64(d.U) * float64(d.D)
-	b += 8.0 * float64(d.U)
 	b += 8.0 * float64(d.U) * float64(d.D)
 	b += 8.0 * float64(d.U) * float64(d.D)
-	b += 8.0 * float64(d.U)
 	b += 8.0 * float64(d.U) * float64(d.D)
 	b += 8.0 * float64(d.U)
 	b += 8.0
@@ -100,10 +96,8 @@ func NewWorkspace64(d Dims) (*Workspace64, error) {
 	ws.nv = make([]float64, d.U)
 	ws.nt = make([]float64, d.U)
 	ws.c1Sum = make([]float64, d.U*d.D)
-	ws.c1Count = make([]float64, d.U)
 	ws.c1 = make([]float64, d.U*d.D)
 	ws.c2Sum = make([]float64, d.U*d.D)
-	ws.c2Count = make([]float64, d.U)
 	ws.c2 = make([]float64, d.U*d.D)
 	ws.lossPart = make([]float64, d.U)
 	ws.loss = make([]float64, 1)
@@ -353,9 +347,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	nv := ws.nv[:U]
 	nt := ws.nt[:U]
 	c1Sum := ws.c1Sum[:U*D]
-	c1Count := ws.c1Count[:U]
 	c2Sum := ws.c2Sum[:U*D]
-	c2Count := ws.c2Count[:U]
 	lossPart := ws.lossPart[:U]
 	loss := ws.loss
 	// hetero_center.loss:17: nv[u in U]    = count(j | vl[j] == u)
@@ -388,15 +380,6 @@ func (ws *Workspace64) forward(in Inputs64) {
 		}
 	}
 	// hetero_center.loss:19: c1[u in U, k] = mean(j | vl[j] == u: v[j, k])
-	clear(c1Count)
-	for j := 0; j < N; j++ {
-		u := vl[j]
-		if u < 0 || u >= U {
-			continue
-		}
-		c1Count[u]++
-	}
-	// hetero_center.loss:19: c1[u in U, k] = mean(j | vl[j] == u: v[j, k])
 	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
 		ws.parts = parts64{
 			grad:  Grads64{},
@@ -422,15 +405,6 @@ func (ws *Workspace64) forward(in Inputs64) {
 		for k := 0; k < D; k++ {
 			c2Sum[u*D+k] += t[j*D+k]
 		}
-	}
-	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
-	clear(c2Count)
-	for j := 0; j < M; j++ {
-		u := tl[j]
-		if u < 0 || u >= U {
-			continue
-		}
-		c2Count[u]++
 	}
 	// hetero_center.loss:20: c2[u in U, k] = mean(j | tl[j] == u: t[j, k])
 	if U*D >= 65536 && U > 1 && ws.pool.Workers() > 1 {
@@ -579,12 +553,12 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	U := ws.dims.U
 	D := ws.dims.D
+	nv := ws.nv[:U]
 	c1Sum := ws.c1Sum[:U*D]
-	c1Count := ws.c1Count[:U]
 	c1 := ws.c1[:U*D]
 	for u := lo; u < hi; u++ {
 		for k := 0; k < D; k++ {
-			c1[u*D+k] = c1Sum[u*D+k] / lossrt.Max(c1Count[u], 1)
+			c1[u*D+k] = c1Sum[u*D+k] / lossrt.Max(nv[u], 1)
 		}
 	}
 }
@@ -593,12 +567,12 @@ func (ws *Workspace64) forwardPart0(in Inputs64, grad Grads64, scale float64, lo
 func (ws *Workspace64) forwardPart1(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	U := ws.dims.U
 	D := ws.dims.D
+	nt := ws.nt[:U]
 	c2Sum := ws.c2Sum[:U*D]
-	c2Count := ws.c2Count[:U]
 	c2 := ws.c2[:U*D]
 	for u := lo; u < hi; u++ {
 		for k := 0; k < D; k++ {
-			c2[u*D+k] = c2Sum[u*D+k] / lossrt.Max(c2Count[u], 1)
+			c2[u*D+k] = c2Sum[u*D+k] / lossrt.Max(nt[u], 1)
 		}
 	}
 }
@@ -651,12 +625,12 @@ func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, l
 func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	U := ws.dims.U
 	D := ws.dims.D
-	c2Count := ws.c2Count[:U]
+	nt := ws.nt[:U]
 	adjC2Sum := ws.adjC2Sum[:U*D]
 	adjC2 := ws.adjC2[:U*D]
 	for u := lo; u < hi; u++ {
 		for k := 0; k < D; k++ {
-			adjC2Sum[u*D+k] += adjC2[u*D+k] / lossrt.Max(c2Count[u], 1)
+			adjC2Sum[u*D+k] += adjC2[u*D+k] / lossrt.Max(nt[u], 1)
 		}
 	}
 }
@@ -665,12 +639,12 @@ func (ws *Workspace64) backwardPart4(in Inputs64, grad Grads64, scale float64, l
 func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, lo, hi int) {
 	U := ws.dims.U
 	D := ws.dims.D
-	c1Count := ws.c1Count[:U]
+	nv := ws.nv[:U]
 	adjC1Sum := ws.adjC1Sum[:U*D]
 	adjC1 := ws.adjC1[:U*D]
 	for u := lo; u < hi; u++ {
 		for k := 0; k < D; k++ {
-			adjC1Sum[u*D+k] += adjC1[u*D+k] / lossrt.Max(c1Count[u], 1)
+			adjC1Sum[u*D+k] += adjC1[u*D+k] / lossrt.Max(nv[u], 1)
 		}
 	}
 }
