@@ -115,10 +115,6 @@ var scheduleDiffers = map[string]string{
 	// rows and runs serially. Pulling a definition's per-row factor out of
 	// a product is a canonicalisation not written yet.
 	"cosine": "normalised operands are materialised, not factored out of the product",
-	// lse_scaled_a reads x[i, labels[i]] / t, lse_scaled_b z[i, labels[i]]
-	// of the materialised z = x / t: the gather's adjoint goes into adj(x)
-	// in a and into adj(z) in b (then through z's map into adj(x)).
-	"lse_scaled": "the gathered term reads the input, not the materialised temporary",
 }
 
 // TestNearMissesShareSchedule plans every spelling of each near-miss

@@ -8,7 +8,9 @@ package ir
 //     out of it (factor.go);
 //  2. the operands of products, squared distances and logsumexps that are
 //     expressions rather than tensors are computed once into temporaries
-//     where they are reused (prologue.go).
+//     where they are reused (prologue.go);
+//  3. an expression that computes an earlier map's body at other
+//     subscripts (a gathered x[i, labels[i]] / t) reads the map (reuse.go).
 //
 // It runs after lowering and before differentiation, so the adjoint of the
 // canonical form is derived, not recognised. Update rules are not touched.
@@ -30,4 +32,5 @@ func Canonicalize(p *Program) {
 	}
 	p.Temps = temps
 	materialiseOperands(p, fresh)
+	reuseMaps(p)
 }

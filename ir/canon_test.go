@@ -143,7 +143,7 @@ forward a[i] = sum(k)
 		body: `param t = 0.1
     input x[N, N]
     a[i] = logsumexp(j | j != i: x[i, j] / t)
-    b[i] = logsumexp(j | j < i: x[i, j] / t)
+    b[i] = logsumexp(j | j < i: x[i, j] * t)
     loss = sum(i: a[i] + b[i])`,
 		want: `forward a_arg[i,j] = map
     = (x[i,j] / $t)
@@ -152,7 +152,7 @@ forward a[i] = logsumexp(j)
     = a_arg[i,j]
 forward b[i] = logsumexp(j)
     | (j < i)
-    = (x[i,j] / $t)
+    = (x[i,j] * $t)
 `,
 	}, {
 		name: "a logsumexp over the classes but the target: labels index that range elsewhere",
@@ -161,7 +161,7 @@ forward b[i] = logsumexp(j)
     input labels[N] int
     input other[N] int
     a[i] = logsumexp(c | c != labels[i]: x[i, c] / t) - x[i, labels[i]]
-    b[i] = logsumexp(c | c != other[i]: x[i, c] / t)
+    b[i] = logsumexp(c | c != other[i]: x[i, c] * t)
     loss = sum(i: a[i] + b[i])`,
 		want: `forward a_logsumexp_arg[i,c] = map
     = (x[i,c] / $t)
@@ -172,7 +172,42 @@ forward a[i] = map
     = (a_logsumexp[i] - x[i,labels[i]])
 forward b[i] = logsumexp(c)
     | (c != other[i])
-    = (x[i,c] / $t)
+    = (x[i,c] * $t)
+`,
+	}, {
+		name: "a gathered term reads the materialised argument (lse_scaled)",
+		body: `param t = 0.1
+    input x[N, C]
+    input labels[N] int
+    loss = mean(i: logsumexp(j: x[i, j] / t) - x[i, labels[i]] / t)`,
+		want: `forward loss_logsumexp_arg[i,j] = map
+    = (x[i,j] / $t)
+forward loss_logsumexp[i] = logsumexp(j)
+    = loss_logsumexp_arg[i,j]
+forward loss_sum[] = sum(i)
+    = (loss_logsumexp[i] - loss_logsumexp_arg[i,labels[i]])
+`,
+	}, {
+		name: "a later reduction under a filter no kernel applies reads the argument already made",
+		body: `param t = 0.1
+    input x[N, N]
+    a[i] = logsumexp(j | j != i: x[i, j] / t)
+    b[i] = logsumexp(j | j < i: x[i, j] / t)
+    loss = sum(i: a[i] + b[i])`,
+		want: `forward b[i] = logsumexp(j)
+    | (j < i)
+    = a_arg[i,j]
+`,
+	}, {
+		name: "reuse needs the same tensors and constants, and integer subscripts",
+		body: `param t = 0.1
+    input x[N, C]
+    input y[N, C]
+    input labels[N] int
+    a[i] = logsumexp(j: x[i, j] / t)
+    loss = mean(i: a[i] - y[i, labels[i]] / t - x[i, labels[i]] / 0.1 - x[i, labels[i]] * t)`,
+		want: `forward loss_sum[] = sum(i)
+    = (((a[i] - (y[i,labels[i]] / $t)) - (x[i,labels[i]] / 0.1)) - (x[i,labels[i]] * $t))
 `,
 	}} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -516,13 +516,12 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	C := ws.dims.C
-	temp := ws.Params.Temp
-	teacher := in.Teacher
+	ltArg := ws.ltArg[:N*C]
 	lt := ws.lt[:N]
 	pt := ws.pt[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
-			pt[i*C+c] = lossrt.Exp(float64(teacher[i*C+c])/temp - lt[i])
+			pt[i*C+c] = lossrt.Exp(ltArg[i*C+c] - lt[i])
 		}
 	}
 }
@@ -531,30 +530,29 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	C := ws.dims.C
-	temp := ws.Params.Temp
-	student := in.Student
-	teacher := in.Teacher
+	lsArg := ws.lsArg[:N*C]
 	ls := ws.ls[:N]
+	ltArg := ws.ltArg[:N*C]
 	lt := ws.lt[:N]
 	pt := ws.pt[:N*C]
 	lossSum2 := ws.lossSum2[:N]
 	for i := lo; i < hi; i++ {
 		var acc0, acc1, acc2, acc3 float64
 		ptRow := pt[i*C:][:C]
-		teacherRow := teacher[i*C:][:C]
-		studentRow := student[i*C:][:C]
+		ltArgRow := ltArg[i*C:][:C]
+		lsArgRow := lsArg[i*C:][:C]
 		c := 0
 		for ; c+4 <= C; c += 4 {
 			pt4 := ptRow[c : c+4 : c+4]
-			teacher4 := teacherRow[c : c+4 : c+4]
-			student4 := studentRow[c : c+4 : c+4]
-			acc0 += pt4[0] * (float64(teacher4[0])/temp - lt[i] - (float64(student4[0])/temp - ls[i]))
-			acc1 += pt4[1] * (float64(teacher4[1])/temp - lt[i] - (float64(student4[1])/temp - ls[i]))
-			acc2 += pt4[2] * (float64(teacher4[2])/temp - lt[i] - (float64(student4[2])/temp - ls[i]))
-			acc3 += pt4[3] * (float64(teacher4[3])/temp - lt[i] - (float64(student4[3])/temp - ls[i]))
+			ltArg4 := ltArgRow[c : c+4 : c+4]
+			lsArg4 := lsArgRow[c : c+4 : c+4]
+			acc0 += pt4[0] * (ltArg4[0] - lt[i] - (lsArg4[0] - ls[i]))
+			acc1 += pt4[1] * (ltArg4[1] - lt[i] - (lsArg4[1] - ls[i]))
+			acc2 += pt4[2] * (ltArg4[2] - lt[i] - (lsArg4[2] - ls[i]))
+			acc3 += pt4[3] * (ltArg4[3] - lt[i] - (lsArg4[3] - ls[i]))
 		}
 		for ; c < C; c++ {
-			acc0 += ptRow[c] * (float64(teacherRow[c])/temp - lt[i] - (float64(studentRow[c])/temp - ls[i]))
+			acc0 += ptRow[c] * (ltArgRow[c] - lt[i] - (lsArgRow[c] - ls[i]))
 		}
 		lossSum2[i] = (acc0 + acc1) + (acc2 + acc3)
 	}
@@ -564,12 +562,7 @@ func (ws *Workspace32) forwardPart5(in Inputs32, grad Grads32, scale float32, lo
 func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, lo, hi int) {
 	N := ws.dims.N
 	C := ws.dims.C
-	temp := ws.Params.Temp
 	pt := ws.pt[:N*C]
-	adjStudent := grad.Student
-	if adjStudent == nil {
-		adjStudent = ws.adjStudent[:N*C]
-	}
 	adjLsArg := ws.adjLsArg[:N*C]
 	adjLs := ws.adjLs[:N]
 	adjLossSum2 := ws.adjLossSum2[:N]
@@ -578,27 +571,27 @@ func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, l
 			h1 := adjLossSum2[i]
 			if h1 != 0 {
 				ptRow := pt[i*C:][:C]
-				adjStudentRow := adjStudent[i*C:][:C]
+				adjLsArgRow := adjLsArg[i*C:][:C]
 				c := 0
 				for ; c+4 <= C; c += 4 {
 					pt4 := ptRow[c : c+4 : c+4]
-					adjStudent4 := adjStudentRow[c : c+4 : c+4]
+					adjLsArg4 := adjLsArgRow[c : c+4 : c+4]
 					g1 := h1 * pt4[0]
-					adjStudent4[0] += float32(-g1 / temp)
+					adjLsArg4[0] -= g1
 					adjLs[i] += g1
 					g1_1 := h1 * pt4[1]
-					adjStudent4[1] += float32(-g1_1 / temp)
+					adjLsArg4[1] -= g1_1
 					adjLs[i] += g1_1
 					g1_2 := h1 * pt4[2]
-					adjStudent4[2] += float32(-g1_2 / temp)
+					adjLsArg4[2] -= g1_2
 					adjLs[i] += g1_2
 					g1_3 := h1 * pt4[3]
-					adjStudent4[3] += float32(-g1_3 / temp)
+					adjLsArg4[3] -= g1_3
 					adjLs[i] += g1_3
 				}
 				for ; c < C; c++ {
 					g1 := h1 * ptRow[c]
-					adjStudentRow[c] += float32(-g1 / temp)
+					adjLsArgRow[c] -= g1
 					adjLs[i] += g1
 				}
 			}

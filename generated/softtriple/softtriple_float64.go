@@ -748,7 +748,6 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 	C := ws.dims.C
 	K := ws.dims.K
 	la := ws.Params.La
-	gamma := ws.Params.Gamma
 	delta := ws.Params.Delta
 	labels := in.Labels
 	sk := ws.sk[:N*C*K]
@@ -763,22 +762,19 @@ func (ws *Workspace64) forwardPart3(in Inputs64, grad Grads64, scale float64, lo
 			}
 			{
 				var acc0, acc1, acc2, acc3 float64
+				lwArgRow := lwArg[(i*C+c)*K:][:K]
 				skRow := sk[(i*C+c)*K:][:K]
 				k := 0
 				for ; k+4 <= K; k += 4 {
+					lwArg4 := lwArgRow[k : k+4 : k+4]
 					sk4 := skRow[k : k+4 : k+4]
-					t1 := sk4[0]
-					acc0 += lossrt.Exp(t1/gamma-lw[i*C+c]) * t1
-					t1_1 := sk4[1]
-					acc1 += lossrt.Exp(t1_1/gamma-lw[i*C+c]) * t1_1
-					t1_2 := sk4[2]
-					acc2 += lossrt.Exp(t1_2/gamma-lw[i*C+c]) * t1_2
-					t1_3 := sk4[3]
-					acc3 += lossrt.Exp(t1_3/gamma-lw[i*C+c]) * t1_3
+					acc0 += lossrt.Exp(lwArg4[0]-lw[i*C+c]) * sk4[0]
+					acc1 += lossrt.Exp(lwArg4[1]-lw[i*C+c]) * sk4[1]
+					acc2 += lossrt.Exp(lwArg4[2]-lw[i*C+c]) * sk4[2]
+					acc3 += lossrt.Exp(lwArg4[3]-lw[i*C+c]) * sk4[3]
 				}
 				for ; k < K; k++ {
-					t1 := skRow[k]
-					acc0 += lossrt.Exp(t1/gamma-lw[i*C+c]) * t1
+					acc0 += lossrt.Exp(lwArgRow[k]-lw[i*C+c]) * skRow[k]
 				}
 				s[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
 			}
@@ -815,8 +811,8 @@ func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, l
 	C := ws.dims.C
 	K := ws.dims.K
 	la := ws.Params.La
-	gamma := ws.Params.Gamma
 	sk := ws.sk[:N*C*K]
+	lwArg := ws.lwArg[:N*C*K]
 	lw := ws.lw[:N*C]
 	adjSk := ws.adjSk[:N*C*K]
 	adjLwArg := ws.adjLwArg[:N*C*K]
@@ -830,39 +826,43 @@ func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, l
 				g1 := adjS[i*C+c]
 				h1 := lw[i*C+c]
 				if g1 != 0 {
+					lwArgRow := lwArg[(i*C+c)*K:][:K]
 					skRow := sk[(i*C+c)*K:][:K]
+					adjLwArgRow := adjLwArg[(i*C+c)*K:][:K]
 					adjSkRow := adjSk[(i*C+c)*K:][:K]
 					k := 0
 					for ; k+4 <= K; k += 4 {
+						lwArg4 := lwArgRow[k : k+4 : k+4]
 						sk4 := skRow[k : k+4 : k+4]
+						adjLwArg4 := adjLwArgRow[k : k+4 : k+4]
 						adjSk4 := adjSkRow[k : k+4 : k+4]
-						g2 := sk4[0]
-						g3 := lossrt.Exp(g2/gamma - h1)
-						g4 := g1 * g2 * g3
-						adjSk4[0] += g4/gamma + g1*g3
-						adjLw[i*C+c] -= g4
-						g2_1 := sk4[1]
-						g3_1 := lossrt.Exp(g2_1/gamma - h1)
-						g4_1 := g1 * g2_1 * g3_1
-						adjSk4[1] += g4_1/gamma + g1*g3_1
-						adjLw[i*C+c] -= g4_1
-						g2_2 := sk4[2]
-						g3_2 := lossrt.Exp(g2_2/gamma - h1)
-						g4_2 := g1 * g2_2 * g3_2
-						adjSk4[2] += g4_2/gamma + g1*g3_2
-						adjLw[i*C+c] -= g4_2
-						g2_3 := sk4[3]
-						g3_3 := lossrt.Exp(g2_3/gamma - h1)
-						g4_3 := g1 * g2_3 * g3_3
-						adjSk4[3] += g4_3/gamma + g1*g3_3
-						adjLw[i*C+c] -= g4_3
+						g2 := lossrt.Exp(lwArg4[0] - h1)
+						g3 := g1 * sk4[0] * g2
+						adjLwArg4[0] += g3
+						adjLw[i*C+c] -= g3
+						adjSk4[0] += g1 * g2
+						g2_1 := lossrt.Exp(lwArg4[1] - h1)
+						g3_1 := g1 * sk4[1] * g2_1
+						adjLwArg4[1] += g3_1
+						adjLw[i*C+c] -= g3_1
+						adjSk4[1] += g1 * g2_1
+						g2_2 := lossrt.Exp(lwArg4[2] - h1)
+						g3_2 := g1 * sk4[2] * g2_2
+						adjLwArg4[2] += g3_2
+						adjLw[i*C+c] -= g3_2
+						adjSk4[2] += g1 * g2_2
+						g2_3 := lossrt.Exp(lwArg4[3] - h1)
+						g3_3 := g1 * sk4[3] * g2_3
+						adjLwArg4[3] += g3_3
+						adjLw[i*C+c] -= g3_3
+						adjSk4[3] += g1 * g2_3
 					}
 					for ; k < K; k++ {
-						g2 := skRow[k]
-						g3 := lossrt.Exp(g2/gamma - h1)
-						g4 := g1 * g2 * g3
-						adjSkRow[k] += g4/gamma + g1*g3
-						adjLw[i*C+c] -= g4
+						g2 := lossrt.Exp(lwArgRow[k] - h1)
+						g3 := g1 * skRow[k] * g2
+						adjLwArgRow[k] += g3
+						adjLw[i*C+c] -= g3
+						adjSkRow[k] += g1 * g2
 					}
 				}
 			}
