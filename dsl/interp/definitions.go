@@ -19,7 +19,7 @@ func Definitions(p *dsl.Program, v Values) (map[string][]float64, error) {
 	out := map[string][]float64{}
 	for _, d := range p.Defs {
 		if d.Origin == "" {
-			out[d.Name] = m.defs[d]
+			out[d.Name] = m.defs.get(d)
 		}
 	}
 	return out, nil

@@ -26,9 +26,14 @@ func Eval(p *dsl.Program, v Values) (float64, error) {
 // and the arrays of the definitions computed so far.
 type machine struct {
 	*bound
-	env  map[*dsl.IndexVar]int
-	defs map[*dsl.Def][]float64
-	err  error
+	env     assoc[*dsl.IndexVar, int] // bound in binding order
+	defs    assoc[*dsl.Def, []float64]
+	sizes   assoc[*dsl.Size, int]
+	reals   assoc[*dsl.Input, []float64]
+	ints    assoc[*dsl.Input, []int]
+	scratch [][]float64 // logsumexp's terms, one buffer per nesting depth
+	depth   int
+	err     error
 }
 
 func (b *bound) run(p *dsl.Program) (float64, error) {
@@ -36,7 +41,7 @@ func (b *bound) run(p *dsl.Program) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return m.defs[p.Result][0], nil
+	return m.defs.get(p.Result)[0], nil
 }
 
 // forward evaluates every definition.
@@ -44,14 +49,23 @@ func (b *bound) forward(p *dsl.Program) (*machine, error) {
 	if p.Result == nil {
 		return nil, fmt.Errorf("program has no result")
 	}
-	m := &machine{bound: b, env: map[*dsl.IndexVar]int{}, defs: map[*dsl.Def][]float64{}}
+	m := &machine{bound: b}
+	for s, n := range b.dims {
+		m.sizes.set(s, n)
+	}
+	for in, x := range b.reals {
+		m.reals.set(in, x)
+	}
+	for in, x := range b.ints {
+		m.ints.set(in, x)
+	}
 	for _, d := range p.Defs {
 		n := m.count(d.Shape)
 		out := make([]float64, n)
 		m.points(d.Index, func() {
 			out[m.flat(d.Shape, d.Index)] = m.eval(d.Body)
 		})
-		m.defs[d] = out
+		m.defs.set(d, out)
 		if m.err != nil {
 			return nil, m.err
 		}
@@ -92,7 +106,7 @@ func Update(p *dsl.Program, v Values) (map[string][]float64, error) {
 func (m *machine) count(shape []*dsl.Size) int {
 	n := 1
 	for _, s := range shape {
-		n *= m.dims[s]
+		n *= m.sizes.get(s)
 	}
 	return n
 }
@@ -100,29 +114,31 @@ func (m *machine) count(shape []*dsl.Size) int {
 // points calls f at every point of the variables' ranges, in row-major
 // order (the first variable outermost), binding them in env.
 func (m *machine) points(vars []*dsl.IndexVar, f func()) {
+	base := len(m.env.keys)
+	for _, v := range vars {
+		m.env.push(v)
+	}
 	var rec func(k int)
 	rec = func(k int) {
 		if k == len(vars) {
 			f()
 			return
 		}
-		v := vars[k]
-		for i := 0; i < m.dims[v.Range]; i++ {
-			m.env[v] = i
+		slot := base + k
+		for i := 0; i < m.sizes.get(vars[k].Range); i++ {
+			m.env.vals[slot] = i
 			rec(k + 1)
 		}
 	}
 	rec(0)
-	for _, v := range vars {
-		delete(m.env, v)
-	}
+	m.env.pop(len(vars))
 }
 
 // flat is the row-major offset of the current point of vars in shape.
 func (m *machine) flat(shape []*dsl.Size, vars []*dsl.IndexVar) int {
 	off := 0
 	for k, v := range vars {
-		off = off*m.dims[shape[k]] + m.env[v]
+		off = off*m.sizes.get(shape[k]) + m.env.get(v)
 	}
 	return off
 }
@@ -141,11 +157,11 @@ func (m *machine) eval(e dsl.Expr) float64 {
 	case *dsl.Num:
 		return x.Value
 	case *dsl.SizeRef:
-		return float64(m.dims[x.Size])
+		return float64(m.sizes.get(x.Size))
 	case *dsl.ParamRef:
 		return m.params[x.Param]
 	case *dsl.IndexRef:
-		return float64(m.env[x.Var])
+		return float64(m.env.get(x.Var))
 	case *dsl.Access:
 		return m.access(x)
 	case *dsl.Unary:
@@ -175,7 +191,7 @@ func (m *machine) access(a *dsl.Access) float64 {
 	off := 0
 	for k, sub := range a.Index {
 		i := int(m.eval(sub))
-		n := m.dims[shape[k]]
+		n := m.sizes.get(shape[k])
 		if i < 0 || i >= n {
 			// checkGathers makes this unreachable for valid programs.
 			m.fail(fmt.Errorf("index %d out of range [0, %d) in %s", i, n, a.Name()))
@@ -185,11 +201,11 @@ func (m *machine) access(a *dsl.Access) float64 {
 	}
 	switch {
 	case a.Def != nil:
-		return m.defs[a.Def][off]
+		return m.defs.get(a.Def)[off]
 	case a.Input.Int:
-		return float64(m.ints[a.Input][off])
+		return float64(m.ints.get(a.Input)[off])
 	}
-	return m.reals[a.Input][off]
+	return m.reals.get(a.Input)[off]
 }
 
 func (m *machine) binary(b *dsl.Binary) float64 {
@@ -306,39 +322,49 @@ func (m *machine) call(c *dsl.Call) float64 {
 	return 0
 }
 
+// reduce computes a reduction at the current point: sums, counts, maxima
+// and minima as the terms come, in row-major order of the variables;
+// logsumexp from the stored terms, after their maximum.
 func (m *machine) reduce(r *dsl.Reduce) float64 {
-	var vals []float64
+	if m.depth == len(m.scratch) {
+		m.scratch = append(m.scratch, nil)
+	}
+	vals := m.scratch[m.depth][:0]
+	m.depth++
 	n := 0
+	s, best := 0.0, 0.0
 	m.points(r.Vars, func() {
 		if r.Filter != nil && m.eval(r.Filter) == 0 {
 			return
 		}
 		n++
-		if r.Body != nil {
-			vals = append(vals, m.eval(r.Body))
+		if r.Body == nil {
+			return
+		}
+		v := m.eval(r.Body)
+		switch {
+		case r.Op == "sum" || r.Op == "mean":
+			s += v
+		case n == 1 || (r.Op == "min" && v < best) || (r.Op != "min" && v > best):
+			best = v
+		}
+		if r.Op == "logsumexp" {
+			vals = append(vals, v)
 		}
 	})
+	m.depth--
+	m.scratch[m.depth] = vals
 	switch r.Op {
 	case "count":
 		return float64(n)
 	case "sum", "mean":
-		s := 0.0
-		for _, v := range vals {
-			s += v
-		}
 		if r.Op == "mean" {
 			s /= float64(max(n, 1))
 		}
 		return s
 	}
-	if len(vals) == 0 {
+	if n == 0 {
 		return 0 // max, min, logsumexp of an empty set
-	}
-	best := vals[0]
-	for _, v := range vals[1:] {
-		if (r.Op == "min" && v < best) || (r.Op != "min" && v > best) {
-			best = v
-		}
 	}
 	switch r.Op {
 	case "max", "min":

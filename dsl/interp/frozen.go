@@ -24,9 +24,7 @@ package interp
 // so Frozen.Eval at the base point itself equals Eval.
 
 import (
-	"fmt"
-	"sort"
-	"strings"
+	"strconv"
 
 	"github.com/lossgen/lossgen/dsl"
 )
@@ -42,7 +40,7 @@ type Frozen struct {
 // one.
 type frozenState struct {
 	record bool
-	vals   map[string]float64
+	vals   map[frozenKey]float64
 }
 
 // Freeze evaluates p at v, recording the value of every stopgrad
@@ -52,7 +50,7 @@ func Freeze(p *dsl.Program, v Values) (*Frozen, float64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	st := &frozenState{record: true, vals: map[string]float64{}}
+	st := &frozenState{record: true, vals: map[frozenKey]float64{}}
 	b.frozen = st
 	loss, err := b.run(p)
 	if err != nil {
@@ -102,13 +100,21 @@ func (m *machine) stopgrad(c *dsl.Call, x float64) float64 {
 	return x
 }
 
-// pointKey identifies node c at the current index point: its address and
-// the bound index variables with their values, in a canonical order.
-func (m *machine) pointKey(c *dsl.Call) string {
-	vars := make([]string, 0, len(m.env))
-	for v, i := range m.env {
-		vars = append(vars, fmt.Sprintf("%p=%d", v, i))
+// pointKey identifies node c at the current index point: the values of
+// the bound index variables, in binding order (the definition's, then the
+// enclosing reductions' from the outside in), which is the same order every
+// time c is evaluated.
+func (m *machine) pointKey(c *dsl.Call) frozenKey {
+	buf := make([]byte, 0, 8*len(m.env.vals))
+	for _, i := range m.env.vals {
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		buf = append(buf, ' ')
 	}
-	sort.Strings(vars)
-	return fmt.Sprintf("%p ", c) + strings.Join(vars, " ")
+	return frozenKey{call: c, point: string(buf)}
+}
+
+// frozenKey is a stopgrad node at an index point.
+type frozenKey struct {
+	call  *dsl.Call
+	point string
 }
