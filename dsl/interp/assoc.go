@@ -31,17 +31,3 @@ func (a *assoc[K, V]) set(k K, v V) {
 	a.keys = append(a.keys, k)
 	a.vals = append(a.vals, v)
 }
-
-// push binds k (to the zero value) on top of the list and returns its slot.
-func (a *assoc[K, V]) push(k K) int {
-	var zero V
-	a.keys = append(a.keys, k)
-	a.vals = append(a.vals, zero)
-	return len(a.keys) - 1
-}
-
-// pop unbinds the n most recently pushed keys.
-func (a *assoc[K, V]) pop(n int) {
-	a.keys = a.keys[:len(a.keys)-n]
-	a.vals = a.vals[:len(a.vals)-n]
-}

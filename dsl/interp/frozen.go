@@ -83,13 +83,13 @@ func EvalFrozen(p *dsl.Program, base, v Values) (float64, error) {
 }
 
 // stopgrad is the value of the stopgrad call c whose argument evaluated to x
-// at the current point.
-func (m *machine) stopgrad(c *dsl.Call, x float64) float64 {
+// at the current point, where env[:bound] are the variables bound.
+func (m *machine) stopgrad(c *dsl.Call, x float64, bound int) float64 {
 	st := m.frozen
 	if st == nil {
 		return x
 	}
-	key := m.pointKey(c)
+	key := m.pointKey(c, bound)
 	if st.record {
 		st.vals[key] = x
 		return x
@@ -104,9 +104,9 @@ func (m *machine) stopgrad(c *dsl.Call, x float64) float64 {
 // the bound index variables, in binding order (the definition's, then the
 // enclosing reductions' from the outside in), which is the same order every
 // time c is evaluated.
-func (m *machine) pointKey(c *dsl.Call) frozenKey {
-	buf := make([]byte, 0, 8*len(m.env.vals))
-	for _, i := range m.env.vals {
+func (m *machine) pointKey(c *dsl.Call, bound int) frozenKey {
+	buf := make([]byte, 0, 8*bound)
+	for _, i := range m.env[:bound] {
 		buf = strconv.AppendInt(buf, int64(i), 10)
 		buf = append(buf, ' ')
 	}
