@@ -270,30 +270,62 @@ func (m *machine) reduce(r *dsl.Reduce, scope []*dsl.IndexVar) node {
 		body = m.compile(r.Body, inner)
 	}
 	op := r.Op
+	// Each kind gets its own visitor, so the loop over the terms makes no
+	// decision it could make here.
+	var n int
+	var s, best float64
 	var terms []float64 // logsumexp's; a reduction never runs inside itself
-	return func() float64 {
-		n := 0
-		s, best := 0.0, 0.0
-		terms = terms[:0]
-		m.points(base, r.Vars, func() {
-			if filter != nil && filter() == 0 {
-				return
+	var visit func()
+	switch {
+	case body == nil: // count
+		visit = func() {
+			if filter == nil || filter() != 0 {
+				n++
 			}
-			n++
-			if body == nil {
-				return
+		}
+	case op == "sum" || op == "mean":
+		visit = func() {
+			if filter == nil || filter() != 0 {
+				n++
+				s += body()
 			}
-			v := body()
-			switch {
-			case op == "sum" || op == "mean":
-				s += v
-			case n == 1 || (op == "min" && v < best) || (op != "min" && v > best):
-				best = v
+		}
+	case op == "min":
+		visit = func() {
+			if filter == nil || filter() != 0 {
+				n++
+				if v := body(); n == 1 || v < best {
+					best = v
+				}
 			}
-			if op == "logsumexp" {
+		}
+	case op == "max":
+		visit = func() {
+			if filter == nil || filter() != 0 {
+				n++
+				if v := body(); n == 1 || v > best {
+					best = v
+				}
+			}
+		}
+	case op == "logsumexp":
+		visit = func() {
+			if filter == nil || filter() != 0 {
+				n++
+				v := body()
+				if n == 1 || v > best {
+					best = v
+				}
 				terms = append(terms, v)
 			}
-		})
+		}
+	default:
+		m.fail(fmt.Errorf("interp: unknown reduction %q", op))
+		return func() float64 { return 0 }
+	}
+	return func() float64 {
+		n, s, best, terms = 0, 0, 0, terms[:0]
+		m.points(base, r.Vars, visit)
 		switch op {
 		case "count":
 			return float64(n)
@@ -305,20 +337,13 @@ func (m *machine) reduce(r *dsl.Reduce, scope []*dsl.IndexVar) node {
 		if n == 0 {
 			return 0 // max, min, logsumexp of an empty set
 		}
-		switch op {
-		case "max", "min":
+		if op != "logsumexp" || math.IsInf(best, 0) {
 			return best
-		case "logsumexp":
-			if math.IsInf(best, 0) {
-				return best
-			}
-			e := 0.0
-			for _, v := range terms {
-				e += math.Exp(v - best)
-			}
-			return best + math.Log(e)
 		}
-		m.fail(fmt.Errorf("interp: unknown reduction %q", op))
-		return 0
+		e := 0.0
+		for _, v := range terms {
+			e += math.Exp(v - best)
+		}
+		return best + math.Log(e)
 	}
 }

@@ -6,7 +6,10 @@
 // definition at every index point into a flat row-major array, and computes
 // reductions by direct iteration. Its gradients are central finite
 // differences (NumGrad), so it checks both the forward pass and the
-// differentiation of generated code without trusting either.
+// differentiation of generated code without trusting either. Its one
+// concession to speed is to resolve names and choose operators once per
+// expression, compiling it to closures (compile.go), rather than once per
+// point: the arithmetic, and its order, is that of the naive walk.
 //
 // Semantics the generated code follows:
 //

@@ -2,7 +2,8 @@ package interp
 
 // This file evaluates a checked program directly from its definition: each
 // definition at every point of its shape, reductions by iterating over every
-// point of their variables' ranges. Nothing here is clever on purpose.
+// point of their variables' ranges. Nothing here is clever on purpose
+// (compile.go only looks names up ahead of the loops).
 
 import (
 	"fmt"
@@ -123,6 +124,14 @@ func (m *machine) count(shape []*dsl.Size) int {
 func (m *machine) points(base int, vars []*dsl.IndexVar, f func()) {
 	for len(m.env) < base+len(vars) {
 		m.env = append(m.env, 0)
+	}
+	if len(vars) == 1 { // the common case, without the recursion
+		n := m.sizes.get(vars[0].Range)
+		for i := 0; i < n; i++ {
+			m.env[base] = i
+			f()
+		}
+		return
 	}
 	var rec func(k int)
 	rec = func(k int) {
