@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lossgen/lossgen/dsl"
+	"github.com/lossgen/lossgen/internal/testcache"
 	lossrt "github.com/lossgen/lossgen/runtime"
 )
 
@@ -274,7 +275,8 @@ func TestTorchVectorsCLI(t *testing.T) {
 	build.Dir = ".."
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build ./cmd/lossgen: %s", out)
-	cache := t.TempDir()
+	cache, err := testcache.Dir()
+	require.NoError(t, err)
 
 	// The small cases, grouped by spec: a spec's cases run one after the
 	// other, so that its driver is built once; specs run in parallel.

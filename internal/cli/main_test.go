@@ -6,11 +6,13 @@ import (
 	"testing"
 
 	"github.com/lossgen/lossgen/internal/cli/runcache"
+	"github.com/lossgen/lossgen/internal/testcache"
 )
 
-// TestMain points lossgen's cache at one directory for the whole package,
-// so that the tests never touch the user's cache and share the drivers they
-// build: a kernel two tests run (triplet's, say) is built once, by the first
+// TestMain points lossgen's cache at the test suites' shared directory
+// (internal/testcache), so that the tests never touch the user's cache and
+// share the drivers they build, with each other and with cmd/lossgen's and
+// generated's tests: a kernel two tests run (triplet's, say) is built once, by the first
 // test that asks for it, through the same runcache.Cache.Driver path as
 // ever. Every test that builds a driver is parallel, so that one test's go
 // build overlaps another's interpreter work. No test here depends on the
@@ -21,12 +23,11 @@ func TestMain(m *testing.M) {
 }
 
 func testMain(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "lossgen-cli-test-")
+	dir, err := testcache.Dir()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
 	if err := os.Setenv("LOSSGEN_CACHE", dir); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
