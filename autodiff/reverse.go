@@ -13,7 +13,7 @@ func Differentiate(p *ir.Program) error {
 	for _, in := range p.Inputs {
 		in.Active = in.Diff && !in.Int
 	}
-	live := liveTensors(p)
+	live := ir.Live(p)
 	for _, op := range p.Forward {
 		if op.Body == nil || op.Target.Int {
 			continue
@@ -44,40 +44,6 @@ func Differentiate(p *ir.Program) error {
 		}
 	}
 	return nil
-}
-
-// liveTensors is the set of tensors the result depends on: the result and,
-// transitively, every tensor a forward Op computing a live tensor reads (in
-// its body, filter or subscripts).
-func liveTensors(p *ir.Program) map[*ir.Tensor]bool {
-	live := map[*ir.Tensor]bool{p.Result: true}
-	mark := func(e ir.Expr) {
-		ir.Walk(e, func(x ir.Expr) {
-			if l, ok := x.(*ir.Load); ok {
-				live[l.Tensor] = true
-			}
-		})
-	}
-	for i := len(p.Forward) - 1; i >= 0; i-- {
-		op := p.Forward[i]
-		if !live[op.Target] {
-			continue
-		}
-		if op.Filter != nil {
-			mark(op.Filter)
-		}
-		if op.Body != nil {
-			for _, s := range op.Body.Stmts {
-				if a, ok := s.(*ir.Assign); ok {
-					mark(a.Value)
-				}
-			}
-			if op.Body.Result != nil {
-				mark(op.Body.Result)
-			}
-		}
-	}
-	return live
 }
 
 // reads reports whether e loads a tensor satisfying f.

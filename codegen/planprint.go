@@ -45,6 +45,7 @@ func (s *Schedule) render(norm bool) string {
 	b.WriteString("adjoint is stored as its tensor is. A parallel group runs on the pool, split\n")
 	fmt.Fprintf(&b, "over its outer index, when its work is at least %d, its outer size above 1\n", parMinWork)
 	b.WriteString("and the pool has more than one worker; on the caller's goroutine otherwise.\n")
+	live := ir.Live(s.p)
 	b.WriteString("\ninputs\n")
 	for _, t := range s.p.Inputs {
 		fmt.Fprintf(&b, "  %s\n", pr.stored(t, false))
@@ -62,10 +63,22 @@ func (s *Schedule) render(norm bool) string {
 			continue
 		}
 		fmt.Fprintf(&b, "\n%s\n", ph.title)
+		n := 0
 		for k := range first {
-			header := fmt.Sprintf("  group %d", k+1)
+			valuesOnly := ph.title == "forward" && s.valuesOnly(first[k], live)
+			if valuesOnly && norm {
+				// Work the spec asked for by naming a definition the
+				// loss does not read: not part of computing the loss,
+				// so two spellings of one loss compare without it.
+				continue
+			}
+			n++
+			header := fmt.Sprintf("  group %d", n)
 			if !norm {
 				header += "  " + s.specLines(first[k])
+			}
+			if valuesOnly {
+				header += "\n    note     computed only for Values: the spec names it, the loss does not read it"
 			}
 			// Render each type's block with the same names: the groups
 			// of every type are the same units.
@@ -87,6 +100,18 @@ func (s *Schedule) render(norm bool) string {
 		}
 	}
 	return b.String()
+}
+
+// valuesOnly reports whether every Op of a forward group computes a named
+// definition the loss does not depend on.
+func (s *Schedule) valuesOnly(g *group, live map[*ir.Tensor]bool) bool {
+	for _, u := range g.units {
+		t := u.op().Target
+		if live[t] || !t.Named {
+			return false
+		}
+	}
+	return len(g.units) > 0
 }
 
 // specLines lists the spec lines a group's Ops come from.

@@ -12,14 +12,23 @@ package ir
 //  3. an expression that computes an earlier map's body at other
 //     subscripts (a gathered x[i, labels[i]] / t) reads the map (reuse.go).
 //
+// Step 1 sees through definitions (a normalised xn = x / xl in a product
+// gives up its 1 / xl, factor.go); the maps that leaves unread are removed
+// and single-use unnamed maps are inlined into their reader (dead.go)
+// before step 2.
+//
 // It runs after lowering and before differentiation, so the adjoint of the
 // canonical form is derived, not recognised. Update rules are not touched.
 func Canonicalize(p *Program) {
 	fresh := newNamer(p).fresh
 	var fwd []*Op
 	added := map[*Tensor][]*Tensor{}
+	maps := map[*Tensor]*Op{}
 	for _, op := range p.Forward {
-		ops := pullFactors(op, fresh)
+		ops := pullFactors(op, fresh, maps)
+		if op.Kind == Map {
+			maps[op.Target] = op
+		}
 		for _, o := range ops[:len(ops)-1] {
 			added[op.Target] = append(added[op.Target], o.Target)
 		}
@@ -31,6 +40,8 @@ func Canonicalize(p *Program) {
 		temps = append(append(temps, added[t]...), t)
 	}
 	p.Temps = temps
+	removeDead(p)
+	inlineMaps(p)
 	materialiseOperands(p, fresh)
 	reuseMaps(p)
 }

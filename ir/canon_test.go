@@ -175,6 +175,51 @@ forward b[i] = logsumexp(c)
     = (x[i,c] * $t)
 `,
 	}, {
+		name: "a normalised operand is seen through: its norm leaves the sum (cosine_a)",
+		body: `param s = 16
+    input x[N, D]
+    input w[C, D]
+    xl[i]       = sqrt(sum(k: x[i, k]^2))
+    wl[c]       = sqrt(sum(k: w[c, k]^2))
+    xn[i, k]    = x[i, k] / xl[i]
+    wn[c, k]    = w[c, k] / wl[c]
+    logit[i, c] = s * sum(k: xn[i, k] * wn[c, k])
+    loss        = sum(i, c: logit[i, c])`,
+		// xn and wn stay: the spec names them. The scale map of the
+		// lifted sum is inlined into logit's, its only reader.
+		want: `forward xn[i,k] = map
+    = (x[i,k] / xl[i])
+forward wn[c,k] = map
+    = (w[c,k] / wl[c])
+forward logit_sum_unscaled[i,c] = sum(k)
+    = (x[i,k] * w[c,k])
+forward logit[i,c] = map
+    = ($s * ((logit_sum_unscaled[i,c] / xl[i]) / wl[c]))
+`,
+	}, {
+		name: "seeing through stops where a term would read two tensors",
+		body: `input x[N, D]
+    input u[D]
+    input v[N, C, D]
+    xl[i]       = sqrt(sum(k: x[i, k]^2))
+    xn[i, k]    = x[i, k] / xl[i] / u[k]
+    z[i, c]     = sum(k: xn[i, k] * v[i, c, k])
+    loss        = sum(i, c: z[i, c])`,
+		want: `forward z[i,c] = sum(k)
+    = (xn[i,k] * v[i,c,k])
+`,
+	}, {
+		name: "an unnamed map read by one map only, at its variables, is inlined into it",
+		body: `input x[N, C]
+    input y[N, C]
+    b[i, c] = 3 * sum(k in C: x[i, k] * y[c, k] / 2)
+    loss    = sum(i, c: b[i, c])`,
+		want: `forward b_sum_unscaled[i,c] = sum(k)
+    = (x[i,k] * y[c,k])
+forward b[i,c] = map
+    = (3 * (b_sum_unscaled[i,c] / 2))
+`,
+	}, {
 		name: "a gathered term reads the materialised argument (lse_scaled)",
 		body: `param t = 0.1
     input x[N, C]

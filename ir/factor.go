@@ -79,12 +79,15 @@ func joinProduct(start Expr, fs []factor) Expr {
 }
 
 // pullFactors returns op unchanged, or the sum of its variant factors
-// followed by the map applying the invariant ones.
-func pullFactors(op *Op, fresh func(string) string) []*Op {
+// followed by the map applying the invariant ones. maps holds the forward
+// maps before op, by target: a factor that reads one of them is seen
+// through it where that exposes invariant factors (see inlineFactors).
+func pullFactors(op *Op, fresh func(string) string, maps map[*Tensor]*Op) []*Op {
 	if op.Kind != Reduce || op.Red != "sum" || op.Filter != nil || op.Body == nil || len(op.Body.Stmts) != 0 || len(op.Index) == 0 {
 		return []*Op{op}
 	}
 	fs, neg := splitProduct(op.Body.Result)
+	fs, neg = inlineFactors(fs, neg, op.RVars, maps)
 	var inv, variant []factor
 	for _, f := range fs {
 		if readsAny(f.e, op.RVars) {
@@ -125,4 +128,75 @@ func pullFactors(op *Op, fresh func(string) string) []*Op {
 	}
 	scale := &Op{Kind: Map, Target: t, Index: index, Body: &Block{Result: body}, Pos: op.Pos, Spec: op.Spec}
 	return []*Op{sum, scale}
+}
+
+// inlineFactors sees through definitions: a numerator factor that loads a
+// map defined as a product, such as xn[i, k] for
+//
+//	xn[i, k] = x[i, k] / xl[i]
+//	z[i, c]  = sum(k: xn[i, k] * wn[c, k])
+//
+// is replaced by that product's factors at the load's subscripts, when
+// some of them do not read the sum's variables (1/xl[i] here) and exactly
+// one does, a tensor load in the numerator (x[i, k]): each term of the sum
+// still reads one tensor. The invariant ones then leave
+// the sum like any other: z_unscaled = sum(k: x * w), z = z_unscaled /
+// xl[i] / wl[c], the form of the same loss written with the division after
+// the sum, so both spellings get one schedule. The map itself stays what it
+// was; if nothing else reads it, it is removed later (dead.go), unless the
+// spec names it (its value is then still computed, for Values).
+func inlineFactors(fs []factor, neg bool, rvars []*Var, maps map[*Tensor]*Op) ([]factor, bool) {
+	var out []factor
+	for _, f := range fs {
+		inner, innerNeg, ok := seeThrough(f, rvars, maps)
+		if !ok {
+			out = append(out, f)
+			continue
+		}
+		out = append(out, inner...)
+		neg = neg != innerNeg
+	}
+	return out, neg
+}
+
+// seeThrough returns the factors of the map f loads, at f's subscripts, if
+// inlining them exposes an invariant factor.
+func seeThrough(f factor, rvars []*Var, maps map[*Tensor]*Op) ([]factor, bool, bool) {
+	ld, ok := f.e.(*Load)
+	if !ok || f.den {
+		return nil, false, false
+	}
+	m := maps[ld.Tensor]
+	if m == nil || m.Body == nil || len(m.Body.Stmts) != 0 || m.Target.Int || len(m.Index) != len(ld.Index) {
+		return nil, false, false
+	}
+	sub := map[*Var]*Var{}
+	for p, x := range ld.Index {
+		v, ok := x.(*VarVal)
+		if !ok {
+			return nil, false, false
+		}
+		sub[m.Index[p]] = v.Var
+	}
+	fs, neg := splitProduct(substVars(m.Body.Result, sub))
+	invariant, variant := false, 0
+	for _, g := range fs {
+		if !readsAny(g.e, rvars) {
+			if c, ok := g.e.(*Const); !ok || c.Value != 1 {
+				invariant = true
+			}
+			continue
+		}
+		// One tensor read per term, as before: a map whose product
+		// has more variant factors (sk = sk_sum / (xn[i] * wn[c, k])
+		// inside a sum over k) would add work to every term.
+		if _, ok := g.e.(*Load); !ok || g.den {
+			return nil, false, false
+		}
+		variant++
+	}
+	if !invariant || variant != 1 {
+		return nil, false, false
+	}
+	return fs, neg, true
 }

@@ -43,7 +43,6 @@ type Workspace32 struct {
 	cSumLhs         []float32             // c_sum_lhs[N, D], spec line 14
 	cSumRhs         []float32             // c_sum_rhs[N, D], spec line 14
 	cSumUnscaled    []float32             // c_sum_unscaled[D, D], spec line 14
-	cSum            []float64             // c_sum[D, D], spec line 14
 	c               []float64             // c[D, D], spec line 14
 	lossSum         []float64             // loss_sum[], spec line 15
 	lossSum2Part    []float64             // loss_sum2_part[D], spec line 15
@@ -62,7 +61,6 @@ type Workspace32 struct {
 	adjCSumLhs      []float32             // adjoint of c_sum_lhs
 	adjCSumRhs      []float32             // adjoint of c_sum_rhs
 	adjCSumUnscaled []float32             // adjoint of c_sum_unscaled
-	adjCSum         []float64             // adjoint of c_sum
 	adjC            []float64             // adjoint of c
 	adjLossSum      []float64             // adjoint of loss_sum
 	adjLossSum2Part []float64             // adjoint of loss_sum2_part
@@ -90,7 +88,6 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 4.0 * float64(d.N) * float64(d.D)
 	b += 4.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
-	b += 8.0 * float64(d.D) * float64(d.D)
 	b += 8.0
 	b += 8.0 * float64(d.D)
 	b += 8.0
@@ -108,7 +105,6 @@ func Workspace32Bytes(d Dims) float64 {
 	b += 4.0 * float64(d.N) * float64(d.D)
 	b += 4.0 * float64(d.N) * float64(d.D)
 	b += 4.0 * float64(d.D) * float64(d.D)
-	b += 8.0 * float64(d.D) * float64(d.D)
 	b += 8.0 * float64(d.D) * float64(d.D)
 	b += 8.0
 	b += 8.0 * float64(d.D)
@@ -143,7 +139,6 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.cSumLhs = make([]float32, d.N*d.D)
 	ws.cSumRhs = make([]float32, d.N*d.D)
 	ws.cSumUnscaled = make([]float32, d.D*d.D)
-	ws.cSum = make([]float64, d.D*d.D)
 	ws.c = make([]float64, d.D*d.D)
 	ws.lossSum = make([]float64, 1)
 	ws.lossSum2Part = make([]float64, d.D)
@@ -162,7 +157,6 @@ func NewWorkspace32(d Dims) (*Workspace32, error) {
 	ws.adjCSumLhs = make([]float32, d.N*d.D)
 	ws.adjCSumRhs = make([]float32, d.N*d.D)
 	ws.adjCSumUnscaled = make([]float32, d.D*d.D)
-	ws.adjCSum = make([]float64, d.D*d.D)
 	ws.adjC = make([]float64, d.D*d.D)
 	ws.adjLossSum = make([]float64, 1)
 	ws.adjLossSum2Part = make([]float64, d.D)
@@ -487,7 +481,6 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	cSumLhs := ws.cSumLhs[:N*D]
 	cSumRhs := ws.cSumRhs[:N*D]
 	cSumUnscaled := ws.cSumUnscaled[:D*D]
-	cSum := ws.cSum[:D*D]
 	c := ws.c[:D*D]
 	adjZ1 := grad.Z1
 	if adjZ1 == nil {
@@ -508,7 +501,6 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjCSumLhs := ws.adjCSumLhs[:N*D]
 	adjCSumRhs := ws.adjCSumRhs[:N*D]
 	adjCSumUnscaled := ws.adjCSumUnscaled[:D*D]
-	adjCSum := ws.adjCSum[:D*D]
 	adjC := ws.adjC[:D*D]
 	adjLossSum := ws.adjLossSum
 	adjLossSum2Part := ws.adjLossSum2Part[:D]
@@ -525,7 +517,6 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	clear(adjCSumLhs)
 	clear(adjCSumRhs)
 	clear(adjCSumUnscaled)
-	clear(adjCSum)
 	clear(adjC)
 	clear(adjLossSum)
 	clear(adjLossSum2Part)
@@ -577,13 +568,14 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	// barlow_twins.loss:14: c[a, b] = sum(i: (z1[i, a] - m1[a]) / s1[a] * ((z2[i, b] - m2[b]) / s2[b])) / N
 	for a := 0; a < D; a++ {
 		for b := 0; b < D; b++ {
-			adjCSum[a*D+b] += adjC[a*D+b] / float64(N)
-			g1 := adjCSum[a*D+b] / s2[b]
-			g2 := s1[a]
-			g3 := g1 / g2
-			adjCSumUnscaled[a*D+b] += float32(g3)
-			adjS1[a] -= g3 * (float64(cSumUnscaled[a*D+b]) / g2)
-			adjS2[b] -= g1 * cSum[a*D+b]
+			g1 := s2[b]
+			g2 := adjC[a*D+b] / float64(N) / g1
+			g3 := s1[a]
+			g4 := g2 / g3
+			adjCSumUnscaled[a*D+b] += float32(g4)
+			g5 := float64(cSumUnscaled[a*D+b]) / g3
+			adjS1[a] -= g4 * g5
+			adjS2[b] -= g2 * (g5 / g1)
 		}
 	}
 	// barlow_twins.loss:14: c[a, b] = sum(i: (z1[i, a] - m1[a]) / s1[a] * ((z2[i, b] - m2[b]) / s2[b])) / N
@@ -721,12 +713,10 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 	s1 := ws.s1[:D]
 	s2 := ws.s2[:D]
 	cSumUnscaled := ws.cSumUnscaled[:D*D]
-	cSum := ws.cSum[:D*D]
 	c := ws.c[:D*D]
 	for a := lo; a < hi; a++ {
 		for b := 0; b < D; b++ {
-			cSum[a*D+b] = float64(cSumUnscaled[a*D+b]) / s1[a] / s2[b]
-			c[a*D+b] = cSum[a*D+b] / float64(N)
+			c[a*D+b] = float64(cSumUnscaled[a*D+b]) / s1[a] / s2[b] / float64(N)
 		}
 	}
 }
