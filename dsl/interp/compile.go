@@ -105,6 +105,9 @@ func (m *machine) access(a *dsl.Access, scope []*dsl.IndexVar) node {
 		}
 		return off, true
 	}
+	if fast := m.varAccess(a, scope, dims); fast != nil {
+		return fast
+	}
 	if a.Input != nil && a.Input.Int {
 		data := m.ints.get(a.Input)
 		return func() float64 {
@@ -345,5 +348,51 @@ func (m *machine) reduce(r *dsl.Reduce, scope []*dsl.IndexVar) node {
 			e += math.Exp(v - best)
 		}
 		return best + math.Log(e)
+	}
+}
+
+// varAccess is access for the common case, every subscript an index
+// variable ranging over exactly the dimension it indexes: the offset is
+// always in range, so it is computed straight from env (nil otherwise).
+func (m *machine) varAccess(a *dsl.Access, scope []*dsl.IndexVar, dims []int) node {
+	shape := a.Shape()
+	slots := make([]int, len(a.Index))
+	for k, sub := range a.Index {
+		ref, ok := sub.(*dsl.IndexRef)
+		if !ok || ref.Var.Range != shape[k] {
+			return nil
+		}
+		slots[k] = slotOf(scope, ref.Var)
+	}
+	var data []float64
+	switch {
+	case a.Def != nil:
+		data = m.defs.get(a.Def)
+	case a.Input.Int:
+		return nil // labels read as values: the general path
+	default:
+		data = m.reals.get(a.Input)
+	}
+	env := &m.env
+	switch len(slots) {
+	case 0:
+		return func() float64 { return data[0] }
+	case 1:
+		s0 := slots[0]
+		return func() float64 { return data[(*env)[s0]] }
+	case 2:
+		s0, s1, n1 := slots[0], slots[1], dims[1]
+		return func() float64 { e := *env; return data[e[s0]*n1+e[s1]] }
+	case 3:
+		s0, s1, s2, n1, n2 := slots[0], slots[1], slots[2], dims[1], dims[2]
+		return func() float64 { e := *env; return data[(e[s0]*n1+e[s1])*n2+e[s2]] }
+	}
+	return func() float64 {
+		e := *env
+		off := 0
+		for k, slot := range slots {
+			off = off*dims[k] + e[slot]
+		}
+		return data[off]
 	}
 }
