@@ -8,7 +8,8 @@ package compiler_test
 // (never an internal error) that point inside the file they name; an
 // accepted spec yields Go files that parse and type-check (go/types, in
 // process), whose only directive is lossgen's own go:generate line, and the
-// same files when compiled again.
+// same files when compiled again; and the program the middle end made of it
+// computes the interpreter's loss at small sizes (irexec_test.go).
 
 import (
 	"bytes"
@@ -18,6 +19,7 @@ import (
 	"go/parser"
 	"go/token"
 	"hash/fnv"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -29,6 +31,8 @@ import (
 
 	"github.com/lossgen/lossgen/compiler"
 	"github.com/lossgen/lossgen/dsl"
+	"github.com/lossgen/lossgen/dsl/interp"
+	"github.com/lossgen/lossgen/ir"
 )
 
 // compileSeeds returns the specs of specs/, the dsl and compiler test data,
@@ -133,6 +137,69 @@ func fuzzCompileOne(t *testing.T, file string, src []byte) {
 			t.Fatalf("%s: second compile differs", files[i].Name)
 		}
 	}
+	checkMiddleEndLoss(t, file, src)
+}
+
+// checkMiddleEndLoss evaluates the program the middle end made of src
+// (irexec_test.go) and the spec as written (the reference interpreter) at
+// small sizes and requires the same loss: the rewrites (merged duplicates,
+// pulled factors, materialised and reused operands, inlined maps, split
+// reductions) change the order of additions, not the value. Inputs the
+// interpreter rejects, and programs too large to evaluate quickly, are
+// skipped.
+func checkMiddleEndLoss(t *testing.T, file string, src []byte) {
+	prog, err := dsl.LoadOpts(file, src, dsl.LoadOptions{})
+	if err != nil {
+		t.Fatalf("compiled but does not load: %v", err)
+	}
+	p, err := compiler.Build(file, src)
+	if err != nil {
+		t.Fatalf("compiled but does not build: %v", err)
+	}
+	for _, n := range []int{3, 4} {
+		dims := map[string]int{}
+		for _, s := range prog.Sizes {
+			dims[s.Name] = n
+		}
+		if !smallEnough(p, n) {
+			return
+		}
+		v := smallValues(prog, p, dims, uint64(n))
+		want, err := interp.Eval(prog, v)
+		if err != nil {
+			continue
+		}
+		got, err := irLoss(p, v)
+		if err != nil {
+			t.Fatalf("the middle end's program fails where the interpreter does not: %v\nspec:\n%s", err, src)
+		}
+		if !sameLoss(want, got) {
+			t.Fatalf("sizes %d: the middle end's program computes %v, the interpreter %v\nspec:\n%s\n%s", n, got, want, src, ir.Dump(p))
+		}
+	}
+}
+
+// smallEnough bounds the work of evaluating p naively at size n: no Op
+// iterates over more than 4⁶ points.
+func smallEnough(p *ir.Program, n int) bool {
+	for _, op := range p.Forward {
+		if len(op.Index)+len(op.RVars) > 6 {
+			return false
+		}
+	}
+	return true
+}
+
+// sameLoss: equal to 1e-9 relative (the rewrites reorder sums), or the same
+// non-finite value; NaN matches NaN.
+func sameLoss(a, b float64) bool {
+	switch {
+	case math.IsNaN(a) || math.IsNaN(b):
+		return math.IsNaN(a) && math.IsNaN(b)
+	case math.IsInf(a, 0) || math.IsInf(b, 0):
+		return a == b
+	}
+	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
 
 var identPattern = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
