@@ -88,6 +88,7 @@ func Generate(p *ir.Program, opts Options) ([]File, error) {
 	if err := add(p.Name+".go", base.sharedFile()); err != nil {
 		return nil, err
 	}
+	base.pooled = map[string]bool{}
 	for _, t := range infos {
 		g := *base
 		g.typ = t
@@ -95,6 +96,7 @@ func Generate(p *ir.Program, opts Options) ([]File, error) {
 		if err := add(fmt.Sprintf("%s_%s.go", p.Name, t.name), g.typeFile()); err != nil {
 			return nil, err
 		}
+		base.pooled[t.name] = g.usePool()
 	}
 	if err := add(p.Name+"_test.go", base.testFile()); err != nil {
 		return nil, err
@@ -127,6 +129,9 @@ type typeGen struct {
 	keep map[*ir.Op]keepBufs
 	// par collects the parallel groups of the type being generated.
 	par *parState
+	// pooled says, by float type, whether the workspace has a pool of
+	// workers (SetWorkers): known once the type's file is generated.
+	pooled map[string]bool
 }
 
 func (g *typeGen) specBase() string { return path.Base(g.opts.SpecPath) }

@@ -100,6 +100,7 @@ func (g *typeGen) testFuncs(f *jen.File) {
 	f.Func().Id("TestAllocs" + s).Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(body...)
 
 	g.setDimsTest(f, sizeOf)
+	g.workersTest(f)
 
 	f.Commentf("BenchmarkGrad%s measures one loss-and-gradient call.", s)
 	f.Func().Id("BenchmarkGrad"+s).Params(jen.Id("b").Op("*").Qual("testing", "B")).Block(
@@ -240,6 +241,96 @@ func (g *typeGen) setDimsTest(f *jen.File, sizeOf map[*dsl.Size]int) {
 	f.Commentf("TestSetDims%s checks that a workspace made for larger sizes runs smaller", s)
 	f.Comment("ones with the bits of a workspace made for them, allocating nothing.")
 	f.Func().Id("TestSetDims" + s).Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(body...)
+}
+
+// parallelSize is the size the workers test gives every size symbol: as
+// large as keeps every tensor of the program (inputs, intermediates and
+// their hidden index tensors) within 2¹⁸ elements, at most 96, so that the
+// loops and products whose work reaches parMinWork run on the pool, and the
+// test stays quick.
+func (g *typeGen) parallelSize() int {
+	rank := 1
+	for _, ts := range [][]*ir.Tensor{g.p.Inputs, g.p.Temps} {
+		for _, t := range ts {
+			rank = max(rank, t.Rank())
+		}
+	}
+	n := 96
+	for n > 2 {
+		total := 1
+		for range rank {
+			total *= n
+		}
+		if total <= 1<<18 {
+			break
+		}
+		n--
+	}
+	return n
+}
+
+// workersTest emits testParallelNN, a case at sizes where the work is
+// split among goroutines, and TestWorkersNN: at 1, 2 and 3 workers, Grad
+// allocates nothing and gives the bits of one worker. A workspace without
+// a pool (nothing in it runs in parallel) gets neither.
+func (g *typeGen) workersTest(f *jen.File) {
+	if !g.pooled[g.typ.name] {
+		return // no group runs in parallel: TestAllocsNN covers it
+	}
+	T, s := g.typ.name, g.typ.suffix
+	n := g.parallelSize()
+	sizeOf := map[*dsl.Size]int{}
+	for _, sz := range g.p.Sizes {
+		sizeOf[sz] = n
+	}
+	dims, ins, grads, fill := g.testInputs(sizeOf)
+	setup := "testParallel" + s
+	f.Commentf("%s returns a workspace and inputs with every size %d: the groups", setup, n)
+	f.Comment("whose work reaches the pool's threshold run split among the workers.")
+	f.Func().Id(setup).Params(jen.Id("tb").Qual("testing", "TB")).Params(jen.Op("*").Id(g.id("Workspace")), jen.Id(g.id("Inputs")), jen.Id(g.id("Grads"))).Block(
+		append(append([]jen.Code{
+			jen.Id("tb").Dot("Helper").Call(),
+			jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("Dims").Values(dims)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("tb").Dot("Fatal").Call(jen.Err())),
+			jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
+		}, fill...),
+			jen.Return(jen.Id("ws"), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
+
+	var checks []jen.Code
+	for _, t := range g.p.Inputs {
+		if !t.Diff {
+			continue
+		}
+		field := g.names.field[t]
+		checks = append(checks, jen.Id("testSameBits").Call(jen.Id("t"), jen.Lit("grad "+t.Name), jen.Id("first").Dot(field), jen.Id("grad").Dot(field)))
+	}
+	one := func(x jen.Code) jen.Code { return jen.Index().Id(T).Values(x) }
+	// A spec without differentiable inputs has no gradients to compare.
+	keep := jen.Id("firstLoss").Op("=").Id("loss")
+	firstDecl := jen.Null()
+	if len(checks) > 0 {
+		keep = jen.List(jen.Id("firstLoss"), jen.Id("first")).Op("=").List(jen.Id("loss"), jen.Id("grad"))
+		firstDecl = jen.Var().Id("first").Id(g.id("Grads"))
+	}
+	body := []jen.Code{
+		jen.Var().Id("firstLoss").Id(T),
+		firstDecl,
+		jen.For(jen.List(jen.Id("k"), jen.Id("workers")).Op(":=").Range().Index().Int().Values(jen.Lit(1), jen.Lit(2), jen.Lit(3))).Block(
+			append([]jen.Code{
+				jen.List(jen.Id("ws"), jen.Id("in"), jen.Id("grad")).Op(":=").Id(setup).Call(jen.Id("t")),
+				jen.Id("ws").Dot("SetWorkers").Call(jen.Id("workers")),
+				jen.List(jen.Id("loss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("grad")),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
+				jen.If(jen.Id("n").Op(":=").Qual("testing", "AllocsPerRun").Call(jen.Lit(3), jen.Func().Params().Block(
+					jen.List(jen.Id("_"), jen.Id("_")).Op("=").Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("grad")))), jen.Id("n").Op("!=").Lit(0)).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("%d workers: Grad allocates %v times per call, want 0"), jen.Id("workers"), jen.Id("n"))),
+				jen.If(jen.Id("k").Op("==").Lit(0)).Block(keep, jen.Continue()),
+				jen.Id("testSameBits").Call(jen.Id("t"), jen.Lit("loss"), one(jen.Id("firstLoss")), one(jen.Id("loss"))),
+			}, checks...)...),
+	}
+	f.Commentf("TestWorkers%s checks that Grad allocates nothing and gives the same bits at", s)
+	f.Comment("1, 2 and 3 workers, at sizes where the work is split among them.")
+	f.Func().Id("TestWorkers" + s).Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(body...)
 }
 
 // sameBitsHelper emits testSameBits, shared by both float types' tests.

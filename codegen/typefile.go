@@ -58,6 +58,13 @@ func shapeDoc(t *ir.Tensor) string {
 }
 
 // typeFile emits Inputs, Grads, Workspace and the kernels for one type.
+// usePool reports whether the type's workspace has a pool of workers:
+// some group runs in parallel, or a matrix product does. Valid once the
+// forward and backward code is generated (typeFile).
+func (g *typeGen) usePool() bool {
+	return len(g.par.methods) > 0 || g.hasContraction()
+}
+
 func (g *typeGen) typeFile() *jen.File {
 	f := g.newFile()
 	T := g.typ.name
@@ -66,7 +73,7 @@ func (g *typeGen) typeFile() *jen.File {
 	// whether the workspace needs a pool.
 	g.par = &parState{}
 	fwdBody, bwdBody := g.forward(), g.backward()
-	usePool := len(g.par.methods) > 0 || g.hasContraction()
+	usePool := g.usePool()
 
 	var inFields, gradFields []jen.Code
 	for _, t := range g.p.Inputs {

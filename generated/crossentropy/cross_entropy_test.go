@@ -178,6 +178,56 @@ func TestSetDims64(t *testing.T) {
 	}
 }
 
+// testParallel64 returns a workspace and inputs with every size 96: the groups
+// whose work reaches the pool's threshold run split among the workers.
+func testParallel64(tb testing.TB) (*Workspace64, Inputs64, Grads64) {
+	tb.Helper()
+	ws, err := NewWorkspace64(Dims{
+		C: 96,
+		N: 96,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	in := Inputs64{
+		Labels: make([]int, 96),
+		Logits: make([]float64, 9216),
+	}
+	for i := range in.Logits {
+		in.Logits[i] = float64(math.Sin(0.7*float64(i) + 0.37))
+	}
+	for i := range in.Labels {
+		in.Labels[i] = i % 3
+	}
+	return ws, in, Grads64{Logits: make([]float64, 9216)}
+}
+
+// TestWorkers64 checks that Grad allocates nothing and gives the same bits at
+// 1, 2 and 3 workers, at sizes where the work is split among them.
+func TestWorkers64(t *testing.T) {
+	var firstLoss float64
+	var first Grads64
+	for k, workers := range []int{1, 2, 3} {
+		ws, in, grad := testParallel64(t)
+		ws.SetWorkers(workers)
+		loss, err := ws.Grad(in, grad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(3, func() {
+			_, _ = ws.Grad(in, grad)
+		}); n != 0 {
+			t.Errorf("%d workers: Grad allocates %v times per call, want 0", workers, n)
+		}
+		if k == 0 {
+			firstLoss, first = loss, grad
+			continue
+		}
+		testSameBits(t, "loss", []float64{firstLoss}, []float64{loss})
+		testSameBits(t, "grad logits", first.Logits, grad.Logits)
+	}
+}
+
 // BenchmarkGrad64 measures one loss-and-gradient call.
 func BenchmarkGrad64(b *testing.B) {
 	ws, in, grad := testCase64(b)
@@ -320,6 +370,56 @@ func TestSetDims32(t *testing.T) {
 	}
 	if ws.Dims() != ws.MaxDims() {
 		t.Errorf("a refused SetDims changed the sizes to %+v", ws.Dims())
+	}
+}
+
+// testParallel32 returns a workspace and inputs with every size 96: the groups
+// whose work reaches the pool's threshold run split among the workers.
+func testParallel32(tb testing.TB) (*Workspace32, Inputs32, Grads32) {
+	tb.Helper()
+	ws, err := NewWorkspace32(Dims{
+		C: 96,
+		N: 96,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	in := Inputs32{
+		Labels: make([]int, 96),
+		Logits: make([]float32, 9216),
+	}
+	for i := range in.Logits {
+		in.Logits[i] = float32(math.Sin(0.7*float64(i) + 0.37))
+	}
+	for i := range in.Labels {
+		in.Labels[i] = i % 3
+	}
+	return ws, in, Grads32{Logits: make([]float32, 9216)}
+}
+
+// TestWorkers32 checks that Grad allocates nothing and gives the same bits at
+// 1, 2 and 3 workers, at sizes where the work is split among them.
+func TestWorkers32(t *testing.T) {
+	var firstLoss float32
+	var first Grads32
+	for k, workers := range []int{1, 2, 3} {
+		ws, in, grad := testParallel32(t)
+		ws.SetWorkers(workers)
+		loss, err := ws.Grad(in, grad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(3, func() {
+			_, _ = ws.Grad(in, grad)
+		}); n != 0 {
+			t.Errorf("%d workers: Grad allocates %v times per call, want 0", workers, n)
+		}
+		if k == 0 {
+			firstLoss, first = loss, grad
+			continue
+		}
+		testSameBits(t, "loss", []float32{firstLoss}, []float32{loss})
+		testSameBits(t, "grad logits", first.Logits, grad.Logits)
 	}
 }
 
