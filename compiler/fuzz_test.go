@@ -9,7 +9,8 @@ package compiler_test
 // accepted spec yields Go files that parse and type-check (go/types, in
 // process), whose only directive is lossgen's own go:generate line, and the
 // same files when compiled again; and the program the middle end made of it
-// computes the interpreter's loss at small sizes (irexec_test.go).
+// computes the interpreter's loss at small sizes, and the gradients of the
+// same spec differentiated without any rewrite (irexec_test.go).
 
 import (
 	"bytes"
@@ -29,6 +30,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lossgen/lossgen/autodiff"
 	"github.com/lossgen/lossgen/compiler"
 	"github.com/lossgen/lossgen/dsl"
 	"github.com/lossgen/lossgen/dsl/interp"
@@ -142,9 +144,11 @@ func fuzzCompileOne(t *testing.T, file string, src []byte) {
 
 // checkMiddleEndLoss evaluates the program the middle end made of src
 // (irexec_test.go) and the spec as written (the reference interpreter) at
-// small sizes and requires the same loss: the rewrites (merged duplicates,
-// pulled factors, materialised and reused operands, inlined maps, split
-// reductions) change the order of additions, not the value. Inputs the
+// small sizes and requires the same loss, and the gradients of the spec
+// lowered and differentiated without the rewrites: the rewrites (merged
+// duplicates, pulled factors, definitions seen through, materialised and
+// reused operands, inlined maps, split reductions) change the order of
+// additions, not the values. Inputs the
 // interpreter rejects, and programs too large to evaluate quickly, are
 // skipped.
 func checkMiddleEndLoss(t *testing.T, file string, src []byte) {
@@ -169,14 +173,63 @@ func checkMiddleEndLoss(t *testing.T, file string, src []byte) {
 		if err != nil {
 			continue
 		}
-		got, err := irLoss(p, v)
+		got, grads, err := irGrad(p, v, true)
 		if err != nil {
 			t.Fatalf("the middle end's program fails where the interpreter does not: %v\nspec:\n%s", err, src)
 		}
 		if !sameLoss(want, got) {
 			t.Fatalf("sizes %d: the middle end's program computes %v, the interpreter %v\nspec:\n%s\n%s", n, got, want, src, ir.Dump(p))
 		}
+		// The gradients against those of the same spec differentiated
+		// without any rewrite (lowered, then differentiated): the
+		// rewrites must not change them beyond rounding.
+		plain, err := ir.Lower(prog)
+		if err != nil {
+			t.Fatalf("lowers in Build but not alone: %v", err)
+		}
+		if err := autodiff.Differentiate(plain); err != nil {
+			t.Fatalf("differentiates in Build but not alone: %v", err)
+		}
+		_, plainGrads, err := irGrad(plain, v, true)
+		if err != nil {
+			t.Fatalf("the unrewritten program fails: %v\nspec:\n%s", err, src)
+		}
+		for name, w := range plainGrads {
+			if !sameGrad(w, grads[name]) {
+				t.Fatalf("sizes %d: ∂loss/∂%s is %v after the middle end, %v without it\nspec:\n%s\n%s", n, name, grads[name], w, src, ir.Dump(p))
+			}
+		}
 	}
+}
+
+// sameGrad: the same length, and every element equal to 1e-8 of the
+// largest magnitude (sums reordered), or the same non-finite value.
+func sameGrad(want, got []float64) bool {
+	if len(want) != len(got) {
+		return false
+	}
+	scale := 1.0
+	for _, x := range want {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			scale = math.Max(scale, math.Abs(x))
+		}
+	}
+	for k := range want {
+		a, b := want[k], got[k]
+		switch {
+		case math.IsNaN(a) || math.IsNaN(b):
+			if math.IsNaN(a) != math.IsNaN(b) {
+				return false
+			}
+		case math.IsInf(a, 0) || math.IsInf(b, 0):
+			if a != b {
+				return false
+			}
+		case math.Abs(a-b) > 1e-8*scale:
+			return false
+		}
+	}
+	return true
 }
 
 // smallEnough bounds the work of evaluating p naively at size n: no Op

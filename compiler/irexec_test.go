@@ -1,10 +1,12 @@
 package compiler_test
 
-// irexec evaluates the forward Ops of a program after the middle end
-// (compiler.Build: lowering, merge-duplicates, canonicalisation, splitting,
-// differentiation) in float64, with plain loops: the loss the rewritten IR
-// computes, which FuzzCompile compares with the reference interpreter's on
-// the spec as written. It is a test of the rewrites, not of code
+// irexec evaluates a lowered program's forward Ops, and its adjoint Ops,
+// in float64 with plain loops: the loss and gradients the IR computes.
+// FuzzCompile compares the loss of the program after the middle end
+// (compiler.Build: merge-duplicates, canonicalisation, splitting,
+// differentiation) with the reference interpreter's on the spec as written,
+// and its gradients with those of the program lowered and differentiated
+// without the rewrites. It is a test of the rewrites, not of code
 // generation (the generated kernels are compared with the interpreter in
 // generated/ and by lossgen check), and it is deliberately as naive as the
 // interpreter: every Op at every point of its loops.
@@ -25,17 +27,30 @@ type irMachine struct {
 	tensors map[*ir.Tensor][]float64
 	vars    map[*ir.Var]int
 	locals  map[*ir.Local]float64
+	// args holds, for a max or min Op, the winning point of its reduction
+	// variables at each target element (nil: the filtered set was empty),
+	// for its adjoint; adj the adjoints.
+	args map[*ir.Op][][]int
+	adj  map[*ir.Tensor][]float64
 }
 
 // irLoss runs p's forward Ops on v and returns the result's value.
 func irLoss(p *ir.Program, v interp.Values) (loss float64, err error) {
+	loss, _, err = irGrad(p, v, false)
+	return loss, err
+}
+
+// irGrad runs p's forward Ops on v and, with backward, its adjoint Ops:
+// the loss and the gradient of every differentiable input, by name.
+func irGrad(p *ir.Program, v interp.Values, backward bool) (loss float64, grads map[string][]float64, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("irexec: %v", r)
 		}
 	}()
 	m := &irMachine{dims: map[*dsl.Size]int{}, params: map[*dsl.Param]float64{},
-		tensors: map[*ir.Tensor][]float64{}, vars: map[*ir.Var]int{}, locals: map[*ir.Local]float64{}}
+		tensors: map[*ir.Tensor][]float64{}, vars: map[*ir.Var]int{}, locals: map[*ir.Local]float64{},
+		args: map[*ir.Op][][]int{}, adj: map[*ir.Tensor][]float64{}}
 	for _, s := range p.Sizes {
 		m.dims[s] = v.Dims[s.Name]
 	}
@@ -59,7 +74,73 @@ func irLoss(p *ir.Program, v interp.Values) (loss float64, err error) {
 	for _, op := range p.Forward {
 		m.run(op)
 	}
-	return m.tensors[p.Result][0], nil
+	if !backward {
+		return m.tensors[p.Result][0], nil, nil
+	}
+	m.adjOf(p.Result)[0] = 1
+	for _, a := range p.Backward {
+		m.runAdjoint(a)
+	}
+	grads = map[string][]float64{}
+	for _, in := range p.Inputs {
+		if in.Diff && !in.Int {
+			grads[in.Name] = m.adjOf(in)
+		}
+	}
+	return m.tensors[p.Result][0], grads, nil
+}
+
+// adjOf returns t's adjoint, zero until something accumulates into it.
+func (m *irMachine) adjOf(t *ir.Tensor) []float64 {
+	a, ok := m.adj[t]
+	if !ok {
+		a = make([]float64, m.size(t))
+		m.adj[t] = a
+	}
+	return a
+}
+
+// runAdjoint runs an adjoint Op over its forward Op's loops: for a max or
+// min once per target element at the recorded winner (none where the set
+// was empty), otherwise at every point that passes the filter.
+func (m *irMachine) runAdjoint(a *ir.AdjointOp) {
+	op := a.Fwd
+	idx := make([]ir.Expr, len(op.Index))
+	for k, v := range op.Index {
+		idx[k] = &ir.VarVal{Var: v}
+	}
+	m.loops(op.Index, func() {
+		switch {
+		case op.Kind == ir.Map:
+			m.adjBlock(a.Block)
+		case op.Red == "max" || op.Red == "min":
+			win := m.args[op][m.offset(op.Target, idx)]
+			if win == nil {
+				return
+			}
+			for k, v := range op.RVars {
+				m.vars[v] = win[k]
+			}
+			m.adjBlock(a.Block)
+		default:
+			m.loops(op.RVars, func() {
+				if op.Filter == nil || m.eval(op.Filter) != 0 {
+					m.adjBlock(a.Block)
+				}
+			})
+		}
+	})
+}
+
+func (m *irMachine) adjBlock(b *ir.Block) {
+	for _, st := range b.Stmts {
+		switch st := st.(type) {
+		case *ir.Assign:
+			m.locals[st.Local] = m.eval(st.Value)
+		case *ir.Accum:
+			m.adjOf(st.Tensor)[m.offset(st.Tensor, st.Index)] += m.eval(st.Value)
+		}
+	}
 }
 
 func (m *irMachine) size(t *ir.Tensor) int {
@@ -107,6 +188,7 @@ func (m *irMachine) run(op *ir.Op) {
 			return
 		}
 		var terms []float64
+		var points [][]int
 		n := 0
 		m.loops(op.RVars, func() {
 			if op.Filter != nil && m.eval(op.Filter) == 0 {
@@ -115,11 +197,39 @@ func (m *irMachine) run(op *ir.Op) {
 			n++
 			if op.Body != nil {
 				terms = append(terms, m.block(op.Body))
+				point := make([]int, len(op.RVars))
+				for k, v := range op.RVars {
+					point[k] = m.vars[v]
+				}
+				points = append(points, point)
 			}
 		})
 		out[at] = reduceTerms(op.Red, terms, n)
+		if op.Red == "max" || op.Red == "min" {
+			if m.args[op] == nil {
+				m.args[op] = make([][]int, len(out))
+			}
+			if w := winner(op.Red, terms); w >= 0 {
+				m.args[op][at] = points[w]
+			}
+		}
 	})
 	m.tensors[op.Target] = out
+}
+
+// winner is the index of the first maximum (or minimum) of terms, -1 for
+// none: the element a max or min's gradient goes to.
+func winner(red string, terms []float64) int {
+	if len(terms) == 0 {
+		return -1
+	}
+	w := 0
+	for k, x := range terms[1:] {
+		if (red == "min" && x < terms[w]) || (red != "min" && x > terms[w]) {
+			w = k + 1
+		}
+	}
+	return w
 }
 
 // reduceTerms follows the interpreter's semantics: sums in order, max,
@@ -184,6 +294,8 @@ func (m *irMachine) eval(e ir.Expr) float64 {
 		return m.locals[e.Local]
 	case *ir.Load:
 		return m.tensors[e.Tensor][m.offset(e.Tensor, e.Index)]
+	case *ir.AdjLoad:
+		return m.adjOf(e.Tensor)[m.offset(e.Tensor, e.Index)]
 	case *ir.Unary:
 		if e.Op == "!" {
 			return b2f(m.eval(e.X) == 0)
@@ -295,6 +407,18 @@ func (m *irMachine) call(c *ir.Call) float64 {
 		return math.Min(math.Max(x, args[1]), args[2])
 	case "stopgrad", "real":
 		return x
+	case "step":
+		return b2f(x > 0)
+	case "sqrtadj": // a / (2y), 0 where y == 0
+		if args[1] == 0 {
+			return 0
+		}
+		return x / (2 * args[1])
+	case "acosadj": // -a / sqrt(1 - x²), 0 where |x| >= 1
+		if math.Abs(args[1]) >= 1 {
+			return 0
+		}
+		return -x / math.Sqrt(1-args[1]*args[1])
 	}
 	panic("unknown function " + c.Fn)
 }
