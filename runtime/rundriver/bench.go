@@ -218,6 +218,10 @@ func parseBenchDims(s string, info lossrt.Info) (map[string]int, error) {
 	return dims, nil
 }
 
+// maxBatches bounds the timed batches of one run (about 100 s of 10ms
+// batches).
+const maxBatches = 10000
+
 // benchType draws the inputs, then times the kernel: a warm-up of at least
 // a tenth of minTime (and 20ms), then batches of calls lasting about 10ms
 // each (at least one call), until minTime has passed and at least three
@@ -251,13 +255,18 @@ func benchType[T lossrt.Float](info lossrt.Info, kernel BenchKernel[T], dims map
 	perCall := time.Since(start) / time.Duration(calls)
 	batch := max(1, int(10*time.Millisecond/max(perCall, 1)))
 
-	var times []float64
+	// The batch times are stored in room made beforehand: the allocation
+	// count is process-wide, and growing this slice while counting was
+	// reported as the kernel's (three appends over three slow steps read
+	// as 1 alloc/step for a kernel that allocates nothing). Past the room,
+	// timing stops.
+	times := make([]float64, 0, maxBatches)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	steps := 0
 	start = time.Now()
-	for len(times) < 3 || time.Since(start) < minTime {
+	for (len(times) < 3 || time.Since(start) < minTime) && len(times) < cap(times) {
 		t0 := time.Now()
 		for range batch {
 			loss, _ = step()

@@ -187,6 +187,23 @@ func TestBenchCountsAllocations(t *testing.T) {
 	_ = sink
 }
 
+// A kernel that allocates nothing is reported so even when it is slow:
+// three timed steps of about 10ms each must not read the harness's own
+// bookkeeping as the kernel's allocations.
+func TestBenchSlowKernelAllocatesNothing(t *testing.T) {
+	slow := func(ws *fakeWS, in fakeInputs[float64], g fakeGrads[float64]) (float64, error) {
+		time.Sleep(12 * time.Millisecond)
+		return fakeGrad(ws, in, g)
+	}
+	RegisterBench(Typed(newFakeWS, slow), nil)
+	t.Cleanup(func() { RegisterBench(nil, nil) })
+	code, stdout, stderr := benchRun(t, "-dims", "N=4,D=4", "-time", "1ms")
+	var res BenchResult
+	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.AllocsPerStep != 0 || res.Steps > 5 {
+		t.Errorf("slow kernel: exit %d, stdout %q, stderr %q; want allocs_per_step 0 over a few steps", code, stdout, stderr)
+	}
+}
+
 // The machine's limits come out positive and finite, and the ladder picks
 // the smallest working set that holds a kernel's bytes.
 func TestLimits(t *testing.T) {
