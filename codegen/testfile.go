@@ -54,17 +54,9 @@ func (g *typeGen) testFuncs(f *jen.File) {
 	for i, sz := range g.p.Sizes {
 		sizeOf[sz] = testSizes[i%len(testSizes)]
 	}
-	dims, ins, grads, fill := g.testInputs(sizeOf)
 	setup := "testCase" + s
 	f.Commentf("%s returns a workspace and inputs of odd sizes.", setup)
-	f.Func().Id(setup).Params(jen.Id("tb").Qual("testing", "TB")).Params(jen.Op("*").Id(g.id("Workspace")), jen.Id(g.id("Inputs")), jen.Id(g.id("Grads"))).Block(
-		append(append([]jen.Code{
-			jen.Id("tb").Dot("Helper").Call(),
-			jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("Dims").Values(dims)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("tb").Dot("Fatal").Call(jen.Err())),
-			jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
-		}, fill...),
-			jen.Return(jen.Id("ws"), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
+	dims, ins, grads, fill := g.caseFunc(f, setup, sizeOf)
 
 	if g.typ.name == "float64" || len(g.types) == 1 {
 		g.example(f, dims, ins, grads, fill, sizeOf)
@@ -109,6 +101,23 @@ func (g *typeGen) testFuncs(f *jen.File) {
 		jen.For(jen.Id("b").Dot("Loop").Call()).Block(
 			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(call("Grad")), jen.Err().Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Err()))),
 	)
+}
+
+// caseFunc emits name(tb) (*Workspace, Inputs, Grads): a workspace made
+// for the sizes sizeOf and filled inputs and gradient buffers of those
+// sizes. It returns the literals and fill statements, for callers that
+// emit the same case elsewhere (the Example).
+func (g *typeGen) caseFunc(f *jen.File, name string, sizeOf map[*dsl.Size]int) (dims, ins, grads jen.Dict, fill []jen.Code) {
+	dims, ins, grads, fill = g.testInputs(sizeOf)
+	f.Func().Id(name).Params(jen.Id("tb").Qual("testing", "TB")).Params(jen.Op("*").Id(g.id("Workspace")), jen.Id(g.id("Inputs")), jen.Id(g.id("Grads"))).Block(
+		append(append([]jen.Code{
+			jen.Id("tb").Dot("Helper").Call(),
+			jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("Dims").Values(dims)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("tb").Dot("Fatal").Call(jen.Err())),
+			jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
+		}, fill...),
+			jen.Return(jen.Id("ws"), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
+	return dims, ins, grads, fill
 }
 
 // testInputs returns the Dims, Inputs and Grads literals of a test case at
@@ -283,18 +292,10 @@ func (g *typeGen) workersTest(f *jen.File) {
 	for _, sz := range g.p.Sizes {
 		sizeOf[sz] = n
 	}
-	dims, ins, grads, fill := g.testInputs(sizeOf)
 	setup := "testParallel" + s
 	f.Commentf("%s returns a workspace and inputs with every size %d: the groups", setup, n)
 	f.Comment("whose work reaches the pool's threshold run split among the workers.")
-	f.Func().Id(setup).Params(jen.Id("tb").Qual("testing", "TB")).Params(jen.Op("*").Id(g.id("Workspace")), jen.Id(g.id("Inputs")), jen.Id(g.id("Grads"))).Block(
-		append(append([]jen.Code{
-			jen.Id("tb").Dot("Helper").Call(),
-			jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("Dims").Values(dims)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("tb").Dot("Fatal").Call(jen.Err())),
-			jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
-		}, fill...),
-			jen.Return(jen.Id("ws"), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
+	g.caseFunc(f, setup, sizeOf)
 
 	var checks []jen.Code
 	for _, t := range g.p.Inputs {

@@ -9,28 +9,7 @@ package ir
 // can leave such an Op behind.
 func removeDead(p *Program) {
 	read := map[*Tensor]bool{p.Result: true}
-	markReads := func(op *Op) {
-		mark := func(e Expr) {
-			Walk(e, func(x Expr) {
-				if l, ok := x.(*Load); ok {
-					read[l.Tensor] = true
-				}
-			})
-		}
-		if op.Filter != nil {
-			mark(op.Filter)
-		}
-		if op.Body != nil {
-			for _, s := range op.Body.Stmts {
-				if a, ok := s.(*Assign); ok {
-					mark(a.Value)
-				}
-			}
-			if op.Body.Result != nil {
-				mark(op.Body.Result)
-			}
-		}
-	}
+	markReads := func(op *Op) { eachLoad(op, func(l *Load) { read[l.Tensor] = true }) }
 	for _, op := range p.Updates {
 		markReads(op)
 	}
@@ -55,13 +34,7 @@ func removeDead(p *Program) {
 		keep[l], keep[r] = keep[r], keep[l]
 	}
 	p.Forward = keep
-	var temps []*Tensor
-	for _, t := range p.Temps {
-		if !dead[t] {
-			temps = append(temps, t)
-		}
-	}
-	p.Temps = temps
+	dropTemps(p, dead)
 }
 
 // inlineMaps substitutes a map into the one map that reads it, when the
@@ -72,28 +45,7 @@ func removeDead(p *Program) {
 // s * sum(k: x * w) / (xl * wl)).
 func inlineMaps(p *Program) {
 	readers := map[*Tensor]int{}
-	count := func(op *Op) {
-		seen := func(e Expr) {
-			Walk(e, func(x Expr) {
-				if l, ok := x.(*Load); ok {
-					readers[l.Tensor]++
-				}
-			})
-		}
-		if op.Filter != nil {
-			seen(op.Filter)
-		}
-		if op.Body != nil {
-			for _, s := range op.Body.Stmts {
-				if a, ok := s.(*Assign); ok {
-					seen(a.Value)
-				}
-			}
-			if op.Body.Result != nil {
-				seen(op.Body.Result)
-			}
-		}
-	}
+	count := func(op *Op) { eachLoad(op, func(l *Load) { readers[l.Tensor]++ }) }
 	for _, op := range p.Forward {
 		count(op)
 	}
@@ -123,13 +75,7 @@ func inlineMaps(p *Program) {
 		}
 	}
 	p.Forward = fwd
-	var temps []*Tensor
-	for _, t := range p.Temps {
-		if !inlined[t] {
-			temps = append(temps, t)
-		}
-	}
-	p.Temps = temps
+	dropTemps(p, inlined)
 }
 
 // substMaps replaces in e each load of a map in maps that is read once in
@@ -159,31 +105,58 @@ func substMaps(e Expr, index []*Var, maps map[*Tensor]*Op, readers map[*Tensor]i
 // computed only for Values: it gets no adjoint, and the schedule says so.
 func Live(p *Program) map[*Tensor]bool {
 	live := map[*Tensor]bool{p.Result: true}
-	mark := func(e Expr) {
-		Walk(e, func(x Expr) {
-			if l, ok := x.(*Load); ok {
-				live[l.Tensor] = true
-			}
-		})
-	}
 	for i := len(p.Forward) - 1; i >= 0; i-- {
-		op := p.Forward[i]
-		if !live[op.Target] {
-			continue
-		}
-		if op.Filter != nil {
-			mark(op.Filter)
-		}
-		if op.Body != nil {
-			for _, s := range op.Body.Stmts {
-				if a, ok := s.(*Assign); ok {
-					mark(a.Value)
-				}
-			}
-			if op.Body.Result != nil {
-				mark(op.Body.Result)
-			}
+		if op := p.Forward[i]; live[op.Target] {
+			eachLoad(op, func(l *Load) { live[l.Tensor] = true })
 		}
 	}
 	return live
+}
+
+// eachLoad calls f with every tensor load of op: in its filter, and in its
+// body's assigned values and result (subscripts included).
+func eachLoad(op *Op, f func(*Load)) {
+	visit := func(e Expr) {
+		Walk(e, func(x Expr) {
+			if l, ok := x.(*Load); ok {
+				f(l)
+			}
+		})
+	}
+	if op.Filter != nil {
+		visit(op.Filter)
+	}
+	if op.Body == nil {
+		return
+	}
+	for _, st := range op.Body.Stmts {
+		if a, ok := st.(*Assign); ok {
+			visit(a.Value)
+		}
+	}
+	if op.Body.Result != nil {
+		visit(op.Body.Result)
+	}
+}
+
+// dropTemps removes the tensors in gone from p.Temps, keeping the order.
+func dropTemps(p *Program, gone map[*Tensor]bool) {
+	var temps []*Tensor
+	for _, t := range p.Temps {
+		if !gone[t] {
+			temps = append(temps, t)
+		}
+	}
+	p.Temps = temps
+}
+
+// mapOp replaces, in place, op's filter and every value of its body by f
+// of them (subscripts of accumulations are left as they are).
+func mapOp(op *Op, f func(Expr) Expr) {
+	if op.Filter != nil {
+		op.Filter = f(op.Filter)
+	}
+	if op.Body != nil {
+		mapValues(op.Body, f)
+	}
 }

@@ -27,7 +27,7 @@ func MergeDuplicates(p *Program) {
 	repl := map[*Tensor]*Tensor{}
 	seen := map[string]*Op{}
 	var fwd []*Op
-	var dropped []*Tensor
+	dropped := map[*Tensor]bool{}
 	for _, op := range p.Forward {
 		redirect(op, repl)
 		key, ok := opKey(op)
@@ -39,15 +39,15 @@ func MergeDuplicates(p *Program) {
 		case op.Target.Named:
 			repl[op.Target] = first.Target
 			if op.Arg != nil {
-				dropped = append(dropped, op.Arg)
+				dropped[op.Arg] = true
 			}
 			fwd = append(fwd, copyOp(op, first.Target))
 			continue
 		default:
 			repl[op.Target] = first.Target
-			dropped = append(dropped, op.Target)
+			dropped[op.Target] = true
 			if op.Arg != nil {
-				dropped = append(dropped, op.Arg)
+				dropped[op.Arg] = true
 			}
 			continue
 		}
@@ -60,13 +60,7 @@ func MergeDuplicates(p *Program) {
 	for _, op := range p.Updates {
 		redirect(op, repl)
 	}
-	var temps []*Tensor
-	for _, t := range p.Temps {
-		if !containsTensor(dropped, t) {
-			temps = append(temps, t)
-		}
-	}
-	p.Temps = temps
+	dropTemps(p, dropped)
 }
 
 // copyOp is a map that sets op's target to src, element by element.
@@ -95,12 +89,7 @@ func redirect(op *Op, repl map[*Tensor]*Tensor) {
 		}
 		return MapChildren(e, sub)
 	}
-	if op.Filter != nil {
-		op.Filter = sub(op.Filter)
-	}
-	if op.Body != nil {
-		mapValues(op.Body, sub)
-	}
+	mapOp(op, sub)
 }
 
 // opKey identifies what an Op computes independently of its target and of
@@ -139,13 +128,4 @@ func opKey(op *Op) (string, bool) {
 		b.WriteString(" : " + String(substVars(op.Body.Result, m)))
 	}
 	return b.String(), true
-}
-
-func containsTensor(ts []*Tensor, t *Tensor) bool {
-	for _, x := range ts {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }

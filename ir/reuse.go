@@ -82,12 +82,7 @@ func rewriteReads(op *Op, pat *Op) {
 		}
 		return MapChildren(e, sub)
 	}
-	if op.Filter != nil {
-		op.Filter = sub(op.Filter)
-	}
-	if op.Body != nil {
-		mapValues(op.Body, sub)
-	}
+	mapOp(op, sub)
 }
 
 // unify reports whether e is pat with each of vars replaced by an

@@ -67,27 +67,41 @@ func slotOf(scope []*dsl.IndexVar, v *dsl.IndexVar) int {
 	panic(fmt.Sprintf("interp: index variable %s is not bound", v.Name))
 }
 
-// access reads an input or a definition. Every subscript is checked
-// against its dimension (checkGathers makes a failure unreachable for
-// valid programs).
+// access reads an input or a definition. A subscript that is an index
+// variable is read from env directly, without a call; every other is
+// checked against its dimension (checkGathers makes a failure unreachable
+// for valid programs).
 func (m *machine) access(a *dsl.Access, scope []*dsl.IndexVar) node {
 	shape := a.Shape()
 	subs := make([]node, len(a.Index))
 	dims := make([]int, len(a.Index))
-	for k, sub := range a.Index {
-		subs[k] = m.compile(sub, scope)
-		dims[k] = m.sizes.get(shape[k])
-	}
-	// A subscript that is an index variable is read from env directly,
-	// the common case, without a call.
 	slots := make([]int, len(a.Index))
+	direct := true // every subscript a variable over exactly its dimension
 	for k, sub := range a.Index {
+		dims[k] = m.sizes.get(shape[k])
 		slots[k] = -1
 		if ref, ok := sub.(*dsl.IndexRef); ok {
 			slots[k] = slotOf(scope, ref.Var)
+			direct = direct && ref.Var.Range == shape[k]
+		} else {
+			subs[k] = m.compile(sub, scope)
+			direct = false
 		}
 	}
-	offset := func() (int, bool) {
+	var data []float64
+	var ints []int
+	switch {
+	case a.Def != nil:
+		data = m.defs.get(a.Def) // computed before anything that reads it
+	case a.Input.Int:
+		ints = m.ints.get(a.Input)
+	default:
+		data = m.reals.get(a.Input)
+	}
+	if direct && ints == nil {
+		return m.varAccess(data, slots, dims)
+	}
+	return func() float64 {
 		off := 0
 		for k, slot := range slots {
 			var i int
@@ -99,35 +113,12 @@ func (m *machine) access(a *dsl.Access, scope []*dsl.IndexVar) node {
 			n := dims[k]
 			if i < 0 || i >= n {
 				m.fail(fmt.Errorf("index %d out of range [0, %d) in %s", i, n, a.Name()))
-				return 0, false
+				return 0
 			}
 			off = off*n + i
 		}
-		return off, true
-	}
-	if fast := m.varAccess(a, scope, dims); fast != nil {
-		return fast
-	}
-	if a.Input != nil && a.Input.Int {
-		data := m.ints.get(a.Input)
-		return func() float64 {
-			off, ok := offset()
-			if !ok {
-				return 0
-			}
-			return float64(data[off])
-		}
-	}
-	var data []float64
-	if a.Def != nil {
-		data = m.defs.get(a.Def) // computed before anything that reads it
-	} else {
-		data = m.reals.get(a.Input)
-	}
-	return func() float64 {
-		off, ok := offset()
-		if !ok {
-			return 0
+		if ints != nil {
+			return float64(ints[off])
 		}
 		return data[off]
 	}
@@ -353,26 +344,9 @@ func (m *machine) reduce(r *dsl.Reduce, scope []*dsl.IndexVar) node {
 
 // varAccess is access for the common case, every subscript an index
 // variable ranging over exactly the dimension it indexes: the offset is
-// always in range, so it is computed straight from env (nil otherwise).
-func (m *machine) varAccess(a *dsl.Access, scope []*dsl.IndexVar, dims []int) node {
-	shape := a.Shape()
-	slots := make([]int, len(a.Index))
-	for k, sub := range a.Index {
-		ref, ok := sub.(*dsl.IndexRef)
-		if !ok || ref.Var.Range != shape[k] {
-			return nil
-		}
-		slots[k] = slotOf(scope, ref.Var)
-	}
-	var data []float64
-	switch {
-	case a.Def != nil:
-		data = m.defs.get(a.Def)
-	case a.Input.Int:
-		return nil // labels read as values: the general path
-	default:
-		data = m.reals.get(a.Input)
-	}
+// always in range, so it is computed straight from env, without checks,
+// with the common ranks unrolled.
+func (m *machine) varAccess(data []float64, slots, dims []int) node {
 	env := &m.env
 	switch len(slots) {
 	case 0:
