@@ -1,5 +1,7 @@
 package ir
 
+import "sort"
+
 // Pulling invariant factors out of sums. A factor of a sum's body that does
 // not depend on the reduction variables multiplies every term alike, so
 //
@@ -121,6 +123,15 @@ func pullFactors(op *Op, fresh func(string) string, maps map[*Tensor]*Op) []*Op 
 			nums = append(nums, f)
 		}
 	}
+	// Each side in the order of the target's indices the factors read
+	// (constants and params first), not the order they were written in:
+	// / (xl[i] * wl[c]) and / (wl[c] * xl[i]), or the factors of
+	// sum(k: wn[c, k] * xn[i, k]) seen through, apply alike.
+	byIndex := func(fs []factor) {
+		sort.SliceStable(fs, func(a, b int) bool { return firstIndex(fs[a].e, op.Index) < firstIndex(fs[b].e, op.Index) })
+	}
+	byIndex(nums)
+	byIndex(dens)
 	scaled := append(append(nums, factor{e: loadAt(inner, op.Index...)}), dens...)
 	body := substVars(joinProduct(nil, scaled), vars)
 	if neg {
@@ -199,4 +210,16 @@ func seeThrough(f factor, rvars []*Var, maps map[*Tensor]*Op) ([]factor, bool, b
 		return nil, false, false
 	}
 	return fs, neg, true
+}
+
+// firstIndex is the position in index of the first variable e reads, -1
+// if it reads none of them.
+func firstIndex(e Expr, index []*Var) int {
+	used := varsOf(e)
+	for p, v := range index {
+		if used[v] {
+			return p
+		}
+	}
+	return -1
 }
