@@ -31,13 +31,24 @@ var goChecker struct {
 	runtime *types.Package
 	err     error
 	loaded  bool
+	// imported holds the standard packages already imported: the source
+	// importer caches their types too, but first locates each package on
+	// disk again (go/build), which cost more than the checks themselves.
+	imported map[string]*types.Package
 }
 
 func (*goCheckImporter) Import(path string) (*types.Package, error) {
 	if path == runtimePath {
 		return loadRuntime()
 	}
-	return goChecker.std.Import(path)
+	if p, ok := goChecker.imported[path]; ok {
+		return p, nil
+	}
+	p, err := goChecker.std.Import(path)
+	if err == nil {
+		goChecker.imported[path] = p
+	}
+	return p, err
 }
 
 type goCheckImporter struct{}
@@ -94,6 +105,7 @@ func typeCheck(files []compiler.File) ([]*ast.File, error) {
 	if goChecker.fset == nil {
 		goChecker.fset = token.NewFileSet()
 		goChecker.std = importer.ForCompiler(goChecker.fset, "source", nil)
+		goChecker.imported = map[string]*types.Package{}
 	}
 	var asts []*ast.File
 	for _, f := range files {

@@ -613,9 +613,34 @@ func TestEdgeErrors(t *testing.T) {
 // Reproducibility: identical inputs give identical bits, whatever the call
 // history of the workspace and GOMAXPROCS.
 
+// resultLen is the number of gradient elements of a result.
+func resultLen[T float32 | float64](grads map[string][]T) int {
+	n := 0
+	for _, g := range grads {
+		n += len(g)
+	}
+	return n
+}
+
+// equalBits fails the test at the first number whose bits differ
+// (require.Equal would diff the whole slices by reflection: seconds for the
+// millions of numbers these results hold).
+func equalBits(t *testing.T, want, got []uint64, what string, args ...any) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Fatalf("%s: %d numbers, want %d", fmt.Sprintf(what, args...), len(got), len(want))
+	}
+	for i := range want {
+		if want[i] != got[i] {
+			t.Fatalf("%s: number %d (0 is the loss) has bits %#x, want %#x", fmt.Sprintf(what, args...), i, got[i], want[i])
+		}
+	}
+}
+
 // bits is a result reduced to its bit patterns, for exact comparison.
 func bits64(r lossrt.Result[float64]) []uint64 {
-	out := []uint64{math.Float64bits(r.Loss)}
+	out := make([]uint64, 1, 1+resultLen(r.Grads))
+	out[0] = math.Float64bits(r.Loss)
 	for _, name := range slices.Sorted(maps.Keys(r.Grads)) {
 		for _, x := range r.Grads[name] {
 			out = append(out, math.Float64bits(x))
@@ -625,7 +650,8 @@ func bits64(r lossrt.Result[float64]) []uint64 {
 }
 
 func bits32(r lossrt.Result[float32]) []uint64 {
-	out := []uint64{uint64(math.Float32bits(r.Loss))}
+	out := make([]uint64, 1, 1+resultLen(r.Grads))
+	out[0] = uint64(math.Float32bits(r.Loss))
 	for _, name := range slices.Sorted(maps.Keys(r.Grads)) {
 		for _, x := range r.Grads[name] {
 			out = append(out, uint64(math.Float32bits(x)))
@@ -659,8 +685,8 @@ func TestEdgeBitIdentical(t *testing.T) {
 				first64, first32 = bits64(r64), bits32(r32)
 				continue
 			}
-			require.Equal(t, first64, bits64(r64), "%s float64, run %d, GOMAXPROCS=%d", name, run, procs)
-			require.Equal(t, first32, bits32(r32), "%s float32, run %d, GOMAXPROCS=%d", name, run, procs)
+			equalBits(t, first64, bits64(r64), "%s float64, run %d, GOMAXPROCS=%d", name, run, procs)
+			equalBits(t, first32, bits32(r32), "%s float32, run %d, GOMAXPROCS=%d", name, run, procs)
 		}
 	}
 }
@@ -696,7 +722,7 @@ func TestEdgeBitIdenticalUnderGC(t *testing.T) {
 				first = bits32(r)
 				continue
 			}
-			require.Equal(t, first, bits32(r), "%s float32, run %d", name, run)
+			equalBits(t, first, bits32(r), "%s float32, run %d", name, run)
 		}
 	}
 }
