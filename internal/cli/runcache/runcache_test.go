@@ -38,7 +38,12 @@ func newCache(t *testing.T) *Cache {
 	if err != nil {
 		t.Skip(err)
 	}
-	return &Cache{Dir: filepath.Join(t.TempDir(), "run"), Go: goCmd}
+	dir := filepath.Join(cacheRoot, "run")
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return &Cache{Dir: dir, Go: goCmd}
 }
 
 // Hand-computed triplet loss for N=2, D=2 (see the README): only the first
