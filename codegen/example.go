@@ -36,15 +36,15 @@ func (g *typeGen) example(f *jen.File, dims, ins, grads jen.Dict, fill []jen.Cod
 	format := fmt.Sprintf("loss: %%.%dg\n", exampleDigits)
 	ex := []jen.Code{
 		jen.Comment("A workspace holds every buffer: make it once per set of sizes."),
-		jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("Dims").Values(dims)),
+		jen.List(jen.Id("ws"), jen.Err()).Op(":=").Add(g.api("New" + g.id("Workspace"))).Call(g.api("Dims").Values(dims)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())),
 		jen.Comment("Inputs are flat row-major slices (here filled with a deterministic pattern)."),
-		jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
+		jen.Id("in").Op(":=").Add(g.api(g.id("Inputs"))).Values(ins),
 	}
 	ex = append(ex, fill...)
 	ex = append(ex,
 		jen.Comment("Gradients are written into caller-owned slices; a nil slice skips one."),
-		jen.Id("grad").Op(":=").Id(g.id("Grads")).Values(grads),
+		jen.Id("grad").Op(":=").Add(g.api(g.id("Grads"))).Values(grads),
 		jen.Comment("In a training loop: this call allocates nothing."),
 		jen.List(jen.Id("loss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("in"), jen.Id("grad")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())),

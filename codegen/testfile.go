@@ -1,7 +1,10 @@
 package codegen
 
 import (
+	"bytes"
 	"fmt"
+	"go/scanner"
+	"go/token"
 
 	"github.com/dave/jennifer/jen"
 
@@ -36,9 +39,42 @@ func (g *typeGen) testFillOf(k int, t *ir.Tensor, sizeOf map[*dsl.Size]int) test
 }
 
 // testFile emits a test per float type asserting that Loss, Grad and
-// GradAccum allocate nothing once the workspace exists, and a benchmark.
-func (g *typeGen) testFile() *jen.File {
-	f := g.newFile()
+// GradAccum allocate nothing once the workspace exists, and a benchmark:
+// in the package itself, or, where its import path is known, in the
+// external test package (see Options.ImportPath).
+func (g *typeGen) testFile() (*jen.File, error) {
+	if g.opts.ImportPath == "" {
+		return g.testFileIn(jen.NewFilePathName(g.selfPath(), g.opts.Package)), nil
+	}
+	// The tests' own names (ws, in, grad, loss, math, lossrt, ...) must not
+	// hide the package: rendered inside the package, where none of its
+	// names is qualified, any identifier spelled like it is one of those,
+	// and the import gets an alias instead.
+	var probe bytes.Buffer
+	if err := g.testFileIn(jen.NewFilePathName(g.selfPath(), g.opts.Package)).Render(&probe); err != nil {
+		return nil, fmt.Errorf("codegen: the test file does not format: %v", err)
+	}
+	taken := identifiers(probe.Bytes())
+	name := g.opts.Package
+	for n := 0; taken[name]; n++ {
+		name = g.opts.Package + "pkg"
+		if n > 0 {
+			name += fmt.Sprint(n)
+		}
+	}
+	f := jen.NewFilePathName(g.opts.ImportPath+"_test", g.opts.Package+"_test")
+	if name == g.opts.Package {
+		f.ImportName(g.opts.ImportPath, name)
+	} else {
+		f.ImportAlias(g.opts.ImportPath, name)
+	}
+	return g.testFileIn(f), nil
+}
+
+// testFileIn fills f, a file of the package or of its external test
+// package, with the tests.
+func (g *typeGen) testFileIn(f *jen.File) *jen.File {
+	g.header(f)
 	for _, t := range g.types {
 		tg := *g
 		tg.typ = t
@@ -46,6 +82,42 @@ func (g *typeGen) testFile() *jen.File {
 	}
 	sameBitsHelper(f)
 	return f
+}
+
+// selfPath is the import path the test file qualifies the package's names
+// with (api): the real one, or, for tests inside the package, a stand-in
+// that is the test file's own path, so that they render unqualified.
+func (g *typeGen) selfPath() string {
+	if g.opts.ImportPath != "" {
+		return g.opts.ImportPath
+	}
+	return "lossgen.generated/" + g.opts.Package
+}
+
+// api renders a name the package exports, as the test file sees it.
+func (g *typeGen) api(name string) *jen.Statement { return jen.Qual(g.selfPath(), name) }
+
+// identifiers returns the set of identifiers in Go source after its
+// package clause.
+func identifiers(src []byte) map[string]bool {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	s.Init(fset.AddFile("", -1, len(src)), src, nil, 0)
+	ids := map[string]bool{}
+	afterPackage := false
+	for {
+		_, tok, lit := s.Scan()
+		switch {
+		case tok == token.EOF:
+			return ids
+		case tok == token.PACKAGE:
+			afterPackage = true
+		case tok == token.IDENT && afterPackage:
+			afterPackage = false // the package's own name
+		case tok == token.IDENT:
+			ids[lit] = true
+		}
+	}
 }
 
 func (g *typeGen) testFuncs(f *jen.File) {
@@ -109,14 +181,14 @@ func (g *typeGen) testFuncs(f *jen.File) {
 // emit the same case elsewhere (the Example).
 func (g *typeGen) caseFunc(f *jen.File, name string, sizeOf map[*dsl.Size]int) (dims, ins, grads jen.Dict, fill []jen.Code) {
 	dims, ins, grads, fill = g.testInputs(sizeOf)
-	f.Func().Id(name).Params(jen.Id("tb").Qual("testing", "TB")).Params(jen.Op("*").Id(g.id("Workspace")), jen.Id(g.id("Inputs")), jen.Id(g.id("Grads"))).Block(
+	f.Func().Id(name).Params(jen.Id("tb").Qual("testing", "TB")).Params(jen.Op("*").Add(g.api(g.id("Workspace"))), g.api(g.id("Inputs")), g.api(g.id("Grads"))).Block(
 		append(append([]jen.Code{
 			jen.Id("tb").Dot("Helper").Call(),
-			jen.List(jen.Id("ws"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("Dims").Values(dims)),
+			jen.List(jen.Id("ws"), jen.Err()).Op(":=").Add(g.api("New" + g.id("Workspace"))).Call(g.api("Dims").Values(dims)),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("tb").Dot("Fatal").Call(jen.Err())),
-			jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins),
+			jen.Id("in").Op(":=").Add(g.api(g.id("Inputs"))).Values(ins),
 		}, fill...),
-			jen.Return(jen.Id("ws"), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
+			jen.Return(jen.Id("ws"), jen.Id("in"), g.api(g.id("Grads")).Values(grads)))...)
 	return dims, ins, grads, fill
 }
 
@@ -166,9 +238,9 @@ func (g *typeGen) setDimsTest(f *jen.File, sizeOf map[*dsl.Size]int) {
 	dims, ins, grads, fill := g.testInputs(small)
 	smallFn := "testSmall" + s
 	f.Commentf("%s returns inputs at about half the sizes of testCase%s.", smallFn, s)
-	f.Func().Id(smallFn).Params().Params(jen.Id("Dims"), jen.Id(g.id("Inputs")), jen.Id(g.id("Grads"))).Block(
-		append(append([]jen.Code{jen.Id("in").Op(":=").Id(g.id("Inputs")).Values(ins)}, fill...),
-			jen.Return(jen.Id("Dims").Values(dims), jen.Id("in"), jen.Id(g.id("Grads")).Values(grads)))...)
+	f.Func().Id(smallFn).Params().Params(g.api("Dims"), g.api(g.id("Inputs")), g.api(g.id("Grads"))).Block(
+		append(append([]jen.Code{jen.Id("in").Op(":=").Add(g.api(g.id("Inputs"))).Values(ins)}, fill...),
+			jen.Return(g.api("Dims").Values(dims), jen.Id("in"), g.api(g.id("Grads")).Values(grads)))...)
 
 	fatal := func() jen.Code {
 		return jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err()))
@@ -203,7 +275,7 @@ func (g *typeGen) setDimsTest(f *jen.File, sizeOf map[*dsl.Size]int) {
 		jen.List(jen.Id("firstLoss"), jen.Err()).Op(":=").Id("ws").Dot("Grad").Call(jen.Id("big"), jen.Id("first")),
 		fatal(),
 		jen.List(jen.Id("d"), jen.Id("in"), jen.Id("grad")).Op(":=").Id(smallFn).Call(),
-		jen.List(jen.Id("fresh"), jen.Err()).Op(":=").Id("New" + g.id("Workspace")).Call(jen.Id("d")),
+		jen.List(jen.Id("fresh"), jen.Err()).Op(":=").Add(g.api("New" + g.id("Workspace"))).Call(jen.Id("d")),
 		fatal(),
 		jen.List(jen.Id("want"), jen.Err()).Op(":=").Id("fresh").Dot("Grad").Call(jen.Id("in"), jen.Id("grad")),
 		fatal(),
@@ -238,7 +310,7 @@ func (g *typeGen) setDimsTest(f *jen.File, sizeOf map[*dsl.Size]int) {
 			jen.Id("over").Dot(first).Op("++"),
 			jen.Id("zero").Op(":=").Id("d"),
 			jen.Id("zero").Dot(first).Op("=").Lit(0),
-			jen.For(jen.List(jen.Id("_"), jen.Id("bad")).Op(":=").Range().Index().Id("Dims").Values(jen.Id("over"), jen.Id("zero"))).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("bad")).Op(":=").Range().Index().Add(g.api("Dims")).Values(jen.Id("over"), jen.Id("zero"))).Block(
 				jen.Var().Id("de").Op("*").Qual(rtPath, "DimError"),
 				jen.If(jen.Err().Op(":=").Id("ws").Dot("SetDims").Call(jen.Id("bad")), jen.Op("!").Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("de"))).Block(
 					jen.Id("t").Dot("Errorf").Call(jen.Lit("SetDims(%+v) = %v, want a *lossrt.DimError"), jen.Id("bad"), jen.Err())),
@@ -311,7 +383,7 @@ func (g *typeGen) workersTest(f *jen.File) {
 	firstDecl := jen.Null()
 	if len(checks) > 0 {
 		keep = jen.List(jen.Id("firstLoss"), jen.Id("first")).Op("=").List(jen.Id("loss"), jen.Id("grad"))
-		firstDecl = jen.Var().Id("first").Id(g.id("Grads"))
+		firstDecl = jen.Var().Id("first").Add(g.api(g.id("Grads")))
 	}
 	body := []jen.Code{
 		jen.Var().Id("firstLoss").Id(T),

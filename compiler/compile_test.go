@@ -36,8 +36,11 @@ func shippedSpecs(t *testing.T) []shipped {
 	return out
 }
 
+// compile compiles a shipped spec as go generate does into generated/.
 func compile(t *testing.T, s shipped) []compiler.File {
-	files, err := compiler.Compile(s.path, s.src, compiler.Options{SpecPath: "../../specs/" + s.name + ".loss"})
+	pkg, err := compiler.PackageName(s.name)
+	require.NoError(t, err)
+	files, err := compiler.Compile(s.path, s.src, compiler.Options{SpecPath: "../../specs/" + s.name + ".loss", ImportPath: "github.com/lossgen/lossgen/generated/" + pkg})
 	require.NoError(t, err)
 	return files
 }
@@ -104,7 +107,9 @@ func TestDeterministic(t *testing.T) {
 		second := compile(t, s)
 		abs, err := filepath.Abs(s.path)
 		require.NoError(t, err)
-		third, err := compiler.Compile(abs, s.src, compiler.Options{SpecPath: "../../specs/" + s.name + ".loss"})
+		pkg, err := compiler.PackageName(s.name)
+		require.NoError(t, err)
+		third, err := compiler.Compile(abs, s.src, compiler.Options{SpecPath: "../../specs/" + s.name + ".loss", ImportPath: "github.com/lossgen/lossgen/generated/" + pkg})
 		require.NoError(t, err)
 		require.Equal(t, len(first), len(second))
 		for i := range first {

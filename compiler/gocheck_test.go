@@ -96,9 +96,14 @@ func loadRuntime() (*types.Package, error) {
 	return goChecker.runtime, goChecker.err
 }
 
-// typeCheck parses the generated files and type-checks them as one package
-// (the _test.go file included: it is an internal test). It returns the
-// parsed files for further inspection.
+// generatedPath is the import path the generated package is checked as;
+// compile with Options.ImportPath set to it for an external test package.
+const generatedPath = "example.com/generated"
+
+// typeCheck parses the generated files and type-checks them: as one
+// package when the _test.go file is an internal test, or the package and
+// then its external test package (package X_test), which imports it as
+// generatedPath. It returns the parsed files for further inspection.
 func typeCheck(files []compiler.File) ([]*ast.File, error) {
 	goChecker.Lock()
 	defer goChecker.Unlock()
@@ -107,30 +112,59 @@ func typeCheck(files []compiler.File) ([]*ast.File, error) {
 		goChecker.std = importer.ForCompiler(goChecker.fset, "source", nil)
 		goChecker.imported = map[string]*types.Package{}
 	}
-	var asts []*ast.File
+	var asts, pkg, external []*ast.File
 	for _, f := range files {
 		a, err := parser.ParseFile(goChecker.fset, f.Name, f.Content, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			return nil, fmt.Errorf("%s does not parse: %v", f.Name, err)
 		}
 		asts = append(asts, a)
+		if strings.HasSuffix(a.Name.Name, "_test") {
+			external = append(external, a)
+		} else {
+			pkg = append(pkg, a)
+		}
 	}
+	checked, err := checkPackage(generatedPath, pkg, &goCheckImporter{})
+	if err != nil || len(external) == 0 {
+		return asts, err
+	}
+	if _, err := checkPackage(generatedPath+"_test", external, &withPackage{checked}); err != nil {
+		return nil, fmt.Errorf("external test package: %v", err)
+	}
+	return asts, nil
+}
+
+// withPackage imports one checked package by its path, and everything
+// else as goCheckImporter does.
+type withPackage struct{ pkg *types.Package }
+
+func (w *withPackage) Import(path string) (*types.Package, error) {
+	if path == w.pkg.Path() {
+		return w.pkg, nil
+	}
+	return (&goCheckImporter{}).Import(path)
+}
+
+// checkPackage type-checks files as the package at path.
+func checkPackage(path string, files []*ast.File, imp types.Importer) (*types.Package, error) {
 	var errs []string
 	conf := types.Config{
-		Importer: &goCheckImporter{},
+		Importer: imp,
 		Error: func(err error) {
 			if len(errs) < 10 {
 				errs = append(errs, err.Error())
 			}
 		},
 	}
-	if _, err := conf.Check("example.com/generated", goChecker.fset, asts, nil); err != nil {
+	pkg, err := conf.Check(path, goChecker.fset, files, nil)
+	if err != nil {
 		if len(errs) == 0 {
 			errs = append(errs, err.Error())
 		}
 		return nil, fmt.Errorf("generated package does not type-check:\n%s", strings.Join(errs, "\n"))
 	}
-	return asts, nil
+	return pkg, nil
 }
 
 // checkDirectives requires that the only directive-like comment in the

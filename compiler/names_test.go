@@ -69,6 +69,17 @@ func TestHostileNames(t *testing.T) {
 				t.Errorf("%s as %s: %v\n%s", name, role, err, src)
 				continue
 			}
+			if role == "probe" {
+				// The package's name in an external test package, where
+				// the tests' own names could hide it.
+				ext, err := compiler.Compile("probe.loss", []byte(src), compiler.Options{ImportPath: generatedPath})
+				if err == nil {
+					_, err = typeCheck(ext)
+				}
+				if err != nil {
+					t.Errorf("%s as the package name, external tests: %v", name, err)
+				}
+			}
 			if pkg := asts[0].Name.Name; pkg == "main" || pkg == "init" {
 				t.Errorf("%s as %s: package %s", name, role, pkg)
 			}

@@ -190,6 +190,7 @@ func compileSpecs(env *Env, specs []string, l layout, opts compiler.Options, che
 	for _, t := range targets {
 		o := opts
 		o.Package, o.PkgFlag = t.pkg, t.pkgFlag
+		o.ImportPath = importPath(t.dir)
 		o.SpecPath = specPathFrom(t.dir, t.spec)
 		o.IncludePaths = nil
 		for _, dir := range opts.Include {
