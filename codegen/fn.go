@@ -34,6 +34,9 @@ type fn struct {
 	// nextSuffix is, per base name, where bindLocal's probing resumes.
 	nextSuffix map[string]int
 	accNext    int
+	// promoted maps the accumulations of the adjoint loop being rendered
+	// that go to local accumulators (see promote.go) to their number.
+	promoted map[*ir.Accum]int
 	// phase is "forward" or "backward" for the kernels that may run
 	// groups in parallel (see parallel.go), "" elsewhere; outer is the
 	// variable whose loop runs from lo to hi in a parallel part.
@@ -225,13 +228,16 @@ func (f *fn) stmt(s ir.Stmt) jen.Code {
 		val := f.expr(s.Value)
 		return jen.Id(f.bindLocal(s.Local)).Op(":=").Add(val)
 	case *ir.Accum:
-		target, ok := f.rowAccess(s.Tensor, true, s.Index)
-		if !ok {
-			target = jen.Id(f.useAdj(s.Tensor)).Index(f.flat(s.Tensor, s.Index))
-		}
 		op, val := "+=", s.Value
 		if u, ok := s.Value.(*ir.Unary); ok && u.Op == "-" {
 			op, val = "-=", u.X
+		}
+		if m, ok := f.promoted[s]; ok {
+			return jen.Id(f.accName(m, f.copyNo)).Op(op).Add(f.expr(val))
+		}
+		target, ok := f.rowAccess(s.Tensor, true, s.Index)
+		if !ok {
+			target = jen.Id(f.useAdj(s.Tensor)).Index(f.flat(s.Tensor, s.Index))
 		}
 		code := f.expr(val)
 		if f.g.stored(s.Tensor) && f.g.typ.name != calc {

@@ -108,6 +108,9 @@ func (f *fn) loopGroup(grp *group) []jen.Code {
 	if len(grp.runs) == 0 {
 		return out
 	}
+	if grp.runs[len(grp.runs)-1].kind == rMapExp {
+		return append(out, f.mapExpLoops(grp)...)
+	}
 	// The loop variables are the group's first op's, hoisted or not: a
 	// parallel part's range is over that op's outer variable (f.outer).
 	first := grp.units[0].op()
@@ -150,7 +153,9 @@ func (f *fn) loopGroup(grp *group) []jen.Code {
 func (f *fn) run(r *run) []jen.Code {
 	op := r.units[0].op()
 	switch r.kind {
-	case rMap:
+	case rMap, rMapExp:
+		// (A map of exponentials fused with other runs is planned as
+		// rMap; this is the one-element form.)
 		if r.units[0].fwd != nil {
 			return f.mapForward(op)
 		}
@@ -274,6 +279,43 @@ func (f *fn) mapForward(op *ir.Op) []jen.Code {
 	return append(stmts, f.target(op).Op("=").Add(val))
 }
 
+// mapExpLoops emits a group of elementwise maps whose last is exp(e) row by
+// row: the maps, and e into the target's row, in a loop along the last
+// index, then lossrt.ExpInPlace over the row (ExpFast in vector registers
+// instead of a math.Exp call per element).
+func (f *fn) mapExpLoops(grp *group) []jen.Code {
+	first := grp.units[0].op()
+	op := grp.runs[len(grp.runs)-1].units[0].op()
+	stmts, arg, _ := mapExpArg(op)
+	if f.outer != nil && first.Index[0] != f.outer {
+		panic("codegen: the loops of a parallel part do not range over the part's rows")
+	}
+	f.bindVars(first.Index)
+	defer f.release(first.Index)
+	for _, r := range grp.runs {
+		for p, v := range r.units[0].op().Index {
+			if r.units[0].op() != first {
+				f.aliasVar(v, first.Index[p])
+			}
+		}
+	}
+	var body []jen.Code
+	for _, r := range grp.runs[:len(grp.runs)-1] {
+		body = append(body, f.mapForward(r.units[0].op())...)
+	}
+	body = append(append(body, f.stmts(stmts)...), f.target(op).Op("=").Add(f.expr(arg)))
+	outer, last := first.Index[:len(first.Index)-1], first.Index[len(first.Index)-1]
+	size := jen.Id(f.useSize(last.Range))
+	var start jen.Code = f.flat(op.Target, vals(op.Index[:len(op.Index)-1]))
+	if len(outer) > 1 {
+		start = jen.Parens(start)
+	}
+	start = jen.Add(start).Op("*").Add(size)
+	row := jen.Id(f.useTensor(op.Target)).Index(jen.Add(start).Op(":")).Index(jen.Op(":").Add(size))
+	inner := append(f.loops([]*ir.Var{last}, body), jen.Qual(rtPath, "ExpInPlace").Call(row))
+	return f.loops(outer, inner)
+}
+
 // reduceLoops emits the loops over rvars around body(), which renders one
 // evaluation of the reduction bodies. Without a filter the innermost loop
 // is unrolled: body is called once per copy, and rows are sliced for the
@@ -282,8 +324,8 @@ func (f *fn) mapForward(op *ir.Op) []jen.Code {
 //
 // mid, if not nil, renders statements that depend on the outer reduction
 // variables but not on the innermost one; they run before the innermost
-// loop.
-func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts []ir.Stmt, results []ir.Expr, mid func() []jen.Code, body func() []jen.Code) []jen.Code {
+// loop, and after, if not nil, after it (unrolled loops only).
+func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts []ir.Stmt, results []ir.Expr, mid, after func() []jen.Code, body func() []jen.Code) []jen.Code {
 	f.bindVars(rvars)
 	defer f.release(rvars)
 	if filter != nil {
@@ -322,6 +364,9 @@ func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts [
 		jen.For(jen.Empty(), jen.Id(k).Op("+").Lit(unroll).Op("<=").Id(size), jen.Id(k).Op("+=").Lit(unroll)).Block(main...),
 		jen.For(jen.Empty(), jen.Id(k).Op("<").Id(size), jen.Id(k).Op("++")).Block(rest...),
 	)
+	if after != nil {
+		inner = append(inner, after()...)
+	}
 	return f.loops(rvars[:len(rvars)-1], inner)
 }
 
@@ -380,7 +425,7 @@ func (f *fn) sumForward(ops []*ir.Op, unrolled bool) []jen.Code {
 		}
 	}
 	f.release(first.RVars)
-	out = append(out, f.reduceLoops(first.RVars, first.Filter, unrolled, scan, results, renderAll(f, middle), body)...)
+	out = append(out, f.reduceLoops(first.RVars, first.Filter, unrolled, scan, results, renderAll(f, middle), nil, body)...)
 	for m, op := range ops {
 		var total jen.Code = jen.Id(f.accName(m, 0))
 		if unrolled {
@@ -417,7 +462,7 @@ func (f *fn) extremumForward(op *ir.Op) []jen.Code {
 	outside, inside := f.hoist(op.Body, op.RVars)
 	out := f.stmts(outside)
 	out = append(out, jen.Var().Id("best").Id(calc), jen.Id("arg").Op(":=").Lit(-1))
-	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
 		code := f.stmts(inside)
 		// Strict comparison: the first element attaining the extremum wins,
 		// and the gradient is routed to it.
@@ -445,7 +490,7 @@ func (f *fn) lseForward(op *ir.Op) []jen.Code {
 	if op.Filter != nil {
 		out = append(out, jen.Id("cnt").Op(":=").Lit(0))
 	}
-	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
 		code := append(f.stmts(inside),
 			jen.Id("v").Op(":=").Add(f.expr(op.Body.Result)),
 			jen.If(jen.Id("v").Op(">").Id("mx")).Block(jen.Id("mx").Op("=").Id("v")))
@@ -456,7 +501,7 @@ func (f *fn) lseForward(op *ir.Op) []jen.Code {
 	})...)
 	// Shift by the maximum so that no exponential overflows.
 	second := []jen.Code{jen.Var().Id("sumExp").Id(t)}
-	second = append(second, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
+	second = append(second, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
 		return append(f.stmts(inside),
 			jen.Id("sumExp").Op("+=").Qual(rtPath, "Exp").Call(jen.Add(f.operand(op.Body.Result, prec("-"), false)).Op("-").Id("mx")))
 	})...)
@@ -472,7 +517,7 @@ func (f *fn) lseForward(op *ir.Op) []jen.Code {
 
 func (f *fn) countForward(op *ir.Op) []jen.Code {
 	out := []jen.Code{jen.Id("cnt").Op(":=").Lit(0)}
-	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
 		return []jen.Code{jen.Id("cnt").Op("++")}
 	})...)
 	return append(out, f.target(op).Op("=").Id(calc).Call(jen.Id("cnt")))
@@ -512,7 +557,7 @@ func (f *fn) loopsBackward(adj *ir.AdjointOp) []jen.Code {
 	op := adj.Fwd
 	outside, inside := f.hoist(adj.Block, op.RVars)
 	out := f.stmts(outside)
-	return append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, func() []jen.Code {
+	return append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
 		return f.stmts(inside)
 	})...)
 }
@@ -548,13 +593,47 @@ func (f *fn) sumBackward(adjs []*ir.AdjointOp) []jen.Code {
 			skippable = false
 		}
 	}
-	loops := f.reduceLoops(first.RVars, nil, true, scan, nil, renderAll(f, middle), func() []jen.Code {
+	// Each fused adjoint has its own innermost variable (aliased to the
+	// first's): an element that moves with any of them is not promoted.
+	var lasts []*ir.Var
+	for _, a := range adjs {
+		lasts = append(lasts, a.Fwd.RVars[len(a.Fwd.RVars)-1])
+	}
+	accs := f.promotable(scan, lasts)
+	decls, flush := f.promote(accs)
+	mid := renderAll(f, middle)
+	if decls != nil {
+		before := mid
+		mid = func() []jen.Code {
+			var code []jen.Code
+			if before != nil {
+				code = before()
+			}
+			return append(code, decls()...)
+		}
+	}
+	if len(accs) > 0 {
+		// The promoted accumulations slice no rows.
+		var rest []ir.Stmt
+		for _, st := range scan {
+			if a, ok := st.(*ir.Accum); ok {
+				if _, promoted := f.promoted[a]; promoted {
+					continue
+				}
+			}
+			rest = append(rest, st)
+		}
+		scan = rest
+	}
+	loops := f.reduceLoops(first.RVars, nil, true, scan, nil, mid, flush, func() []jen.Code {
 		var code []jen.Code
 		for _, in := range inside {
 			code = append(code, f.stmts(in)...)
 		}
 		return code
 	})
+	f.promoted = nil
+	f.accNext += len(accs) * unroll
 	if !skippable {
 		return append(out, loops...)
 	}

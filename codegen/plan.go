@@ -84,6 +84,7 @@ type runKind int
 
 const (
 	rMap           runKind = iota // an elementwise Op, or a map's adjoint
+	rMapExp                       // a map exp(e): e into each row, then lossrt.ExpInPlace
 	rRowSums                      // unfiltered sums as row kernels (Sum, Dot, SqDist)
 	rSumLoops                     // sums in loops: unrolled, or one filtered loop
 	rExtremum                     // max or min, recording the arg
@@ -296,7 +297,41 @@ func (pl *planner) group(us []unit, phase string) *group {
 	for _, r := range runs(rest) {
 		g.runs = append(g.runs, pl.run(r))
 	}
+	// A map of exponentials exponentiates each row after the group's
+	// innermost loop: it must be the group's last run, after elementwise
+	// maps only (a named argument, g = …; w = exp(g), fuses with it).
+	// Anything else needs its value one element at a time: a scalar map.
+	for k, r := range g.runs {
+		if r.kind != rMapExp {
+			continue
+		}
+		ok := k == len(g.runs)-1
+		for _, before := range g.runs[:k] {
+			ok = ok && before.kind == rMap && before.units[0].fwd != nil
+		}
+		if !ok {
+			r.kind = rMap
+		}
+	}
 	return g
+}
+
+// mapExpArg splits the body of a map whose value is exp(e): the statements
+// e needs, and e.
+func mapExpArg(op *ir.Op) ([]ir.Stmt, ir.Expr, bool) {
+	stmts, res := op.Body.Stmts, op.Body.Result
+	if lv, ok := res.(*ir.LocalVal); ok && len(stmts) > 0 {
+		a, ok := stmts[len(stmts)-1].(*ir.Assign)
+		if !ok || a.Local != lv.Local {
+			return nil, nil, false
+		}
+		stmts, res = stmts[:len(stmts)-1], a.Value
+	}
+	c, ok := res.(*ir.Call)
+	if !ok || c.Fn != "exp" || len(c.Args) != 1 {
+		return nil, nil, false
+	}
+	return stmts, c.Args[0], true
 }
 
 // pairGradFits reports whether lossrt.SqDistGrad takes the operands as the
@@ -315,6 +350,13 @@ func (pl *planner) run(us []unit) *run {
 		switch {
 		case op.Kind == ir.Map:
 			r.kind = rMap
+			// The exponentials of a row at vector speed, where the row is
+			// the target's own (rank 2 or more: the outer loops are not
+			// split along it) and stored in float64 (a narrowed one is
+			// flushed as it is stored).
+			if _, _, ok := mapExpArg(op); ok && len(op.Index) >= 2 && !pl.storage[op.Target] {
+				r.kind = rMapExp
+			}
 		case op.Red == "sum":
 			r.kind = rSumLoops
 			if rs, ok := pl.rowSums(r.ops()); ok {

@@ -366,6 +366,8 @@ func (pr *schedPrinter) run(b *strings.Builder, r *run) {
 		if r.units[0].fwd != nil && pr.s.narrow[op.Target] {
 			how += ", narrowed to T as stored (float32: subnormals flushed)"
 		}
+	case rMapExp:
+		how = fmt.Sprintf("elementwise exp: its argument into each row, then lossrt.ExpInPlace along %s", pr.v(op.Index[len(op.Index)-1]))
 	case rRowSums:
 		var fns []string
 		for _, x := range r.rowSums {

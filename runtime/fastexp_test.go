@@ -753,3 +753,42 @@ func BenchmarkExpScalar(b *testing.B) {
 		benchSink += s
 	})
 }
+
+// ExpInPlace gives ExpFast's bits, rounded to T, at every length (blocks
+// and remainders), on every kernel path, and allocates nothing.
+func TestExpInPlace(t *testing.T) {
+	testExpInPlaceT[float64](t)
+	testExpInPlaceT[float32](t)
+}
+
+func testExpInPlaceT[T Float](t *testing.T) {
+	defer func(l int) { expMaxLevel = l }(expMaxLevel)
+	special := []float64{0, math.Copysign(0, -1), 1, -1, 709.7, 710, -745.1, -746, 88.7, 89, -103.9, -104, math.Inf(1), math.Inf(-1), math.NaN()}
+	for level := 0; level <= 2; level++ {
+		expMaxLevel = level
+		for _, n := range []int{0, 1, 7, 255, 256, 257, 601} {
+			x := make([]T, n)
+			for j := range x {
+				if j < len(special) {
+					x[j] = T(special[j])
+				} else {
+					x[j] = T(math.Sin(float64(j)) * 30)
+				}
+			}
+			want := make([]T, n)
+			for j, v := range x {
+				want[j] = T(ExpFast(float64(v)))
+			}
+			ExpInPlace(x)
+			for j := range x {
+				if math.Float64bits(float64(x[j])) != math.Float64bits(float64(want[j])) && !(x[j] != x[j] && want[j] != want[j]) {
+					t.Fatalf("level %d, n %d: exp at %d = %v, want %v", level, n, j, x[j], want[j])
+				}
+			}
+		}
+	}
+	x := make([]T, 1000)
+	if a := testing.AllocsPerRun(10, func() { ExpInPlace(x) }); a != 0 {
+		t.Errorf("ExpInPlace allocates %v times per call", a)
+	}
+}

@@ -786,26 +786,28 @@ func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, l
 			h1 := adjS2Sum[k] * 2
 			h2 := m2[k]
 			if h1 != 0 {
+				var acc0, acc1, acc2, acc3 float64
 				i := 0
 				for ; i+4 <= N; i += 4 {
 					g1 := h1 * (z2[i*D+k] - h2)
 					adjZ2[i*D+k] += g1
-					adjM2[k] -= g1
+					acc0 -= g1
 					g1_1 := h1 * (z2[(i+1)*D+k] - h2)
 					adjZ2[(i+1)*D+k] += g1_1
-					adjM2[k] -= g1_1
+					acc1 -= g1_1
 					g1_2 := h1 * (z2[(i+2)*D+k] - h2)
 					adjZ2[(i+2)*D+k] += g1_2
-					adjM2[k] -= g1_2
+					acc2 -= g1_2
 					g1_3 := h1 * (z2[(i+3)*D+k] - h2)
 					adjZ2[(i+3)*D+k] += g1_3
-					adjM2[k] -= g1_3
+					acc3 -= g1_3
 				}
 				for ; i < N; i++ {
 					g1 := h1 * (z2[i*D+k] - h2)
 					adjZ2[i*D+k] += g1
-					adjM2[k] -= g1
+					acc0 -= g1
 				}
+				adjM2[k] += (acc0 + acc1) + (acc2 + acc3)
 			}
 		}
 		adjM2Sum[k] += adjM2[k] / float64(N)
@@ -813,26 +815,28 @@ func (ws *Workspace64) backwardPart5(in Inputs64, grad Grads64, scale float64, l
 			h3 := adjS1Sum[k] * 2
 			h4 := m1[k]
 			if h3 != 0 {
+				var acc4, acc5, acc6, acc7 float64
 				i := 0
 				for ; i+4 <= N; i += 4 {
 					g1b := h3 * (z1[i*D+k] - h4)
 					adjZ1[i*D+k] += g1b
-					adjM1[k] -= g1b
+					acc4 -= g1b
 					g1b_1 := h3 * (z1[(i+1)*D+k] - h4)
 					adjZ1[(i+1)*D+k] += g1b_1
-					adjM1[k] -= g1b_1
+					acc5 -= g1b_1
 					g1b_2 := h3 * (z1[(i+2)*D+k] - h4)
 					adjZ1[(i+2)*D+k] += g1b_2
-					adjM1[k] -= g1b_2
+					acc6 -= g1b_2
 					g1b_3 := h3 * (z1[(i+3)*D+k] - h4)
 					adjZ1[(i+3)*D+k] += g1b_3
-					adjM1[k] -= g1b_3
+					acc7 -= g1b_3
 				}
 				for ; i < N; i++ {
 					g1b := h3 * (z1[i*D+k] - h4)
 					adjZ1[i*D+k] += g1b
-					adjM1[k] -= g1b
+					acc4 -= g1b
 				}
+				adjM1[k] += (acc4 + acc5) + (acc6 + acc7)
 			}
 		}
 		adjM1Sum[k] += adjM1[k] / float64(N)

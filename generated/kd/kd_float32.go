@@ -521,8 +521,9 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 	pt := ws.pt[:N*C]
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
-			pt[i*C+c] = lossrt.Exp(ltArg[i*C+c] - lt[i])
+			pt[i*C+c] = ltArg[i*C+c] - lt[i]
 		}
+		lossrt.ExpInPlace(pt[i*C:][:C])
 	}
 }
 
@@ -570,6 +571,7 @@ func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, l
 		{
 			h1 := adjLossSum2[i]
 			if h1 != 0 {
+				var acc0, acc1, acc2, acc3 float64
 				ptRow := pt[i*C:][:C]
 				adjLsArgRow := adjLsArg[i*C:][:C]
 				c := 0
@@ -578,22 +580,23 @@ func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, l
 					adjLsArg4 := adjLsArgRow[c : c+4 : c+4]
 					g1 := h1 * pt4[0]
 					adjLsArg4[0] -= g1
-					adjLs[i] += g1
+					acc0 += g1
 					g1_1 := h1 * pt4[1]
 					adjLsArg4[1] -= g1_1
-					adjLs[i] += g1_1
+					acc1 += g1_1
 					g1_2 := h1 * pt4[2]
 					adjLsArg4[2] -= g1_2
-					adjLs[i] += g1_2
+					acc2 += g1_2
 					g1_3 := h1 * pt4[3]
 					adjLsArg4[3] -= g1_3
-					adjLs[i] += g1_3
+					acc3 += g1_3
 				}
 				for ; c < C; c++ {
 					g1 := h1 * ptRow[c]
 					adjLsArgRow[c] -= g1
-					adjLs[i] += g1
+					acc0 += g1
 				}
+				adjLs[i] += (acc0 + acc1) + (acc2 + acc3)
 			}
 		}
 		{

@@ -826,6 +826,7 @@ func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, l
 				g1 := adjS[i*C+c]
 				h1 := lw[i*C+c]
 				if g1 != 0 {
+					var acc0, acc1, acc2, acc3 float64
 					lwArgRow := lwArg[(i*C+c)*K:][:K]
 					skRow := sk[(i*C+c)*K:][:K]
 					adjLwArgRow := adjLwArg[(i*C+c)*K:][:K]
@@ -839,31 +840,32 @@ func (ws *Workspace64) backwardPart6(in Inputs64, grad Grads64, scale float64, l
 						g2 := lossrt.Exp(lwArg4[0] - h1)
 						g3 := g1 * sk4[0] * g2
 						adjLwArg4[0] += g3
-						adjLw[i*C+c] -= g3
+						acc0 -= g3
 						adjSk4[0] += g1 * g2
 						g2_1 := lossrt.Exp(lwArg4[1] - h1)
 						g3_1 := g1 * sk4[1] * g2_1
 						adjLwArg4[1] += g3_1
-						adjLw[i*C+c] -= g3_1
+						acc1 -= g3_1
 						adjSk4[1] += g1 * g2_1
 						g2_2 := lossrt.Exp(lwArg4[2] - h1)
 						g3_2 := g1 * sk4[2] * g2_2
 						adjLwArg4[2] += g3_2
-						adjLw[i*C+c] -= g3_2
+						acc2 -= g3_2
 						adjSk4[2] += g1 * g2_2
 						g2_3 := lossrt.Exp(lwArg4[3] - h1)
 						g3_3 := g1 * sk4[3] * g2_3
 						adjLwArg4[3] += g3_3
-						adjLw[i*C+c] -= g3_3
+						acc3 -= g3_3
 						adjSk4[3] += g1 * g2_3
 					}
 					for ; k < K; k++ {
 						g2 := lossrt.Exp(lwArgRow[k] - h1)
 						g3 := g1 * skRow[k] * g2
 						adjLwArgRow[k] += g3
-						adjLw[i*C+c] -= g3
+						acc0 -= g3
 						adjSkRow[k] += g1 * g2
 					}
+					adjLw[i*C+c] += (acc0 + acc1) + (acc2 + acc3)
 				}
 			}
 			{

@@ -1174,26 +1174,28 @@ func (ws *Workspace32) backwardPart12(in Inputs32, grad Grads32, scale float32, 
 			h1 := adjVySum[k] * 2
 			h2 := my[k]
 			if h1 != 0 {
+				var acc0, acc1, acc2, acc3 float64
 				i := 0
 				for ; i+4 <= N; i += 4 {
 					g1 := h1 * (float64(y[i*D+k]) - h2)
 					adjY[i*D+k] += float32(g1)
-					adjMy[k] -= g1
+					acc0 -= g1
 					g1_1 := h1 * (float64(y[(i+1)*D+k]) - h2)
 					adjY[(i+1)*D+k] += float32(g1_1)
-					adjMy[k] -= g1_1
+					acc1 -= g1_1
 					g1_2 := h1 * (float64(y[(i+2)*D+k]) - h2)
 					adjY[(i+2)*D+k] += float32(g1_2)
-					adjMy[k] -= g1_2
+					acc2 -= g1_2
 					g1_3 := h1 * (float64(y[(i+3)*D+k]) - h2)
 					adjY[(i+3)*D+k] += float32(g1_3)
-					adjMy[k] -= g1_3
+					acc3 -= g1_3
 				}
 				for ; i < N; i++ {
 					g1 := h1 * (float64(y[i*D+k]) - h2)
 					adjY[i*D+k] += float32(g1)
-					adjMy[k] -= g1
+					acc0 -= g1
 				}
+				adjMy[k] += (acc0 + acc1) + (acc2 + acc3)
 			}
 		}
 		adjMySum[k] += adjMy[k] / float64(N)
@@ -1201,26 +1203,28 @@ func (ws *Workspace32) backwardPart12(in Inputs32, grad Grads32, scale float32, 
 			h3 := adjVxSum[k] * 2
 			h4 := mx_[k]
 			if h3 != 0 {
+				var acc4, acc5, acc6, acc7 float64
 				i := 0
 				for ; i+4 <= N; i += 4 {
 					g1b := h3 * (float64(x[i*D+k]) - h4)
 					adjX[i*D+k] += float32(g1b)
-					adjMx[k] -= g1b
+					acc4 -= g1b
 					g1b_1 := h3 * (float64(x[(i+1)*D+k]) - h4)
 					adjX[(i+1)*D+k] += float32(g1b_1)
-					adjMx[k] -= g1b_1
+					acc5 -= g1b_1
 					g1b_2 := h3 * (float64(x[(i+2)*D+k]) - h4)
 					adjX[(i+2)*D+k] += float32(g1b_2)
-					adjMx[k] -= g1b_2
+					acc6 -= g1b_2
 					g1b_3 := h3 * (float64(x[(i+3)*D+k]) - h4)
 					adjX[(i+3)*D+k] += float32(g1b_3)
-					adjMx[k] -= g1b_3
+					acc7 -= g1b_3
 				}
 				for ; i < N; i++ {
 					g1b := h3 * (float64(x[i*D+k]) - h4)
 					adjX[i*D+k] += float32(g1b)
-					adjMx[k] -= g1b
+					acc4 -= g1b
 				}
+				adjMx[k] += (acc4 + acc5) + (acc6 + acc7)
 			}
 		}
 		adjMxSum[k] += adjMx[k] / float64(N)
