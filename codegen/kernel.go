@@ -108,9 +108,6 @@ func (f *fn) loopGroup(grp *group) []jen.Code {
 	if len(grp.runs) == 0 {
 		return out
 	}
-	if grp.runs[len(grp.runs)-1].kind == rMapExp {
-		return append(out, f.mapExpLoops(grp)...)
-	}
 	// The loop variables are the group's first op's, hoisted or not: a
 	// parallel part's range is over that op's outer variable (f.outer).
 	first := grp.units[0].op()
@@ -127,6 +124,11 @@ func (f *fn) loopGroup(grp *group) []jen.Code {
 				f.aliasVar(v, first.Index[p])
 			}
 		}
+	}
+	if grp.runs[len(grp.runs)-1].kind == rMapExp {
+		code := f.mapExpRows(grp, first)
+		f.release(first.Index)
+		return append(out, code...)
 	}
 	var inner []jen.Code
 	for _, r := range grp.runs {
@@ -153,9 +155,7 @@ func (f *fn) loopGroup(grp *group) []jen.Code {
 func (f *fn) run(r *run) []jen.Code {
 	op := r.units[0].op()
 	switch r.kind {
-	case rMap, rMapExp:
-		// (A map of exponentials fused with other runs is planned as
-		// rMap; this is the one-element form.)
+	case rMap:
 		if r.units[0].fwd != nil {
 			return f.mapForward(op)
 		}
@@ -279,26 +279,13 @@ func (f *fn) mapForward(op *ir.Op) []jen.Code {
 	return append(stmts, f.target(op).Op("=").Add(val))
 }
 
-// mapExpLoops emits a group of elementwise maps whose last is exp(e) row by
-// row: the maps, and e into the target's row, in a loop along the last
-// index, then lossrt.ExpInPlace over the row (ExpFast in vector registers
-// instead of a math.Exp call per element).
-func (f *fn) mapExpLoops(grp *group) []jen.Code {
-	first := grp.units[0].op()
+// mapExpRows emits, in the loops of a group whose last run is a map exp(e)
+// (loopGroup has bound them), its elementwise maps and e into the target's
+// row in a loop along the last index, then lossrt.ExpInPlace over the row:
+// ExpFast in vector registers instead of a math.Exp call per element.
+func (f *fn) mapExpRows(grp *group, first *ir.Op) []jen.Code {
 	op := grp.runs[len(grp.runs)-1].units[0].op()
 	stmts, arg, _ := mapExpArg(op)
-	if f.outer != nil && first.Index[0] != f.outer {
-		panic("codegen: the loops of a parallel part do not range over the part's rows")
-	}
-	f.bindVars(first.Index)
-	defer f.release(first.Index)
-	for _, r := range grp.runs {
-		for p, v := range r.units[0].op().Index {
-			if r.units[0].op() != first {
-				f.aliasVar(v, first.Index[p])
-			}
-		}
-	}
 	var body []jen.Code
 	for _, r := range grp.runs[:len(grp.runs)-1] {
 		body = append(body, f.mapForward(r.units[0].op())...)
@@ -310,8 +297,7 @@ func (f *fn) mapExpLoops(grp *group) []jen.Code {
 	if len(outer) > 1 {
 		start = jen.Parens(start)
 	}
-	start = jen.Add(start).Op("*").Add(size)
-	row := jen.Id(f.useTensor(op.Target)).Index(jen.Add(start).Op(":")).Index(jen.Op(":").Add(size))
+	row := jen.Id(f.useTensor(op.Target)).Index(jen.Add(start).Op("*").Add(size).Op(":")).Index(jen.Op(":").Add(size))
 	inner := append(f.loops([]*ir.Var{last}, body), jen.Qual(rtPath, "ExpInPlace").Call(row))
 	return f.loops(outer, inner)
 }
@@ -374,6 +360,12 @@ func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts [
 // continues across the runs of a group so their declarations never clash.
 func (f *fn) accName(m, u int) string { return fmt.Sprintf("acc%d", f.accNext+m*unroll+u) }
 
+// accTotal renders the sum of the unrolled accumulators of the m-th sum in
+// a fixed pairwise order: the result depends on nothing but the inputs.
+func (f *fn) accTotal(m int) jen.Code {
+	return jen.Parens(jen.Id(f.accName(m, 0)).Op("+").Id(f.accName(m, 1))).Op("+").Parens(jen.Id(f.accName(m, 2)).Op("+").Id(f.accName(m, 3)))
+}
+
 // sumForward emits unfiltered sums over the same reduction space (or one
 // filtered sum) as one loop nest with independent accumulators per sum and,
 // if unrolled, unrolled copy.
@@ -429,9 +421,7 @@ func (f *fn) sumForward(ops []*ir.Op, unrolled bool) []jen.Code {
 	for m, op := range ops {
 		var total jen.Code = jen.Id(f.accName(m, 0))
 		if unrolled {
-			// A fixed pairwise order: the result depends on nothing but
-			// the inputs.
-			total = jen.Parens(jen.Id(f.accName(m, 0)).Op("+").Id(f.accName(m, 1))).Op("+").Parens(jen.Id(f.accName(m, 2)).Op("+").Id(f.accName(m, 3)))
+			total = f.accTotal(m)
 		}
 		out = append(out, f.target(op).Op("=").Add(total))
 	}
@@ -600,32 +590,8 @@ func (f *fn) sumBackward(adjs []*ir.AdjointOp) []jen.Code {
 		lasts = append(lasts, a.Fwd.RVars[len(a.Fwd.RVars)-1])
 	}
 	accs := f.promotable(scan, lasts)
-	decls, flush := f.promote(accs)
-	mid := renderAll(f, middle)
-	if decls != nil {
-		before := mid
-		mid = func() []jen.Code {
-			var code []jen.Code
-			if before != nil {
-				code = before()
-			}
-			return append(code, decls()...)
-		}
-	}
-	if len(accs) > 0 {
-		// The promoted accumulations slice no rows.
-		var rest []ir.Stmt
-		for _, st := range scan {
-			if a, ok := st.(*ir.Accum); ok {
-				if _, promoted := f.promoted[a]; promoted {
-					continue
-				}
-			}
-			rest = append(rest, st)
-		}
-		scan = rest
-	}
-	loops := f.reduceLoops(first.RVars, nil, true, scan, nil, mid, flush, func() []jen.Code {
+	mid, flush := f.promote(accs, renderAll(f, middle))
+	loops := f.reduceLoops(first.RVars, nil, true, unpromoted(scan, accs), nil, mid, flush, func() []jen.Code {
 		var code []jen.Code
 		for _, in := range inside {
 			code = append(code, f.stmts(in)...)

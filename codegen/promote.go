@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"slices"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/lossgen/lossgen/ir"
@@ -14,11 +16,12 @@ import (
 // added to the element once — as the forward sums do, and with the same
 // result at every worker count.
 
-// promotable returns the accumulations of an unrolled adjoint loop (stmts: its body, every fused adjoint's;
-// lasts: its innermost variable as each adjoint names it) that go to local
-// accumulators: those whose element depends on none of lasts, into an
-// adjoint stored in float64, and whose tensor nothing else in the body
-// reads or accumulates into (so no read sees the element half summed).
+// promotable returns the accumulations of an unrolled adjoint loop that go
+// to local accumulators. stmts is the loop's body (every fused adjoint's),
+// lasts its innermost variable as each adjoint names it. Promoted are the
+// accumulations whose element depends on none of lasts, into an adjoint
+// stored in float64, whose tensor nothing else in the body reads or
+// accumulates into (so no read sees the element half summed).
 func (f *fn) promotable(stmts []ir.Stmt, lasts []*ir.Var) []*ir.Accum {
 	dep := newDependence(lasts...)
 	refs := map[*ir.Tensor]int{}
@@ -59,35 +62,52 @@ func (f *fn) promotable(stmts []ir.Stmt, lasts []*ir.Var) []*ir.Accum {
 	return out
 }
 
-// promote numbers the accumulations for rendering (fn.block) and returns
-// the declarations of their accumulators, to run before the innermost
-// loop, and the additions into the elements, to run after it.
-func (f *fn) promote(accs []*ir.Accum) (decls, flush func() []jen.Code) {
+// promote numbers the accumulations for rendering (fn.stmt) and returns
+// the code to run before the innermost loop — mid's, then the
+// accumulators' declarations — and after it, the additions into the
+// elements. Without accumulations it returns mid and nil.
+func (f *fn) promote(accs []*ir.Accum, mid func() []jen.Code) (before, after func() []jen.Code) {
 	if len(accs) == 0 {
-		return nil, nil
+		return mid, nil
 	}
 	f.promoted = map[*ir.Accum]int{}
 	for m, a := range accs {
 		f.promoted[a] = m
 	}
-	name := func(m, u int) string { return f.accName(m, u) }
-	decls = func() []jen.Code {
-		var names []jen.Code
+	before = func() []jen.Code {
+		var code, names []jen.Code
+		if mid != nil {
+			code = mid()
+		}
 		for m := range accs {
 			for u := 0; u < unroll; u++ {
-				names = append(names, jen.Id(name(m, u)))
+				names = append(names, jen.Id(f.accName(m, u)))
 			}
 		}
-		return []jen.Code{jen.Var().List(names...).Id(calc)}
+		return append(code, jen.Var().List(names...).Id(calc))
 	}
-	flush = func() []jen.Code {
+	after = func() []jen.Code {
 		var out []jen.Code
 		for m, a := range accs {
 			target := jen.Id(f.useAdj(a.Tensor)).Index(f.flat(a.Tensor, a.Index))
-			total := jen.Parens(jen.Id(name(m, 0)).Op("+").Id(name(m, 1))).Op("+").Parens(jen.Id(name(m, 2)).Op("+").Id(name(m, 3)))
-			out = append(out, target.Op("+=").Add(total))
+			out = append(out, target.Op("+=").Add(f.accTotal(m)))
 		}
 		return out
 	}
-	return decls, flush
+	return before, after
+}
+
+// unpromoted returns stmts without the promoted accumulations, which slice
+// no rows.
+func unpromoted(stmts []ir.Stmt, accs []*ir.Accum) []ir.Stmt {
+	if len(accs) == 0 {
+		return stmts
+	}
+	var out []ir.Stmt
+	for _, s := range stmts {
+		if a, ok := s.(*ir.Accum); !ok || !slices.Contains(accs, a) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
