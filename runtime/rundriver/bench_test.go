@@ -204,6 +204,34 @@ func TestBenchSlowKernelAllocatesNothing(t *testing.T) {
 	}
 }
 
+// A burst of allocations during one slow step (as a finalizer or runtime
+// task in the same process makes them) is not read as the kernel's: the
+// count is the fewest over batches. The burst comes on the fifth call,
+// which is always timed: the first call and a warm-up of at most two 12ms
+// calls come before the timed batches, and at least three batches run.
+func TestBenchOneOffBurstIsNotPerStep(t *testing.T) {
+	var sink [][]float64
+	calls := 0
+	bursty := func(ws *fakeWS, in fakeInputs[float64], g fakeGrads[float64]) (float64, error) {
+		calls++
+		time.Sleep(12 * time.Millisecond)
+		if calls == 5 {
+			for range 20 {
+				sink = append(sink, make([]float64, 8))
+			}
+		}
+		return fakeGrad(ws, in, g)
+	}
+	RegisterBench(Typed(newFakeWS, bursty), nil)
+	t.Cleanup(func() { RegisterBench(nil, nil) })
+	code, stdout, stderr := benchRun(t, "-dims", "N=4,D=4", "-time", "1ms")
+	var res BenchResult
+	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.AllocsPerStep != 0 || calls < 5 {
+		t.Errorf("one burst: exit %d, stdout %q, stderr %q, %d calls; want allocs_per_step 0", code, stdout, stderr, calls)
+	}
+	_ = sink
+}
+
 // The machine's limits come out positive and finite, and the ladder picks
 // the smallest working set that holds a kernel's bytes.
 func TestLimits(t *testing.T) {

@@ -55,8 +55,10 @@
 //	 "ns_per_step": 123456.7, "allocs_per_step": 0, "steps": 8100, "batches": 81, "loss": 0.3}
 //
 // ns_per_step is the median over batches; allocs_per_step counts heap
-// allocations (runtime.MemStats.Mallocs) over every timed call, divided by
-// their number and rounded down. -dims must bind every size of the loss and
+// allocations (runtime.MemStats.Mallocs) per batch, divides by its calls,
+// rounds down and reports the fewest over batches, so that the process's
+// own background allocations (finalizers, runtime tasks) during a few slow
+// steps are not read as the kernel's. -dims must bind every size of the loss and
 // nothing else.
 //
 // # Exit codes
