@@ -23,7 +23,7 @@ import (
 var benchCmd = &Command{
 	Name:    "bench",
 	Summary: "time a spec's generated forward+backward pass",
-	Usage:   "lossgen bench [-dims N=256,D=2048,C=751] [-type float32|float64] [-time 1s] [-seed S] [-json] [-bandwidth GB/s] [-peak GFLOP/s] [-memory 4GiB] SPEC.loss",
+	Usage:   "lossgen bench [-dims N=256,D=2048,C=751] [-type float32|float64] [-time 1s] [-seed S] [-json] [-bandwidth GB/s] [-peak GFLOP/s] [-memory 4GiB] [-cpuprofile FILE] SPEC.loss",
 	Flags:   benchFlags,
 	Help: `
 Bench compiles the spec, builds the generated kernel into a driver (cached,
@@ -55,6 +55,11 @@ of 1, 4, 16, 64 MiB that holds bytes_per_step), peak_gflops as lossrt.Gemm's
 rate on a 256×768×2048 product of the kernel's type. -bandwidth and -peak
 give them instead (bench/compare passes the machine's best, OpenBLAS's
 included).
+
+-cpuprofile writes a CPU profile of the timed calls (not the warm-up or the
+limits) for go tool pprof. The kernel's serial groups show in its forward and
+backward methods, its parallel groups (lossgen explain -schedule) as methods
+forwardPartN and backwardPartN.
 
 Sizes not given take the ReID defaults N=256, D=2048 and C=751; a spec with
 any other size needs it in -dims. A size the spec does not have is ignored,
@@ -113,6 +118,7 @@ func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a line of text")
 	bandwidth := fs.Float64("bandwidth", 0, "copy bandwidth in `GB/s` for the roofline (default: measured)")
 	peak := fs.Float64("peak", 0, "matrix-multiply peak in `GFLOP/s` for the roofline (default: measured)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the timed calls to `FILE` (read it with go tool pprof)")
 	memory := memoryFlag(fs)
 	inc := includeFlag(fs)
 	return func(args []string) error {
@@ -132,11 +138,27 @@ func benchFlags(fs *flag.FlagSet, env *Env) func([]string) error {
 		if err != nil {
 			return err
 		}
-		return benchSpec(env, args[0], given, *typ, *minTime, *seed, *asJSON, *bandwidth, *peak, int64(*memory), *inc)
+		return benchSpec(env, args[0], given, benchOptions{
+			typ: *typ, minTime: *minTime, seed: *seed, asJSON: *asJSON,
+			bandwidth: *bandwidth, peak: *peak, memory: int64(*memory), include: *inc, cpuprofile: *cpuprofile,
+		})
 	}
 }
 
-func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime time.Duration, seed uint64, asJSON bool, bandwidth, peak float64, memory int64, include []string) error {
+// benchOptions are bench's flags, as benchSpec takes them.
+type benchOptions struct {
+	typ             string
+	minTime         time.Duration
+	seed            uint64
+	asJSON          bool
+	bandwidth, peak float64
+	memory          int64
+	include         []string
+	cpuprofile      string // "" for none; the driver runs in the caller's directory
+}
+
+func benchSpec(env *Env, spec string, given map[string]int, o benchOptions) error {
+	typ, include := o.typ, o.include
 	src, err := dsl.ReadSpecFile(spec)
 	if err != nil {
 		return err
@@ -212,10 +234,10 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 	}
 	var stdout bytes.Buffer
 	cmd := exec.Command(driver, "bench", "-type", typ, "-dims", strings.Join(sizes, ","),
-		"-time", minTime.String(), "-seed", strconv.FormatUint(seed, 10),
+		"-time", o.minTime.String(), "-seed", strconv.FormatUint(o.seed, 10),
 		"-bytes", strconv.FormatFloat(traffic.Total(), 'g', -1, 64),
-		"-bandwidth", strconv.FormatFloat(bandwidth, 'g', -1, 64), "-peak", strconv.FormatFloat(peak, 'g', -1, 64),
-		"-memory", strconv.FormatInt(memory, 10))
+		"-bandwidth", strconv.FormatFloat(o.bandwidth, 'g', -1, 64), "-peak", strconv.FormatFloat(o.peak, 'g', -1, 64),
+		"-memory", strconv.FormatInt(o.memory, 10), "-cpuprofile", o.cpuprofile)
 	cmd.Stdout, cmd.Stderr = &stdout, env.Stderr
 	err = cmd.Run()
 	var exit *exec.ExitError
@@ -256,7 +278,7 @@ func benchSpec(env *Env, spec string, given map[string]int, typ string, minTime 
 		bound := max(traffic.Total()/res.BandwidthGBs, rep.FlopsPerStep/res.PeakGflops)
 		rep.RooflineFraction = bound / res.NsPerStep
 	}
-	if asJSON {
+	if o.asJSON {
 		out, err := json.Marshal(rep)
 		if err != nil {
 			return err

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -134,5 +136,28 @@ func TestBenchUsage(t *testing.T) {
 		if code != 2 || stdout != "" || !strings.Contains(stderr, tt.stderr) || !strings.Contains(stderr, "usage: lossgen bench") {
 			t.Errorf("bench %q: exit %d, stdout %q, stderr %q; want exit 2 with %q and the usage", tt.args, code, stdout, stderr, tt.stderr)
 		}
+	}
+}
+
+// -cpuprofile is a path relative to the caller's directory, and the file is
+// a profile go tool pprof reads (a gzip stream).
+func TestBenchCPUProfile(t *testing.T) {
+	needGo(t)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rel, err := filepath.Rel(wd, filepath.Join(dir, "cpu.prof"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := benchMain(t, "-time", "20ms", "-type", "float32", "-dims", "N=16,D=32", "-cpuprofile", rel, "../../specs/batch_hard_triplet.loss")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "cpu.prof"))
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("profile: %d bytes, err %v; want a gzip stream", len(b), err)
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"reflect"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -119,6 +121,7 @@ func runBench(args []string, stdout, stderr io.Writer, info lossrt.Info) int {
 	bandwidth := fs.Float64("bandwidth", 0, "copy bandwidth in GB/s to report instead of measuring it")
 	peak := fs.Float64("peak", 0, "matrix-multiply peak in GFLOP/s to report instead of measuring it")
 	memory := fs.Int64("memory", 0, "memory budget of the workspace in bytes (0: lossrt.DefaultMemoryBudget)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the timed calls to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -142,9 +145,9 @@ func runBench(args []string, stdout, stderr io.Writer, info lossrt.Info) int {
 	var res BenchResult
 	switch *typ {
 	case "float64":
-		res, err = benchType(info, bench64, dims, *seed, *minTime)
+		res, err = benchType(info, bench64, dims, *seed, *minTime, *cpuprofile)
 	case "float32":
-		res, err = benchType(info, bench32, dims, *seed, *minTime)
+		res, err = benchType(info, bench32, dims, *seed, *minTime, *cpuprofile)
 	default:
 		fmt.Fprintf(stderr, "lossgen bench: -type %q: want float32 or float64\n", *typ)
 		return exitUsage
@@ -226,9 +229,9 @@ const maxBatches = 10000
 // a tenth of minTime (and 20ms), then batches of calls lasting about 10ms
 // each (at least one call), until minTime has passed and at least three
 // batches have run. The result is the median over batches of the time per
-// call, and the heap allocations of all timed calls divided by their number,
-// rounded down.
-func benchType[T lossrt.Float](info lossrt.Info, kernel BenchKernel[T], dims map[string]int, seed uint64, minTime time.Duration) (BenchResult, error) {
+// call, and the heap allocations per call (below). With a cpuprofile path,
+// the timed batches (not the warm-up) are profiled into that file.
+func benchType[T lossrt.Float](info lossrt.Info, kernel BenchKernel[T], dims map[string]int, seed uint64, minTime time.Duration, cpuprofile string) (BenchResult, error) {
 	if kernel == nil {
 		return BenchResult{}, fmt.Errorf("internal error: the driver of %s was built without the bench hook", info.Name)
 	}
@@ -269,6 +272,16 @@ func benchType[T lossrt.Float](info lossrt.Info, kernel BenchKernel[T], dims map
 	// every batch, so the minimum still shows it.
 	times := make([]float64, 0, maxBatches)
 	var before, after runtime.MemStats
+	var profile *os.File
+	if cpuprofile != "" {
+		if profile, err = os.Create(cpuprofile); err != nil {
+			return BenchResult{}, fmt.Errorf("-cpuprofile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(profile); err != nil {
+			profile.Close()
+			return BenchResult{}, fmt.Errorf("-cpuprofile: %v", err)
+		}
+	}
 	runtime.GC()
 	allocs := uint64(math.MaxUint64)
 	steps := 0
@@ -283,6 +296,12 @@ func benchType[T lossrt.Float](info lossrt.Info, kernel BenchKernel[T], dims map
 		runtime.ReadMemStats(&after)
 		allocs = min(allocs, (after.Mallocs-before.Mallocs)/uint64(batch))
 		steps += batch
+	}
+	if profile != nil {
+		pprof.StopCPUProfile()
+		if err := profile.Close(); err != nil {
+			return BenchResult{}, fmt.Errorf("-cpuprofile: %v", err)
+		}
 	}
 	slices.Sort(times)
 	median := times[len(times)/2]

@@ -3,6 +3,8 @@ package rundriver
 import (
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -230,6 +232,27 @@ func TestBenchOneOffBurstIsNotPerStep(t *testing.T) {
 		t.Errorf("one burst: exit %d, stdout %q, stderr %q, %d calls; want allocs_per_step 0", code, stdout, stderr, calls)
 	}
 	_ = sink
+}
+
+// -cpuprofile writes a profile of the timed calls that go tool pprof reads
+// (a gzipped protocol buffer), and a path that cannot be created is an
+// error naming the flag, not a panic.
+func TestBenchCPUProfile(t *testing.T) {
+	RegisterBench(Typed(newFakeWS, fakeGrad[float64]), nil)
+	t.Cleanup(func() { RegisterBench(nil, nil) })
+	path := filepath.Join(t.TempDir(), "cpu.prof")
+	code, stdout, stderr := benchRun(t, "-dims", "N=4,D=4", "-time", "20ms", "-cpuprofile", path)
+	if code != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("profile: %d bytes, err %v; want a gzip stream", len(b), err)
+	}
+	code, _, stderr = benchRun(t, "-dims", "N=4,D=4", "-time", "20ms", "-cpuprofile", filepath.Join(t.TempDir(), "no", "such", "dir", "cpu.prof"))
+	if code != exitFail || !strings.Contains(stderr, "-cpuprofile") {
+		t.Errorf("bad path: exit %d, stderr %q; want %d and a message naming -cpuprofile", code, stderr, exitFail)
+	}
 }
 
 // The machine's limits come out positive and finite, and the ladder picks

@@ -43,7 +43,7 @@
 //
 // # Bench mode
 //
-//	driver bench [-type float32|float64] -dims N=256,D=2048 [-time 1s] [-seed 1]
+//	driver bench [-type float32|float64] -dims N=256,D=2048 [-time 1s] [-seed 1] [-cpuprofile FILE]
 //
 // is the timing half of lossgen bench. It needs the kernel's typed Grad,
 // which lossgen bench registers (see RegisterBench) from a file it adds to the
@@ -54,7 +54,8 @@
 //	{"spec": "triplet", "type": "float64", "dims": {"N": 256, "D": 2048},
 //	 "ns_per_step": 123456.7, "allocs_per_step": 0, "steps": 8100, "batches": 81, "loss": 0.3}
 //
-// ns_per_step is the median over batches; allocs_per_step counts heap
+// With -cpuprofile the timed batches are profiled (runtime/pprof) into
+// FILE. ns_per_step is the median over batches; allocs_per_step counts heap
 // allocations (runtime.MemStats.Mallocs) per batch, divides by its calls,
 // rounds down and reports the fewest over batches, so that the process's
 // own background allocations (finalizers, runtime tasks) during a few slow
