@@ -136,6 +136,9 @@ var runtimeFns = map[string]string{
 }
 
 func (f *fn) call(e *ir.Call) (jen.Code, int) {
+	if c, ok := f.vexpRead(e); ok {
+		return c, precAtom
+	}
 	switch e.Fn {
 	case "stopgrad":
 		return f.render(e.Args[0])

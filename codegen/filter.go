@@ -21,8 +21,9 @@ import (
 // later ones only where the earlier ones hold, selects exactly the same
 // iterations, which run in the same order.
 
-// filterLoops wraps body in the loops over rvars, guarded by filter.
-func (f *fn) filterLoops(rvars []*ir.Var, filter ir.Expr, body []jen.Code) []jen.Code {
+// filterLoops wraps body in the loops over rvars, guarded by filter. The
+// innermost loop is innermost(code) around its guarded body.
+func (f *fn) filterLoops(rvars []*ir.Var, filter ir.Expr, body []jen.Code, innermost func([]jen.Code) []jen.Code) []jen.Code {
 	// levels[0] holds the conjuncts that read no reduction variable (tested
 	// before the loops), levels[k+1] those whose innermost variable is
 	// rvars[k].
@@ -36,8 +37,9 @@ func (f *fn) filterLoops(rvars []*ir.Var, filter ir.Expr, body []jen.Code) []jen
 		}
 		levels[lvl] = append(levels[lvl], c)
 	}
-	code := f.guard(levels[len(rvars)], body)
-	for k := len(rvars) - 1; k >= 0; k-- {
+	code := innermost(f.guard(levels[len(rvars)], body))
+	code = f.guard(levels[len(rvars)-1], code)
+	for k := len(rvars) - 2; k >= 0; k-- {
 		code = f.guard(levels[k], f.loops(rvars[k:k+1], code))
 	}
 	return code

@@ -42,6 +42,10 @@ type fn struct {
 	// variable whose loop runs from lo to hi in a parallel part.
 	phase string
 	outer *ir.Var
+	// vexp is the blocking of the loop whose steps are being rendered (see
+	// vexp.go), vexpBufs the number of block buffers the function declares.
+	vexp     *vexpState
+	vexpBufs int
 }
 
 type varRender struct {
@@ -196,7 +200,7 @@ func (f *fn) prologue(recv string, fromInputs, fromGrads bool) []jen.Code {
 			out = append(out, jen.Id(name).Op(":=").Id("in").Dot(g.names.field[t]))
 		}
 	}
-	return append(out, bufs...)
+	return append(append(out, bufs...), f.vexpDecls()...)
 }
 
 // cut returns recv.name, the workspace buffer of t, cut to t's element
@@ -225,6 +229,9 @@ func (f *fn) block(b *ir.Block) []jen.Code {
 func (f *fn) stmt(s ir.Stmt) jen.Code {
 	switch s := s.(type) {
 	case *ir.Assign:
+		if f.vexpDead(s.Local) {
+			return jen.Null()
+		}
 		val := f.expr(s.Value)
 		return jen.Id(f.bindLocal(s.Local)).Op(":=").Add(val)
 	case *ir.Accum:

@@ -163,7 +163,7 @@ func (f *fn) run(r *run) []jen.Code {
 	case rRowSums:
 		return f.rowCallsForward(r.ops(), r.rowSums)
 	case rSumLoops:
-		return f.sumForward(r.ops(), r.unroll > 1)
+		return f.sumForward(r.ops(), r.unroll > 1, r.vexp)
 	case rExtremum:
 		return f.extremumForward(op)
 	case rLSERow:
@@ -175,13 +175,13 @@ func (f *fn) run(r *run) []jen.Code {
 	case rRowUpdates:
 		return f.rowCallsBackward(r.adjs(), r.rowUpdates)
 	case rAdjSumLoops:
-		return f.sumBackward(r.adjs())
+		return f.sumBackward(r.adjs(), r.vexp)
 	case rArgAdjoint:
 		return f.argBackward(r.units[0].adj)
 	case rLSERowAdjoint:
 		return f.lseRowBackward(r.units[0].adj, r)
 	case rAdjLoops:
-		return f.loopsBackward(r.units[0].adj)
+		return f.loopsBackward(r.units[0].adj, r.vexp)
 	}
 	panic(fmt.Sprintf("codegen: unknown run kind %d", r.kind))
 }
@@ -302,56 +302,102 @@ func (f *fn) mapExpRows(grp *group, first *ir.Op) []jen.Code {
 	return f.loops(outer, inner)
 }
 
-// reduceLoops emits the loops over rvars around body(), which renders one
-// evaluation of the reduction bodies. Without a filter the innermost loop
-// is unrolled: body is called once per copy, and rows are sliced for the
-// accesses in stmts and results along the innermost variable. With a filter
-// body is wrapped in the condition.
-//
-// mid, if not nil, renders statements that depend on the outer reduction
-// variables but not on the innermost one; they run before the innermost
-// loop, and after, if not nil, after it (unrolled loops only).
-func (f *fn) reduceLoops(rvars []*ir.Var, filter ir.Expr, unrolled bool, stmts []ir.Stmt, results []ir.Expr, mid, after func() []jen.Code, body func() []jen.Code) []jen.Code {
+// nest is a reduction loop nest for reduceLoops to emit.
+type nest struct {
+	rvars  []*ir.Var
+	filter ir.Expr
+	// unrolled: without a filter, the innermost loop is unrolled; body is
+	// called once per copy, and rows are sliced for the accesses along the
+	// innermost variable in stmts and results (the code body renders).
+	unrolled bool
+	stmts    []ir.Stmt
+	results  []ir.Expr
+	// mid, if not nil, renders statements that depend on the outer
+	// reduction variables but not on the innermost one; they run before
+	// the innermost loop, and after, if not nil, after it (unrolled loops
+	// only).
+	mid, after func() []jen.Code
+	// body renders one evaluation of the reduction bodies.
+	body func() []jen.Code
+	// vexp: the exponentials of stmts and results are taken a block at a
+	// time (see vexp.go), where the schedule chose so.
+	vexp bool
+}
+
+// reduceLoops emits the loops of n. With a filter, body is wrapped in the
+// condition.
+func (f *fn) reduceLoops(n nest) []jen.Code {
+	rvars := n.rvars
 	f.bindVars(rvars)
 	defer f.release(rvars)
-	if filter != nil {
-		return f.filterLoops(rvars, filter, body())
-	}
-	if !unrolled {
-		return f.loops(rvars, body())
-	}
 	last := rvars[len(rvars)-1]
 	k := f.varName(last)
 	size := f.useSize(last.Range)
-	var before []jen.Code
-	if mid != nil {
-		before = mid()
+	var vx *vexpState
+	if n.vexp {
+		vx = f.findVexp(last, n.filter != nil, n.stmts, n.results)
 	}
-	rs := f.findRows(k, stmts, results)
+	// innermost is the loop over last around code, in blocks if vx says so.
+	innermost := func(code []jen.Code) []jen.Code {
+		if vx == nil {
+			return f.loops([]*ir.Var{last}, code)
+		}
+		steps := jen.For(jen.Id(k).Op(":=").Id("blk"), jen.Id(k).Op("<").Id("blkEnd"), jen.Id(k).Op("++")).Block(code...)
+		return f.vexpBlocks(vx, size, []jen.Code{steps})
+	}
+	if n.filter != nil {
+		return f.filterLoops(rvars, n.filter, f.vexpSteps(vx, n.body), innermost)
+	}
+	if !n.unrolled {
+		return f.loops(rvars[:len(rvars)-1], innermost(f.vexpSteps(vx, n.body)))
+	}
+	var before []jen.Code
+	if n.mid != nil {
+		before = n.mid()
+	}
+	scan, results := n.stmts, n.results
+	if vx != nil {
+		scan, results = vx.scan, vx.results
+	}
+	rs := f.findRows(k, scan, results)
 	f.rows = rs
 	defer func() { f.rows = nil }()
 	rs.inMain = true
 	main := f.chunkDecls(rs, k)
-	for u := 0; u < unroll; u++ {
-		f.copyNo = u
-		if u == 0 {
-			f.renderVar(last, varRender{code: jen.Id(k), prec: precAtom})
-		} else {
-			f.renderVar(last, varRender{code: jen.Id(k).Op("+").Lit(u), prec: prec("+")})
+	main = append(main, f.vexpSteps(vx, func() []jen.Code {
+		var code []jen.Code
+		for u := 0; u < unroll; u++ {
+			f.copyNo = u
+			if u == 0 {
+				f.renderVar(last, varRender{code: jen.Id(k), prec: precAtom})
+			} else {
+				f.renderVar(last, varRender{code: jen.Id(k).Op("+").Lit(u), prec: prec("+")})
+			}
+			code = append(code, n.body()...)
 		}
-		main = append(main, body()...)
-	}
+		return code
+	})...)
 	rs.inMain = false
 	f.copyNo = 0
 	f.renderVar(last, varRender{code: jen.Id(k), prec: precAtom})
-	rest := body()
-	inner := append(append(before, f.rowDecls(rs)...),
-		jen.Id(k).Op(":=").Lit(0),
-		jen.For(jen.Empty(), jen.Id(k).Op("+").Lit(unroll).Op("<=").Id(size), jen.Id(k).Op("+=").Lit(unroll)).Block(main...),
-		jen.For(jen.Empty(), jen.Id(k).Op("<").Id(size), jen.Id(k).Op("++")).Block(rest...),
-	)
-	if after != nil {
-		inner = append(inner, after()...)
+	rest := f.vexpSteps(vx, n.body)
+	// The steps of [from, to): copy u of the unrolled loop takes k ≡ from+u
+	// (mod 4), the remainder loop the last to-from mod 4.
+	steps := func(from, to jen.Code) []jen.Code {
+		return []jen.Code{
+			jen.Id(k).Op(":=").Add(from),
+			jen.For(jen.Empty(), jen.Id(k).Op("+").Lit(unroll).Op("<=").Add(to), jen.Id(k).Op("+=").Lit(unroll)).Block(main...),
+			jen.For(jen.Empty(), jen.Id(k).Op("<").Add(to), jen.Id(k).Op("++")).Block(rest...),
+		}
+	}
+	inner := append(before, f.rowDecls(rs)...)
+	if vx == nil {
+		inner = append(inner, steps(jen.Lit(0), jen.Id(size))...)
+	} else {
+		inner = append(inner, f.vexpBlocks(vx, size, steps(jen.Id("blk"), jen.Id("blkEnd")))...)
+	}
+	if n.after != nil {
+		inner = append(inner, n.after()...)
 	}
 	return f.loops(rvars[:len(rvars)-1], inner)
 }
@@ -369,7 +415,7 @@ func (f *fn) accTotal(m int) jen.Code {
 // sumForward emits unfiltered sums over the same reduction space (or one
 // filtered sum) as one loop nest with independent accumulators per sum and,
 // if unrolled, unrolled copy.
-func (f *fn) sumForward(ops []*ir.Op, unrolled bool) []jen.Code {
+func (f *fn) sumForward(ops []*ir.Op, unrolled, vexp bool) []jen.Code {
 	first := ops[0]
 	accs := 1
 	if unrolled {
@@ -417,7 +463,8 @@ func (f *fn) sumForward(ops []*ir.Op, unrolled bool) []jen.Code {
 		}
 	}
 	f.release(first.RVars)
-	out = append(out, f.reduceLoops(first.RVars, first.Filter, unrolled, scan, results, renderAll(f, middle), nil, body)...)
+	out = append(out, f.reduceLoops(nest{rvars: first.RVars, filter: first.Filter, unrolled: unrolled,
+		stmts: scan, results: results, mid: renderAll(f, middle), body: body, vexp: vexp})...)
 	for m, op := range ops {
 		var total jen.Code = jen.Id(f.accName(m, 0))
 		if unrolled {
@@ -452,7 +499,7 @@ func (f *fn) extremumForward(op *ir.Op) []jen.Code {
 	outside, inside := f.hoist(op.Body, op.RVars)
 	out := f.stmts(outside)
 	out = append(out, jen.Var().Id("best").Id(calc), jen.Id("arg").Op(":=").Lit(-1))
-	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(nest{rvars: op.RVars, filter: op.Filter, body: func() []jen.Code {
 		code := f.stmts(inside)
 		// Strict comparison: the first element attaining the extremum wins,
 		// and the gradient is routed to it.
@@ -463,7 +510,7 @@ func (f *fn) extremumForward(op *ir.Op) []jen.Code {
 			jen.If(jen.Id("arg").Op("<").Lit(0).Op("||").Id("v").Op(cmp).Id("best").Op("||").Id("v").Op("!=").Id("v")).Block(
 				jen.List(jen.Id("best"), jen.Id("arg")).Op("=").List(jen.Id("v"), f.rflat(op)),
 			))
-	})...)
+	}})...)
 	argT := jen.Id(f.useTensor(op.Arg)).Index(f.flat(op.Arg, vals(op.Index)))
 	// An empty filtered set leaves best at 0 and arg at -1: the value is 0
 	// and no gradient flows.
@@ -480,7 +527,7 @@ func (f *fn) lseForward(op *ir.Op) []jen.Code {
 	if op.Filter != nil {
 		out = append(out, jen.Id("cnt").Op(":=").Lit(0))
 	}
-	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(nest{rvars: op.RVars, filter: op.Filter, body: func() []jen.Code {
 		code := append(f.stmts(inside),
 			jen.Id("v").Op(":=").Add(f.expr(op.Body.Result)),
 			jen.If(jen.Id("v").Op(">").Id("mx")).Block(jen.Id("mx").Op("=").Id("v")))
@@ -488,13 +535,13 @@ func (f *fn) lseForward(op *ir.Op) []jen.Code {
 			code = append(code, jen.Id("cnt").Op("++"))
 		}
 		return code
-	})...)
+	}})...)
 	// Shift by the maximum so that no exponential overflows.
 	second := []jen.Code{jen.Var().Id("sumExp").Id(t)}
-	second = append(second, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
+	second = append(second, f.reduceLoops(nest{rvars: op.RVars, filter: op.Filter, body: func() []jen.Code {
 		return append(f.stmts(inside),
 			jen.Id("sumExp").Op("+=").Qual(rtPath, "Exp").Call(jen.Add(f.operand(op.Body.Result, prec("-"), false)).Op("-").Id("mx")))
-	})...)
+	}})...)
 	second = append(second, target.Clone().Op("=").Id("mx").Op("+").Qual(rtPath, "Log").Call(jen.Id("sumExp")))
 	// All terms -Inf: the sum is exp(-Inf) = 0 and the result is -Inf.
 	ifs := jen.If(jen.Id("mx").Op(">").Add(negInf)).Block(second...).Else().Block(target.Clone().Op("=").Id("mx"))
@@ -507,9 +554,9 @@ func (f *fn) lseForward(op *ir.Op) []jen.Code {
 
 func (f *fn) countForward(op *ir.Op) []jen.Code {
 	out := []jen.Code{jen.Id("cnt").Op(":=").Lit(0)}
-	out = append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
+	out = append(out, f.reduceLoops(nest{rvars: op.RVars, filter: op.Filter, body: func() []jen.Code {
 		return []jen.Code{jen.Id("cnt").Op("++")}
-	})...)
+	}})...)
 	return append(out, f.target(op).Op("=").Id(calc).Call(jen.Id("cnt")))
 }
 
@@ -543,20 +590,20 @@ func (f *fn) argBackward(adj *ir.AdjointOp) []jen.Code {
 
 // loopsBackward emits an adjoint (of a filtered sum, or of a logsumexp
 // with no row kernel) as a plain loop over the reduction space.
-func (f *fn) loopsBackward(adj *ir.AdjointOp) []jen.Code {
+func (f *fn) loopsBackward(adj *ir.AdjointOp, vexp bool) []jen.Code {
 	op := adj.Fwd
 	outside, inside := f.hoist(adj.Block, op.RVars)
 	out := f.stmts(outside)
-	return append(out, f.reduceLoops(op.RVars, op.Filter, false, nil, nil, nil, nil, func() []jen.Code {
+	return append(out, f.reduceLoops(nest{rvars: op.RVars, filter: op.Filter, stmts: inside, body: func() []jen.Code {
 		return f.stmts(inside)
-	})...)
+	}, vexp: vexp})...)
 }
 
 // sumBackward emits the adjoints of unfiltered sums over the same reduction
 // space as one unrolled loop nest. When every accumulation is a multiple of
 // a value computed before the loop (the incoming adjoint, typically) and all
 // of those are zero — an inactive hinge, a masked term — the loop is skipped.
-func (f *fn) sumBackward(adjs []*ir.AdjointOp) []jen.Code {
+func (f *fn) sumBackward(adjs []*ir.AdjointOp, vexp bool) []jen.Code {
 	first := adjs[0].Fwd
 	f.bindVars(first.RVars)
 	for _, a := range adjs[1:] {
@@ -591,13 +638,19 @@ func (f *fn) sumBackward(adjs []*ir.AdjointOp) []jen.Code {
 	}
 	accs := f.promotable(scan, lasts)
 	mid, flush := f.promote(accs, renderAll(f, middle))
-	loops := f.reduceLoops(first.RVars, nil, true, unpromoted(scan, accs), nil, mid, flush, func() []jen.Code {
+	// The promoted accumulations' values are read along the loop like
+	// any other step's: rows and exponentials are found in them too.
+	var promotedVals []ir.Expr
+	for _, a := range accs {
+		promotedVals = append(promotedVals, a.Value)
+	}
+	loops := f.reduceLoops(nest{rvars: first.RVars, unrolled: true, stmts: unpromoted(scan, accs), results: promotedVals, mid: mid, after: flush, body: func() []jen.Code {
 		var code []jen.Code
 		for _, in := range inside {
 			code = append(code, f.stmts(in)...)
 		}
 		return code
-	})
+	}, vexp: vexp})
 	f.promoted = nil
 	f.accNext += len(accs) * unroll
 	if !skippable {

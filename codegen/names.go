@@ -16,6 +16,7 @@ var reserved = map[string]bool{
 	"math": true, "lossrt": true, "fmt": true, "testing": true,
 	"best": true, "arg": true, "mx": true, "sumExp": true, "cnt": true, "v": true,
 	"rowScale": true, "rowAcc": true, "rowAdj": true, "rowExp": true, "lo": true, "hi": true, "parts": true,
+	"blk": true, "blkEnd": true,
 	"len": true, "cap": true, "make": true, "new": true, "append": true, "copy": true,
 	"clear": true, "delete": true, "panic": true, "print": true, "println": true,
 	"max": true, "min": true, "real": true, "imag": true, "complex": true, "close": true,
@@ -139,8 +140,12 @@ func (n *names) export(base string) string {
 }
 
 // isLocalPattern reports names of the form t1, g12 or h3, which Simplify
-// and hoisting use for scalar temporaries.
+// and hoisting use for scalar temporaries, acc0 (accumulators) and expBlk…
+// (block buffers).
 func isLocalPattern(s string) bool {
+	if strings.HasPrefix(s, "expBlk") { // the buffers of vexp.go, and the rows of a tensor so named
+		return true
+	}
 	if rest, ok := strings.CutPrefix(s, "acc"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
 		return true
 	}

@@ -103,6 +103,9 @@ type run struct {
 	units  []unit
 	kind   runKind
 	unroll int // copies of the innermost loop body (1: not unrolled)
+	// vexp: rSumLoops, rAdjSumLoops, rAdjLoops whose bodies take
+	// exponentials along the innermost loop, a block at a time (vexp.go).
+	vexp bool
 
 	rowSums    []rowReduce   // rRowSums, one per unit
 	rowUpdates [][]rowUpdate // rRowUpdates, one list per unit
@@ -364,6 +367,11 @@ func (pl *planner) run(us []unit) *run {
 			} else if op.Filter == nil {
 				r.unroll = unroll
 			}
+			if r.kind == rSumLoops {
+				for _, o := range r.ops() {
+					r.vexp = r.vexp || bodyHasVexp(o.Body, o.RVars, o.Filter != nil)
+				}
+			}
 		case op.Red == "max" || op.Red == "min":
 			r.kind = rExtremum
 		case op.Red == "logsumexp":
@@ -386,6 +394,11 @@ func (pl *planner) run(us []unit) *run {
 		if ups, ok := pl.rowUpdateLists(r.adjs()); ok {
 			r.kind, r.rowUpdates, r.unroll = rRowUpdates, ups, 1
 		}
+		if r.kind == rAdjSumLoops {
+			for _, a := range r.adjs() {
+				r.vexp = r.vexp || bodyHasVexp(a.Block, a.Fwd.RVars, false)
+			}
+		}
 	case op.Kind == ir.Map:
 		r.kind = rMap
 	case op.Red == "max" || op.Red == "min":
@@ -399,6 +412,7 @@ func (pl *planner) run(us []unit) *run {
 				r.kind, r.lseRow, r.lseSkip, r.lseScale, r.lseSh = rLSERowAdjoint, ld, skip, scale, shift
 			}
 		}
+		r.vexp = r.kind == rAdjLoops && bodyHasVexp(us[0].adj.Block, op.RVars, op.Filter != nil)
 	}
 	return r
 }

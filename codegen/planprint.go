@@ -420,6 +420,9 @@ func (pr *schedPrinter) run(b *strings.Builder, r *run) {
 	case rAdjLoops:
 		how = "loops, not unrolled" + pr.filtered(op)
 	}
+	if r.vexp {
+		how += fmt.Sprintf("; exp along %s in blocks of %d: arguments into a stack buffer, then lossrt.ExpInPlace", inner(), vexpBlock)
+	}
 	line(b, "run", "%s: %s", strings.Join(ops, "; "), how)
 	if r.kind == rLSERow && pr.s.kept[op] != nil {
 		k := op.RVars[0].Range

@@ -17,7 +17,7 @@ import (
 var rowKernels = map[string]bool{
 	"SqDist": true, "Dot": true, "Sum": true, "AddScaledDiff": true, "AddScaled": true, "AddConst": true,
 	"LogSumExp": true, "LogSumExpKeep": true, "LogSumExpKeepSkip": true, "AddScaledExp": true,
-	"SqDistMatrix": true, "SqDistGrad": true,
+	"SqDistMatrix": true, "SqDistGrad": true, "ExpInPlace": true,
 }
 
 var scheduleKernel = regexp.MustCompile(`lossrt\.(\w+)|matrix product`)

@@ -829,11 +829,19 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 	t := ws.Params.T
 	uxSum2 := ws.uxSum2[:N*N]
 	uxSumPart := ws.uxSumPart[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		var acc0 float64
-		for j := 0; j < N; j++ {
-			if i < j {
-				acc0 += lossrt.Exp(-(t * uxSum2[i*N+j]))
+		for blk := 0; blk < N; blk += 256 {
+			blkEnd := min(blk+256, N)
+			for j := blk; j < blkEnd; j++ {
+				expBlk0[j-blk] = -(t * uxSum2[i*N+j])
+			}
+			lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+			for j := blk; j < blkEnd; j++ {
+				if i < j {
+					acc0 += expBlk0[j-blk]
+				}
 			}
 		}
 		uxSumPart[i] = acc0
@@ -870,11 +878,19 @@ func (ws *Workspace32) forwardPart7(in Inputs32, grad Grads32, scale float32, lo
 	t := ws.Params.T
 	uySum2 := ws.uySum2[:N*N]
 	uySumPart := ws.uySumPart[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		var acc0 float64
-		for j := 0; j < N; j++ {
-			if i < j {
-				acc0 += lossrt.Exp(-(t * uySum2[i*N+j]))
+		for blk := 0; blk < N; blk += 256 {
+			blkEnd := min(blk+256, N)
+			for j := blk; j < blkEnd; j++ {
+				expBlk0[j-blk] = -(t * uySum2[i*N+j])
+			}
+			lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+			for j := blk; j < blkEnd; j++ {
+				if i < j {
+					acc0 += expBlk0[j-blk]
+				}
 			}
 		}
 		uySumPart[i] = acc0
@@ -888,11 +904,19 @@ func (ws *Workspace32) backwardPart8(in Inputs32, grad Grads32, scale float32, l
 	uySum2 := ws.uySum2[:N*N]
 	adjUySum2 := ws.adjUySum2[:N*N]
 	adjUySumPart := ws.adjUySumPart[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		h1 := adjUySumPart[i]
-		for j := 0; j < N; j++ {
-			if i < j {
-				adjUySum2[i*N+j] -= h1 * lossrt.Exp(-(t * uySum2[i*N+j])) * t
+		for blk := 0; blk < N; blk += 256 {
+			blkEnd := min(blk+256, N)
+			for j := blk; j < blkEnd; j++ {
+				expBlk0[j-blk] = -(t * uySum2[i*N+j])
+			}
+			lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+			for j := blk; j < blkEnd; j++ {
+				if i < j {
+					adjUySum2[i*N+j] -= h1 * expBlk0[j-blk] * t
+				}
 			}
 		}
 	}
@@ -905,11 +929,19 @@ func (ws *Workspace32) backwardPart9(in Inputs32, grad Grads32, scale float32, l
 	uxSum2 := ws.uxSum2[:N*N]
 	adjUxSum2 := ws.adjUxSum2[:N*N]
 	adjUxSumPart := ws.adjUxSumPart[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		h1 := adjUxSumPart[i]
-		for j := 0; j < N; j++ {
-			if i < j {
-				adjUxSum2[i*N+j] -= h1 * lossrt.Exp(-(t * uxSum2[i*N+j])) * t
+		for blk := 0; blk < N; blk += 256 {
+			blkEnd := min(blk+256, N)
+			for j := blk; j < blkEnd; j++ {
+				expBlk0[j-blk] = -(t * uxSum2[i*N+j])
+			}
+			lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+			for j := blk; j < blkEnd; j++ {
+				if i < j {
+					adjUxSum2[i*N+j] -= h1 * expBlk0[j-blk] * t
+				}
 			}
 		}
 	}

@@ -650,15 +650,25 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 	adjS := ws.adjS[:N*N]
 	adjLp := ws.adjLp[:N]
 	adjLn := ws.adjLn[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		{
 			h1 := adjLn[i]
 			h2 := ln[i]
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
 					g1 := s[i*N+j]
 					g2 := gamma * lossrt.Relu(g1+m)
-					adjS[i*N+j] += h1 * lossrt.Exp(g2*(g1-m)-h2) * g2
+					expBlk0[j-blk] = g2*(g1-m) - h2
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] != labels[i] {
+						g1 := s[i*N+j]
+						g2 := gamma * lossrt.Relu(g1+m)
+						adjS[i*N+j] += h1 * expBlk0[j-blk] * g2
+					}
 				}
 			}
 		}
@@ -667,11 +677,20 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 			h4 := adjLp[i]
 			h5 := 1 - m
 			h6 := lp[i]
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i {
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
 					g1b := s[i*N+j]
 					g2b := gamma * lossrt.Relu(h3-g1b)
-					adjS[i*N+j] -= h4 * lossrt.Exp(-(g2b*(g1b-h5))-h6) * g2b
+					expBlk0[j-blk] = -(g2b * (g1b - h5)) - h6
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] == labels[i] && j != i {
+						g1b := s[i*N+j]
+						g2b := gamma * lossrt.Relu(h3-g1b)
+						adjS[i*N+j] -= h4 * expBlk0[j-blk] * g2b
+					}
 				}
 			}
 		}

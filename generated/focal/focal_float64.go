@@ -283,6 +283,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	logp := ws.logp[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
+	var expBlk0 [256]float64
 	// focal.loss:10: lse[i]  = logsumexp(c: logits[i, c])
 	// focal.loss:11: logp[i] = logits[i, labels[i]] - lse[i]
 	if N*C >= 65536 && N > 1 && ws.pool.Workers() > 1 {
@@ -305,21 +306,29 @@ func (ws *Workspace64) forward(in Inputs64) {
 		{
 			var acc0, acc1, acc2, acc3 float64
 			logpRow := logp[:N]
-			i := 0
-			for ; i+4 <= N; i += 4 {
-				logp4 := logpRow[i : i+4 : i+4]
-				t1 := logp4[0]
-				acc0 += -(alpha * lossrt.Pow(1-lossrt.Exp(t1), gamma) * t1)
-				t1_1 := logp4[1]
-				acc1 += -(alpha * lossrt.Pow(1-lossrt.Exp(t1_1), gamma) * t1_1)
-				t1_2 := logp4[2]
-				acc2 += -(alpha * lossrt.Pow(1-lossrt.Exp(t1_2), gamma) * t1_2)
-				t1_3 := logp4[3]
-				acc3 += -(alpha * lossrt.Pow(1-lossrt.Exp(t1_3), gamma) * t1_3)
-			}
-			for ; i < N; i++ {
-				t1 := logpRow[i]
-				acc0 += -(alpha * lossrt.Pow(1-lossrt.Exp(t1), gamma) * t1)
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for i := blk; i < blkEnd; i++ {
+					t1 := logp[i]
+					expBlk0[i-blk] = t1
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				i := blk
+				for ; i+4 <= blkEnd; i += 4 {
+					logp4 := logpRow[i : i+4 : i+4]
+					t1 := logp4[0]
+					acc0 += -(alpha * lossrt.Pow(1-expBlk0[i-blk], gamma) * t1)
+					t1_1 := logp4[1]
+					acc1 += -(alpha * lossrt.Pow(1-expBlk0[i+1-blk], gamma) * t1_1)
+					t1_2 := logp4[2]
+					acc2 += -(alpha * lossrt.Pow(1-expBlk0[i+2-blk], gamma) * t1_2)
+					t1_3 := logp4[3]
+					acc3 += -(alpha * lossrt.Pow(1-expBlk0[i+3-blk], gamma) * t1_3)
+				}
+				for ; i < blkEnd; i++ {
+					t1 := logpRow[i]
+					acc0 += -(alpha * lossrt.Pow(1-expBlk0[i-blk], gamma) * t1)
+				}
 			}
 			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
@@ -339,6 +348,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	adjLogp := ws.adjLogp[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
+	var expBlk0 [256]float64
 	clear(adjLse)
 	clear(adjLogp)
 	clear(adjLossSum)
@@ -352,32 +362,40 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 			if g1 != 0 {
 				logpRow := logp[:N]
 				adjLogpRow := adjLogp[:N]
-				i := 0
-				for ; i+4 <= N; i += 4 {
-					logp4 := logpRow[i : i+4 : i+4]
-					adjLogp4 := adjLogpRow[i : i+4 : i+4]
-					g2 := logp4[0]
-					g3 := lossrt.Exp(g2)
-					g4 := 1 - g3
-					adjLogp4[0] += g1*g2*alpha*(gamma*lossrt.Pow(g4, h1))*g3 - g1*(alpha*lossrt.Pow(g4, gamma))
-					g2_1 := logp4[1]
-					g3_1 := lossrt.Exp(g2_1)
-					g4_1 := 1 - g3_1
-					adjLogp4[1] += g1*g2_1*alpha*(gamma*lossrt.Pow(g4_1, h1))*g3_1 - g1*(alpha*lossrt.Pow(g4_1, gamma))
-					g2_2 := logp4[2]
-					g3_2 := lossrt.Exp(g2_2)
-					g4_2 := 1 - g3_2
-					adjLogp4[2] += g1*g2_2*alpha*(gamma*lossrt.Pow(g4_2, h1))*g3_2 - g1*(alpha*lossrt.Pow(g4_2, gamma))
-					g2_3 := logp4[3]
-					g3_3 := lossrt.Exp(g2_3)
-					g4_3 := 1 - g3_3
-					adjLogp4[3] += g1*g2_3*alpha*(gamma*lossrt.Pow(g4_3, h1))*g3_3 - g1*(alpha*lossrt.Pow(g4_3, gamma))
-				}
-				for ; i < N; i++ {
-					g2 := logpRow[i]
-					g3 := lossrt.Exp(g2)
-					g4 := 1 - g3
-					adjLogpRow[i] += g1*g2*alpha*(gamma*lossrt.Pow(g4, h1))*g3 - g1*(alpha*lossrt.Pow(g4, gamma))
+				for blk := 0; blk < N; blk += 256 {
+					blkEnd := min(blk+256, N)
+					for i := blk; i < blkEnd; i++ {
+						g2 := logp[i]
+						expBlk0[i-blk] = g2
+					}
+					lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+					i := blk
+					for ; i+4 <= blkEnd; i += 4 {
+						logp4 := logpRow[i : i+4 : i+4]
+						adjLogp4 := adjLogpRow[i : i+4 : i+4]
+						g2 := logp4[0]
+						g3 := expBlk0[i-blk]
+						g4 := 1 - g3
+						adjLogp4[0] += g1*g2*alpha*(gamma*lossrt.Pow(g4, h1))*g3 - g1*(alpha*lossrt.Pow(g4, gamma))
+						g2_1 := logp4[1]
+						g3_1 := expBlk0[i+1-blk]
+						g4_1 := 1 - g3_1
+						adjLogp4[1] += g1*g2_1*alpha*(gamma*lossrt.Pow(g4_1, h1))*g3_1 - g1*(alpha*lossrt.Pow(g4_1, gamma))
+						g2_2 := logp4[2]
+						g3_2 := expBlk0[i+2-blk]
+						g4_2 := 1 - g3_2
+						adjLogp4[2] += g1*g2_2*alpha*(gamma*lossrt.Pow(g4_2, h1))*g3_2 - g1*(alpha*lossrt.Pow(g4_2, gamma))
+						g2_3 := logp4[3]
+						g3_3 := expBlk0[i+3-blk]
+						g4_3 := 1 - g3_3
+						adjLogp4[3] += g1*g2_3*alpha*(gamma*lossrt.Pow(g4_3, h1))*g3_3 - g1*(alpha*lossrt.Pow(g4_3, gamma))
+					}
+					for ; i < blkEnd; i++ {
+						g2 := logpRow[i]
+						g3 := expBlk0[i-blk]
+						g4 := 1 - g3
+						adjLogpRow[i] += g1*g2*alpha*(gamma*lossrt.Pow(g4, h1))*g3 - g1*(alpha*lossrt.Pow(g4, gamma))
+					}
 				}
 			}
 		}

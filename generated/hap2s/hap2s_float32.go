@@ -507,6 +507,7 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 	dp := ws.dp[:N]
 	dn := ws.dn[:N]
 	nn := ws.nn[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		{
 			mx := lossrt.Inf[float64](-1)
@@ -562,20 +563,36 @@ func (ws *Workspace32) forwardPart1(in Inputs32, grad Grads32, scale float32, lo
 		}
 		{
 			var acc0 float64
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i {
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
 					t1 := d[i*N+j]
-					acc0 += lossrt.Exp(t1/sigma-lsp[i]) * t1
+					expBlk0[j-blk] = t1/sigma - lsp[i]
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] == labels[i] && j != i {
+						t1 := d[i*N+j]
+						acc0 += expBlk0[j-blk] * t1
+					}
 				}
 			}
 			dp[i] = acc0
 		}
 		{
 			var acc1 float64
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
 					t1b := d[i*N+j]
-					acc1 += lossrt.Exp(-t1b/sigma-lsn[i]) * t1b
+					expBlk0[j-blk] = -t1b/sigma - lsn[i]
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] != labels[i] {
+						t1b := d[i*N+j]
+						acc1 += expBlk0[j-blk] * t1b
+					}
 				}
 			}
 			dn[i] = acc1
@@ -605,48 +622,79 @@ func (ws *Workspace32) backwardPart2(in Inputs32, grad Grads32, scale float32, l
 	adjLsn := ws.adjLsn[:N]
 	adjDp := ws.adjDp[:N]
 	adjDn := ws.adjDn[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		{
 			g1 := adjDn[i]
 			h1 := lsn[i]
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
 					g2 := d[i*N+j]
-					g3 := lossrt.Exp(-g2/sigma - h1)
-					g4 := g1 * g2 * g3
-					adjD[i*N+j] += -(g4 / sigma) + g1*g3
-					adjLsn[i] -= g4
+					expBlk0[j-blk] = -g2/sigma - h1
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] != labels[i] {
+						g2 := d[i*N+j]
+						g3 := expBlk0[j-blk]
+						g4 := g1 * g2 * g3
+						adjD[i*N+j] += -(g4 / sigma) + g1*g3
+						adjLsn[i] -= g4
+					}
 				}
 			}
 		}
 		{
 			g1b := adjDp[i]
 			h2 := lsp[i]
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i {
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
 					g2b := d[i*N+j]
-					g3b := lossrt.Exp(g2b/sigma - h2)
-					g4b := g1b * g2b * g3b
-					adjD[i*N+j] += g4b/sigma + g1b*g3b
-					adjLsp[i] -= g4b
+					expBlk0[j-blk] = g2b/sigma - h2
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] == labels[i] && j != i {
+						g2b := d[i*N+j]
+						g3b := expBlk0[j-blk]
+						g4b := g1b * g2b * g3b
+						adjD[i*N+j] += g4b/sigma + g1b*g3b
+						adjLsp[i] -= g4b
+					}
 				}
 			}
 		}
 		{
 			h3 := adjLsn[i]
 			h4 := lsn[i]
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] {
-					adjD[i*N+j] -= h3 * lossrt.Exp(-d[i*N+j]/sigma-h4) / sigma
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = -d[i*N+j]/sigma - h4
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] != labels[i] {
+						adjD[i*N+j] -= h3 * expBlk0[j-blk] / sigma
+					}
 				}
 			}
 		}
 		{
 			h5 := adjLsp[i]
 			h6 := lsp[i]
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i {
-					adjD[i*N+j] += h5 * lossrt.Exp(d[i*N+j]/sigma-h6) / sigma
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = d[i*N+j]/sigma - h6
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] == labels[i] && j != i {
+						adjD[i*N+j] += h5 * expBlk0[j-blk] / sigma
+					}
 				}
 			}
 		}

@@ -349,6 +349,7 @@ func (ws *Workspace64) forward(in Inputs64) {
 	lossSum2 := ws.lossSum2[:N]
 	lossSum := ws.lossSum
 	loss := ws.loss
+	var expBlk0 [256]float64
 	// moco.loss:13: qn[i]      = max(sqrt(sum(c: q[i, c]^2)), 1e-12)
 	// moco.loss:14: kn[i]      = max(sqrt(sum(c: keys[i, c]^2)), 1e-12)
 	// moco.loss:15: lpos[i]    = sum(c: q[i, c] * keys[i, c]) / (qn[i] * kn[i] * tau)
@@ -408,22 +409,30 @@ func (ws *Workspace64) forward(in Inputs64) {
 			var acc0, acc1, acc2, acc3 float64
 			lposRow := lpos[:N]
 			lossSum2Row := lossSum2[:N]
-			i := 0
-			for ; i+4 <= N; i += 4 {
-				lpos4 := lposRow[i : i+4 : i+4]
-				lossSum24 := lossSum2Row[i : i+4 : i+4]
-				t1 := lpos4[0]
-				acc0 += lossrt.Log(lossrt.Exp(t1)+lossSum24[0]) - t1
-				t1_1 := lpos4[1]
-				acc1 += lossrt.Log(lossrt.Exp(t1_1)+lossSum24[1]) - t1_1
-				t1_2 := lpos4[2]
-				acc2 += lossrt.Log(lossrt.Exp(t1_2)+lossSum24[2]) - t1_2
-				t1_3 := lpos4[3]
-				acc3 += lossrt.Log(lossrt.Exp(t1_3)+lossSum24[3]) - t1_3
-			}
-			for ; i < N; i++ {
-				t1 := lposRow[i]
-				acc0 += lossrt.Log(lossrt.Exp(t1)+lossSum2Row[i]) - t1
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for i := blk; i < blkEnd; i++ {
+					t1 := lpos[i]
+					expBlk0[i-blk] = t1
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				i := blk
+				for ; i+4 <= blkEnd; i += 4 {
+					lpos4 := lposRow[i : i+4 : i+4]
+					lossSum24 := lossSum2Row[i : i+4 : i+4]
+					t1 := lpos4[0]
+					acc0 += lossrt.Log(expBlk0[i-blk]+lossSum24[0]) - t1
+					t1_1 := lpos4[1]
+					acc1 += lossrt.Log(expBlk0[i+1-blk]+lossSum24[1]) - t1_1
+					t1_2 := lpos4[2]
+					acc2 += lossrt.Log(expBlk0[i+2-blk]+lossSum24[2]) - t1_2
+					t1_3 := lpos4[3]
+					acc3 += lossrt.Log(expBlk0[i+3-blk]+lossSum24[3]) - t1_3
+				}
+				for ; i < blkEnd; i++ {
+					t1 := lposRow[i]
+					acc0 += lossrt.Log(expBlk0[i-blk]+lossSum2Row[i]) - t1
+				}
 			}
 			lossSum[0] = (acc0 + acc1) + (acc2 + acc3)
 		}
@@ -453,6 +462,7 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 	adjLossSum2 := ws.adjLossSum2[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
+	var expBlk0 [256]float64
 	clear(adjQnSum)
 	clear(adjQn)
 	clear(adjLposSum)
@@ -468,38 +478,43 @@ func (ws *Workspace64) backward(in Inputs64, grad Grads64, scale float64) {
 		{
 			g1 := adjLossSum[0]
 			if g1 != 0 {
-				lposRow := lpos[:N]
 				lossSum2Row := lossSum2[:N]
 				adjLposRow := adjLpos[:N]
 				adjLossSum2Row := adjLossSum2[:N]
-				i := 0
-				for ; i+4 <= N; i += 4 {
-					lpos4 := lposRow[i : i+4 : i+4]
-					lossSum24 := lossSum2Row[i : i+4 : i+4]
-					adjLpos4 := adjLposRow[i : i+4 : i+4]
-					adjLossSum24 := adjLossSum2Row[i : i+4 : i+4]
-					g2 := lossrt.Exp(lpos4[0])
-					g3 := g1 / (g2 + lossSum24[0])
-					adjLpos4[0] += g3*g2 - g1
-					adjLossSum24[0] += g3
-					g2_1 := lossrt.Exp(lpos4[1])
-					g3_1 := g1 / (g2_1 + lossSum24[1])
-					adjLpos4[1] += g3_1*g2_1 - g1
-					adjLossSum24[1] += g3_1
-					g2_2 := lossrt.Exp(lpos4[2])
-					g3_2 := g1 / (g2_2 + lossSum24[2])
-					adjLpos4[2] += g3_2*g2_2 - g1
-					adjLossSum24[2] += g3_2
-					g2_3 := lossrt.Exp(lpos4[3])
-					g3_3 := g1 / (g2_3 + lossSum24[3])
-					adjLpos4[3] += g3_3*g2_3 - g1
-					adjLossSum24[3] += g3_3
-				}
-				for ; i < N; i++ {
-					g2 := lossrt.Exp(lposRow[i])
-					g3 := g1 / (g2 + lossSum2Row[i])
-					adjLposRow[i] += g3*g2 - g1
-					adjLossSum2Row[i] += g3
+				for blk := 0; blk < N; blk += 256 {
+					blkEnd := min(blk+256, N)
+					for i := blk; i < blkEnd; i++ {
+						expBlk0[i-blk] = lpos[i]
+					}
+					lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+					i := blk
+					for ; i+4 <= blkEnd; i += 4 {
+						lossSum24 := lossSum2Row[i : i+4 : i+4]
+						adjLpos4 := adjLposRow[i : i+4 : i+4]
+						adjLossSum24 := adjLossSum2Row[i : i+4 : i+4]
+						g2 := expBlk0[i-blk]
+						g3 := g1 / (g2 + lossSum24[0])
+						adjLpos4[0] += g3*g2 - g1
+						adjLossSum24[0] += g3
+						g2_1 := expBlk0[i+1-blk]
+						g3_1 := g1 / (g2_1 + lossSum24[1])
+						adjLpos4[1] += g3_1*g2_1 - g1
+						adjLossSum24[1] += g3_1
+						g2_2 := expBlk0[i+2-blk]
+						g3_2 := g1 / (g2_2 + lossSum24[2])
+						adjLpos4[2] += g3_2*g2_2 - g1
+						adjLossSum24[2] += g3_2
+						g2_3 := expBlk0[i+3-blk]
+						g3_3 := g1 / (g2_3 + lossSum24[3])
+						adjLpos4[3] += g3_3*g2_3 - g1
+						adjLossSum24[3] += g3_3
+					}
+					for ; i < blkEnd; i++ {
+						g2 := expBlk0[i-blk]
+						g3 := g1 / (g2 + lossSum2Row[i])
+						adjLposRow[i] += g3*g2 - g1
+						adjLossSum2Row[i] += g3
+					}
 				}
 			}
 		}
@@ -605,19 +620,25 @@ func (ws *Workspace64) forwardPart2(in Inputs64, grad Grads64, scale float64, lo
 	Q := ws.dims.Q
 	lneg := ws.lneg[:N*Q]
 	lossSum2 := ws.lossSum2[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		var acc0, acc1, acc2, acc3 float64
-		lnegRow := lneg[i*Q:][:Q]
-		j := 0
-		for ; j+4 <= Q; j += 4 {
-			lneg4 := lnegRow[j : j+4 : j+4]
-			acc0 += lossrt.Exp(lneg4[0])
-			acc1 += lossrt.Exp(lneg4[1])
-			acc2 += lossrt.Exp(lneg4[2])
-			acc3 += lossrt.Exp(lneg4[3])
-		}
-		for ; j < Q; j++ {
-			acc0 += lossrt.Exp(lnegRow[j])
+		for blk := 0; blk < Q; blk += 256 {
+			blkEnd := min(blk+256, Q)
+			for j := blk; j < blkEnd; j++ {
+				expBlk0[j-blk] = lneg[i*Q+j]
+			}
+			lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+			j := blk
+			for ; j+4 <= blkEnd; j += 4 {
+				acc0 += expBlk0[j-blk]
+				acc1 += expBlk0[j+1-blk]
+				acc2 += expBlk0[j+2-blk]
+				acc3 += expBlk0[j+3-blk]
+			}
+			for ; j < blkEnd; j++ {
+				acc0 += expBlk0[j-blk]
+			}
 		}
 		lossSum2[i] = (acc0 + acc1) + (acc2 + acc3)
 	}
@@ -630,22 +651,28 @@ func (ws *Workspace64) backwardPart3(in Inputs64, grad Grads64, scale float64, l
 	lneg := ws.lneg[:N*Q]
 	adjLneg := ws.adjLneg[:N*Q]
 	adjLossSum2 := ws.adjLossSum2[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		h1 := adjLossSum2[i]
 		if h1 != 0 {
 			adjLnegRow := adjLneg[i*Q:][:Q]
-			lnegRow := lneg[i*Q:][:Q]
-			j := 0
-			for ; j+4 <= Q; j += 4 {
-				adjLneg4 := adjLnegRow[j : j+4 : j+4]
-				lneg4 := lnegRow[j : j+4 : j+4]
-				adjLneg4[0] += h1 * lossrt.Exp(lneg4[0])
-				adjLneg4[1] += h1 * lossrt.Exp(lneg4[1])
-				adjLneg4[2] += h1 * lossrt.Exp(lneg4[2])
-				adjLneg4[3] += h1 * lossrt.Exp(lneg4[3])
-			}
-			for ; j < Q; j++ {
-				adjLnegRow[j] += h1 * lossrt.Exp(lnegRow[j])
+			for blk := 0; blk < Q; blk += 256 {
+				blkEnd := min(blk+256, Q)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = lneg[i*Q+j]
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				j := blk
+				for ; j+4 <= blkEnd; j += 4 {
+					adjLneg4 := adjLnegRow[j : j+4 : j+4]
+					adjLneg4[0] += h1 * expBlk0[j-blk]
+					adjLneg4[1] += h1 * expBlk0[j+1-blk]
+					adjLneg4[2] += h1 * expBlk0[j+2-blk]
+					adjLneg4[3] += h1 * expBlk0[j+3-blk]
+				}
+				for ; j < blkEnd; j++ {
+					adjLnegRow[j] += h1 * expBlk0[j-blk]
+				}
 			}
 		}
 	}

@@ -608,6 +608,7 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 	neg := ws.neg[:N]
 	np := ws.np[:N]
 	nn := ws.nn[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		{
 			var best float64
@@ -639,9 +640,16 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 		}
 		{
 			var acc0 float64
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i && s[i*N+j]-eps < maxneg[i] {
-					acc0 += lossrt.Exp(-(alpha * (s[i*N+j] - lambda)))
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = -(alpha * (s[i*N+j] - lambda))
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] == labels[i] && j != i && s[i*N+j]-eps < maxneg[i] {
+						acc0 += expBlk0[j-blk]
+					}
 				}
 			}
 			posSum[i] = acc0
@@ -649,9 +657,16 @@ func (ws *Workspace32) forwardPart2(in Inputs32, grad Grads32, scale float32, lo
 		pos[i] = lossrt.Log1p(posSum[i]) / alpha
 		{
 			var acc1 float64
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] && s[i*N+j]+eps > minpos[i] {
-					acc1 += lossrt.Exp(beta * (s[i*N+j] - lambda))
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = beta * (s[i*N+j] - lambda)
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] != labels[i] && s[i*N+j]+eps > minpos[i] {
+						acc1 += expBlk0[j-blk]
+					}
 				}
 			}
 			negSum[i] = acc1
@@ -700,22 +715,37 @@ func (ws *Workspace32) backwardPart3(in Inputs32, grad Grads32, scale float32, l
 	adjPos := ws.adjPos[:N]
 	adjNegSum := ws.adjNegSum[:N]
 	adjNeg := ws.adjNeg[:N]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		adjNegSum[i] += adjNeg[i] / beta / (1 + negSum[i])
 		{
 			h1 := adjNegSum[i]
-			for j := 0; j < N; j++ {
-				if labels[j] != labels[i] && s[i*N+j]+eps > minpos[i] {
-					adjS[i*N+j] += h1 * lossrt.Exp(beta*(s[i*N+j]-lambda)) * beta
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = beta * (s[i*N+j] - lambda)
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] != labels[i] && s[i*N+j]+eps > minpos[i] {
+						adjS[i*N+j] += h1 * expBlk0[j-blk] * beta
+					}
 				}
 			}
 		}
 		adjPosSum[i] += adjPos[i] / alpha / (1 + posSum[i])
 		{
 			h2 := adjPosSum[i]
-			for j := 0; j < N; j++ {
-				if labels[j] == labels[i] && j != i && s[i*N+j]-eps < maxneg[i] {
-					adjS[i*N+j] -= h2 * lossrt.Exp(-(alpha * (s[i*N+j] - lambda))) * alpha
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = -(alpha * (s[i*N+j] - lambda))
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if labels[j] == labels[i] && j != i && s[i*N+j]-eps < maxneg[i] {
+						adjS[i*N+j] -= h2 * expBlk0[j-blk] * alpha
+					}
 				}
 			}
 		}

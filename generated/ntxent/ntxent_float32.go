@@ -545,6 +545,7 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 	adjL2 := ws.adjL2[:N]
 	adjLossSum := ws.adjLossSum
 	adjLoss := ws.adjLoss
+	var expBlk0 [256]float64
 	clear(adjN1Sum)
 	clear(adjN1)
 	clear(adjN2Sum)
@@ -586,23 +587,37 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 		{
 			h1 := adjL2Sum2[i]
 			if h1 != 0 {
-				j := 0
-				for ; j+4 <= N; j += 4 {
-					adjS12[j*N+i] += h1 * lossrt.Exp(s12[j*N+i])
-					adjS12[(j+1)*N+i] += h1 * lossrt.Exp(s12[(j+1)*N+i])
-					adjS12[(j+2)*N+i] += h1 * lossrt.Exp(s12[(j+2)*N+i])
-					adjS12[(j+3)*N+i] += h1 * lossrt.Exp(s12[(j+3)*N+i])
-				}
-				for ; j < N; j++ {
-					adjS12[j*N+i] += h1 * lossrt.Exp(s12[j*N+i])
+				for blk := 0; blk < N; blk += 256 {
+					blkEnd := min(blk+256, N)
+					for j := blk; j < blkEnd; j++ {
+						expBlk0[j-blk] = s12[j*N+i]
+					}
+					lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+					j := blk
+					for ; j+4 <= blkEnd; j += 4 {
+						adjS12[j*N+i] += h1 * expBlk0[j-blk]
+						adjS12[(j+1)*N+i] += h1 * expBlk0[j+1-blk]
+						adjS12[(j+2)*N+i] += h1 * expBlk0[j+2-blk]
+						adjS12[(j+3)*N+i] += h1 * expBlk0[j+3-blk]
+					}
+					for ; j < blkEnd; j++ {
+						adjS12[j*N+i] += h1 * expBlk0[j-blk]
+					}
 				}
 			}
 		}
 		{
 			h2 := adjL2Sum[i]
-			for j := 0; j < N; j++ {
-				if j != i {
-					adjS22[i*N+j] += h2 * lossrt.Exp(s22[i*N+j])
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = s22[i*N+j]
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if j != i {
+						adjS22[i*N+j] += h2 * expBlk0[j-blk]
+					}
 				}
 			}
 		}
@@ -615,26 +630,38 @@ func (ws *Workspace32) backward(in Inputs32, grad Grads32, scale float32) {
 			h3 := adjL1Sum2[i]
 			if h3 != 0 {
 				adjS12Row := adjS12[i*N:][:N]
-				s12Row := s12[i*N:][:N]
-				j := 0
-				for ; j+4 <= N; j += 4 {
-					adjS124 := adjS12Row[j : j+4 : j+4]
-					s124 := s12Row[j : j+4 : j+4]
-					adjS124[0] += h3 * lossrt.Exp(s124[0])
-					adjS124[1] += h3 * lossrt.Exp(s124[1])
-					adjS124[2] += h3 * lossrt.Exp(s124[2])
-					adjS124[3] += h3 * lossrt.Exp(s124[3])
-				}
-				for ; j < N; j++ {
-					adjS12Row[j] += h3 * lossrt.Exp(s12Row[j])
+				for blk := 0; blk < N; blk += 256 {
+					blkEnd := min(blk+256, N)
+					for j := blk; j < blkEnd; j++ {
+						expBlk0[j-blk] = s12[i*N+j]
+					}
+					lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+					j := blk
+					for ; j+4 <= blkEnd; j += 4 {
+						adjS124 := adjS12Row[j : j+4 : j+4]
+						adjS124[0] += h3 * expBlk0[j-blk]
+						adjS124[1] += h3 * expBlk0[j+1-blk]
+						adjS124[2] += h3 * expBlk0[j+2-blk]
+						adjS124[3] += h3 * expBlk0[j+3-blk]
+					}
+					for ; j < blkEnd; j++ {
+						adjS12Row[j] += h3 * expBlk0[j-blk]
+					}
 				}
 			}
 		}
 		{
 			h4 := adjL1Sum[i]
-			for j := 0; j < N; j++ {
-				if j != i {
-					adjS11[i*N+j] += h4 * lossrt.Exp(s11[i*N+j])
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = s11[i*N+j]
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if j != i {
+						adjS11[i*N+j] += h4 * expBlk0[j-blk]
+					}
 				}
 			}
 		}
@@ -793,34 +820,49 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 	l2Sum := ws.l2Sum[:N]
 	l2Sum2 := ws.l2Sum2[:N]
 	l2 := ws.l2[:N]
+	var expBlk0, expBlk1 [256]float64
 	for i := lo; i < hi; i++ {
 		{
 			var acc0 float64
-			for j := 0; j < N; j++ {
-				if j != i {
-					acc0 += lossrt.Exp(s11[i*N+j])
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = s11[i*N+j]
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if j != i {
+						acc0 += expBlk0[j-blk]
+					}
 				}
 			}
 			l1Sum[i] = acc0
 		}
 		{
 			var acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8 float64
-			s12Row := s12[i*N:][:N]
-			j := 0
-			for ; j+4 <= N; j += 4 {
-				s124 := s12Row[j : j+4 : j+4]
-				acc1 += lossrt.Exp(s124[0])
-				acc5 += lossrt.Exp(s12[j*N+i])
-				acc2 += lossrt.Exp(s124[1])
-				acc6 += lossrt.Exp(s12[(j+1)*N+i])
-				acc3 += lossrt.Exp(s124[2])
-				acc7 += lossrt.Exp(s12[(j+2)*N+i])
-				acc4 += lossrt.Exp(s124[3])
-				acc8 += lossrt.Exp(s12[(j+3)*N+i])
-			}
-			for ; j < N; j++ {
-				acc1 += lossrt.Exp(s12Row[j])
-				acc5 += lossrt.Exp(s12[j*N+i])
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = s12[i*N+j]
+					expBlk1[j-blk] = s12[j*N+i]
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				lossrt.ExpInPlace(expBlk1[:blkEnd-blk])
+				j := blk
+				for ; j+4 <= blkEnd; j += 4 {
+					acc1 += expBlk0[j-blk]
+					acc5 += expBlk1[j-blk]
+					acc2 += expBlk0[j+1-blk]
+					acc6 += expBlk1[j+1-blk]
+					acc3 += expBlk0[j+2-blk]
+					acc7 += expBlk1[j+2-blk]
+					acc4 += expBlk0[j+3-blk]
+					acc8 += expBlk1[j+3-blk]
+				}
+				for ; j < blkEnd; j++ {
+					acc1 += expBlk0[j-blk]
+					acc5 += expBlk1[j-blk]
+				}
 			}
 			l1Sum2[i] = (acc1 + acc2) + (acc3 + acc4)
 			l2Sum2[i] = (acc5 + acc6) + (acc7 + acc8)
@@ -828,9 +870,16 @@ func (ws *Workspace32) forwardPart4(in Inputs32, grad Grads32, scale float32, lo
 		l1[i] = lossrt.Log(l1Sum[i]+l1Sum2[i]) - s12[i*N+i]
 		{
 			var acc9 float64
-			for j := 0; j < N; j++ {
-				if j != i {
-					acc9 += lossrt.Exp(s22[i*N+j])
+			for blk := 0; blk < N; blk += 256 {
+				blkEnd := min(blk+256, N)
+				for j := blk; j < blkEnd; j++ {
+					expBlk0[j-blk] = s22[i*N+j]
+				}
+				lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+				for j := blk; j < blkEnd; j++ {
+					if j != i {
+						acc9 += expBlk0[j-blk]
+					}
 				}
 			}
 			l2Sum[i] = acc9

@@ -756,6 +756,7 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 	lw := ws.lw[:N*C]
 	s := ws.s[:N*C]
 	logit := ws.logit[:N*C]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			{
@@ -763,19 +764,24 @@ func (ws *Workspace32) forwardPart3(in Inputs32, grad Grads32, scale float32, lo
 			}
 			{
 				var acc0, acc1, acc2, acc3 float64
-				lwArgRow := lwArg[(i*C+c)*K:][:K]
 				skRow := sk[(i*C+c)*K:][:K]
-				k := 0
-				for ; k+4 <= K; k += 4 {
-					lwArg4 := lwArgRow[k : k+4 : k+4]
-					sk4 := skRow[k : k+4 : k+4]
-					acc0 += lossrt.Exp(lwArg4[0]-lw[i*C+c]) * sk4[0]
-					acc1 += lossrt.Exp(lwArg4[1]-lw[i*C+c]) * sk4[1]
-					acc2 += lossrt.Exp(lwArg4[2]-lw[i*C+c]) * sk4[2]
-					acc3 += lossrt.Exp(lwArg4[3]-lw[i*C+c]) * sk4[3]
-				}
-				for ; k < K; k++ {
-					acc0 += lossrt.Exp(lwArgRow[k]-lw[i*C+c]) * skRow[k]
+				for blk := 0; blk < K; blk += 256 {
+					blkEnd := min(blk+256, K)
+					for k := blk; k < blkEnd; k++ {
+						expBlk0[k-blk] = lwArg[(i*C+c)*K+k] - lw[i*C+c]
+					}
+					lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+					k := blk
+					for ; k+4 <= blkEnd; k += 4 {
+						sk4 := skRow[k : k+4 : k+4]
+						acc0 += expBlk0[k-blk] * sk4[0]
+						acc1 += expBlk0[k+1-blk] * sk4[1]
+						acc2 += expBlk0[k+2-blk] * sk4[2]
+						acc3 += expBlk0[k+3-blk] * sk4[3]
+					}
+					for ; k < blkEnd; k++ {
+						acc0 += expBlk0[k-blk] * skRow[k]
+					}
 				}
 				s[i*C+c] = (acc0 + acc1) + (acc2 + acc3)
 			}
@@ -820,6 +826,7 @@ func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, l
 	adjLw := ws.adjLw[:N*C]
 	adjS := ws.adjS[:N*C]
 	adjLogit := ws.adjLogit[:N*C]
+	var expBlk0 [256]float64
 	for i := lo; i < hi; i++ {
 		for c := 0; c < C; c++ {
 			adjS[i*C+c] += adjLogit[i*C+c] * la
@@ -828,43 +835,48 @@ func (ws *Workspace32) backwardPart6(in Inputs32, grad Grads32, scale float32, l
 				h1 := lw[i*C+c]
 				if g1 != 0 {
 					var acc0, acc1, acc2, acc3 float64
-					lwArgRow := lwArg[(i*C+c)*K:][:K]
 					skRow := sk[(i*C+c)*K:][:K]
 					adjLwArgRow := adjLwArg[(i*C+c)*K:][:K]
 					adjSkRow := adjSk[(i*C+c)*K:][:K]
-					k := 0
-					for ; k+4 <= K; k += 4 {
-						lwArg4 := lwArgRow[k : k+4 : k+4]
-						sk4 := skRow[k : k+4 : k+4]
-						adjLwArg4 := adjLwArgRow[k : k+4 : k+4]
-						adjSk4 := adjSkRow[k : k+4 : k+4]
-						g2 := lossrt.Exp(lwArg4[0] - h1)
-						g3 := g1 * sk4[0] * g2
-						adjLwArg4[0] += g3
-						acc0 -= g3
-						adjSk4[0] += g1 * g2
-						g2_1 := lossrt.Exp(lwArg4[1] - h1)
-						g3_1 := g1 * sk4[1] * g2_1
-						adjLwArg4[1] += g3_1
-						acc1 -= g3_1
-						adjSk4[1] += g1 * g2_1
-						g2_2 := lossrt.Exp(lwArg4[2] - h1)
-						g3_2 := g1 * sk4[2] * g2_2
-						adjLwArg4[2] += g3_2
-						acc2 -= g3_2
-						adjSk4[2] += g1 * g2_2
-						g2_3 := lossrt.Exp(lwArg4[3] - h1)
-						g3_3 := g1 * sk4[3] * g2_3
-						adjLwArg4[3] += g3_3
-						acc3 -= g3_3
-						adjSk4[3] += g1 * g2_3
-					}
-					for ; k < K; k++ {
-						g2 := lossrt.Exp(lwArgRow[k] - h1)
-						g3 := g1 * skRow[k] * g2
-						adjLwArgRow[k] += g3
-						acc0 -= g3
-						adjSkRow[k] += g1 * g2
+					for blk := 0; blk < K; blk += 256 {
+						blkEnd := min(blk+256, K)
+						for k := blk; k < blkEnd; k++ {
+							expBlk0[k-blk] = lwArg[(i*C+c)*K+k] - h1
+						}
+						lossrt.ExpInPlace(expBlk0[:blkEnd-blk])
+						k := blk
+						for ; k+4 <= blkEnd; k += 4 {
+							sk4 := skRow[k : k+4 : k+4]
+							adjLwArg4 := adjLwArgRow[k : k+4 : k+4]
+							adjSk4 := adjSkRow[k : k+4 : k+4]
+							g2 := expBlk0[k-blk]
+							g3 := g1 * sk4[0] * g2
+							adjLwArg4[0] += g3
+							acc0 -= g3
+							adjSk4[0] += g1 * g2
+							g2_1 := expBlk0[k+1-blk]
+							g3_1 := g1 * sk4[1] * g2_1
+							adjLwArg4[1] += g3_1
+							acc1 -= g3_1
+							adjSk4[1] += g1 * g2_1
+							g2_2 := expBlk0[k+2-blk]
+							g3_2 := g1 * sk4[2] * g2_2
+							adjLwArg4[2] += g3_2
+							acc2 -= g3_2
+							adjSk4[2] += g1 * g2_2
+							g2_3 := expBlk0[k+3-blk]
+							g3_3 := g1 * sk4[3] * g2_3
+							adjLwArg4[3] += g3_3
+							acc3 -= g3_3
+							adjSk4[3] += g1 * g2_3
+						}
+						for ; k < blkEnd; k++ {
+							g2 := expBlk0[k-blk]
+							g3 := g1 * skRow[k] * g2
+							adjLwArgRow[k] += g3
+							acc0 -= g3
+							adjSkRow[k] += g1 * g2
+						}
 					}
 					adjLw[i*C+c] += (acc0 + acc1) + (acc2 + acc3)
 				}
